@@ -1,0 +1,35 @@
+# Helpers every part's CMakeLists.txt uses, so that a part adds a test or a
+# fuzz target in one line and all of them get the same labels and options.
+
+# One Catch2 main for every unit-test binary, compiled once.
+add_library(mixtasy_catch_main STATIC ${PROJECT_SOURCE_DIR}/tests/unit/catch_main.cpp)
+target_link_libraries(mixtasy_catch_main PUBLIC Catch2::Catch2)
+
+# mixtasy_add_unit_test(NAME LABEL SOURCES... LIBS lib...)
+#   A Catch2 binary whose test cases become ctest tests labelled LABEL
+#   (crypto, store, core, milter, e2e) so that `ctest -L LABEL` runs one part.
+#   Tests run with the source tree's tests/data as their working directory's
+#   neighbour: MIXTASY_TEST_DATA points at it.
+function(mixtasy_add_unit_test name label)
+  cmake_parse_arguments(ARG "" "" "LIBS" ${ARGN})
+  add_executable(${name} ${ARG_UNPARSED_ARGUMENTS})
+  target_link_libraries(${name} PRIVATE mixtasy_catch_main ${ARG_LIBS})
+  target_compile_definitions(${name} PRIVATE
+    MIXTASY_TEST_DATA="${PROJECT_SOURCE_DIR}/tests/data"
+    MIXTASY_BINARY_DIR="${PROJECT_BINARY_DIR}")
+  catch_discover_tests(${name}
+    TEST_PREFIX "${label}:"
+    PROPERTIES LABELS ${label})
+endfunction()
+
+# mixtasy_add_fuzzer(NAME SOURCE LIBS lib...)
+#   A libFuzzer target, built only with -DMIXTASY_FUZZ=ON (clang).
+function(mixtasy_add_fuzzer name source)
+  if(NOT MIXTASY_FUZZ)
+    return()
+  endif()
+  cmake_parse_arguments(ARG "" "" "LIBS" ${ARGN})
+  add_executable(${name} ${source})
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS})
+  target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+endfunction()
