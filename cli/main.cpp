@@ -1,6 +1,37 @@
-// mixtasy: placeholder until the first subcommand lands.
-#include <cstdio>
-int main() {
-    std::puts("mixtasy 0.1.0");
-    return 0;
+// mixtasy - client and admin tool of mixtasy-milter.
+//
+// Dispatches to the subcommands of commands.h.  Any exception that escapes a
+// subcommand is a bug or an unexpected environment failure: it is reported in
+// one line and exits with status 1, never with a core dump.
+#include <exception>
+#include <iostream>
+
+#include "cli/commands.h"
+
+namespace mixtasy::cli {
+namespace {
+int g_exit_status = kExitOk;
+}
+void set_exit_status(int status) { g_exit_status = status; }
+}  // namespace mixtasy::cli
+
+int main(int argc, char** argv) {
+    using namespace mixtasy::cli;
+    CLI::App app{"mixtasy: build, inspect and process Mixtasy v1 messages; manage node keys"};
+    app.set_version_flag("-V,--version", "mixtasy 0.1.0");
+    app.require_subcommand(1);
+    add_keygen(app);
+    add_key(app);
+    add_inspect(app);
+    add_create(app);
+    add_process(app);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e) == 0 ? kExitOk : kExitUsage;
+    } catch (const std::exception& e) {
+        std::cerr << "mixtasy: " << e.what() << "\n";
+        return kExitUsage;
+    }
+    return g_exit_status;
 }

@@ -1,0 +1,15 @@
+// mixtasy create: not yet implemented; its owner replaces this file.
+#include <iostream>
+
+#include "cli/commands.h"
+
+namespace mixtasy::cli {
+void add_create(CLI::App& app) {
+    auto* sub = app.add_subcommand("create", "(not yet implemented)");
+    sub->allow_extras();
+    sub->callback([] {
+        std::cerr << "mixtasy create: not yet implemented\n";
+        set_exit_status(kExitUsage);
+    });
+}
+}  // namespace mixtasy::cli

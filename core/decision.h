@@ -1,0 +1,36 @@
+// decision.h - what the node decided about one incoming message.
+//
+// The milter maps each kind to a libmilter reply (shared/DESIGN.md section 3):
+//   Pooled      the outcome is durably committed (pool row + replay entry in
+//               one transaction): SMFIS_DISCARD; the MTA may forget it.
+//   Dropped     destroyed as the protocol demands (replay, failed verification,
+//               not encrypted to a valid subkey, wrong mode, malformed):
+//               SMFIS_DISCARD with one log line naming `reason`.
+//   TempFail    our store or keys are unavailable: SMFIS_TEMPFAIL, the sending
+//               MTA retries; nothing is lost.
+//   Quarantine  an admin may want to look at it: smfi_quarantine(reason).
+//
+// `reason` is a short token from a fixed vocabulary ("replay",
+// "verification-failed", "no-valid-subkey", "wrong-mode", "malformed",
+// "store-unavailable", ...): safe to log, never message content, never an
+// address.
+#pragma once
+
+#include <string>
+
+namespace mixtasy::core {
+
+struct Decision {
+    enum class Kind { Pooled, Dropped, TempFail, Quarantine };
+    Kind kind;
+    std::string reason;
+
+    static Decision pooled() { return {Kind::Pooled, "pooled"}; }
+    static Decision dropped(std::string why) { return {Kind::Dropped, std::move(why)}; }
+    static Decision tempfail(std::string why) { return {Kind::TempFail, std::move(why)}; }
+    static Decision quarantine(std::string why) { return {Kind::Quarantine, std::move(why)}; }
+};
+
+const char* to_string(Decision::Kind kind);
+
+}  // namespace mixtasy::core

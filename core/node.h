@@ -1,0 +1,73 @@
+// node.h - one Mixtasy mix node: the entry point of the milter and of
+// `mixtasy process`.
+//
+// CONTRACT (draft; the core owner may refine it, the milter codes against it)
+//   Node::open(options)     opens the node's key home and store; fails with a
+//                           one-line reason (missing keys, unreadable store).
+//   is_own_address(rcpt)    true for this node's mix address (mixtasy@fqdn)
+//                           and service addresses (keys@domain); the milter
+//                           uses it at RCPT time to accept ordinary mail
+//                           without ever seeing its body.
+//   accept(env, bytes)      processes one complete message (header + body as
+//                           received, CRLF or LF line ends) and returns the
+//                           Decision of decision.h.  Pooled only after the
+//                           durable store commit.  Thread-safe: many libmilter
+//                           worker threads call it at once.  Never throws.
+//   flush_round(transport)  one round of the timed dynamic pool (seed 000
+//                           6.4.5) with its time- and flush-triggered dummies
+//                           (6.6): picks messages, hands each to transport,
+//                           marks sent only on Accepted.  Called every
+//                           flush_interval() by one thread.  Never throws.
+//   reload()                re-reads keys (new subkeys after rotation).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/bytes.h"
+#include "common/expected.h"
+#include "core/decision.h"
+#include "core/envelope.h"
+#include "core/transport.h"
+
+namespace mixtasy::core {
+
+struct PoolParameters {
+    std::chrono::seconds interval{15 * 60};  // t
+    std::size_t min_pool = 45;               // n
+    std::size_t min_keep = 0;                // f_min
+    double fraction = 0.65;                  // frac
+};
+
+struct NodeOptions {
+    std::string home;                        // key home (mixtasy keygen --home)
+    std::string database;                    // SQLite file; default <home>/node.db
+    std::vector<std::string> local_domains;  // for exitprivate delivery
+    std::string anonymous_from;              // From of exit deliveries
+    std::vector<std::string> blocked_destinations;
+    PoolParameters pool;
+};
+
+struct FlushReport {
+    std::size_t sent = 0;
+    std::size_t failed = 0;
+    std::size_t dummies = 0;
+};
+
+class Node {
+public:
+    static Expected<std::unique_ptr<Node>, std::string> open(const NodeOptions& options);
+    virtual ~Node() = default;
+
+    virtual bool is_own_address(std::string_view recipient) const = 0;
+    virtual Decision accept(const Envelope& envelope, ByteView message) = 0;
+    virtual FlushReport flush_round(Transport& transport) = 0;
+    virtual std::chrono::seconds flush_interval() const = 0;
+    virtual Expected<void, std::string> reload() = 0;
+};
+
+}  // namespace mixtasy::core
