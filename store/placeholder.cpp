@@ -1,1 +1,1 @@
-// Replaced by the first real source file of this part.
+// Placeholder: an empty part still needs one translation unit; delete when the first real source lands.
