@@ -1,0 +1,103 @@
+// flusher.h - one round of the pool: cover traffic in, messages out.
+//
+// WHAT IT DOES
+//   Flusher::round(transport), called every PoolParameters::interval by one
+//   thread (the milter's flush thread, via Node::flush_round):
+//     1. returns rows whose retry time came and whose give-up time passed to
+//        their fate (see backoff below),
+//     2. adds the time-triggered dummies of core/dummy_policy.h to the pool,
+//     3. counts the ready rows m and computes k = messages_to_send(m)
+//        (core/pool_policy.h),
+//     4. claims k ready rows uniformly at random and hands each to the
+//        Transport:  Accepted -> mark sent;  TempFail -> back to the pool
+//        with an increasing delay;  PermFail -> failed, one log line,
+//     5. sends the flush-triggered dummies straight to the Transport (never
+//        pooled; a dummy that fails is simply dropped).
+//   recover() returns rows left "sending" by a crash to the pool; call it
+//   once before the first round.  Such rows are sent again: at least once,
+//   and the next mix's replay cache makes it exactly once.
+//
+// BACKOFF
+//   After the i-th failed attempt (i = 1, 2, ...) a row waits
+//   min(retry_base * 2^(i-1), retry_max).  When the total of those waits
+//   reaches give_up_after, the row is failed instead of retried, with one
+//   log line that holds the pool id and the attempt count, no address.
+//
+// WHAT IT GUARANTEES
+//   A row is marked sent only after the Transport returned Accepted.  A
+//   store failure ends the round early (logged once) and leaves every row
+//   it did not finish in "sending" or the pool, never lost.  Never throws:
+//   exceptions from the Transport or the DummyFactory count as TempFail.
+//
+// WHAT IT REFUSES
+//   More than max_per_round messages per round, whatever the policy says.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+
+#include "core/clock.h"
+#include "core/dummy_policy.h"
+#include "core/node.h"
+#include "core/random.h"
+#include "core/store.h"
+#include "core/transport.h"
+
+namespace mixtasy::core {
+
+// Makes one complete dummy (seed 000 6.6: random payload, Mixtasy-Type
+// dummy, through one to four random known mixes), ready for the Transport:
+// kind Dummy, recipient = first mix of its path.  nullopt when it cannot
+// (no known mixes yet); the flusher then makes fewer dummies.
+// Implemented by the message creator (corefmt), a fake in tests.
+class DummyFactory {
+public:
+    virtual ~DummyFactory() = default;
+    virtual std::optional<OutgoingItem> make_dummy(Random& random) = 0;
+};
+
+struct RetryParameters {
+    std::chrono::seconds retry_base{5 * 60};
+    std::chrono::seconds retry_max{4 * 60 * 60};
+    std::chrono::seconds give_up_after{5 * 24 * 60 * 60};
+};
+
+struct FlusherOptions {
+    PoolParameters pool;
+    DummyParameters dummies;
+    RetryParameters retry;
+    std::size_t max_per_round = 10000;
+};
+
+// Delay before the next attempt after `failed_attempts` failures (>= 1).
+std::chrono::seconds retry_delay(const RetryParameters& retry, std::int64_t failed_attempts);
+// True once the waits after `failed_attempts` failures add up to give_up_after.
+bool should_give_up(const RetryParameters& retry, std::int64_t failed_attempts);
+
+class Flusher {
+public:
+    Flusher(Store& store, Clock& clock, Random& random, DummyFactory& dummies,
+            FlusherOptions options);
+
+    // Rows left "sending" by a crash back to the pool; how many, or the
+    // store's failure.
+    StoreResult<std::size_t> recover();
+    FlushReport round(Transport& transport);
+
+    const FlusherOptions& options() const noexcept { return options_; }
+
+private:
+    void add_time_triggered_dummies(Instant now, FlushReport& report);
+    bool send_pooled(Transport& transport, const PooledItem& row, FlushReport& report);
+    void send_flush_triggered_dummies(Transport& transport, std::size_t sent, FlushReport& report);
+
+    Store& store_;
+    Clock& clock_;
+    Random& random_;
+    DummyFactory& dummies_;
+    FlusherOptions options_;
+};
+
+}  // namespace mixtasy::core
