@@ -1,0 +1,75 @@
+// config.h - mixtasy-milter.conf: `Key value` lines, as OpenDKIM admins know them.
+//
+// CONTRACT
+//   parse_config(text)   reads the whole file text and returns a Config with
+//                        every default of shared/DESIGN.md section 6 filled
+//                        in, or the list of every problem found, each with
+//                        its 1-based line number (0: the file as a whole).
+//   load_config(path)    the same for a file (at most kMaxConfigBytes).
+//
+// Syntax: one `Key value` per line; the key is case-insensitive and ends at
+// the first blank; the value is the rest of the line, trimmed.  Lines that
+// are blank or start with `#` are ignored ('#' inside a value is data, since
+// paths may hold it).  Every key may appear once.
+//
+// REFUSES: unknown keys, a key without a value, a repeated key, values out of
+// their named range, lines longer than kMaxLineLength, a BlockList file that
+// cannot be read or is longer than kMaxBlockListEntries entries.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/expected.h"
+#include "core/node.h"
+#include "milter/log.h"
+
+namespace mixtasy::milter {
+
+inline constexpr std::size_t kMaxConfigBytes = 1024 * 1024;
+inline constexpr std::size_t kMaxLineLength = 4096;
+inline constexpr std::size_t kMaxBlockListEntries = 100000;
+inline constexpr std::size_t kMaxMessageSizeCeiling = 64 * 1024 * 1024;
+inline constexpr const char* kDefaultConfigPath = "/etc/mixtasy-milter.conf";
+
+struct ConfigProblem {
+    std::size_t line;  // 1-based; 0 for the file as a whole
+    std::string message;
+};
+using ConfigProblems = std::vector<ConfigProblem>;
+
+struct Config {
+    // Daemon
+    std::string socket = "inet:8895@127.0.0.1";
+    mode_t umask = 007;
+    std::string user_id;   // "user" or "user:group"; empty: keep the starting identity
+    std::string pid_file;  // empty: none
+    bool syslog = true;
+    int syslog_facility = 0;  // filled with LOG_MAIL by parse_config
+    LogLevel log_level = LogLevel::Info;
+
+    // Message handling
+    std::size_t max_message_size = 256 * 1024;
+    bool quarantine = true;  // off: a Quarantine decision discards instead
+
+    // Resend
+    std::string reinject_url = "smtp://127.0.0.1:10026";  // or sendmail:/usr/sbin/sendmail
+    std::chrono::seconds reinject_timeout{60};
+
+    // Node (home, database, domains, anonymous From, block list, pool)
+    core::NodeOptions node;
+    std::string block_list_file;
+};
+
+// Renders problems as "FILE:LINE: message" lines for `mixtasy-milter -n`.
+std::string format_problems(std::string_view file, const ConfigProblems& problems);
+
+Expected<Config, ConfigProblems> parse_config(std::string_view text);
+Expected<Config, ConfigProblems> load_config(const std::string& path);
+
+}  // namespace mixtasy::milter

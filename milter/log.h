@@ -1,0 +1,40 @@
+// log.h - the daemon's one logging channel: syslog (facility from the
+// configuration) or stderr in the foreground, with a level filter.
+//
+// CONTRACT
+//   log_init(target)     chooses the sink; callable again on reload.
+//   log_set_level(l)     messages above l are dropped (cheap check first).
+//   log_msg(level, ...)  printf-style, one line, thread-safe.
+//
+// PRIVACY RULE (shared/DESIGN.md, brief): no line may carry an incoming
+// envelope sender or client address together with a next hop or a final
+// recipient, nor share a queue ID with one.  Callers log decisions and
+// reasons, never addresses of mix traffic; this module cannot check that,
+// so it offers no helper that formats an Envelope.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace mixtasy::milter {
+
+enum class LogLevel { Error = 0, Warning = 1, Notice = 2, Info = 3, Debug = 4 };
+
+struct LogTarget {
+    bool use_syslog = false;          // false: stderr
+    int syslog_facility = 0;          // LOG_MAIL and friends (syslog.h)
+    std::string ident = "mixtasy-milter";
+    LogLevel level = LogLevel::Info;
+};
+
+// Parses "error", "warning", "notice", "info", "debug"; false on anything else.
+bool parse_log_level(std::string_view text, LogLevel& out);
+// Parses a syslog facility name ("mail", "daemon", "local0".."local7", "user").
+bool parse_syslog_facility(std::string_view text, int& out);
+
+void log_init(const LogTarget& target);
+void log_set_level(LogLevel level);
+bool log_enabled(LogLevel level);
+void log_msg(LogLevel level, const char* format, ...) __attribute__((format(printf, 2, 3)));
+
+}  // namespace mixtasy::milter

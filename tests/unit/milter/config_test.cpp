@@ -1,0 +1,166 @@
+// config_test.cpp - mixtasy-milter.conf parsing: defaults, every key, errors
+// with line numbers.
+#include <syslog.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <fstream>
+
+#include "milter/config.h"
+
+using namespace mixtasy::milter;
+
+namespace {
+std::string temp_path(const char* tag) {
+    return "/tmp/mixtasy-milter-test-" + std::to_string(::getpid()) + "-" + tag;
+}
+}  // namespace
+
+TEST_CASE("config: an empty file gives the documented defaults", "[config]") {
+    auto c = parse_config("");
+    REQUIRE(c);
+    CHECK(c->socket == "inet:8895@127.0.0.1");
+    CHECK(c->umask == 007);
+    CHECK(c->user_id.empty());
+    CHECK(c->pid_file.empty());
+    CHECK(c->syslog);
+    CHECK(c->syslog_facility == LOG_MAIL);
+    CHECK(c->log_level == LogLevel::Info);
+    CHECK(c->max_message_size == 256 * 1024);
+    CHECK(c->quarantine);
+    CHECK(c->reinject_url == "smtp://127.0.0.1:10026");
+    CHECK(c->reinject_timeout == std::chrono::seconds(60));
+    CHECK(c->node.home == "/var/lib/mixtasy-milter");
+    CHECK(c->node.database == "/var/lib/mixtasy-milter/node.db");
+    CHECK(c->node.pool.interval == std::chrono::seconds(900));
+    CHECK(c->node.pool.min_pool == 45);
+    CHECK(c->node.pool.min_keep == 0);
+    CHECK(c->node.pool.fraction == Approx(0.65));
+}
+
+TEST_CASE("config: every key is read", "[config]") {
+    const std::string blocklist = temp_path("blocklist");
+    {
+        std::ofstream out(blocklist);
+        out << "# comment\n\nVictim@Example.org\n  example.net  \n";
+    }
+    const std::string text =
+        "# mixtasy-milter.conf\n"
+        "Socket            unix:/run/mixtasy-milter/milter.sock\n"
+        "UMask             002\n"
+        "UserID            mixtasy:mixtasy\n"
+        "PidFile           /run/mixtasy-milter/pid\n"
+        "Syslog            no\n"
+        "SyslogFacility    local3\n"
+        "LogLevel          debug\n"
+        "Home              /srv/mix\n"
+        "Database          /srv/db/node.db\n"
+        "LocalDomains      Example.org, example.net\texample.com\n"
+        "AnonymousFrom     nobody@mix.example\n"
+        "BlockList         " + blocklist + "\n"
+        "PoolInterval      5m\n"
+        "PoolMinMessages   0\n"
+        "PoolMinKeep       3\n"
+        "PoolFraction      0.5\n"
+        "MaxMessageSize    1m\n"
+        "ReinjectURL       sendmail:/usr/sbin/sendmail\n"
+        "ReinjectTimeout   30\n"
+        "Quarantine        off\r\n";
+    auto c = parse_config(text);
+    std::remove(blocklist.c_str());
+    INFO((c ? std::string() : format_problems("test", c.error())));
+    REQUIRE(c);
+    CHECK(c->socket == "unix:/run/mixtasy-milter/milter.sock");
+    CHECK(c->umask == 002);
+    CHECK(c->user_id == "mixtasy:mixtasy");
+    CHECK(c->pid_file == "/run/mixtasy-milter/pid");
+    CHECK_FALSE(c->syslog);
+    CHECK(c->syslog_facility == LOG_LOCAL3);
+    CHECK(c->log_level == LogLevel::Debug);
+    CHECK(c->node.home == "/srv/mix");
+    CHECK(c->node.database == "/srv/db/node.db");
+    CHECK(c->node.local_domains == std::vector<std::string>{"example.org", "example.net", "example.com"});
+    CHECK(c->node.anonymous_from == "nobody@mix.example");
+    CHECK(c->node.blocked_destinations == std::vector<std::string>{"victim@example.org", "example.net"});
+    CHECK(c->node.pool.interval == std::chrono::seconds(300));
+    CHECK(c->node.pool.min_pool == 0);
+    CHECK(c->node.pool.min_keep == 3);
+    CHECK(c->node.pool.fraction == Approx(0.5));
+    CHECK(c->max_message_size == 1024 * 1024);
+    CHECK(c->reinject_url == "sendmail:/usr/sbin/sendmail");
+    CHECK(c->reinject_timeout == std::chrono::seconds(30));
+    CHECK_FALSE(c->quarantine);
+}
+
+TEST_CASE("config: keys are case-insensitive and Database follows Home", "[config]") {
+    auto c = parse_config("home /srv/x\nSOCKET inet6:9000@::1\n");
+    REQUIRE(c);
+    CHECK(c->node.database == "/srv/x/node.db");
+    CHECK(c->socket == "inet6:9000@::1");
+}
+
+TEST_CASE("config: every problem is reported with its line number", "[config]") {
+    const std::string text =
+        "Socket inet:8895@127.0.0.1\n"    // 1 ok
+        "Frobnicate yes\n"                // 2 unknown key
+        "\n"                              // 3
+        "PoolFraction 1.5\n"              // 4 out of range
+        "Socket unix:/x\n"                // 5 repeated
+        "MaxMessageSize\n"                // 6 missing value
+        "UMask 999\n"                     // 7 not octal
+        "LogLevel chatty\n"               // 8
+        "ReinjectURL http://x\n"          // 9
+        "BlockList /nonexistent/blocks\n" // 10
+        "PoolInterval 0\n"                // 11
+        "Syslog maybe\n"                  // 12
+        "Socket2 x\n";                    // 13 unknown
+    auto c = parse_config(text);
+    REQUIRE_FALSE(c);
+    std::vector<std::size_t> lines;
+    for (const auto& p : c.error()) lines.push_back(p.line);
+    CHECK(lines == std::vector<std::size_t>{2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13});
+    const std::string rendered = format_problems("/etc/m.conf", c.error());
+    CHECK(rendered.find("/etc/m.conf:2: unknown key 'Frobnicate'\n") != std::string::npos);
+    CHECK(rendered.find("/etc/m.conf:5: Socket: given more than once\n") != std::string::npos);
+}
+
+TEST_CASE("config: socket specifications are checked", "[config]") {
+    CHECK(parse_config("Socket inet:8895\n"));
+    CHECK(parse_config("Socket local:/run/m.sock\n"));
+    CHECK_FALSE(parse_config("Socket inet:0@localhost\n"));
+    CHECK_FALSE(parse_config("Socket inet:70000@localhost\n"));
+    CHECK_FALSE(parse_config("Socket inet:8895@\n"));
+    CHECK_FALSE(parse_config("Socket unix:relative.sock\n"));
+    CHECK_FALSE(parse_config("Socket tcp:8895@host\n"));
+    CHECK_FALSE(parse_config("Socket 8895\n"));
+}
+
+TEST_CASE("config: sizes and limits", "[config]") {
+    CHECK(parse_config("MaxMessageSize 64m\n"));
+    CHECK_FALSE(parse_config("MaxMessageSize 65m\n"));
+    CHECK_FALSE(parse_config("MaxMessageSize 100\n"));
+    CHECK_FALSE(parse_config("MaxMessageSize -1\n"));
+    CHECK_FALSE(parse_config("MaxMessageSize 99999999999999999999999\n"));
+    CHECK_FALSE(parse_config("PoolFraction 0\n"));
+    CHECK(parse_config("PoolFraction 1\n"));
+    const std::string long_line = "Home /" + std::string(kMaxLineLength, 'a') + "\n";
+    auto c = parse_config(long_line);
+    REQUIRE_FALSE(c);
+    CHECK(c.error().front().line == 1);
+}
+
+TEST_CASE("config: load_config reads a file and reports a missing one", "[config]") {
+    const std::string path = temp_path("conf");
+    {
+        std::ofstream out(path);
+        out << "LogLevel warning\n";
+    }
+    auto c = load_config(path);
+    std::remove(path.c_str());
+    REQUIRE(c);
+    CHECK(c->log_level == LogLevel::Warning);
+    auto missing = load_config(path);
+    REQUIRE_FALSE(missing);
+    CHECK(missing.error().front().line == 0);
+}
