@@ -70,6 +70,10 @@ struct StoreOptions {
     std::chrono::milliseconds busy_timeout{5000};
     std::size_t max_connections = 8;  // callers beyond this wait for a free one
     bool durable = true;              // synchronous=FULL (else NORMAL)
+    bool check_on_open = true;        // PRAGMA quick_check in open()
+    // Refuse to grow the file beyond this many bytes (0: no limit); writes
+    // past it fail with Full, like a full disk.  PRAGMA max_page_count.
+    std::int64_t max_database_bytes = 0;
     StoreLimits limits;
 };
 
@@ -108,8 +112,10 @@ struct PoolItem {
 
 // The replay entry committed together with a pool row or a part.
 struct ReplayEntry {
-    ByteView hash;         // opaque; compared byte for byte
-    UnixTime expires_at;   // swept after this time
+    ByteView hash;             // opaque; compared byte for byte
+    UnixTime expires_at = 0;   // swept after this time
+    UnixTime seen_at = 0;      // day for the stats of the same call; when 0
+                               // the first item's enqueued_at is used
 };
 
 // Daily counter increments that ride in the same transaction as the data

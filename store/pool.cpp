@@ -1,0 +1,362 @@
+// pool.cpp - replay cache and pool/outbox operations of Store.
+//
+// Every write runs in one BEGIN IMMEDIATE transaction; a row's state moves
+// only along pooled -> sending -> (sent | failed | pooled again), and each
+// UPDATE names the state it expects, so a row is never handed out twice and
+// a late or repeated call fails with NotFound instead of corrupting state.
+// Sent and failed rows lose their message bytes at once: a remailer must not
+// keep what it has passed on.
+#include <utility>
+
+#include "store/store_impl.h"
+
+namespace mixtasy::store {
+
+using sql::Transaction;
+
+const char* to_string(PoolKind kind) noexcept { return detail::sql_name(kind); }
+const char* to_string(PoolState state) noexcept { return detail::sql_name(state); }
+
+namespace detail {
+
+const char* sql_name(PoolKind kind) noexcept {
+    switch (kind) {
+    case PoolKind::Mix: return "mix";
+    case PoolKind::Exit: return "exit";
+    case PoolKind::Dummy: return "dummy";
+    case PoolKind::AdminReply: return "admin-reply";
+    }
+    return "mix";
+}
+
+const char* sql_name(PoolState state) noexcept {
+    switch (state) {
+    case PoolState::Pooled: return "pooled";
+    case PoolState::Sending: return "sending";
+    case PoolState::Sent: return "sent";
+    case PoolState::Failed: return "failed";
+    }
+    return "pooled";
+}
+
+Result<void> check_pool_item(const NewPoolItem& item, const StoreLimits& limits) {
+    STORE_CHECK(check_text(item.next_hop, limits.max_text_bytes, "next hop"));
+    STORE_CHECK(check_text(item.envelope_from, limits.max_text_bytes, "envelope sender"));
+    return check_blob(item.bytes, limits.max_blob_bytes, "pool message");
+}
+
+Result<PoolId> insert_pool_item(sql::Database& db, const NewPoolItem& item) {
+    STORE_TRY(st, db.prepare(
+                      "INSERT INTO pool (kind, state, next_hop, envelope_from, bytes, enqueued_at,"
+                      " next_attempt_at, give_up_at, attempts, changed_at)"
+                      " VALUES (?1, 'pooled', ?2, ?3, ?4, ?5, ?6, ?7, 0, ?5) RETURNING id"));
+    st->bind(1, std::string_view(sql_name(item.kind)))
+        .bind(2, item.next_hop)
+        .bind(3, item.envelope_from)
+        .bind(4, item.bytes)
+        .bind(5, item.enqueued_at)
+        .bind(6, item.next_attempt_at)
+        .bind(7, item.give_up_at);
+    STORE_TRY(row, st->step());
+    if (!*row)
+        return Unexpected{StoreError{StoreError::Code::Misuse, "insert returned no id"}};
+    PoolId id = st->column_int(0);
+    STORE_CHECK(st->run());  // finish the statement so COMMIT is not blocked
+    return id;
+}
+
+}  // namespace detail
+
+namespace {
+
+constexpr std::string_view kItemColumns =
+    "id, kind, state, next_hop, envelope_from, bytes, enqueued_at, next_attempt_at,"
+    " give_up_at, attempts";
+
+PoolKind kind_from(std::string_view name) {
+    if (name == "exit") return PoolKind::Exit;
+    if (name == "dummy") return PoolKind::Dummy;
+    if (name == "admin-reply") return PoolKind::AdminReply;
+    return PoolKind::Mix;
+}
+
+PoolState state_from(std::string_view name) {
+    if (name == "sending") return PoolState::Sending;
+    if (name == "sent") return PoolState::Sent;
+    if (name == "failed") return PoolState::Failed;
+    return PoolState::Pooled;
+}
+
+PoolItem item_from(const sql::Statement& st) {
+    PoolItem item;
+    item.id = st.column_int(0);
+    item.kind = kind_from(st.column_text(1));
+    item.state = state_from(st.column_text(2));
+    item.next_hop = st.column_text(3);
+    item.envelope_from = st.column_text(4);
+    item.bytes = st.column_blob(5);
+    item.enqueued_at = st.column_int(6);
+    item.next_attempt_at = st.column_int(7);
+    item.give_up_at = st.column_int(8);
+    item.attempts = st.column_int(9);
+    return item;
+}
+
+Result<void> check_items(std::span<const NewPoolItem> items, const StoreLimits& limits) {
+    if (items.size() > limits.max_batch)
+        return Unexpected{detail::invalid("too many pool items in one call")};
+    for (const auto& item : items)
+        STORE_CHECK(detail::check_pool_item(item, limits));
+    return {};
+}
+
+Result<std::vector<PoolId>> insert_items(sql::Database& db, std::span<const NewPoolItem> items) {
+    std::vector<PoolId> ids;
+    ids.reserve(items.size());
+    for (const auto& item : items) {
+        STORE_TRY(id, detail::insert_pool_item(db, item));
+        ids.push_back(*id);
+    }
+    return ids;
+}
+
+// Moves one ready row to sending and reads it back; nullopt if it was not
+// ready (claimed meanwhile, or not due).
+Result<std::optional<PoolItem>> claim_one(sql::Database& db, PoolId id, UnixTime now) {
+    static const std::string sql =
+        "UPDATE pool SET state = 'sending', changed_at = ?3"
+        " WHERE id = ?1 AND state = 'pooled' AND next_attempt_at <= ?2 RETURNING " +
+        std::string(kItemColumns);
+    STORE_TRY(st, db.prepare(sql));
+    st->bind(1, id).bind(2, now).bind(3, now);
+    STORE_TRY(row, st->step());
+    if (!*row)
+        return std::optional<PoolItem>();
+    PoolItem item = item_from(*st);
+    STORE_CHECK(st->run());
+    return std::optional<PoolItem>(std::move(item));
+}
+
+Result<std::vector<PoolId>> select_ready_ids(sql::Database& db, UnixTime now, std::size_t max) {
+    STORE_TRY(st, db.prepare("SELECT id FROM pool WHERE state = 'pooled' AND next_attempt_at <= ?1"
+                             " ORDER BY id LIMIT ?2"));
+    st->bind(1, now).bind(2, static_cast<std::int64_t>(max));
+    std::vector<PoolId> ids;
+    for (;;) {
+        STORE_TRY(row, st->step());
+        if (!*row)
+            return ids;
+        ids.push_back(st->column_int(0));
+    }
+}
+
+// UPDATE ... WHERE id = ? AND state = 'sending'; NotFound if nothing moved.
+Result<void> move_from_sending(Store::Impl& impl, std::string_view sql, PoolId id,
+                               std::int64_t value, std::int64_t day,
+                               std::span<const StatDelta> stats) {
+    STORE_CHECK(detail::check_stats(stats, impl.limits()));
+    STORE_TRY(db, impl.connection());
+    STORE_TRY(tx, Transaction::begin(**db, Transaction::Mode::Write));
+    {
+        STORE_TRY(st, (*db)->prepare(sql));
+        st->bind(1, id).bind(2, value);
+        if (st->parameter_count() >= 3)  // the statements that clear the bytes
+            st->bind(3, ByteView{});
+        STORE_CHECK(st->run());
+    }
+    if ((*db)->changes() == 0)
+        return Unexpected{StoreError{StoreError::Code::NotFound, "pool row not in state sending"}};
+    STORE_CHECK(detail::apply_stats(**db, day, stats));
+    return tx->commit();
+}
+
+}  // namespace
+
+// ---- replay ---------------------------------------------------------------
+
+Result<bool> Store::replay_seen(ByteView hash) {
+    STORE_CHECK(detail::check_replay(ReplayEntry{hash, 0, 0}, impl_->limits()));
+    STORE_TRY(db, impl_->connection());
+    STORE_TRY(st, (*db)->prepare("SELECT 1 FROM replay WHERE hash = ?1"));
+    st->bind(1, hash);
+    return st->step();
+}
+
+Result<void> Store::record_replay(const ReplayEntry& replay, std::span<const StatDelta> stats,
+                                  UnixTime now) {
+    STORE_CHECK(detail::check_replay(replay, impl_->limits()));
+    STORE_CHECK(detail::check_stats(stats, impl_->limits()));
+    STORE_TRY(db, impl_->connection());
+    STORE_TRY(tx, Transaction::begin(**db, Transaction::Mode::Write));
+    STORE_CHECK(detail::insert_replay(**db, replay));
+    STORE_CHECK(detail::apply_stats(**db, day_of(now != 0 ? now : replay.seen_at), stats));
+    return tx->commit();
+}
+
+// ---- enqueue --------------------------------------------------------------
+
+Result<std::vector<PoolId>> Store::enqueue_with_replay(const ReplayEntry& replay,
+                                                       std::span<const NewPoolItem> items,
+                                                       std::span<const StatDelta> stats) {
+    STORE_CHECK(detail::check_replay(replay, impl_->limits()));
+    STORE_CHECK(check_items(items, impl_->limits()));
+    STORE_CHECK(detail::check_stats(stats, impl_->limits()));
+    UnixTime when = replay.seen_at != 0 ? replay.seen_at
+                                        : (items.empty() ? 0 : items.front().enqueued_at);
+    STORE_TRY(db, impl_->connection());
+    STORE_TRY(tx, Transaction::begin(**db, Transaction::Mode::Write));
+    STORE_CHECK(detail::insert_replay(**db, replay));
+    STORE_TRY(ids, insert_items(**db, items));
+    STORE_CHECK(detail::apply_stats(**db, day_of(when), stats));
+    STORE_CHECK(tx->commit());
+    return std::move(*ids);
+}
+
+Result<PoolId> Store::enqueue_with_replay(const ReplayEntry& replay, const NewPoolItem& item,
+                                          std::span<const StatDelta> stats) {
+    STORE_TRY(ids, enqueue_with_replay(replay, std::span<const NewPoolItem>(&item, 1), stats));
+    return ids->front();
+}
+
+Result<std::vector<PoolId>> Store::enqueue(std::span<const NewPoolItem> items,
+                                           std::span<const StatDelta> stats) {
+    STORE_CHECK(check_items(items, impl_->limits()));
+    STORE_CHECK(detail::check_stats(stats, impl_->limits()));
+    STORE_TRY(db, impl_->connection());
+    STORE_TRY(tx, Transaction::begin(**db, Transaction::Mode::Write));
+    STORE_TRY(ids, insert_items(**db, items));
+    STORE_CHECK(detail::apply_stats(**db, day_of(items.empty() ? 0 : items.front().enqueued_at),
+                                    stats));
+    STORE_CHECK(tx->commit());
+    return std::move(*ids);
+}
+
+Result<PoolId> Store::enqueue(const NewPoolItem& item, std::span<const StatDelta> stats) {
+    STORE_TRY(ids, enqueue(std::span<const NewPoolItem>(&item, 1), stats));
+    return ids->front();
+}
+
+// ---- reading and claiming -------------------------------------------------
+
+Result<std::size_t> Store::count_ready(UnixTime now) {
+    STORE_TRY(db, impl_->connection());
+    STORE_TRY(st, (*db)->prepare("SELECT count(*) FROM pool"
+                                 " WHERE state = 'pooled' AND next_attempt_at <= ?1"));
+    st->bind(1, now);
+    STORE_TRY(row, st->step());
+    return static_cast<std::size_t>(st->column_int(0));
+}
+
+Result<std::size_t> Store::count_in_state(PoolState state) {
+    STORE_TRY(db, impl_->connection());
+    STORE_TRY(st, (*db)->prepare("SELECT count(*) FROM pool WHERE state = ?1"));
+    st->bind(1, std::string_view(detail::sql_name(state)));
+    STORE_TRY(row, st->step());
+    return static_cast<std::size_t>(st->column_int(0));
+}
+
+Result<std::vector<PoolId>> Store::ready_ids(UnixTime now) {
+    STORE_TRY(db, impl_->connection());
+    return select_ready_ids(**db, now, impl_->limits().max_batch);
+}
+
+Result<PoolItem> Store::get(PoolId id) {
+    static const std::string sql =
+        "SELECT " + std::string(kItemColumns) + " FROM pool WHERE id = ?1";
+    STORE_TRY(db, impl_->connection());
+    STORE_TRY(st, (*db)->prepare(sql));
+    st->bind(1, id);
+    STORE_TRY(row, st->step());
+    if (!*row)
+        return Unexpected{StoreError{StoreError::Code::NotFound, "no such pool row"}};
+    return item_from(*st);
+}
+
+Result<std::vector<PoolItem>> Store::claim_random_ready(UnixTime now, std::size_t k,
+                                                        const UniformIndex& uniform) {
+    if (k > impl_->limits().max_batch)
+        k = impl_->limits().max_batch;
+    STORE_TRY(db, impl_->connection());
+    STORE_TRY(tx, Transaction::begin(**db, Transaction::Mode::Write));
+    STORE_TRY(ids, select_ready_ids(**db, now, impl_->limits().max_batch));
+    std::vector<PoolId>& ready = *ids;
+    if (k > ready.size())
+        k = ready.size();
+    // Partial Fisher-Yates: after step i, ready[0..i] is a uniform random
+    // i+1-subset, in random order.
+    for (std::size_t i = 0; i < k; ++i) {
+        std::uint64_t bound = ready.size() - i;
+        std::uint64_t pick = uniform ? uniform(bound) : 0;
+        if (pick >= bound)
+            return Unexpected{StoreError{StoreError::Code::Misuse,
+                                         "random source returned a value out of range"}};
+        std::swap(ready[i], ready[i + static_cast<std::size_t>(pick)]);
+    }
+    std::vector<PoolItem> claimed;
+    claimed.reserve(k);
+    for (std::size_t i = 0; i < k; ++i) {
+        STORE_TRY(item, claim_one(**db, ready[i], now));
+        if (*item)
+            claimed.push_back(std::move(**item));
+    }
+    STORE_CHECK(tx->commit());
+    return claimed;
+}
+
+Result<std::vector<PoolItem>> Store::claim(std::span<const PoolId> ids, UnixTime now) {
+    if (ids.size() > impl_->limits().max_batch)
+        return Unexpected{detail::invalid("too many ids in one claim")};
+    STORE_TRY(db, impl_->connection());
+    STORE_TRY(tx, Transaction::begin(**db, Transaction::Mode::Write));
+    std::vector<PoolItem> claimed;
+    for (PoolId id : ids) {
+        STORE_TRY(item, claim_one(**db, id, now));
+        if (*item)
+            claimed.push_back(std::move(**item));
+    }
+    STORE_CHECK(tx->commit());
+    return claimed;
+}
+
+// ---- state changes after sending ----------------------------------------------
+
+Result<void> Store::mark_sent(PoolId id, UnixTime now, std::span<const StatDelta> stats) {
+    return move_from_sending(*impl_,
+                             "UPDATE pool SET state = 'sent', bytes = ?3, changed_at = ?2"
+                             " WHERE id = ?1 AND state = 'sending'",
+                             id, now, day_of(now), stats);
+}
+
+Result<void> Store::mark_failed(PoolId id, UnixTime now, std::span<const StatDelta> stats) {
+    return move_from_sending(*impl_,
+                             "UPDATE pool SET state = 'failed', bytes = ?3, changed_at = ?2"
+                             " WHERE id = ?1 AND state = 'sending'",
+                             id, now, day_of(now), stats);
+}
+
+Result<void> Store::mark_retry(PoolId id, UnixTime next_attempt_at,
+                               std::span<const StatDelta> stats) {
+    return move_from_sending(*impl_,
+                             "UPDATE pool SET state = 'pooled', attempts = attempts + 1,"
+                             " next_attempt_at = ?2, changed_at = ?2"
+                             " WHERE id = ?1 AND state = 'sending'",
+                             id, next_attempt_at, day_of(next_attempt_at), stats);
+}
+
+Result<std::size_t> Store::give_up_expired(UnixTime now) {
+    STORE_TRY(db, impl_->connection());
+    STORE_TRY(st, (*db)->prepare("UPDATE pool SET state = 'failed', bytes = ?2, changed_at = ?1"
+                                 " WHERE state = 'pooled' AND give_up_at <= ?1"));
+    st->bind(1, now).bind(2, ByteView{});
+    STORE_CHECK(st->run());
+    return static_cast<std::size_t>((*db)->changes());
+}
+
+Result<std::size_t> Store::recover_sending() {
+    STORE_TRY(db, impl_->connection());
+    STORE_TRY(st, (*db)->prepare("UPDATE pool SET state = 'pooled' WHERE state = 'sending'"));
+    STORE_CHECK(st->run());
+    return static_cast<std::size_t>((*db)->changes());
+}
+
+}  // namespace mixtasy::store

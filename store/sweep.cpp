@@ -1,0 +1,55 @@
+// sweep.cpp - forgetting what has expired.  Each sweep is one statement (its
+// own transaction), so a sweep never holds the write lock for long beyond
+// the rows it deletes and never blocks the pool commit of the same table
+// for longer than one DELETE.
+#include "store/store_impl.h"
+
+namespace mixtasy::store {
+
+namespace {
+
+Result<std::size_t> delete_where(Store::Impl& impl, std::string_view sql, std::int64_t value) {
+    STORE_TRY(db, impl.connection());
+    {
+        STORE_TRY(st, (*db)->prepare(sql));
+        st->bind(1, value);
+        STORE_CHECK(st->run());
+    }
+    return static_cast<std::size_t>((*db)->changes());
+}
+
+}  // namespace
+
+Result<std::size_t> Store::sweep_replay(UnixTime now) {
+    return delete_where(*impl_, "DELETE FROM replay WHERE expires_at < ?1", now);
+}
+
+Result<std::size_t> Store::sweep_parts(UnixTime now) {
+    // A set goes as a whole once any of its parts has expired: a partial set
+    // can never be completed after its first deadline.
+    return delete_where(*impl_,
+                        "DELETE FROM parts WHERE mixtasy_id IN"
+                        " (SELECT mixtasy_id FROM parts WHERE expires_at < ?1)",
+                        now);
+}
+
+Result<std::size_t> Store::sweep_pool(UnixTime now, std::int64_t retention_seconds) {
+    if (retention_seconds < 0)
+        return Unexpected{detail::invalid("negative pool retention")};
+    return delete_where(*impl_,
+                        "DELETE FROM pool WHERE state IN ('sent', 'failed') AND changed_at < ?1",
+                        now - retention_seconds);
+}
+
+Result<SweepReport> Store::sweep(UnixTime now, std::int64_t pool_retention_seconds) {
+    SweepReport report;
+    STORE_TRY(replay, sweep_replay(now));
+    report.replay = *replay;
+    STORE_TRY(parts, sweep_parts(now));
+    report.parts = *parts;
+    STORE_TRY(pool, sweep_pool(now, pool_retention_seconds));
+    report.pool = *pool;
+    return report;
+}
+
+}  // namespace mixtasy::store

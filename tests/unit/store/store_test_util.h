@@ -1,0 +1,98 @@
+// store_test_util.h - temporary directories and a store opened in one, for
+// the store/ tests.  Each TempDir is removed with everything in it when it
+// goes out of scope.
+#pragma once
+
+#include <sqlite3.h>
+#include <stdlib.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "store/store.h"
+
+namespace mixtasy::store::test {
+
+class TempDir {
+public:
+    TempDir() {
+        std::string pattern = (std::filesystem::temp_directory_path() / "mixtasy-store-XXXXXX").string();
+        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+        path_ = pattern;
+    }
+    ~TempDir() {
+        std::error_code ignored;
+        std::filesystem::remove_all(path_, ignored);
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const std::filesystem::path& path() const { return path_; }
+    std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+private:
+    std::filesystem::path path_;
+};
+
+inline StoreOptions options_for(const std::string& path) {
+    StoreOptions options;
+    options.path = path;
+    options.busy_timeout = std::chrono::milliseconds(5000);
+    return options;
+}
+
+inline std::unique_ptr<Store> open_store(const StoreOptions& options) {
+    auto store = Store::open(options);
+    if (!store)
+        FAIL("Store::open: " << store.error().detail);
+    return std::move(*store);
+}
+
+inline std::unique_ptr<Store> open_store(const std::string& path) {
+    return open_store(options_for(path));
+}
+
+inline ByteView bv(std::string_view s) { return as_bytes(s); }
+
+inline NewPoolItem item(std::string_view text, UnixTime at = 1000,
+                        PoolKind kind = PoolKind::Mix) {
+    NewPoolItem it;
+    it.kind = kind;
+    it.next_hop = "next@mix.example";
+    it.envelope_from = "mixtasy@node.example";
+    it.bytes = as_bytes(text);
+    it.enqueued_at = at;
+    it.next_attempt_at = at;
+    it.give_up_at = at + 86400;
+    return it;
+}
+
+// A raw SQLite connection for checks behind the store's back.
+class RawDb {
+public:
+    explicit RawDb(const std::string& path) {
+        REQUIRE(sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                                nullptr) == SQLITE_OK);
+        sqlite3_busy_timeout(db_, 5000);
+    }
+    ~RawDb() { sqlite3_close_v2(db_); }
+    RawDb(const RawDb&) = delete;
+    RawDb& operator=(const RawDb&) = delete;
+    sqlite3* get() const { return db_; }
+    int exec(const std::string& sql) { return sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr); }
+    std::int64_t scalar(const std::string& sql) {
+        sqlite3_stmt* st = nullptr;
+        REQUIRE(sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) == SQLITE_OK);
+        std::int64_t value = -1;
+        if (sqlite3_step(st) == SQLITE_ROW)
+            value = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+        return value;
+    }
+
+private:
+    sqlite3* db_ = nullptr;
+};
+
+}  // namespace mixtasy::store::test
