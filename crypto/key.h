@@ -1,0 +1,113 @@
+// key.h - OpenPGP certificates (transferable public keys) and their secret
+// counterparts (transferable secret keys).
+//
+// What it does
+//   parse_certificates() reads a binary sequence of transferable public
+//   keys (RFC 4880 11.1): primary key, revocations and direct signatures,
+//   user IDs with certifications, user attributes, subkeys with bindings.
+//   It verifies every self-signature it keeps, resolves key flags and
+//   expiry from the newest valid self-signature, and drops what does not
+//   verify.  parse_secret_certificates() does the same for unprotected
+//   transferable secret keys.  serialize() writes either back out (binary;
+//   armor.h adds the armor).
+//
+// Guarantees
+//   - A returned Certificate has a primary key we can verify with, at least
+//     one user ID whose self-signature verified, and only subkeys whose
+//     binding verified.  Third-party certifications are skipped, never
+//     trusted.  Unknown packets (trust, marker, private tags) are skipped.
+//   - Limits (KeyLimits) bound certificates per input, user IDs, subkeys,
+//     signatures per component, user ID length; exceeding one is
+//     limit_exceeded, never silent truncation.
+//   - Subkeys of algorithms we cannot use (DSA, ElGamal, ECDSA, ...) are
+//     dropped; a primary key of such an algorithm is unsupported_algorithm.
+//
+// Refusals
+//   - Passphrase-protected secret keys: unsupported_feature.
+//   - v3, v5 and v6 keys: unsupported_version.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/bytes.h"
+#include "crypto/error.h"
+#include "crypto/key_packet.h"
+#include "crypto/packet.h"
+#include "crypto/signature.h"
+
+namespace mixtasy::crypto {
+
+Timestamp to_timestamp(std::chrono::system_clock::time_point t) noexcept;
+std::chrono::system_clock::time_point from_timestamp(Timestamp t) noexcept;
+
+struct KeyLimits {
+    std::size_t max_certificates = 1000;     // per input
+    std::size_t max_user_ids = 64;           // per certificate
+    std::size_t max_subkeys = 64;            // per certificate
+    std::size_t max_signatures = 256;        // per component (key, UID, subkey)
+    std::size_t max_user_id_length = 4096;   // bytes
+    PacketLimits packets{};
+    KeyMaterialLimits material{};
+    SignatureLimits signatures{};
+};
+
+struct UserId {
+    std::string text;         // exact bytes of the User ID packet
+    Signature self_signature; // newest verified self-certification
+};
+
+struct Subkey {
+    PublicKey key;
+    Signature binding;                 // newest verified binding
+    uint8_t key_flags = 0;             // from the binding; 0 if absent
+    std::optional<Timestamp> expires;  // absolute; nullopt = never
+    bool revoked = false;
+
+    bool encryption_capable() const noexcept;  // flags 0x04|0x08 and algorithm
+    bool valid_at(Timestamp now) const noexcept;
+};
+
+struct Certificate {
+    PublicKey primary;
+    std::vector<Signature> direct_signatures;  // verified 0x1f / 0x20
+    std::vector<UserId> user_ids;              // in input order
+    std::vector<Subkey> subkeys;               // in input order
+    uint8_t key_flags = 0;                     // from primary UID self-sig
+    std::optional<Timestamp> expires;          // absolute; nullopt = never
+    bool revoked = false;
+
+    const Fingerprint& fingerprint() const noexcept { return primary.fingerprint; }
+    const KeyId& key_id() const noexcept { return primary.key_id; }
+    bool valid_at(Timestamp now) const noexcept;
+    // The self-signature marked primary, else the newest.
+    const UserId& primary_user_id() const noexcept;
+};
+
+// A certificate together with the secret of its primary key and of some or
+// all of its subkeys.
+struct SecretCertificate {
+    Certificate cert;
+    SecretKey primary;
+    std::vector<SecretKey> subkeys;  // secret parts, matched by fingerprint
+
+    const SecretKey* find_subkey(const KeyId& id) const noexcept;
+    const SecretKey* find_subkey(const Fingerprint& fpr) const noexcept;
+};
+
+Result<std::vector<Certificate>> parse_certificates(ByteView binary, const KeyLimits& limits = {});
+Result<std::vector<SecretCertificate>> parse_secret_certificates(ByteView binary,
+                                                                 const KeyLimits& limits = {});
+
+// Encryption-capable subkeys valid at `now` (certificate itself valid too),
+// newest creation first.  Empty when none.
+std::vector<const Subkey*> valid_encryption_subkeys(const Certificate& cert,
+                                                    std::chrono::system_clock::time_point now);
+
+// Binary transferable public key / transferable secret key.
+Bytes serialize(const Certificate& cert);
+Bytes serialize(const SecretCertificate& cert);
+
+}  // namespace mixtasy::crypto

@@ -1,0 +1,266 @@
+// packet.cpp - OpenPGP packet framing; see packet.h for the contract.
+#include "crypto/packet.h"
+
+#include <string>
+
+#include "crypto/cursor.h"
+
+namespace mixtasy::crypto {
+namespace {
+
+bool partial_allowed(Tag tag) noexcept {
+    return tag == Tag::literal || tag == Tag::compressed || tag == Tag::sed ||
+           tag == Tag::seipd || tag == Tag::aead;
+}
+
+// One new-format length field: either a definite length or a partial chunk.
+struct NewLength {
+    uint32_t length;
+    bool partial;
+};
+
+Result<NewLength> read_new_length(Cursor& in) {
+    auto first = in.u8("new-format length");
+    if (!first) return Unexpected{first.error()};
+    const uint8_t o1 = *first;
+    if (o1 < 192) return NewLength{o1, false};
+    if (o1 < 224) {
+        auto o2 = in.u8("two-octet length");
+        if (!o2) return Unexpected{o2.error()};
+        return NewLength{static_cast<uint32_t>(((o1 - 192) << 8) + *o2 + 192), false};
+    }
+    if (o1 < 255) return NewLength{uint32_t{1} << (o1 & 0x1f), true};
+    auto v = in.u32("five-octet length");
+    if (!v) return Unexpected{v.error()};
+    return NewLength{*v, false};
+}
+
+}  // namespace
+
+std::string_view tag_name(Tag tag) noexcept {
+    switch (tag) {
+        case Tag::reserved: return "Reserved";
+        case Tag::pkesk: return "PKESK";
+        case Tag::signature: return "Signature";
+        case Tag::skesk: return "SKESK";
+        case Tag::one_pass_signature: return "OnePassSignature";
+        case Tag::secret_key: return "SecretKey";
+        case Tag::public_key: return "PublicKey";
+        case Tag::secret_subkey: return "SecretSubkey";
+        case Tag::compressed: return "Compressed";
+        case Tag::sed: return "SED";
+        case Tag::marker: return "Marker";
+        case Tag::literal: return "Literal";
+        case Tag::trust: return "Trust";
+        case Tag::user_id: return "UserID";
+        case Tag::public_subkey: return "PublicSubkey";
+        case Tag::user_attribute: return "UserAttribute";
+        case Tag::seipd: return "SEIPD";
+        case Tag::mdc: return "MDC";
+        case Tag::aead: return "AEAD";
+        case Tag::padding: return "Padding";
+        case Tag::private_60:
+        case Tag::private_61:
+        case Tag::private_62:
+        case Tag::private_63: return "Private";
+    }
+    return "Unknown";
+}
+
+Result<std::optional<Packet>> PacketReader::next() {
+    if (failed_) return Unexpected{*failed_};
+    if (at_end()) return std::optional<Packet>{};
+
+    auto error = [this](ErrorCode code, std::size_t at, std::string detail) {
+        failed_ = Error{code, at, std::move(detail)};
+        return Unexpected{*failed_};
+    };
+    if (count_ >= limits_.max_packets)
+        return error(ErrorCode::limit_exceeded, offset(),
+                     "more than " + std::to_string(limits_.max_packets) + " packets");
+
+    Cursor in(data_.subspan(pos_), base_ + pos_);
+    Packet p;
+    p.header_offset = in.offset();
+    const uint8_t ctb = *in.u8();  // at_end() was false, so one byte exists
+    if ((ctb & 0x80) == 0)
+        return error(ErrorCode::bad_header, p.header_offset, "bit 7 of the packet tag octet is clear");
+
+    std::size_t body_length = 0;
+    if (ctb & 0x40) {
+        p.format = Format::new_format;
+        p.tag = static_cast<Tag>(ctb & 0x3f);
+    } else {
+        p.format = Format::old_format;
+        p.tag = static_cast<Tag>((ctb >> 2) & 0x0f);
+    }
+    if (p.tag == Tag::reserved) return error(ErrorCode::bad_header, p.header_offset, "reserved tag 0");
+
+    if (p.format == Format::old_format) {
+        const unsigned length_type = ctb & 0x03;
+        Result<uint32_t> len = uint32_t{0};
+        switch (length_type) {
+            case 0: {
+                auto v = in.u8("old-format length");
+                len = v ? Result<uint32_t>(*v) : Result<uint32_t>(Unexpected{v.error()});
+                break;
+            }
+            case 1: {
+                auto v = in.u16("old-format length");
+                len = v ? Result<uint32_t>(*v) : Result<uint32_t>(Unexpected{v.error()});
+                break;
+            }
+            case 2: len = in.u32("old-format length"); break;
+            default: p.length_kind = LengthKind::indeterminate; break;
+        }
+        if (!len) return error(len.error().code, len.error().offset, len.error().detail);
+        body_length = p.length_kind == LengthKind::indeterminate ? in.remaining() : *len;
+    } else {
+        auto len = read_new_length(in);
+        if (!len) return error(len.error().code, len.error().offset, len.error().detail);
+        if (len->partial) {
+            if (!partial_allowed(p.tag))
+                return error(ErrorCode::bad_header, p.header_offset,
+                             "partial body length on a non-data packet");
+            p.length_kind = LengthKind::partial;
+        }
+        body_length = len->length;
+    }
+    p.header_length = in.offset() - p.header_offset;
+    p.body_offset = in.offset();
+
+    if (body_length > limits_.max_packet_size)
+        return error(ErrorCode::limit_exceeded, p.header_offset,
+                     "packet body of " + std::to_string(body_length) + " bytes exceeds the limit of " +
+                         std::to_string(limits_.max_packet_size));
+
+    if (p.length_kind != LengthKind::partial) {
+        auto body = in.take(body_length, "packet body");
+        if (!body) return error(ErrorCode::truncated, p.header_offset,
+                                "packet body announces " + std::to_string(body_length) +
+                                    " bytes, only " + std::to_string(in.remaining()) + " present");
+        p.view_ = *body;
+    } else {
+        // Reassemble: chunk, length, chunk, ..., final definite chunk.
+        std::size_t chunk = body_length;
+        bool more = true;
+        while (true) {
+            if (p.owned_.size() + chunk > limits_.max_packet_size)
+                return error(ErrorCode::limit_exceeded, p.header_offset,
+                             "partial body exceeds the limit of " + std::to_string(limits_.max_packet_size));
+            if (++p.partial_chunks > limits_.max_partial_chunks)
+                return error(ErrorCode::limit_exceeded, in.offset(),
+                             "more than " + std::to_string(limits_.max_partial_chunks) + " partial chunks");
+            const std::size_t chunk_at = in.offset();
+            auto piece = in.take(chunk, "partial body chunk");
+            if (!piece) return error(ErrorCode::truncated, chunk_at,
+                                     "partial chunk announces " + std::to_string(chunk) + " bytes, only " +
+                                         std::to_string(in.remaining()) + " present");
+            p.owned_.insert(p.owned_.end(), piece->begin(), piece->end());
+            if (!more) break;
+            auto len = read_new_length(in);
+            if (!len) return error(len.error().code, len.error().offset, len.error().detail);
+            chunk = len->length;
+            more = len->partial;
+        }
+    }
+
+    pos_ += in.consumed();
+    ++count_;
+    return std::optional<Packet>{std::move(p)};
+}
+
+Result<std::vector<Packet>> read_packets(ByteView data, PacketLimits limits) {
+    PacketReader reader(data, limits);
+    std::vector<Packet> packets;
+    while (true) {
+        auto p = reader.next();
+        if (!p) return Unexpected{p.error()};
+        if (!*p) break;
+        packets.push_back(std::move(**p));
+    }
+    return packets;
+}
+
+void append_new_length(Bytes& out, uint32_t length) {
+    if (length < 192) {
+        out.push_back(static_cast<uint8_t>(length));
+    } else if (length < 8384) {
+        const uint32_t v = length - 192;
+        out.push_back(static_cast<uint8_t>((v >> 8) + 192));
+        out.push_back(static_cast<uint8_t>(v & 0xff));
+    } else {
+        out.push_back(0xff);
+        for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<uint8_t>(length >> shift));
+    }
+}
+
+Result<void> append_packet(Bytes& out, Tag tag, ByteView body, WriteStyle style) {
+    const auto tag_value = static_cast<uint8_t>(tag);
+    if (tag_value == 0 || tag_value > 63) return fail(ErrorCode::bad_header, 0, "tag out of range");
+    const bool fits_u32 = body.size() <= 0xffffffffu;
+
+    if (style.format == Format::old_format) {
+        if (tag_value > 15) return fail(ErrorCode::bad_header, 0, "old format cannot carry a tag above 15");
+        const uint8_t ctb = static_cast<uint8_t>(0x80 | (tag_value << 2));
+        if (style.length_kind == LengthKind::partial)
+            return fail(ErrorCode::bad_header, 0, "old format has no partial lengths");
+        if (style.length_kind == LengthKind::indeterminate) {
+            out.push_back(ctb | 3);
+        } else if (!fits_u32) {
+            return fail(ErrorCode::length_overflow, 0, "body too large for a definite length");
+        } else if (body.size() < 256) {
+            out.push_back(ctb | 0);
+            out.push_back(static_cast<uint8_t>(body.size()));
+        } else if (body.size() < 65536) {
+            out.push_back(ctb | 1);
+            out.push_back(static_cast<uint8_t>(body.size() >> 8));
+            out.push_back(static_cast<uint8_t>(body.size()));
+        } else {
+            out.push_back(ctb | 2);
+            for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<uint8_t>(body.size() >> shift));
+        }
+        out.insert(out.end(), body.begin(), body.end());
+        return {};
+    }
+
+    const uint8_t ctb = static_cast<uint8_t>(0xc0 | tag_value);
+    if (style.length_kind == LengthKind::indeterminate)
+        return fail(ErrorCode::bad_header, 0, "new format has no indeterminate length");
+    if (style.length_kind == LengthKind::definite) {
+        if (!fits_u32) return fail(ErrorCode::length_overflow, 0, "body too large for a definite length");
+        out.push_back(ctb);
+        append_new_length(out, static_cast<uint32_t>(body.size()));
+        out.insert(out.end(), body.begin(), body.end());
+        return {};
+    }
+
+    // Partial: full chunks of 2^k while more than one chunk remains, then
+    // the rest with a definite length (possibly zero).
+    if (style.partial_chunk_log2 < 9 || style.partial_chunk_log2 > 30)
+        return fail(ErrorCode::bad_header, 0, "partial chunk size must be 2^9..2^30");
+    if (!partial_allowed(tag)) return fail(ErrorCode::bad_header, 0, "partial lengths only on data packets");
+    const std::size_t chunk = std::size_t{1} << style.partial_chunk_log2;
+    out.push_back(ctb);
+    std::size_t pos = 0;
+    while (body.size() - pos > chunk) {
+        out.push_back(static_cast<uint8_t>(224 + style.partial_chunk_log2));
+        out.insert(out.end(), body.begin() + static_cast<std::ptrdiff_t>(pos),
+                   body.begin() + static_cast<std::ptrdiff_t>(pos + chunk));
+        pos += chunk;
+    }
+    const std::size_t rest = body.size() - pos;
+    append_new_length(out, static_cast<uint32_t>(rest));
+    out.insert(out.end(), body.begin() + static_cast<std::ptrdiff_t>(pos), body.end());
+    return {};
+}
+
+Result<Bytes> write_packet(Tag tag, ByteView body, WriteStyle style) {
+    Bytes out;
+    out.reserve(body.size() + 6);
+    auto r = append_packet(out, tag, body, style);
+    if (!r) return Unexpected{r.error()};
+    return out;
+}
+
+}  // namespace mixtasy::crypto

@@ -1,0 +1,170 @@
+// signature.h - v4 OpenPGP signatures: parse, create, verify.
+//
+// What it does
+//   Parses a Signature packet body (tag 2, version 4) with its hashed and
+//   unhashed subpacket areas, resolves the subpackets that matter (creation
+//   time, expirations, key flags, issuer, primary user ID, embedded
+//   signature), and creates and verifies:
+//     0x00 binary and 0x01 text data signatures,
+//     0x13 positive certifications (and 0x10..0x12 on read),
+//     0x18 subkey bindings, 0x20 key and 0x28 subkey revocations.
+//   Signing keys: EdDSA (Ed25519) and RSA (PKCS#1 v1.5).
+//
+// Hash policy (documented choice)
+//   Created: SHA-256 (default) or SHA-512.  Verified: SHA-256, SHA-384,
+//   SHA-512, SHA-224; SHA-1 is verified only for data signatures (0x00,
+//   0x01) and for self-signatures created before 2023-01-01, since many
+//   old keys carry them; MD5 and RIPEMD-160 are refused.
+//
+// Guarantees and limits (SignatureLimits)
+//   - Subpacket areas at most 64 KiB (the wire maximum) and at most 256
+//     subpackets each; an embedded signature is parsed one level deep only.
+//   - A critical subpacket we do not understand makes the signature
+//     invalid (RFC 4880 5.2.3.1) when verified, but still parses for dump.
+//   - verify_* return bad_signature for any mismatch, never throw.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include <botan/rng.h>
+
+#include "common/bytes.h"
+#include "crypto/error.h"
+#include "crypto/key_packet.h"
+
+namespace mixtasy::crypto {
+
+enum class SignatureType : uint8_t {
+    binary = 0x00,
+    text = 0x01,
+    standalone = 0x02,
+    generic_certification = 0x10,
+    persona_certification = 0x11,
+    casual_certification = 0x12,
+    positive_certification = 0x13,
+    subkey_binding = 0x18,
+    primary_key_binding = 0x19,
+    direct_key = 0x1f,
+    key_revocation = 0x20,
+    subkey_revocation = 0x28,
+    certification_revocation = 0x30,
+    timestamp = 0x40,
+    third_party_confirmation = 0x50,
+};
+
+enum class HashAlgorithm : uint8_t {
+    md5 = 1, sha1 = 2, ripemd160 = 3, sha256 = 8, sha384 = 9, sha512 = 10, sha224 = 11,
+};
+
+std::string_view hash_name(HashAlgorithm hash) noexcept;  // "SHA-256", "unknown"
+
+enum class SubpacketType : uint8_t {
+    creation_time = 2,
+    expiration_time = 3,
+    exportable = 4,
+    trust = 5,
+    regular_expression = 6,
+    revocable = 7,
+    key_expiration_time = 9,
+    preferred_symmetric = 11,
+    revocation_key = 12,
+    issuer = 16,
+    notation = 20,
+    preferred_hash = 21,
+    preferred_compression = 22,
+    keyserver_preferences = 23,
+    preferred_keyserver = 24,
+    primary_user_id = 25,
+    policy_uri = 26,
+    key_flags = 27,
+    signers_user_id = 28,
+    reason_for_revocation = 29,
+    features = 30,
+    signature_target = 31,
+    embedded_signature = 32,
+    issuer_fingerprint = 33,
+    preferred_aead = 34,
+};
+
+std::string_view subpacket_name(uint8_t type) noexcept;
+
+// Key flags (RFC 4880 5.2.3.21), first octet.
+inline constexpr uint8_t kFlagCertify = 0x01;
+inline constexpr uint8_t kFlagSign = 0x02;
+inline constexpr uint8_t kFlagEncryptCommunications = 0x04;
+inline constexpr uint8_t kFlagEncryptStorage = 0x08;
+inline constexpr uint8_t kFlagsEncrypt = kFlagEncryptCommunications | kFlagEncryptStorage;
+
+struct Subpacket {
+    uint8_t type = 0;
+    bool critical = false;
+    Bytes data;
+    std::size_t offset = 0;  // absolute offset of its length octet
+};
+
+struct SignatureLimits {
+    std::size_t max_subpackets = 256;  // per area
+};
+
+struct Signature {
+    uint8_t version = 4;
+    SignatureType type = SignatureType::binary;
+    PublicKeyAlgorithm algorithm = PublicKeyAlgorithm::eddsa;
+    HashAlgorithm hash = HashAlgorithm::sha256;
+    Bytes hashed_area;  // raw hashed subpacket octets, as hashed
+    std::vector<Subpacket> hashed;
+    std::vector<Subpacket> unhashed;
+    std::array<uint8_t, 2> hash_prefix{};  // left 16 bits of the digest
+    std::vector<Bytes> mpis;               // RSA: s; EdDSA: r, s
+    Bytes body;                            // the serialized packet body
+
+    // Resolved from the hashed area (issuer also from unhashed).
+    Timestamp created = 0;
+    std::optional<uint32_t> expires_after;      // signature expiration, seconds
+    std::optional<uint32_t> key_expires_after;  // key expiration, seconds after key creation
+    std::optional<uint8_t> key_flags;
+    std::optional<KeyId> issuer;
+    std::optional<Fingerprint> issuer_fingerprint;
+    bool primary_user_id = false;
+    bool has_unknown_critical = false;
+};
+
+Result<Signature> parse_signature(ByteView body, std::size_t base = 0,
+                                  const SignatureLimits& limits = {});
+
+// What a created self-signature or data signature carries.
+struct SignatureParams {
+    SignatureType type = SignatureType::binary;
+    HashAlgorithm hash = HashAlgorithm::sha256;
+    Timestamp created = 0;
+    std::optional<uint32_t> key_expires_after;
+    std::optional<uint8_t> key_flags;
+    bool primary_user_id = false;
+    bool preferences = false;  // add preferred algorithms and features (self-sigs)
+};
+
+// Data signatures (0x00 binary, 0x01 text: line endings normalized to CRLF).
+Result<Signature> sign_data(const SecretKey& signer, ByteView data, const SignatureParams& params,
+                            Botan::RandomNumberGenerator& rng);
+Result<void> verify_data(const Signature& sig, const PublicKey& signer, ByteView data);
+
+// Certification of a user ID by the primary key (0x10..0x13, 0x30).
+Result<Signature> certify_user_id(const SecretKey& primary, ByteView user_id, const SignatureParams& params,
+                                  Botan::RandomNumberGenerator& rng);
+Result<void> verify_user_id(const Signature& sig, const PublicKey& primary, ByteView user_id);
+
+// Subkey binding (0x18) and subkey revocation (0x28).  Bindings for
+// signing-capable subkeys would need a 0x19 back-signature; we create and
+// accept encryption-only subkeys only (signing subkeys: bad_signature).
+Result<Signature> bind_subkey(const SecretKey& primary, const PublicKey& subkey, const SignatureParams& params,
+                              Botan::RandomNumberGenerator& rng);
+Result<void> verify_subkey(const Signature& sig, const PublicKey& primary, const PublicKey& subkey);
+
+// Direct-key signatures and key revocations (0x1f, 0x20) on the primary.
+Result<void> verify_direct(const Signature& sig, const PublicKey& primary);
+
+// A complete Signature packet (new format) for `sig`.
+Bytes signature_packet(const Signature& sig);
+
+}  // namespace mixtasy::crypto
