@@ -44,9 +44,14 @@ Result<void> check_writable(const std::string& path) {
     namespace fs = std::filesystem;
     fs::path file(path);
     fs::path dir = file.has_parent_path() ? file.parent_path() : fs::path(".");
-    if (::access(dir.c_str(), W_OK | X_OK) != 0)
-        return Unexpected{read_only("directory of the database is not writable: " +
-                                    std::string(std::strerror(errno)))};
+    if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+        int err = errno;
+        std::string why = std::strerror(err);
+        if (err == ENOENT || err == ENOTDIR)
+            return Unexpected{StoreError{StoreError::Code::Io,
+                                         "directory of the database does not exist: " + why}};
+        return Unexpected{read_only("directory of the database is not writable: " + why)};
+    }
     if (::access(file.c_str(), F_OK) == 0 && ::access(file.c_str(), R_OK | W_OK) != 0)
         return Unexpected{read_only("database file is not writable: " +
                                     std::string(std::strerror(errno)))};
