@@ -1,0 +1,179 @@
+// message.cpp - see message.h.
+#include "crypto/message.h"
+
+#include <optional>
+#include <vector>
+
+#include <botan/system_rng.h>
+
+#include "crypto/pkesk.h"
+#include "crypto/sed.h"
+#include "crypto/seipd.h"
+#include "crypto/session_key.h"
+
+namespace mixtasy::crypto {
+
+namespace {
+
+constexpr WriteStyle kOldDefinite{Format::old_format, LengthKind::definite};
+constexpr WriteStyle kOldIndeterminate{Format::old_format, LengthKind::indeterminate};
+constexpr WriteStyle kNewDefinite{Format::new_format, LengthKind::definite};
+
+// What decrypt_packets found before the encrypted data.
+struct Envelope {
+    std::vector<Pkesk> pkesks;
+    std::optional<Packet> data;  // the SED or SEIPD packet
+};
+
+Result<Envelope> read_envelope(ByteView message, const DecryptLimits& limits) {
+    Envelope env;
+    PacketReader reader(message, limits.packets);
+    for (;;) {
+        auto next = reader.next();
+        if (!next) return Unexpected{next.error()};
+        if (!*next) return fail(ErrorCode::unexpected_packet, reader.offset(), "no encrypted data packet");
+        Packet& p = **next;
+        switch (p.tag) {
+            case Tag::pkesk: {
+                if (env.pkesks.size() >= limits.max_pkesk) {
+                    return fail(ErrorCode::limit_exceeded, p.header_offset, "too many PKESK packets");
+                }
+                auto pkesk = parse_pkesk(p.body(), p.body_offset);
+                // Another recipient's v6 or ElGamal PKESK must not stop us.
+                if (pkesk) env.pkesks.push_back(std::move(*pkesk));
+                break;
+            }
+            case Tag::skesk:
+            case Tag::marker:
+                break;
+            case Tag::sed:
+            case Tag::seipd:
+                env.data = std::move(p);
+                return env;
+            default:
+                return fail(ErrorCode::unexpected_packet, p.header_offset,
+                            std::string("unexpected ") + std::string(tag_name(p.tag)) + " before encrypted data");
+        }
+    }
+}
+
+bool opens(const Pkesk& pkesk, const SecretKey& key) {
+    return pkesk.wildcard() || pkesk.key_id == key.pub.key_id;
+}
+
+Result<Decrypted> decrypt_body(const Packet& data, const SessionKey& sk, const SecretKey& key) {
+    Decrypted out;
+    out.key = key.pub.fingerprint;
+    out.cipher = sk.algo;
+    Result<Bytes> plain = data.tag == Tag::sed ? sed_decrypt_body(sk, data.body())
+                                               : seipd_decrypt_body(sk, data.body());
+    if (!plain) {
+        Error e = plain.error();
+        e.offset += data.body_offset;
+        return Unexpected{std::move(e)};
+    }
+    out.plaintext = std::move(*plain);
+    out.packet = data.tag == Tag::sed ? SymmetricPacket::sed : SymmetricPacket::seipd;
+    out.integrity_protected = data.tag == Tag::seipd;
+    return out;
+}
+
+// Skips packets that may surround the literal data in ordinary mail.
+bool skippable_around_literal(Tag tag) {
+    return tag == Tag::one_pass_signature || tag == Tag::signature || tag == Tag::marker;
+}
+
+Result<PlainMessage> read_plain(ByteView inner, const DecryptLimits& limits, int depth) {
+    PacketReader reader(inner, limits.packets);
+    for (;;) {
+        auto next = reader.next();
+        if (!next) return Unexpected{next.error()};
+        if (!*next) return fail(ErrorCode::unexpected_packet, reader.offset(), "no literal data packet");
+        const Packet& p = **next;
+        if (skippable_around_literal(p.tag)) continue;
+        if (p.tag == Tag::compressed && depth == 0) {
+            auto expanded = decompress_body(p.body(), limits.decompress, p.body_offset);
+            if (!expanded) return Unexpected{expanded.error()};
+            auto plain = read_plain(*expanded, limits, depth + 1);
+            if (plain) plain->compressed = true;
+            return plain;
+        }
+        if (p.tag != Tag::literal) {
+            return fail(ErrorCode::unexpected_packet, p.header_offset,
+                        std::string("unexpected ") + std::string(tag_name(p.tag)) + " where literal data belongs");
+        }
+        auto lit = parse_literal_body(p.body(), p.body_offset);
+        if (!lit) return Unexpected{lit.error()};
+        PlainMessage out;
+        out.literal = std::move(*lit);
+        return out;
+    }
+}
+
+}  // namespace
+
+Result<Bytes> encrypt_to(const PublicKey& recipient, ByteView inner_packets, SymmetricPacket packet,
+                         Botan::RandomNumberGenerator& rng) {
+    EncryptOptions options;
+    options.packet = packet;
+    return encrypt_to(std::span<const PublicKey>(&recipient, 1), inner_packets, options, rng);
+}
+
+Result<Bytes> encrypt_to(std::span<const PublicKey> recipients, ByteView inner_packets,
+                         const EncryptOptions& options, Botan::RandomNumberGenerator& rng) {
+    if (recipients.empty()) return fail(ErrorCode::no_valid_key, 0, "no recipient");
+    auto sk = generate_session_key(options.cipher, rng);
+    if (!sk) return Unexpected{sk.error()};
+    Bytes out;
+    out.reserve(inner_packets.size() + 64 + recipients.size() * 600);
+    for (const PublicKey& recipient : recipients) {
+        auto pkesk = pkesk_encrypt(recipient, *sk, rng, options.hide_recipient);
+        if (!pkesk) return Unexpected{pkesk.error()};
+        if (auto ok = append_packet(out, Tag::pkesk, serialize_pkesk(*pkesk), kOldDefinite); !ok) {
+            return Unexpected{ok.error()};
+        }
+    }
+    const bool sed = options.packet == SymmetricPacket::sed;
+    auto body = sed ? sed_encrypt_body(*sk, inner_packets, rng) : seipd_encrypt_body(*sk, inner_packets, rng);
+    if (!body) return Unexpected{body.error()};
+    auto ok = sed ? append_packet(out, Tag::sed, *body, kOldIndeterminate)
+                  : append_packet(out, Tag::seipd, *body, kNewDefinite);
+    if (!ok) return Unexpected{ok.error()};
+    return out;
+}
+
+Result<Decrypted> decrypt_packets(ByteView message, std::span<const SecretKey> keys,
+                                  const DecryptLimits& limits) {
+    if (message.size() > limits.max_message) return fail(ErrorCode::limit_exceeded, 0, "message size");
+    auto env = read_envelope(message, limits);
+    if (!env) return Unexpected{env.error()};
+    bool named_us = false;
+    for (const Pkesk& pkesk : env->pkesks) {
+        for (const SecretKey& key : keys) {
+            if (!opens(pkesk, key)) continue;
+            if (!pkesk.wildcard()) named_us = true;
+            auto sk = pkesk_decrypt(pkesk, key, Botan::system_rng());
+            if (!sk) continue;
+            return decrypt_body(*env->data, *sk, key);
+        }
+    }
+    if (named_us) return fail(ErrorCode::decrypt_failed, 0, "a PKESK for our key did not open");
+    return fail(ErrorCode::no_valid_key, 0, "no PKESK for any of our keys");
+}
+
+Result<PlainMessage> decrypt_message(ByteView message, std::span<const SecretKey> keys,
+                                     const DecryptLimits& limits, const MessageOptions& options) {
+    auto dec = decrypt_packets(message, keys, limits);
+    if (!dec) return Unexpected{dec.error()};
+    if (!dec->integrity_protected && !options.allow_unprotected) {
+        return fail(ErrorCode::integrity_failed, 0, "message has no integrity protection (SED)");
+    }
+    auto plain = read_plain(dec->plaintext, limits, 0);
+    if (!plain) return Unexpected{plain.error()};
+    plain->key = dec->key;
+    plain->packet = dec->packet;
+    plain->integrity_protected = dec->integrity_protected;
+    return plain;
+}
+
+}  // namespace mixtasy::crypto

@@ -1,0 +1,190 @@
+// pkesk.cpp - see pkesk.h.
+#include "crypto/pkesk.h"
+
+#include <algorithm>
+
+#include <botan/bigint.h>
+#include <botan/pubkey.h>
+#include <botan/rsa.h>
+
+#include "crypto/cursor.h"
+#include "crypto/ecdh.h"
+
+namespace mixtasy::crypto {
+
+namespace {
+
+constexpr uint8_t kVersion = 3;
+
+bool is_rsa(PublicKeyAlgorithm a) {
+    return a == PublicKeyAlgorithm::rsa || a == PublicKeyAlgorithm::rsa_encrypt_only;
+}
+
+// MPI: two-byte bit count, then ceil(bits / 8) bytes.  Leading zero bytes
+// (a malformed but harmless encoding) are kept; consumers read values.
+Result<ByteView> read_mpi(Cursor& in, const PkeskLimits& limits, const char* what) {
+    auto bits = in.u16(what);
+    if (!bits) return Unexpected{bits.error()};
+    if (*bits > limits.max_mpi_bits) {
+        return fail(ErrorCode::limit_exceeded, in.offset() - 2, std::string(what) + ": MPI too large");
+    }
+    return in.take((*bits + 7u) / 8u, what);
+}
+
+void append_mpi(Bytes& out, ByteView value) {
+    while (!value.empty() && value.front() == 0) value = value.subspan(1);
+    size_t bits = value.size() * 8;
+    if (!value.empty()) {
+        uint8_t top = value.front();
+        while (!(top & 0x80)) {
+            top = static_cast<uint8_t>(top << 1);
+            --bits;
+        }
+    }
+    out.push_back(static_cast<uint8_t>(bits >> 8));
+    out.push_back(static_cast<uint8_t>(bits & 0xFF));
+    out.insert(out.end(), value.begin(), value.end());
+}
+
+X25519Recipient x25519_recipient(const PublicKey& key) {
+    X25519Recipient r;
+    const ByteView native = key.native_point();
+    std::copy(native.begin(), native.end(), r.public_u.begin());
+    r.kdf_hash = key.kdf.hash;
+    r.kek_cipher = key.kdf.cipher;
+    r.fingerprint.assign(key.fingerprint.begin(), key.fingerprint.end());
+    return r;
+}
+
+bool is_x25519_ecdh(const PublicKey& key) {
+    return key.algorithm == PublicKeyAlgorithm::ecdh && key.ecc.curve == Curve::curve25519 &&
+           key.native_point().size() == 32;
+}
+
+Result<Pkesk> encrypt_rsa(const PublicKey& recipient, const SessionKey& sk,
+                          Botan::RandomNumberGenerator& rng) {
+    try {
+        const Botan::RSA_PublicKey pub(Botan::BigInt(recipient.rsa.n.data(), recipient.rsa.n.size()),
+                                       Botan::BigInt(recipient.rsa.e.data(), recipient.rsa.e.size()));
+        Botan::PK_Encryptor_EME enc(pub, rng, "PKCS1v15");
+        const auto encoded = encode_session_key(sk);
+        Pkesk p;
+        p.algorithm = recipient.algorithm;
+        p.rsa_ciphertext = enc.encrypt(encoded, rng);
+        return p;
+    } catch (const std::exception& e) {
+        return fail(ErrorCode::bad_key, 0, std::string("RSA encrypt: ") + e.what());
+    }
+}
+
+Result<SessionKey> decrypt_rsa(const Pkesk& pkesk, const SecretKey& secret,
+                               Botan::RandomNumberGenerator& rng) {
+    Botan::secure_vector<uint8_t> encoded;
+    try {
+        const auto& pub = secret.pub.rsa;
+        const Botan::RSA_PrivateKey priv(
+            Botan::BigInt(secret.rsa_p.data(), secret.rsa_p.size()),
+            Botan::BigInt(secret.rsa_q.data(), secret.rsa_q.size()),
+            Botan::BigInt(pub.e.data(), pub.e.size()),
+            Botan::BigInt(secret.rsa_d.data(), secret.rsa_d.size()),
+            Botan::BigInt(pub.n.data(), pub.n.size()));
+        Botan::PK_Decryptor_EME dec(priv, rng, "PKCS1v15");
+        encoded = dec.decrypt(pkesk.rsa_ciphertext);
+    } catch (const std::exception&) {
+        return fail(ErrorCode::decrypt_failed, 0, "RSA session key not recovered");
+    }
+    auto sk = decode_session_key(encoded);
+    if (!sk) return fail(ErrorCode::decrypt_failed, 0, "RSA session key not recovered");
+    return sk;
+}
+
+}  // namespace
+
+bool Pkesk::wildcard() const noexcept {
+    return std::all_of(key_id.begin(), key_id.end(), [](uint8_t b) { return b == 0; });
+}
+
+Result<Pkesk> parse_pkesk(ByteView body, std::size_t base, const PkeskLimits& limits) {
+    Cursor in(body, base);
+    auto version = in.u8("PKESK version");
+    if (!version) return Unexpected{version.error()};
+    if (*version != kVersion) return fail(ErrorCode::unsupported_version, base, "PKESK version");
+    auto id = in.take(8, "PKESK key ID");
+    if (!id) return Unexpected{id.error()};
+    auto algo = in.u8("PKESK algorithm");
+    if (!algo) return Unexpected{algo.error()};
+    Pkesk p;
+    std::copy(id->begin(), id->end(), p.key_id.begin());
+    p.algorithm = static_cast<PublicKeyAlgorithm>(*algo);
+    if (p.algorithm == PublicKeyAlgorithm::ecdh) {
+        auto point = read_mpi(in, limits, "ECDH point");
+        if (!point) return Unexpected{point.error()};
+        auto len = in.u8("ECDH wrapped key length");
+        if (!len) return Unexpected{len.error()};
+        if (*len == 0) return fail(ErrorCode::bad_packet, in.offset() - 1, "ECDH wrapped key is empty");
+        auto wrapped = in.take(*len, "ECDH wrapped key");
+        if (!wrapped) return Unexpected{wrapped.error()};
+        p.ecdh_point.assign(point->begin(), point->end());
+        p.ecdh_wrapped.assign(wrapped->begin(), wrapped->end());
+    } else if (is_rsa(p.algorithm)) {
+        auto c = read_mpi(in, limits, "RSA ciphertext");
+        if (!c) return Unexpected{c.error()};
+        if (c->empty()) return fail(ErrorCode::bad_packet, in.offset(), "RSA ciphertext is empty");
+        p.rsa_ciphertext.assign(c->begin(), c->end());
+    } else {
+        return fail(ErrorCode::unsupported_algorithm, base + 9, "PKESK public-key algorithm");
+    }
+    if (!in.empty()) return fail(ErrorCode::bad_packet, in.offset(), "bytes after the PKESK fields");
+    return p;
+}
+
+Bytes serialize_pkesk(const Pkesk& p) {
+    Bytes out;
+    out.reserve(12 + p.ecdh_point.size() + p.ecdh_wrapped.size() + p.rsa_ciphertext.size() + 4);
+    out.push_back(kVersion);
+    out.insert(out.end(), p.key_id.begin(), p.key_id.end());
+    out.push_back(static_cast<uint8_t>(p.algorithm));
+    if (p.algorithm == PublicKeyAlgorithm::ecdh) {
+        append_mpi(out, p.ecdh_point);
+        out.push_back(static_cast<uint8_t>(p.ecdh_wrapped.size()));
+        out.insert(out.end(), p.ecdh_wrapped.begin(), p.ecdh_wrapped.end());
+    } else {
+        append_mpi(out, p.rsa_ciphertext);
+    }
+    return out;
+}
+
+Result<Pkesk> pkesk_encrypt(const PublicKey& recipient, const SessionKey& sk,
+                            Botan::RandomNumberGenerator& rng, bool hide_recipient) {
+    Result<Pkesk> p = fail(ErrorCode::unsupported_algorithm, 0, "recipient key cannot encrypt");
+    if (is_x25519_ecdh(recipient)) {
+        auto ct = ecdh_encrypt(x25519_recipient(recipient), sk, rng);
+        if (!ct) return Unexpected{ct.error()};
+        Pkesk e;
+        e.algorithm = PublicKeyAlgorithm::ecdh;
+        e.ecdh_point = std::move(ct->ephemeral_point);
+        e.ecdh_wrapped = std::move(ct->wrapped);
+        p = std::move(e);
+    } else if (is_rsa(recipient.algorithm) && recipient.can_encrypt_algorithm()) {
+        p = encrypt_rsa(recipient, sk, rng);
+    }
+    if (p && !hide_recipient) p->key_id = recipient.key_id;
+    return p;
+}
+
+Result<SessionKey> pkesk_decrypt(const Pkesk& pkesk, const SecretKey& secret,
+                                 Botan::RandomNumberGenerator& rng) {
+    if (pkesk.algorithm == PublicKeyAlgorithm::ecdh && is_x25519_ecdh(secret.pub)) {
+        if (secret.ecc_secret.size() != 32) return fail(ErrorCode::bad_key, 0, "X25519 secret size");
+        X25519Secret s;
+        s.pub = x25519_recipient(secret.pub);
+        s.scalar = secret.ecc_secret;
+        return ecdh_decrypt(s, pkesk.ecdh_point, pkesk.ecdh_wrapped);
+    }
+    if (is_rsa(pkesk.algorithm) && is_rsa(secret.pub.algorithm)) {
+        return decrypt_rsa(pkesk, secret, rng);
+    }
+    return fail(ErrorCode::no_valid_key, 0, "PKESK algorithm does not match the key");
+}
+
+}  // namespace mixtasy::crypto
