@@ -3,8 +3,8 @@
 // WHAT IT DOES
 //   Flusher::round(transport), called every PoolParameters::interval by one
 //   thread (the milter's flush thread, via Node::flush_round):
-//     1. returns rows whose retry time came and whose give-up time passed to
-//        their fate (see backoff below),
+//     1. sweeps the store (expired replay entries and part sets, old sent
+//        rows, rows past the store's maximum age),
 //     2. adds the time-triggered dummies of core/dummy_policy.h to the pool,
 //     3. counts the ready rows m and computes k = messages_to_send(m)
 //        (core/pool_policy.h),
@@ -13,8 +13,11 @@
 //        with an increasing delay;  PermFail -> failed, one log line,
 //     5. sends the flush-triggered dummies straight to the Transport (never
 //        pooled; a dummy that fails is simply dropped).
+//   FlushReport counts rows the Transport accepted (sent), rows it did not
+//   (failed: retried later or given up), and dummies made (time-triggered
+//   ones pooled plus flush-triggered ones accepted).
 //   recover() returns rows left "sending" by a crash to the pool; call it
-//   once before the first round.  Such rows are sent again: at least once,
+//   once before the first round.  ONE Flusher owns a store's pool.  Such rows are sent again: at least once,
 //   and the next mix's replay cache makes it exactly once.
 //
 // BACKOFF
@@ -25,8 +28,9 @@
 //
 // WHAT IT GUARANTEES
 //   A row is marked sent only after the Transport returned Accepted.  A
-//   store failure ends the round early (logged once) and leaves every row
-//   it did not finish in "sending" or the pool, never lost.  Never throws:
+//   store failure is logged and leaves the row "sending", never lost; the
+//   next round first returns such rows to the pool (so an accepted row
+//   whose mark failed is sent again: at least once).  Never throws:
 //   exceptions from the Transport or the DummyFactory count as TempFail.
 //
 // WHAT IT REFUSES
@@ -91,13 +95,15 @@ public:
 private:
     void add_time_triggered_dummies(Instant now, FlushReport& report);
     bool send_pooled(Transport& transport, const PooledItem& row, FlushReport& report);
-    void send_flush_triggered_dummies(Transport& transport, std::size_t sent, FlushReport& report);
+    void send_flush_triggered_dummies(Transport& transport, std::size_t handed_out,
+                                      FlushReport& report);
 
     Store& store_;
     Clock& clock_;
     Random& random_;
     DummyFactory& dummies_;
     FlusherOptions options_;
+    bool store_trouble_ = false;  // rows may be stuck in "sending"
 };
 
 }  // namespace mixtasy::core

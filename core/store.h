@@ -91,6 +91,7 @@ struct PartRecord {
 };
 
 struct PartStatus {
+    bool discarded = false;     // the set was destroyed; this part too
     bool inserted = false;      // false: duplicate part number, ignored
     std::uint32_t present = 0;  // distinct parts stored for the set
     std::uint32_t total = 0;    // total the set announces
@@ -150,11 +151,13 @@ public:
     // -- multipart buffer
     virtual StoreResult<PartStatus> commit_part(const ReplayStamp& replay, const PartRecord& part,
                                                 Instant now) = 0;
-    // nullopt while the set is incomplete (or already handed out).
+    // nullopt while the set is incomplete, discarded or already handed out.
     virtual StoreResult<std::optional<std::vector<PoolId>>> complete_set(
         std::string_view mixtasy_id, Instant now, const SetAssembler& assemble) = 0;
-    // Destroy a set (conflicting parts).  NotFound if absent.
-    virtual StoreResult<void> discard_set(std::string_view mixtasy_id) = 0;
+    // Destroy a set (conflicting parts): it never completes, and parts that
+    // still arrive for it before `until` are refused (PartStatus::discarded,
+    // replay hash recorded).
+    virtual StoreResult<void> discard_set(std::string_view mixtasy_id, Instant until) = 0;
 
     // -- statistics and housekeeping
     virtual StoreResult<void> count(std::string_view counter, std::int64_t amount, Instant now) = 0;

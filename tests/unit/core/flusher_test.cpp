@@ -1,0 +1,459 @@
+// Flusher against the real SQLite store on a temporary file, with a fake
+// Transport, ManualClock and DeterministicRandom.
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <set>
+
+#include "core/flusher.h"
+#include "core_test_support.h"
+
+using namespace mixtasy;
+using namespace mixtasy::core;
+using namespace mixtasy::core::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+const Instant t0 = from_unix(1'800'000'000);
+
+FlusherOptions quiet_options() {
+    FlusherOptions options;
+    options.dummies.time_triggered_mean = 0;
+    options.dummies.flush_triggered_mean_per_message = 0;
+    return options;
+}
+
+void pool_messages(Store& store, std::size_t n, Instant now, const std::string& prefix = "m") {
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::string hash = prefix + std::to_string(i);
+        auto id = store.commit_pooled({as_bytes(hash), now + 48h},
+                                      mix_item("mixtasy@next.example", prefix + "-body-" +
+                                                                           std::to_string(i)),
+                                      now);
+        REQUIRE(id);
+    }
+}
+
+std::size_t in_state(SqliteStore& store, store::PoolState state) {
+    auto n = store.raw().count_in_state(state);
+    REQUIRE(n);
+    return *n;
+}
+
+// Forwards to a real store, failing chosen calls as a dying disk would.
+class FailingStore final : public Store {
+public:
+    explicit FailingStore(Store& inner) : inner_(inner) {}
+    bool fail_mark_sent = false;
+    bool fail_claim = false;
+
+    StoreResult<bool> replay_seen(ByteView h) override { return inner_.replay_seen(h); }
+    StoreResult<void> commit_replay(const ReplayStamp& r, Instant now) override {
+        return inner_.commit_replay(r, now);
+    }
+    StoreResult<PoolId> commit_pooled(const ReplayStamp& r, const OutgoingItem& i,
+                                      Instant now) override {
+        return inner_.commit_pooled(r, i, now);
+    }
+    StoreResult<PoolId> enqueue(const OutgoingItem& i, Instant now) override {
+        return inner_.enqueue(i, now);
+    }
+    StoreResult<std::size_t> count_ready(Instant now) override { return inner_.count_ready(now); }
+    StoreResult<std::vector<PooledItem>> claim_random(Instant now, std::size_t k,
+                                                      Random& r) override {
+        if (fail_claim) return unavailable();
+        return inner_.claim_random(now, k, r);
+    }
+    StoreResult<void> mark_sent(PoolId id, Instant now) override {
+        if (fail_mark_sent) return unavailable();
+        return inner_.mark_sent(id, now);
+    }
+    StoreResult<void> mark_retry(PoolId id, Instant next) override {
+        return inner_.mark_retry(id, next);
+    }
+    StoreResult<void> mark_failed(PoolId id, Instant now) override {
+        return inner_.mark_failed(id, now);
+    }
+    StoreResult<std::size_t> recover_in_flight() override { return inner_.recover_in_flight(); }
+    StoreResult<PartStatus> commit_part(const ReplayStamp& r, const PartRecord& p,
+                                        Instant now) override {
+        return inner_.commit_part(r, p, now);
+    }
+    StoreResult<std::optional<std::vector<PoolId>>> complete_set(
+        std::string_view id, Instant now, const SetAssembler& a) override {
+        return inner_.complete_set(id, now, a);
+    }
+    StoreResult<void> discard_set(std::string_view id, Instant until) override {
+        return inner_.discard_set(id, until);
+    }
+    StoreResult<void> count(std::string_view c, std::int64_t a, Instant now) override {
+        return inner_.count(c, a, now);
+    }
+    StoreResult<SweepCounts> sweep(Instant now) override { return inner_.sweep(now); }
+
+private:
+    static Unexpected<StoreFailure> unavailable() {
+        return Unexpected{StoreFailure{StoreFailure::Code::Unavailable, "disk I/O error"}};
+    }
+    Store& inner_;
+};
+
+}  // namespace
+
+TEST_CASE("retry: delays double up to the maximum", "[flusher]") {
+    RetryParameters retry;
+    retry.retry_base = 60s;
+    retry.retry_max = 600s;
+    CHECK(retry_delay(retry, 1) == 60s);
+    CHECK(retry_delay(retry, 2) == 120s);
+    CHECK(retry_delay(retry, 3) == 240s);
+    CHECK(retry_delay(retry, 4) == 480s);
+    CHECK(retry_delay(retry, 5) == 600s);
+    CHECK(retry_delay(retry, 1'000'000'000'000) == 600s);
+    retry.retry_base = 0s;  // nonsense configuration still waits
+    CHECK(retry_delay(retry, 1) == 1s);
+}
+
+TEST_CASE("retry: give up once the waits add up", "[flusher]") {
+    RetryParameters retry;
+    retry.retry_base = 60s;
+    retry.retry_max = 600s;
+    retry.give_up_after = 3600s;
+    // waits: 60 120 240 480 600 600 600 600 -> cumulative 60 180 420 900
+    // 1500 2100 2700 3300 3900
+    CHECK_FALSE(should_give_up(retry, 0));
+    CHECK_FALSE(should_give_up(retry, 1));
+    CHECK_FALSE(should_give_up(retry, 8));
+    CHECK(should_give_up(retry, 9));
+    CHECK(should_give_up(retry, 10));
+    CHECK(should_give_up(retry, 1'000'000'000'000));
+    // Agrees with a plain sum for every attempt count.
+    for (std::int64_t n = 1; n < 200; ++n) {
+        std::chrono::seconds sum{0};
+        for (std::int64_t i = 1; i <= n; ++i) sum += retry_delay(retry, i);
+        REQUIRE(should_give_up(retry, n) == (sum >= retry.give_up_after));
+    }
+    retry.give_up_after = 0s;
+    CHECK(should_give_up(retry, 1));
+}
+
+TEST_CASE("flusher: below the threshold nothing leaves", "[flusher]") {
+    TempDatabase db;
+    auto store = db.open();
+    ManualClock clock(t0);
+    DeterministicRandom random(1);
+    FakeDummyFactory dummies;
+    FakeTransport transport;
+    Flusher flusher(*store, clock, random, dummies, quiet_options());
+
+    pool_messages(*store, 44, t0);
+    const FlushReport report = flusher.round(transport);
+    CHECK(report.sent == 0);
+    CHECK(transport.attempts.empty());
+    CHECK(in_state(*store, store::PoolState::Pooled) == 44);
+}
+
+TEST_CASE("flusher: k follows the pool policy round after round", "[flusher]") {
+    TempDatabase db;
+    auto store = db.open();
+    ManualClock clock(t0);
+    DeterministicRandom random(2);
+    FakeDummyFactory dummies;
+    FakeTransport transport;
+    Flusher flusher(*store, clock, random, dummies, quiet_options());
+
+    pool_messages(*store, 100, t0);
+    FlushReport report = flusher.round(transport);
+    CHECK(report.sent == 65);  // floor(100 * 0.65)
+    CHECK(report.failed == 0);
+    CHECK(transport.accepted.size() == 65);
+    CHECK(in_state(*store, store::PoolState::Sent) == 65);
+    CHECK(in_state(*store, store::PoolState::Pooled) == 35);
+
+    clock.advance(15min);
+    report = flusher.round(transport);  // 35 < 45
+    CHECK(report.sent == 0);
+
+    pool_messages(*store, 15, clock.now(), "late");  // 50 ready
+    report = flusher.round(transport);
+    CHECK(report.sent == 32);  // floor(50 * 0.65)
+    // Every sent message is a distinct pooled one, handed out once.
+    std::set<std::string> bodies;
+    for (const auto& m : transport.accepted) bodies.insert(m.message);
+    CHECK(bodies.size() == transport.accepted.size());
+    CHECK(transport.accepted.front().recipient == "mixtasy@next.example");
+    CHECK(transport.accepted.front().envelope_from == "mixtasy@this.example");
+}
+
+TEST_CASE("flusher: picks are spread uniformly over the pool", "[flusher]") {
+    TempDatabase db;
+    auto store = db.open();
+    ManualClock clock(t0);
+    DeterministicRandom random(3);
+    FakeDummyFactory dummies;
+    FakeTransport transport;
+    transport.answer = [](const std::string&) { return SendResult::TempFail; };
+    FlusherOptions options = quiet_options();
+    options.pool.min_pool = 0;
+    options.pool.fraction = 0.1;  // 2 of 20 per round
+    options.retry.retry_base = 1s;
+    options.retry.retry_max = 1s;
+    options.retry.give_up_after = std::chrono::hours(24 * 365);
+    Flusher flusher(*store, clock, random, dummies, options);
+
+    pool_messages(*store, 20, t0);
+    std::map<std::string, int> picks;
+    for (int round = 0; round < 1000; ++round) {
+        transport.attempts.clear();
+        (void)flusher.round(transport);
+        REQUIRE(transport.attempts.size() == 2);
+        for (const auto& m : transport.attempts) ++picks[m.message];
+        clock.advance(2s);  // every failed row is due again
+    }
+    REQUIRE(picks.size() == 20);
+    for (const auto& [body, n] : picks) {
+        CHECK(n > 60);   // expected 100 each
+        CHECK(n < 140);
+    }
+}
+
+TEST_CASE("flusher: sent only on Accepted; TempFail backs off and retries", "[flusher]") {
+    TempDatabase db;
+    auto store = db.open();
+    ManualClock clock(t0);
+    DeterministicRandom random(4);
+    FakeDummyFactory dummies;
+    FakeTransport transport;
+    FlusherOptions options = quiet_options();
+    options.pool.min_pool = 0;
+    options.pool.fraction = 1.0;
+    options.retry.retry_base = 300s;
+    Flusher flusher(*store, clock, random, dummies, options);
+
+    pool_messages(*store, 3, t0);
+    transport.answer = [](const std::string&) { return SendResult::TempFail; };
+    FlushReport report = flusher.round(transport);
+    CHECK(report.sent == 0);
+    CHECK(report.failed == 3);
+    CHECK(in_state(*store, store::PoolState::Sent) == 0);
+    CHECK(in_state(*store, store::PoolState::Pooled) == 3);
+
+    // Not due before the first delay.
+    transport.answer = nullptr;
+    clock.advance(299s);
+    report = flusher.round(transport);
+    CHECK(report.sent == 0);
+    CHECK(transport.accepted.empty());
+
+    // Fail again: the second delay is twice the first.
+    clock.advance(1s);
+    transport.answer = [](const std::string&) { return SendResult::TempFail; };
+    report = flusher.round(transport);
+    CHECK(report.failed == 3);
+    transport.answer = nullptr;
+    clock.advance(599s);
+    CHECK(flusher.round(transport).sent == 0);
+    clock.advance(1s);
+    report = flusher.round(transport);
+    CHECK(report.sent == 3);
+    CHECK(in_state(*store, store::PoolState::Sent) == 3);
+    auto row = store->raw().get(1);
+    REQUIRE(row);
+    CHECK(row->attempts == 2);
+}
+
+TEST_CASE("flusher: gives up after the configured time with one address-free line",
+          "[flusher]") {
+    TempDatabase db;
+    auto store = db.open();
+    ManualClock clock(t0);
+    DeterministicRandom random(5);
+    FakeDummyFactory dummies;
+    FakeTransport transport;
+    transport.answer = [](const std::string&) { return SendResult::TempFail; };
+    FlusherOptions options = quiet_options();
+    options.pool.min_pool = 0;
+    options.pool.fraction = 1.0;
+    options.retry.retry_base = 60s;
+    options.retry.retry_max = 60s;
+    options.retry.give_up_after = 180s;
+    Flusher flusher(*store, clock, random, dummies, options);
+    LogCapture logs;
+
+    pool_messages(*store, 1, t0);
+    for (int i = 0; i < 5; ++i) {
+        (void)flusher.round(transport);
+        clock.advance(60s);
+    }
+    CHECK(transport.attempts.size() == 3);  // waits 60 + 60 + 60 = give_up_after
+    CHECK(in_state(*store, store::PoolState::Failed) == 1);
+    CHECK(in_state(*store, store::PoolState::Pooled) == 0);
+    int give_up_lines = 0;
+    for (const auto& line : logs.lines()) {
+        CHECK(line.find('@') == std::string::npos);
+        if (line.find("given up") != std::string::npos) ++give_up_lines;
+    }
+    CHECK(give_up_lines == 1);
+}
+
+TEST_CASE("flusher: PermFail fails the row at once", "[flusher]") {
+    TempDatabase db;
+    auto store = db.open();
+    ManualClock clock(t0);
+    DeterministicRandom random(6);
+    FakeDummyFactory dummies;
+    FakeTransport transport;
+    transport.answer = [](const std::string&) { return SendResult::PermFail; };
+    FlusherOptions options = quiet_options();
+    options.pool.min_pool = 0;
+    options.pool.fraction = 1.0;
+    Flusher flusher(*store, clock, random, dummies, options);
+    LogCapture logs;
+
+    pool_messages(*store, 2, t0);
+    const FlushReport report = flusher.round(transport);
+    CHECK(report.failed == 2);
+    CHECK(in_state(*store, store::PoolState::Failed) == 2);
+    clock.advance(24h);
+    transport.attempts.clear();
+    (void)flusher.round(transport);
+    CHECK(transport.attempts.empty());
+}
+
+TEST_CASE("flusher: a crash between send and mark-sent resends after restart", "[flusher]") {
+    TempDatabase db;
+    ManualClock clock(t0);
+    DeterministicRandom random(7);
+    FakeDummyFactory dummies;
+    FakeTransport transport;
+    FlusherOptions options = quiet_options();
+    options.pool.min_pool = 0;
+    options.pool.fraction = 1.0;
+    {
+        auto store = db.open();
+        pool_messages(*store, 4, t0);
+        FailingStore dying(*store);
+        dying.fail_mark_sent = true;  // the process "dies" before the mark
+        Flusher flusher(dying, clock, random, dummies, options);
+        LogCapture logs;
+        const FlushReport report = flusher.round(transport);
+        CHECK(report.sent == 4);
+        CHECK(in_state(*store, store::PoolState::Sending) == 4);
+        CHECK(in_state(*store, store::PoolState::Sent) == 0);
+    }
+    // Restart: a new store on the same file, recovery, one more round.
+    auto store = db.open();
+    Flusher flusher(*store, clock, random, dummies, options);
+    auto recovered = flusher.recover();
+    REQUIRE(recovered);
+    CHECK(*recovered == 4);
+    const FlushReport report = flusher.round(transport);
+    CHECK(report.sent == 4);
+    CHECK(in_state(*store, store::PoolState::Sent) == 4);
+    // Every message went out twice: at least once, never lost.
+    std::map<std::string, int> copies;
+    for (const auto& m : transport.accepted) ++copies[m.message];
+    CHECK(copies.size() == 4);
+    for (const auto& [body, n] : copies) CHECK(n == 2);
+}
+
+TEST_CASE("flusher: rows stuck by a failing store are retried next round", "[flusher]") {
+    TempDatabase db;
+    auto store = db.open();
+    ManualClock clock(t0);
+    DeterministicRandom random(8);
+    FakeDummyFactory dummies;
+    FakeTransport transport;
+    FlusherOptions options = quiet_options();
+    options.pool.min_pool = 0;
+    options.pool.fraction = 1.0;
+    FailingStore flaky(*store);
+    Flusher flusher(flaky, clock, random, dummies, options);
+    LogCapture logs;
+
+    pool_messages(*store, 2, t0);
+    flaky.fail_mark_sent = true;
+    (void)flusher.round(transport);
+    CHECK(in_state(*store, store::PoolState::Sending) == 2);
+    flaky.fail_mark_sent = false;
+    (void)flusher.round(transport);
+    CHECK(in_state(*store, store::PoolState::Sent) == 2);
+    CHECK(transport.accepted.size() == 4);
+
+    flaky.fail_claim = true;
+    pool_messages(*store, 1, t0, "x");
+    const FlushReport report = flusher.round(transport);
+    CHECK(report.sent == 0);
+    CHECK(in_state(*store, store::PoolState::Pooled) == 1);
+}
+
+TEST_CASE("flusher: time-triggered dummies join the pool", "[flusher]") {
+    TempDatabase db;
+    auto store = db.open();
+    ManualClock clock(t0);
+    DeterministicRandom random(9);
+    FakeDummyFactory dummies;
+    FakeTransport transport;
+    FlusherOptions options = quiet_options();
+    options.dummies.time_triggered_min = 3;
+    Flusher flusher(*store, clock, random, dummies, options);
+
+    const FlushReport report = flusher.round(transport);  // 3 < n: nothing leaves
+    CHECK(report.dummies == 3);
+    CHECK(transport.attempts.empty());
+    auto ids = store->raw().ready_ids(to_unix(t0));
+    REQUIRE(ids);
+    REQUIRE(ids->size() == 3);
+    auto row = store->raw().get(ids->front());
+    REQUIRE(row);
+    CHECK(row->kind == store::PoolKind::Dummy);
+
+    dummies.available = false;  // no known mixes: no dummies, no failure
+    CHECK(flusher.round(transport).dummies == 0);
+}
+
+TEST_CASE("flusher: flush-triggered dummies leave with a flush, not without", "[flusher]") {
+    TempDatabase db;
+    auto store = db.open();
+    ManualClock clock(t0);
+    DeterministicRandom random(10);
+    FakeDummyFactory dummies;
+    FakeTransport transport;
+    FlusherOptions options = quiet_options();
+    options.dummies.flush_triggered_min = 2;
+    Flusher flusher(*store, clock, random, dummies, options);
+
+    pool_messages(*store, 10, t0);  // below n = 45
+    CHECK(flusher.round(transport).dummies == 0);
+    CHECK(transport.attempts.empty());
+
+    pool_messages(*store, 40, t0, "more");  // 50
+    const FlushReport report = flusher.round(transport);
+    CHECK(report.sent == 32);
+    CHECK(report.dummies == 2);
+    CHECK(transport.accepted.size() == 34);
+    CHECK(in_state(*store, store::PoolState::Pooled) == 18);  // dummies never pooled
+}
+
+TEST_CASE("flusher: a throwing transport counts as TempFail", "[flusher]") {
+    TempDatabase db;
+    auto store = db.open();
+    ManualClock clock(t0);
+    DeterministicRandom random(11);
+    FakeDummyFactory dummies;
+    FakeTransport transport;
+    transport.answer = [](const std::string&) -> SendResult {
+        throw std::runtime_error("socket closed");
+    };
+    FlusherOptions options = quiet_options();
+    options.pool.min_pool = 0;
+    options.pool.fraction = 1.0;
+    Flusher flusher(*store, clock, random, dummies, options);
+
+    pool_messages(*store, 2, t0);
+    FlushReport report;
+    REQUIRE_NOTHROW(report = flusher.round(transport));
+    CHECK(report.failed == 2);
+    CHECK(in_state(*store, store::PoolState::Pooled) == 2);
+}
