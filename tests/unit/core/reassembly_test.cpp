@@ -1,0 +1,281 @@
+// Multipart reassembly over the real SQLite store: any order, duplicates,
+// conflicting totals, expiry, exactly-once hand-out.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
+#include "core/reassembly.h"
+#include "core_test_support.h"
+
+using namespace mixtasy;
+using namespace mixtasy::core;
+using namespace mixtasy::core::testing;
+using namespace std::chrono_literals;
+using Kind = PartOutcome::Kind;
+
+namespace {
+
+const Instant t0 = from_unix(1'800'000'000);
+
+std::string part_text(std::uint32_t number) {
+    return "<part " + std::to_string(number) + " of the original>\r\n";
+}
+
+// Collects what the builder was given; makes one Exit row per original.
+struct Collector {
+    std::vector<std::string> originals;
+    OriginalBuilder builder() {
+        return [this](ByteView original) -> Expected<std::vector<OutgoingItem>, StoreFailure> {
+            originals.emplace_back(as_chars(original));
+            OutgoingItem item;
+            item.kind = ItemKind::Exit;
+            item.recipient = "alice@example.org";
+            item.envelope_from = "nobody@this.example";
+            item.message.assign(original.begin(), original.end());
+            return std::vector<OutgoingItem>{std::move(item)};
+        };
+    }
+};
+
+struct Fixture {
+    TempDatabase db;
+    std::unique_ptr<SqliteStore> store = db.open();
+    ManualClock clock{t0};
+    Reassembler reassembler{*store, clock};
+    Collector collector;
+    int hashes = 0;
+
+    StoreResult<PartOutcome> add(const std::string& id, std::uint32_t number, std::uint32_t total,
+                                 const std::string& content) {
+        const std::string hash = "hash-" + std::to_string(hashes++);
+        return reassembler.add(as_bytes(hash), clock.now() + 48h,
+                               IncomingPart{id, number, total, as_bytes(content)},
+                               collector.builder());
+    }
+    StoreResult<PartOutcome> add(const std::string& id, std::uint32_t number,
+                                 std::uint32_t total) {
+        return add(id, number, total, part_text(number));
+    }
+};
+
+std::string expected_original(std::uint32_t total) {
+    std::string all;
+    for (std::uint32_t i = 1; i <= total; ++i) all += part_text(i);
+    return all;
+}
+
+}  // namespace
+
+TEST_CASE("reassembly: a single part completes at once", "[reassembly]") {
+    Fixture f;
+    auto out = f.add("<one@x>", 1, 1);
+    REQUIRE(out);
+    CHECK(out->kind == Kind::Completed);
+    CHECK(out->pooled.size() == 1);
+    REQUIRE(f.collector.originals.size() == 1);
+    CHECK(f.collector.originals[0] == expected_original(1));
+    auto ready = f.store->count_ready(t0);
+    REQUIRE(ready);
+    CHECK(*ready == 1);
+}
+
+TEST_CASE("reassembly: two parts in either order", "[reassembly]") {
+    for (bool reversed : {false, true}) {
+        Fixture f;
+        const std::uint32_t first = reversed ? 2 : 1, second = reversed ? 1 : 2;
+        auto a = f.add("<two@x>", first, 2);
+        REQUIRE(a);
+        CHECK(a->kind == Kind::Stored);
+        CHECK(a->present == 1);
+        CHECK(f.collector.originals.empty());
+        auto b = f.add("<two@x>", second, 2);
+        REQUIRE(b);
+        CHECK(b->kind == Kind::Completed);
+        REQUIRE(f.collector.originals.size() == 1);
+        CHECK(f.collector.originals[0] == expected_original(2));
+    }
+}
+
+TEST_CASE("reassembly: thirty parts in random orders, with duplicates", "[reassembly]") {
+    DeterministicRandom random(30);
+    for (int trial = 0; trial < 5; ++trial) {
+        Fixture f;
+        std::vector<std::uint32_t> order;
+        for (std::uint32_t i = 1; i <= 30; ++i) order.push_back(i);
+        for (std::size_t i = order.size() - 1; i > 0; --i)
+            std::swap(order[i], order[random.uniform(i + 1)]);
+        for (std::size_t i = 0; i < order.size(); ++i) {
+            auto out = f.add("<thirty@x>", order[i], 30);
+            REQUIRE(out);
+            if (i + 1 < order.size()) {
+                REQUIRE(out->kind == Kind::Stored);
+                CHECK(out->present == i + 1);
+                // A duplicate of an earlier part (new replay hash) is ignored.
+                auto dup = f.add("<thirty@x>", order[random.uniform(i + 1)], 30);
+                REQUIRE(dup);
+                CHECK(dup->kind == Kind::Duplicate);
+                CHECK(dup->present == i + 1);
+            } else {
+                CHECK(out->kind == Kind::Completed);
+            }
+        }
+        REQUIRE(f.collector.originals.size() == 1);
+        CHECK(f.collector.originals[0] == expected_original(30));
+        // After hand-out a straggler duplicate starts nothing complete.
+        auto late = f.add("<thirty@x>", 7, 30);
+        REQUIRE(late);
+        CHECK(late->kind == Kind::Stored);
+        CHECK(f.collector.originals.size() == 1);
+    }
+}
+
+TEST_CASE("reassembly: sets with different ids do not mix", "[reassembly]") {
+    Fixture f;
+    REQUIRE(f.add("<a@x>", 1, 2, "A1")->kind == Kind::Stored);
+    REQUIRE(f.add("<b@x>", 2, 2, "B2")->kind == Kind::Stored);
+    REQUIRE(f.add("<b@x>", 1, 2, "B1")->kind == Kind::Completed);
+    REQUIRE(f.add("<a@x>", 2, 2, "A2")->kind == Kind::Completed);
+    REQUIRE(f.collector.originals.size() == 2);
+    CHECK(f.collector.originals[0] == "B1B2");
+    CHECK(f.collector.originals[1] == "A1A2");
+}
+
+TEST_CASE("reassembly: the same replay hash is a replay", "[reassembly]") {
+    Fixture f;
+    const IncomingPart part{"<r@x>", 1, 2, as_bytes(std::string_view("one"))};
+    auto first = f.reassembler.add(as_bytes(std::string_view("H")), t0 + 48h, part,
+                                   f.collector.builder());
+    REQUIRE(first);
+    auto again = f.reassembler.add(as_bytes(std::string_view("H")), t0 + 48h, part,
+                                   f.collector.builder());
+    REQUIRE_FALSE(again);
+    CHECK(again.error().code == StoreFailure::Code::Replay);
+}
+
+TEST_CASE("reassembly: a conflicting total destroys the set", "[reassembly]") {
+    Fixture f;
+    REQUIRE(f.add("<c@x>", 1, 3)->kind == Kind::Stored);
+    REQUIRE(f.add("<c@x>", 2, 3)->kind == Kind::Stored);
+    auto conflict = f.add("<c@x>", 3, 4);
+    REQUIRE(conflict);
+    CHECK(conflict->kind == Kind::Discarded);
+    // The missing part with the original total no longer completes it.
+    auto last = f.add("<c@x>", 3, 3);
+    REQUIRE(last);
+    CHECK(last->kind == Kind::Discarded);
+    CHECK(f.collector.originals.empty());
+    auto ready = f.store->count_ready(f.clock.now());
+    REQUIRE(ready);
+    CHECK(*ready == 0);
+    // Other sets are untouched.
+    CHECK(f.add("<d@x>", 1, 1)->kind == Kind::Completed);
+}
+
+TEST_CASE("reassembly: incomplete sets expire after the timeout", "[reassembly]") {
+    Fixture f;
+    REQUIRE(f.add("<e@x>", 1, 2)->kind == Kind::Stored);
+    f.clock.advance(f.reassembler.limits().timeout + 1s);
+    auto late = f.add("<e@x>", 2, 2);
+    REQUIRE(late);
+    CHECK(late->kind == Kind::Stored);  // a new set: part 1 is gone
+    CHECK(late->present == 1);
+    CHECK(f.collector.originals.empty());
+
+    // Within the timeout it completes.
+    REQUIRE(f.add("<g@x>", 1, 2)->kind == Kind::Stored);
+    f.clock.advance(f.reassembler.limits().timeout - 1s);
+    CHECK(f.add("<g@x>", 2, 2)->kind == Kind::Completed);
+
+    // The store sweep drops expired sets too.
+    REQUIRE(f.add("<h@x>", 1, 2)->kind == Kind::Stored);
+    f.clock.advance(f.reassembler.limits().timeout + 1s);
+    auto swept = f.store->sweep(f.clock.now());
+    REQUIRE(swept);
+    CHECK(swept->parts >= 1);
+}
+
+TEST_CASE("reassembly: malformed parts are refused before the store", "[reassembly]") {
+    Fixture f;
+    CHECK(f.add("", 1, 1)->kind == Kind::Malformed);
+    CHECK(f.add("<bad id@x>", 1, 1)->kind == Kind::Malformed);
+    CHECK(f.add(std::string(300, 'a'), 1, 1)->kind == Kind::Malformed);
+    CHECK(f.add("<n@x>", 0, 2)->kind == Kind::Malformed);
+    CHECK(f.add("<n@x>", 3, 2)->kind == Kind::Malformed);
+    CHECK(f.add("<n@x>", 1, 0)->kind == Kind::Malformed);
+    CHECK(f.add("<n@x>", 1, 257)->kind == Kind::Malformed);
+    CHECK(f.add("<n@x>", 1, 1, std::string(20 * 1024 + 1, 'x'))->kind == Kind::Malformed);
+    CHECK(f.collector.originals.empty());
+}
+
+TEST_CASE("reassembly: an oversized original is dropped whole", "[reassembly]") {
+    TempDatabase db;
+    auto store = db.open();
+    ManualClock clock(t0);
+    ReassemblyLimits limits;
+    limits.max_message_bytes = 10;
+    Reassembler reassembler(*store, clock, limits);
+    Collector collector;
+    auto a = reassembler.add(as_bytes(std::string_view("h1")), t0 + 48h,
+                             {"<o@x>", 1, 2, as_bytes(std::string_view("123456"))},
+                             collector.builder());
+    REQUIRE(a);
+    auto b = reassembler.add(as_bytes(std::string_view("h2")), t0 + 48h,
+                             {"<o@x>", 2, 2, as_bytes(std::string_view("789012"))},
+                             collector.builder());
+    REQUIRE(b);
+    CHECK(b->kind == Kind::Dropped);
+    CHECK(collector.originals.empty());
+    auto count = store->raw().count_parts("<o@x>");
+    REQUIRE(count);
+    CHECK(*count == 0);
+}
+
+TEST_CASE("reassembly: a builder error keeps the parts for a later try", "[reassembly]") {
+    Fixture f;
+    REQUIRE(f.add("<k@x>", 1, 2)->kind == Kind::Stored);
+    const OriginalBuilder failing = [](ByteView) -> Expected<std::vector<OutgoingItem>, StoreFailure> {
+        return Unexpected{StoreFailure{StoreFailure::Code::Unavailable, "keys not loaded"}};
+    };
+    auto out = f.reassembler.add(as_bytes(std::string_view("hk")), t0 + 48h,
+                                 {"<k@x>", 2, 2, as_bytes(part_text(2))}, failing);
+    REQUIRE_FALSE(out);
+    auto count = f.store->raw().count_parts("<k@x>");
+    REQUIRE(count);
+    CHECK(*count == 2);
+}
+
+TEST_CASE("reassembly: racing last parts hand the set out exactly once", "[reassembly]") {
+    TempDatabase db;
+    auto store = db.open();
+    ManualClock clock(t0);
+    Reassembler reassembler(*store, clock);
+    for (int trial = 0; trial < 10; ++trial) {
+        const std::string id = "<race" + std::to_string(trial) + "@x>";
+        std::atomic<int> built{0};
+        const OriginalBuilder builder =
+            [&built](ByteView original) -> Expected<std::vector<OutgoingItem>, StoreFailure> {
+            ++built;
+            OutgoingItem item;
+            item.kind = ItemKind::Exit;
+            item.recipient = "bob@example.org";
+            item.message.assign(original.begin(), original.end());
+            return std::vector<OutgoingItem>{std::move(item)};
+        };
+        const std::uint32_t total = 8;
+        std::vector<std::thread> threads;
+        std::atomic<int> completed{0};
+        for (std::uint32_t n = 1; n <= total; ++n) {
+            threads.emplace_back([&, n] {
+                const std::string hash = id + "/" + std::to_string(n);
+                auto out = reassembler.add(as_bytes(hash), t0 + 48h,
+                                           {id, n, total, as_bytes(part_text(n))}, builder);
+                if (out && out->kind == Kind::Completed) ++completed;
+            });
+        }
+        for (auto& t : threads) t.join();
+        CHECK(completed == 1);
+        CHECK(built == 1);
+    }
+}
