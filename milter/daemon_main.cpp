@@ -1,0 +1,214 @@
+// daemon_main.cpp - mixtasy-milter: `mixtasy-milter -c FILE [-f] [-n] [-V]`.
+//
+// Order matters: read the configuration, detach (before any thread), block
+// SIGUSR1 (every later thread inherits the mask), open the milter socket as
+// the starting user, drop privileges, open the node as the mix user, start
+// the flush and reload threads, then hand the process to smfi_main until
+// SIGTERM/SIGHUP/SIGINT (libmilter's own signal thread calls its stop).
+// Exit status: 0 clean, 1 configuration error, 2 startup failure.
+#include <curl/curl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <thread>
+
+#include "milter/daemon_main.h"
+
+#include "milter/callbacks.h"
+#include "milter/config.h"
+#include "milter/daemon.h"
+#include "milter/flush_thread.h"
+#include "milter/log.h"
+
+namespace {
+
+using namespace mixtasy;
+using namespace mixtasy::milter;
+
+constexpr const char* kVersion = "0.1.0";
+constexpr int kExitConfig = 1;
+constexpr int kExitStartup = 2;
+
+struct Options {
+    std::string config_path = kDefaultConfigPath;
+    bool foreground = false;
+    bool check_only = false;
+    bool version = false;
+};
+
+void usage() {
+    std::fprintf(stderr, "usage: mixtasy-milter [-c FILE] [-f] [-n] [-V]\n"
+                         "  -c FILE  configuration (default %s)\n"
+                         "  -f       stay in the foreground, log to stderr\n"
+                         "  -n       check the configuration and exit\n"
+                         "  -V       print the version and exit\n",
+                 kDefaultConfigPath);
+}
+
+bool parse_options(int argc, char** argv, Options& o) {
+    int c;
+    while ((c = ::getopt(argc, argv, "c:fnV")) != -1) {
+        switch (c) {
+            case 'c': o.config_path = optarg; break;
+            case 'f': o.foreground = true; break;
+            case 'n': o.check_only = true; break;
+            case 'V': o.version = true; break;
+            default: return false;
+        }
+    }
+    return optind == argc;
+}
+
+// SIGUSR1: re-read the configuration (the keys that can change at run time)
+// and the node's keys, without touching connections.
+class ReloadThread {
+public:
+    ReloadThread(std::string path, core::Node& node, const Config& running, bool foreground)
+        : path_(std::move(path)), node_(node), running_(running), foreground_(foreground) {
+        thread_ = std::thread([this] { run(); });
+    }
+    ~ReloadThread() {
+        stop_.store(true);
+        thread_.join();
+    }
+    ReloadThread(const ReloadThread&) = delete;
+    ReloadThread& operator=(const ReloadThread&) = delete;
+
+private:
+    void run() {
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGUSR1);
+        while (!stop_.load()) {
+            timespec tick{0, 200 * 1000 * 1000};
+            if (sigtimedwait(&set, nullptr, &tick) == SIGUSR1) reload();
+        }
+    }
+    void reload() {
+        auto config = load_config(path_);
+        if (!config) {
+            log_msg(LogLevel::Error, "reload: configuration has errors, keeping the running one");
+            for (const auto& p : config.error())
+                log_msg(LogLevel::Error, "%s:%zu: %s", path_.c_str(), p.line, p.message.c_str());
+            return;
+        }
+        log_init(log_target(*config, foreground_));
+        update_filter_settings(filter_settings(*config));
+        if (config->socket != running_.socket || config->user_id != running_.user_id ||
+            config->node.home != running_.node.home || config->node.database != running_.node.database ||
+            config->reinject_url != running_.reinject_url) {
+            log_msg(LogLevel::Notice,
+                    "reload: Socket, UserID, Home, Database and ReinjectURL take effect at restart");
+        }
+        auto keys = node_.reload();
+        if (!keys) {
+            log_msg(LogLevel::Error, "reload: keys: %s", keys.error().c_str());
+            return;
+        }
+        log_msg(LogLevel::Notice, "reloaded configuration and keys");
+    }
+
+    std::string path_;
+    core::Node& node_;
+    Config running_;
+    bool foreground_;
+    std::atomic<bool> stop_{false};
+    std::thread thread_;
+};
+
+int run(const Options& options, const Config& config, const NodeFactory& open_node) {
+    if (!options.foreground) {
+        if (auto d = detach(); !d) {
+            std::fprintf(stderr, "mixtasy-milter: %s\n", d.error().c_str());
+            return kExitStartup;
+        }
+    }
+    log_init(log_target(config, options.foreground));
+    route_core_log();
+
+    // Threads created from here on inherit this mask: SIGUSR1 is taken only
+    // by sigtimedwait in the reload thread, SIGHUP/SIGTERM/SIGINT only by
+    // libmilter's signal thread (sigwait), which stops smfi_main; unblocked,
+    // they would kill the process in whichever thread they hit.  SIGPIPE
+    // never kills us.
+    sigset_t handled;
+    sigemptyset(&handled);
+    for (int sig : {SIGUSR1, SIGHUP, SIGTERM, SIGINT}) sigaddset(&handled, sig);
+    pthread_sigmask(SIG_BLOCK, &handled, nullptr);
+    ::signal(SIGPIPE, SIG_IGN);
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+
+    if (!config.pid_file.empty()) {
+        if (auto p = write_pid_file(config.pid_file); !p) {
+            log_msg(LogLevel::Error, "%s", p.error().c_str());
+            return kExitStartup;
+        }
+    }
+    ::umask(config.umask);
+    std::string socket = config.socket;
+    smfiDesc desc = filter_description();
+    if (smfi_setconn(socket.data()) != MI_SUCCESS || smfi_register(desc) != MI_SUCCESS ||
+        smfi_opensocket(true) != MI_SUCCESS) {
+        log_msg(LogLevel::Error, "cannot open milter socket %s", config.socket.c_str());
+        return kExitStartup;
+    }
+    if (!config.user_id.empty()) {
+        if (auto d = drop_privileges(config.user_id); !d) {
+            log_msg(LogLevel::Error, "%s", d.error().c_str());
+            return kExitStartup;
+        }
+    }
+    auto node = open_node(config.node);
+    if (!node) {
+        log_msg(LogLevel::Error, "cannot open the mix node: %s", node.error().c_str());
+        return kExitStartup;
+    }
+    set_milter_runtime(node->get(), filter_settings(config));
+    auto transport = make_transport(config);
+    FlushThread flusher(**node, *transport);
+    flusher.start();
+    ReloadThread reloader(options.config_path, **node, config, options.foreground);
+
+    log_msg(LogLevel::Notice, "mixtasy-milter %s listening on %s", kVersion, config.socket.c_str());
+    const int status = smfi_main();
+
+    // libmilter stopped accepting; let messages already inside the node get
+    // their reply (bounded), then stop the pool.
+    for (int i = 0; i < 300 && messages_in_progress() > 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    flusher.stop();
+    log_msg(LogLevel::Notice, "mixtasy-milter stopped");
+    if (!config.pid_file.empty()) ::unlink(config.pid_file.c_str());
+    return status == MI_SUCCESS ? 0 : kExitStartup;
+}
+
+}  // namespace
+
+namespace mixtasy::milter {
+
+int daemon_main(int argc, char** argv, const NodeFactory& open_node) {
+    Options options;
+    if (!parse_options(argc, argv, options)) {
+        usage();
+        return kExitConfig;
+    }
+    if (options.version) {
+        std::printf("mixtasy-milter %s\n", kVersion);
+        return 0;
+    }
+    auto config = load_config(options.config_path);
+    if (!config) {
+        std::fputs(format_problems(options.config_path, config.error()).c_str(), stderr);
+        return kExitConfig;
+    }
+    if (options.check_only) return 0;
+    return run(options, *config, open_node);
+}
+
+}  // namespace mixtasy::milter

@@ -1,0 +1,8 @@
+// scripted_milter_main.cpp - the real mixtasy-milter daemon over the
+// scripted node (test harness only; never installed).
+#include "milter/daemon_main.h"
+#include "tests/milter/scripted_node.h"
+
+int main(int argc, char** argv) {
+    return mixtasy::milter::daemon_main(argc, argv, mixtasy::milter::testing::open_scripted_node);
+}
