@@ -99,6 +99,7 @@ StoreResult<std::unique_ptr<SqliteStore>> SqliteStore::open(const SqliteStoreOpt
     store::StoreOptions raw;
     raw.path = options.path;
     raw.durable = options.durable;
+    raw.max_database_bytes = options.max_database_bytes;
     raw.limits = options.limits;
     auto opened = store::Store::open(raw);
     if (!opened) return fail(opened);

@@ -29,6 +29,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -40,6 +41,7 @@ namespace mixtasy::core {
 struct SqliteStoreOptions {
     std::string path;     // database file
     bool durable = true;  // synchronous=FULL
+    std::int64_t max_database_bytes = 0;  // 0: no cap; beyond it writes fail Unavailable
     std::chrono::seconds max_pool_age{14 * 24 * 60 * 60};
     std::chrono::seconds pool_retention{7 * 24 * 60 * 60};  // sent/failed rows kept
     store::StoreLimits limits;
