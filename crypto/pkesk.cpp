@@ -20,27 +20,34 @@ bool is_rsa(PublicKeyAlgorithm a) {
     return a == PublicKeyAlgorithm::rsa || a == PublicKeyAlgorithm::rsa_encrypt_only;
 }
 
-// MPI: two-byte bit count, then ceil(bits / 8) bytes.  Leading zero bytes
-// (a malformed but harmless encoding) are kept; consumers read values.
+unsigned bit_length(ByteView v) {
+    if (v.empty()) return 0;
+    unsigned bits = static_cast<unsigned>(v.size() * 8);
+    for (uint8_t top = v.front(); !(top & 0x80) && bits > 0; top = static_cast<uint8_t>(top << 1)) --bits;
+    return bits;
+}
+
+// MPI: two-byte bit count, then ceil(bits / 8) bytes.  The count must be
+// exact (no leading zero bits): otherwise one ciphertext would have many
+// encodings, and a flipped count bit would go unnoticed.
 Result<ByteView> read_mpi(Cursor& in, const PkeskLimits& limits, const char* what) {
+    const size_t at = in.offset();
     auto bits = in.u16(what);
     if (!bits) return Unexpected{bits.error()};
     if (*bits > limits.max_mpi_bits) {
-        return fail(ErrorCode::limit_exceeded, in.offset() - 2, std::string(what) + ": MPI too large");
+        return fail(ErrorCode::limit_exceeded, at, std::string(what) + ": MPI too large");
     }
-    return in.take((*bits + 7u) / 8u, what);
+    auto value = in.take((*bits + 7u) / 8u, what);
+    if (!value) return Unexpected{value.error()};
+    if (bit_length(*value) != *bits) {
+        return fail(ErrorCode::bad_packet, at, std::string(what) + ": MPI bit count is not exact");
+    }
+    return value;
 }
 
 void append_mpi(Bytes& out, ByteView value) {
     while (!value.empty() && value.front() == 0) value = value.subspan(1);
-    size_t bits = value.size() * 8;
-    if (!value.empty()) {
-        uint8_t top = value.front();
-        while (!(top & 0x80)) {
-            top = static_cast<uint8_t>(top << 1);
-            --bits;
-        }
-    }
+    const unsigned bits = bit_length(value);
     out.push_back(static_cast<uint8_t>(bits >> 8));
     out.push_back(static_cast<uint8_t>(bits & 0xFF));
     out.insert(out.end(), value.begin(), value.end());

@@ -59,3 +59,30 @@ inline std::vector<uint8_t> read_file(const std::string& rel) {
 }
 
 }  // namespace enc_test
+
+// ---- keys made by GnuPG (make_fixtures.sh) ---------------------------------
+#include "crypto/key_packet.h"
+#include "crypto/packet.h"
+
+namespace enc_test {
+
+// Every secret key and subkey packet of a binary transferable secret key, in
+// file order (primary first), read with the packet-level parser only.
+inline std::vector<mixtasy::crypto::SecretKey> load_secret_keys(const std::string& rel) {
+    using namespace mixtasy::crypto;
+    const auto bytes = read_file(rel);
+    std::vector<SecretKey> keys;
+    PacketReader reader(bytes);
+    for (;;) {
+        auto p = reader.next();
+        if (!p) throw std::runtime_error("bad key file " + rel + ": " + to_string(p.error()));
+        if (!*p) break;
+        if ((*p)->tag != Tag::secret_key && (*p)->tag != Tag::secret_subkey) continue;
+        auto key = parse_secret_key((*p)->body(), (*p)->body_offset);
+        if (!key) throw std::runtime_error("bad secret key in " + rel + ": " + to_string(key.error()));
+        keys.push_back(std::move(*key));
+    }
+    return keys;
+}
+
+}  // namespace enc_test
