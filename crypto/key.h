@@ -106,8 +106,9 @@ Result<std::vector<SecretCertificate>> parse_secret_certificates(ByteView binary
 std::vector<const Subkey*> valid_encryption_subkeys(const Certificate& cert,
                                                     std::chrono::system_clock::time_point now);
 
-// Binary transferable public key / transferable secret key.
+// Binary transferable public key / transferable secret key (the latter
+// holds secret material, hence secure_vector).
 Bytes serialize(const Certificate& cert);
-Bytes serialize(const SecretCertificate& cert);
+Botan::secure_vector<uint8_t> serialize(const SecretCertificate& cert);
 
 }  // namespace mixtasy::crypto

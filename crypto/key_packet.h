@@ -58,6 +58,7 @@ enum class Curve : uint8_t { unknown, ed25519, curve25519, nist_p256, nist_p384,
 
 std::string_view algorithm_name(PublicKeyAlgorithm algorithm) noexcept;
 std::string_view curve_name(Curve curve) noexcept;
+ByteView curve_oid(Curve curve) noexcept;  // DER content octets; empty if unknown
 
 using Fingerprint = std::array<uint8_t, 20>;
 using KeyId = std::array<uint8_t, 8>;
@@ -127,7 +128,8 @@ Result<SecretKey> parse_secret_key(ByteView body, std::size_t base = 0,
 // Build a PublicKey from its fields: fills body, fingerprint and key_id.
 Result<PublicKey> make_public_key(PublicKey fields);
 
-// Body of tag 5/7 with S2K usage 0 and the two-byte checksum.
-Bytes serialize_secret_key(const SecretKey& key);
+// Body of tag 5/7 with S2K usage 0 and the two-byte checksum.  The result
+// holds secret material, hence secure_vector.
+Botan::secure_vector<uint8_t> serialize_secret_key(const SecretKey& key);
 
 }  // namespace mixtasy::crypto

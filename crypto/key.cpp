@@ -1,0 +1,342 @@
+// key.cpp - transferable public and secret keys; see key.h.
+#include "crypto/key.h"
+
+#include <algorithm>
+#include <type_traits>
+
+#include <botan/mem_ops.h>
+#include <string>
+
+namespace mixtasy::crypto {
+namespace {
+
+// One component of a certificate as it came off the wire, before any
+// signature is checked.
+struct RawComponent {
+    Tag tag = Tag::reserved;
+    std::size_t offset = 0;
+    Bytes body;
+    std::vector<std::pair<std::size_t, Bytes>> signatures;  // offset, body
+};
+
+struct RawCertificate {
+    RawComponent primary;
+    std::vector<RawComponent> components;  // UIDs, attributes, subkeys in order
+};
+
+bool is_primary_tag(Tag t) { return t == Tag::public_key || t == Tag::secret_key; }
+bool is_subkey_tag(Tag t) { return t == Tag::public_subkey || t == Tag::secret_subkey; }
+bool ignorable(Tag t) {
+    const auto v = static_cast<uint8_t>(t);
+    return t == Tag::marker || t == Tag::trust || t == Tag::padding || (v >= 60 && v <= 63);
+}
+
+Result<std::vector<RawCertificate>> split(ByteView input, const KeyLimits& limits) {
+    std::vector<RawCertificate> certs;
+    PacketReader reader(input, limits.packets);
+    while (true) {
+        auto next = reader.next();
+        if (!next) return Unexpected{next.error()};
+        if (!*next) break;
+        const Packet& p = **next;
+        if (ignorable(p.tag)) continue;
+        const ByteView body = p.body();
+        if (is_primary_tag(p.tag)) {
+            if (certs.size() >= limits.max_certificates)
+                return fail(ErrorCode::limit_exceeded, p.header_offset,
+                            "more than " + std::to_string(limits.max_certificates) + " certificates");
+            certs.emplace_back();
+            certs.back().primary = RawComponent{p.tag, p.body_offset, Bytes(body.begin(), body.end()), {}};
+            continue;
+        }
+        if (certs.empty())
+            return fail(ErrorCode::unexpected_packet, p.header_offset,
+                        std::string(tag_name(p.tag)) + " before any primary key");
+        RawCertificate& cert = certs.back();
+        if (p.tag == Tag::signature) {
+            RawComponent& owner = cert.components.empty() ? cert.primary : cert.components.back();
+            if (owner.signatures.size() >= limits.max_signatures)
+                return fail(ErrorCode::limit_exceeded, p.header_offset,
+                            "more than " + std::to_string(limits.max_signatures) + " signatures on one component");
+            owner.signatures.emplace_back(p.body_offset, Bytes(body.begin(), body.end()));
+            continue;
+        }
+        if (p.tag == Tag::user_id || p.tag == Tag::user_attribute || is_subkey_tag(p.tag)) {
+            const auto uids = std::count_if(cert.components.begin(), cert.components.end(),
+                                            [](const RawComponent& c) { return c.tag == Tag::user_id; });
+            const auto subkeys = std::count_if(cert.components.begin(), cert.components.end(),
+                                               [](const RawComponent& c) { return is_subkey_tag(c.tag); });
+            if (p.tag == Tag::user_id && static_cast<std::size_t>(uids) >= limits.max_user_ids)
+                return fail(ErrorCode::limit_exceeded, p.header_offset, "too many user IDs");
+            if (p.tag == Tag::user_id && body.size() > limits.max_user_id_length)
+                return fail(ErrorCode::limit_exceeded, p.header_offset, "user ID too long");
+            if (is_subkey_tag(p.tag) && static_cast<std::size_t>(subkeys) >= limits.max_subkeys)
+                return fail(ErrorCode::limit_exceeded, p.header_offset, "too many subkeys");
+            if (cert.components.size() >= limits.max_user_ids + limits.max_subkeys + 64)
+                return fail(ErrorCode::limit_exceeded, p.header_offset, "too many components");
+            cert.components.push_back(RawComponent{p.tag, p.body_offset, Bytes(body.begin(), body.end()), {}});
+            continue;
+        }
+        return fail(ErrorCode::unexpected_packet, p.header_offset,
+                    std::string(tag_name(p.tag)) + " packet inside a certificate");
+    }
+    if (certs.empty()) return fail(ErrorCode::no_valid_key, 0, "no key in input");
+    return certs;
+}
+
+bool issued_by(const Signature& sig, const PublicKey& key) {
+    if (sig.issuer_fingerprint) return *sig.issuer_fingerprint == key.fingerprint;
+    if (sig.issuer) return *sig.issuer == key.key_id;
+    return true;  // no issuer: try it
+}
+
+std::optional<Timestamp> expiry(Timestamp created, const std::optional<uint32_t>& after) {
+    if (!after || *after == 0) return std::nullopt;
+    const uint64_t at = uint64_t{created} + *after;
+    return static_cast<Timestamp>(std::min<uint64_t>(at, 0xffffffffu));
+}
+
+// Parses the signatures of one component and keeps those `check` accepts.
+template <typename Check>
+std::vector<Signature> verified(const RawComponent& c, const PublicKey& primary, const KeyLimits& limits,
+                                Check check) {
+    std::vector<Signature> out;
+    for (const auto& [offset, body] : c.signatures) {
+        auto sig = parse_signature(body, offset, limits.signatures);
+        if (!sig || !issued_by(*sig, primary)) continue;
+        if (check(*sig)) out.push_back(std::move(*sig));
+    }
+    return out;
+}
+
+const Signature* newest_of(const std::vector<Signature>& sigs, SignatureType a, SignatureType b) {
+    const Signature* best = nullptr;
+    for (const auto& s : sigs) {
+        const bool match = s.type == a || s.type == b ||
+                           (a == SignatureType::positive_certification &&
+                            (s.type == SignatureType::generic_certification ||
+                             s.type == SignatureType::persona_certification ||
+                             s.type == SignatureType::casual_certification));
+        if (match && (!best || s.created >= best->created)) best = &s;
+    }
+    return best;
+}
+
+template <typename Secret>
+struct Built {
+    Certificate cert;
+    Secret primary_secret{};
+    std::vector<Secret> subkey_secrets;
+};
+
+// Parses a key body as public or secret, per its tag.
+template <typename Secret>
+Result<PublicKey> key_of(const RawComponent& c, const KeyLimits& limits, Secret* secret_out) {
+    if constexpr (std::is_same_v<Secret, SecretKey>) {
+        if (c.tag == Tag::secret_key || c.tag == Tag::secret_subkey) {
+            auto s = parse_secret_key(c.body, c.offset, limits.material);
+            if (!s) return Unexpected{s.error()};
+            *secret_out = std::move(*s);
+            return secret_out->pub;
+        }
+    }
+    (void)secret_out;
+    return parse_public_key(c.body, c.offset, limits.material);
+}
+
+template <typename Secret>
+Result<Built<Secret>> build(const RawCertificate& raw, const KeyLimits& limits, bool need_secret) {
+    Built<Secret> out;
+    Certificate& cert = out.cert;
+    if (need_secret && raw.primary.tag != Tag::secret_key)
+        return fail(ErrorCode::unexpected_packet, raw.primary.offset, "public key where a secret key was expected");
+    auto primary = key_of<Secret>(raw.primary, limits, &out.primary_secret);
+    if (!primary) return Unexpected{primary.error()};
+    cert.primary = std::move(*primary);
+    if (!cert.primary.can_sign_algorithm())
+        return fail(ErrorCode::unsupported_algorithm, raw.primary.offset,
+                    "primary key algorithm cannot be verified here");
+    const PublicKey& pk = cert.primary;
+
+    cert.direct_signatures = verified(raw.primary, pk, limits, [&](const Signature& s) {
+        return static_cast<bool>(verify_direct(s, pk));
+    });
+    for (const auto& s : cert.direct_signatures)
+        if (s.type == SignatureType::key_revocation) cert.revoked = true;
+
+    for (const RawComponent& c : raw.components) {
+        if (c.tag == Tag::user_id) {
+            auto sigs = verified(c, pk, limits, [&](const Signature& s) {
+                return static_cast<bool>(verify_user_id(s, pk, c.body));
+            });
+            const Signature* self = newest_of(sigs, SignatureType::positive_certification,
+                                              SignatureType::positive_certification);
+            const Signature* revocation = newest_of(sigs, SignatureType::certification_revocation,
+                                                    SignatureType::certification_revocation);
+            if (!self || (revocation && revocation->created >= self->created)) continue;
+            cert.user_ids.push_back(UserId{std::string(c.body.begin(), c.body.end()), *self});
+        } else if (is_subkey_tag(c.tag)) {
+            Secret secret{};
+            auto key = key_of<Secret>(c, limits, &secret);
+            if (!key) {
+                if (key.error().code == ErrorCode::unsupported_algorithm ||
+                    key.error().code == ErrorCode::unsupported_version)
+                    continue;  // a subkey we cannot use: leave it out
+                return Unexpected{key.error()};
+            }
+            auto sigs = verified(c, pk, limits, [&](const Signature& s) {
+                return static_cast<bool>(verify_subkey(s, pk, *key));
+            });
+            const Signature* binding = newest_of(sigs, SignatureType::subkey_binding, SignatureType::subkey_binding);
+            if (!binding) continue;
+            Subkey sub;
+            sub.key = std::move(*key);
+            sub.binding = *binding;
+            sub.key_flags = binding->key_flags.value_or(0);
+            sub.expires = expiry(sub.key.created, binding->key_expires_after);
+            sub.revoked = newest_of(sigs, SignatureType::subkey_revocation, SignatureType::subkey_revocation) != nullptr;
+            if constexpr (std::is_same_v<Secret, SecretKey>) {
+                if (c.tag == Tag::secret_subkey) out.subkey_secrets.push_back(std::move(secret));
+            }
+            cert.subkeys.push_back(std::move(sub));
+        }
+        // User attributes: kept out of the result; nothing here uses them.
+    }
+    if (cert.user_ids.empty())
+        return fail(ErrorCode::no_valid_key, raw.primary.offset, "no user ID with a valid self-signature");
+
+    const Signature& self = cert.primary_user_id().self_signature;
+    cert.key_flags = self.key_flags.value_or(0);
+    cert.expires = expiry(pk.created, self.key_expires_after);
+    return out;
+}
+
+void emit(Bytes& out, Tag tag, ByteView body) {
+    (void)append_packet(out, tag, body);
+}
+
+}  // namespace
+
+Timestamp to_timestamp(std::chrono::system_clock::time_point t) noexcept {
+    const auto s = std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+    if (s <= 0) return 0;
+    return static_cast<Timestamp>(std::min<long long>(s, 0xffffffffLL));
+}
+
+std::chrono::system_clock::time_point from_timestamp(Timestamp t) noexcept {
+    return std::chrono::system_clock::time_point(std::chrono::seconds(t));
+}
+
+bool Subkey::encryption_capable() const noexcept {
+    return (key_flags & kFlagsEncrypt) != 0 && key.can_encrypt_algorithm();
+}
+
+bool Subkey::valid_at(Timestamp now) const noexcept {
+    return !revoked && key.created <= now && (!expires || now < *expires);
+}
+
+bool Certificate::valid_at(Timestamp now) const noexcept {
+    return !revoked && primary.created <= now && (!expires || now < *expires);
+}
+
+const UserId& Certificate::primary_user_id() const noexcept {
+    const UserId* best = &user_ids.front();
+    for (const auto& u : user_ids) {
+        const bool better = u.self_signature.primary_user_id != best->self_signature.primary_user_id
+                                ? u.self_signature.primary_user_id
+                                : u.self_signature.created > best->self_signature.created;
+        if (better) best = &u;
+    }
+    return *best;
+}
+
+const SecretKey* SecretCertificate::find_subkey(const KeyId& id) const noexcept {
+    for (const auto& s : subkeys)
+        if (s.pub.key_id == id) return &s;
+    return nullptr;
+}
+
+const SecretKey* SecretCertificate::find_subkey(const Fingerprint& fpr) const noexcept {
+    for (const auto& s : subkeys)
+        if (s.pub.fingerprint == fpr) return &s;
+    return nullptr;
+}
+
+Result<std::vector<Certificate>> parse_certificates(ByteView binary, const KeyLimits& limits) {
+    auto raw = split(binary, limits);
+    if (!raw) return Unexpected{raw.error()};
+    std::vector<Certificate> out;
+    for (const auto& r : *raw) {
+        auto built = build<SecretKey>(r, limits, false);
+        if (!built) return Unexpected{built.error()};
+        out.push_back(std::move(built->cert));
+    }
+    return out;
+}
+
+Result<std::vector<SecretCertificate>> parse_secret_certificates(ByteView binary, const KeyLimits& limits) {
+    auto raw = split(binary, limits);
+    if (!raw) return Unexpected{raw.error()};
+    std::vector<SecretCertificate> out;
+    for (const auto& r : *raw) {
+        auto built = build<SecretKey>(r, limits, true);
+        if (!built) return Unexpected{built.error()};
+        out.push_back(SecretCertificate{std::move(built->cert), std::move(built->primary_secret),
+                                        std::move(built->subkey_secrets)});
+    }
+    return out;
+}
+
+std::vector<const Subkey*> valid_encryption_subkeys(const Certificate& cert,
+                                                    std::chrono::system_clock::time_point now) {
+    std::vector<const Subkey*> out;
+    const Timestamp t = to_timestamp(now);
+    if (!cert.valid_at(t)) return out;
+    for (const auto& s : cert.subkeys)
+        if (s.encryption_capable() && s.valid_at(t)) out.push_back(&s);
+    std::stable_sort(out.begin(), out.end(),
+                     [](const Subkey* a, const Subkey* b) { return a->key.created > b->key.created; });
+    return out;
+}
+
+Bytes serialize(const Certificate& cert) {
+    Bytes out;
+    emit(out, Tag::public_key, cert.primary.body);
+    for (const auto& s : cert.direct_signatures) emit(out, Tag::signature, s.body);
+    for (const auto& u : cert.user_ids) {
+        emit(out, Tag::user_id, as_bytes(u.text));
+        emit(out, Tag::signature, u.self_signature.body);
+    }
+    for (const auto& s : cert.subkeys) {
+        emit(out, Tag::public_subkey, s.key.body);
+        emit(out, Tag::signature, s.binding.body);
+    }
+    return out;
+}
+
+Botan::secure_vector<uint8_t> serialize(const SecretCertificate& tsk) {
+    Bytes framed;
+    Botan::secure_vector<uint8_t> out;
+    auto add = [&](Tag tag, ByteView body) {
+        framed.clear();
+        (void)append_packet(framed, tag, body);
+        out.insert(out.end(), framed.begin(), framed.end());
+        Botan::secure_scrub_memory(framed.data(), framed.size());
+    };
+    add(Tag::secret_key, serialize_secret_key(tsk.primary));
+    for (const auto& s : tsk.cert.direct_signatures) add(Tag::signature, s.body);
+    for (const auto& u : tsk.cert.user_ids) {
+        add(Tag::user_id, as_bytes(u.text));
+        add(Tag::signature, u.self_signature.body);
+    }
+    for (const auto& s : tsk.cert.subkeys) {
+        if (const SecretKey* secret = tsk.find_subkey(s.key.fingerprint))
+            add(Tag::secret_subkey, serialize_secret_key(*secret));
+        else
+            add(Tag::public_subkey, s.key.body);
+        add(Tag::signature, s.binding.body);
+    }
+    return out;
+}
+
+}  // namespace mixtasy::crypto

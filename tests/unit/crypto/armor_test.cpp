@@ -1,0 +1,121 @@
+// armor_test.cpp - ASCII armor: round trips, gpg's tolerances, CRC24 and
+// every typed refusal.
+#include <catch2/catch.hpp>
+
+#include "crypto/armor.h"
+#include "test_util.h"
+
+using namespace mixtasy;
+using namespace mixtasy::crypto;
+
+namespace {
+std::string replace_all(std::string s, const std::string& from, const std::string& to) {
+    for (std::size_t i = 0; (i = s.find(from, i)) != std::string::npos; i += to.size()) s.replace(i, from.size(), to);
+    return s;
+}
+}  // namespace
+
+TEST_CASE("CRC24 matches the OpenPGP definition", "[armor]") {
+    CHECK(crc24({}) == 0xB704CE);
+    // The RFC 9580 A.2 signature has no CRC; gpg's CRC of "OpenPGP"-free
+    // data is checked through the armored vector below instead.
+    const Bytes abc{'a', 'b', 'c'};
+    CHECK(crc24(abc) == 0xBA1C7B);
+}
+
+TEST_CASE("armor round trips for every size and keeps headers", "[armor]") {
+    for (std::size_t n : {0u, 1u, 2u, 3u, 47u, 48u, 49u, 1000u, 30720u}) {
+        Bytes data(n);
+        for (std::size_t i = 0; i < n; ++i) data[i] = static_cast<uint8_t>(i * 31 + 7);
+        const std::string text = armor_encode(data, kLabelMessage, {{"Comment", "test"}});
+        CHECK(is_armored(as_bytes(text)));
+        auto a = armor_decode(as_bytes(text));
+        REQUIRE(a);
+        CHECK(a->label == "PGP MESSAGE");
+        CHECK(a->data == data);
+        CHECK(a->had_checksum);
+        REQUIRE(a->headers.size() == 1);
+        CHECK(a->headers[0].first == "Comment");
+        CHECK(a->headers[0].second == "test");
+    }
+}
+
+TEST_CASE("armor decoding tolerates what gpg tolerates", "[armor]") {
+    const Bytes data{1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+    const std::string clean = armor_encode(data, "PGP ARMORED FILE");
+    SECTION("CRLF line endings and trailing whitespace") {
+        std::string t = replace_all(clean, "\n", " \t\r\n");
+        auto a = armor_decode(as_bytes(t));
+        REQUIRE(a);
+        CHECK(a->data == data);
+        CHECK(a->label == "PGP ARMORED FILE");
+    }
+    SECTION("text before the BEGIN line") {
+        auto a = armor_decode(as_bytes("Hello\r\nsome prose\n\n" + clean));
+        REQUIRE(a);
+        CHECK(a->data == data);
+    }
+    SECTION("no checksum line") {
+        std::string t = clean;
+        const auto eq = t.find("\n=");
+        t.erase(eq + 1, t.find('\n', eq + 1) - eq);
+        auto a = armor_decode(as_bytes(t));
+        REQUIRE(a);
+        CHECK(a->data == data);
+        CHECK(!a->had_checksum);
+    }
+    SECTION("missing blank line after BEGIN") {
+        std::string t = replace_all(clean, "-----\n\n", "-----\n");
+        auto a = armor_decode(as_bytes(t));
+        REQUIRE(a);
+        CHECK(a->data == data);
+    }
+    SECTION("the RFC 9580 sample key armor (no CRC)") {
+        auto a = armor_decode(as_bytes(test::data_text("rfc9580_a1_v4_ed25519_key.asc")));
+        REQUIRE(a);
+        CHECK(a->label == "PGP PUBLIC KEY BLOCK");
+        CHECK(a->data.size() == 53);
+    }
+}
+
+TEST_CASE("armor refusals are typed", "[armor]") {
+    const Bytes data{1, 2, 3, 4, 5, 6};
+    const std::string clean = armor_encode(data);
+    auto code = [](const std::string& t, ArmorLimits l = {}) {
+        auto a = armor_decode(as_bytes(t), l);
+        REQUIRE(!a);
+        return a.error().code;
+    };
+    CHECK(code("no armor here") == ErrorCode::bad_armor);
+    CHECK(code(clean.substr(0, clean.find("-----END"))) == ErrorCode::bad_armor);
+    CHECK(code(replace_all(clean, "-----END PGP MESSAGE", "-----END PGP SIGNATURE")) == ErrorCode::bad_armor);
+    CHECK(code(replace_all(clean, "AQID", "A*ID")) == ErrorCode::bad_armor);
+    SECTION("checksum mismatch") {
+        std::string t = clean;
+        const auto eq = t.find("\n=") + 2;
+        t[eq] = t[eq] == 'A' ? 'B' : 'A';
+        CHECK(code(t) == ErrorCode::bad_checksum);
+    }
+    SECTION("limits") {
+        ArmorLimits small;
+        small.max_input_size = 10;
+        CHECK(code(clean, small) == ErrorCode::limit_exceeded);
+        ArmorLimits lines;
+        lines.max_line_length = 8;
+        CHECK(code(clean, lines) == ErrorCode::limit_exceeded);
+        ArmorLimits headers;
+        headers.max_headers = 1;
+        CHECK(code(armor_encode(data, kLabelMessage, {{"A", "1"}, {"B", "2"}}), headers) == ErrorCode::limit_exceeded);
+    }
+}
+
+TEST_CASE("binary and armored input are told apart", "[armor]") {
+    const Bytes binary{0xc6, 0x01, 0x04};
+    CHECK(!is_armored(binary));
+    auto b = to_binary(binary);
+    REQUIRE(b);
+    CHECK(*b == binary);
+    auto a = to_binary(as_bytes("\n  " + armor_encode(binary)));
+    REQUIRE(a);
+    CHECK(*a == binary);
+}

@@ -1,0 +1,279 @@
+// key_test.cpp - key packets and certificates: RFC 9580 known answers,
+// round trips, limits and malformed material.
+#include <catch2/catch.hpp>
+
+#include <botan/auto_rng.h>
+
+#include "crypto/armor.h"
+#include "crypto/key.h"
+#include "crypto/key_home.h"
+#include "crypto/keygen.h"
+#include "crypto/packet.h"
+#include "test_util.h"
+
+using namespace mixtasy;
+using namespace mixtasy::crypto;
+
+namespace {
+
+PublicKey parse_only_key(const std::string& armored) {
+    auto binary = to_binary(as_bytes(armored));
+    REQUIRE(binary);
+    auto packets = read_packets(*binary);
+    REQUIRE(packets);
+    REQUIRE(packets->size() == 1);
+    const Packet& p = packets->front();
+    REQUIRE(p.tag == Tag::public_key);
+    auto key = parse_public_key(p.body(), p.body_offset);
+    REQUIRE(key);
+    return *key;
+}
+
+SecretCertificate make_node(Timestamp created = 1700000000) {
+    Botan::AutoSeeded_RNG rng;
+    NodeKeyParams params;
+    params.name = "Test Node";
+    params.address = "mixtasy@node.example";
+    params.modes = {"middleman", "exitprivate"};
+    params.created = created;
+    auto key = generate_node_key(params, rng);
+    REQUIRE(key);
+    return std::move(*key);
+}
+
+}  // namespace
+
+TEST_CASE("key vectors: fingerprint, key ID and fields match the known answers", "[key]") {
+    for (const auto& v : test::read_vec("keys.vec")) {
+        INFO(v.at("name"));
+        const PublicKey key = parse_only_key(test::data_text(v.at("key_file")));
+        CHECK(to_hex(key.fingerprint) == v.at("fingerprint"));
+        CHECK(to_hex(key.key_id) == v.at("key_id"));
+        CHECK(static_cast<int>(key.algorithm) == std::stoi(v.at("algorithm")));
+        CHECK(curve_name(key.ecc.curve) == v.at("curve"));
+        CHECK(key.created == std::stoul(v.at("created")));
+        CHECK(key.native_point().size() == 32);
+        CHECK(key.can_sign_algorithm());
+    }
+}
+
+TEST_CASE("malformed key material is refused with typed errors", "[key]") {
+    const PublicKey good = parse_only_key(test::data_text("rfc9580_a1_v4_ed25519_key.asc"));
+    const Bytes& body = good.body;
+    SECTION("every truncation is truncated, never a crash") {
+        for (std::size_t n = 0; n < body.size(); ++n) {
+            auto k = parse_public_key(ByteView(body).first(n));
+            REQUIRE(!k);
+            CHECK(k.error().code == ErrorCode::truncated);
+        }
+    }
+    SECTION("version 3 and 6") {
+        for (int v : {3, 5, 6}) {
+            Bytes b = body;
+            b[0] = static_cast<uint8_t>(v);
+            auto k = parse_public_key(b);
+            REQUIRE(!k);
+            CHECK(k.error().code == ErrorCode::unsupported_version);
+        }
+    }
+    SECTION("unknown algorithm") {
+        Bytes b = body;
+        b[5] = 17;  // DSA
+        auto k = parse_public_key(b);
+        REQUIRE(!k);
+        CHECK(k.error().code == ErrorCode::unsupported_algorithm);
+        CHECK(k.error().offset == 5);
+    }
+    SECTION("25519 point without the 0x40 prefix") {
+        Bytes b = body;
+        b[b.size() - 33] = 0x41;
+        auto k = parse_public_key(b);
+        REQUIRE(!k);
+        CHECK(k.error().code == ErrorCode::bad_key);
+    }
+    SECTION("trailing bytes") {
+        Bytes b = body;
+        b.push_back(0);
+        auto k = parse_public_key(b);
+        REQUIRE(!k);
+        CHECK(k.error().code == ErrorCode::bad_packet);
+    }
+    SECTION("RSA modulus limits") {
+        auto rsa = [](unsigned bits) {
+            Bytes b{4, 0, 0, 0, 1, 1};
+            const std::size_t octets = (bits + 7) / 8;
+            b.push_back(static_cast<uint8_t>(bits >> 8));
+            b.push_back(static_cast<uint8_t>(bits));
+            b.push_back(0x80);
+            b.insert(b.end(), octets - 2, 0x55);
+            b.push_back(0x01);
+            b.insert(b.end(), {0, 17, 1, 0, 1});
+            return parse_public_key(b);
+        };
+        CHECK(rsa(2048));
+        CHECK(rsa(2048)->rsa_bits() == 2048);
+        CHECK(rsa(2048)->can_encrypt_algorithm());
+        CHECK(rsa(1024));
+        CHECK(!rsa(1024)->can_encrypt_algorithm());
+        CHECK(rsa(512).error().code == ErrorCode::bad_key);
+        CHECK(rsa(8192).error().code == ErrorCode::limit_exceeded);
+    }
+}
+
+TEST_CASE("a generated node key survives serialize and parse, public and secret", "[key]") {
+    const SecretCertificate node = make_node();
+    const Bytes pub = serialize(node.cert);
+    auto certs = parse_certificates(pub);
+    REQUIRE(certs);
+    REQUIRE(certs->size() == 1);
+    const Certificate& c = certs->front();
+    CHECK(c.fingerprint() == node.cert.fingerprint());
+    REQUIRE(c.user_ids.size() == 1);
+    CHECK(c.user_ids[0].text == "Test Node (mixtasy-mode:middleman,exitprivate) <mixtasy@node.example>");
+    CHECK(c.key_flags == (kFlagCertify | kFlagSign));
+    CHECK(!c.expires);
+    REQUIRE(c.subkeys.size() == 1);
+    CHECK(c.subkeys[0].key_flags == kFlagsEncrypt);
+    CHECK(c.subkeys[0].expires == 1700000000u + 2 * 24 * 3600);
+    CHECK(c.subkeys[0].key.kdf.hash == 8);
+    CHECK(c.subkeys[0].key.kdf.cipher == 7);
+
+    const auto secret = serialize(node);
+    auto tsks = parse_secret_certificates(secret);
+    REQUIRE(tsks);
+    REQUIRE(tsks->size() == 1);
+    const SecretCertificate& s = tsks->front();
+    CHECK(s.primary.ecc_secret == node.primary.ecc_secret);
+    REQUIRE(s.subkeys.size() == 1);
+    CHECK(s.subkeys[0].ecc_secret == node.subkeys[0].ecc_secret);
+    CHECK(s.find_subkey(node.cert.subkeys[0].key.key_id) != nullptr);
+    CHECK(s.find_subkey(node.cert.subkeys[0].key.fingerprint) != nullptr);
+    // The secret file parses as a public certificate too? No: tag 5 is not
+    // a certificate, and the reverse is refused as well.
+    CHECK(!parse_secret_certificates(pub));
+}
+
+TEST_CASE("valid_encryption_subkeys follows creation, expiry and rotation", "[key]") {
+    SecretCertificate node = make_node(1700000000);
+    Botan::AutoSeeded_RNG rng;
+    const Timestamp half = 1700000000 + 24 * 3600;
+    REQUIRE(add_encryption_subkey(node, half, kDefaultSubkeyValidity, rng));
+    auto certs = parse_certificates(serialize(node.cert));
+    REQUIRE(certs);
+    const Certificate& c = certs->front();
+    auto at = [&](Timestamp t) { return valid_encryption_subkeys(c, from_timestamp(t)); };
+    CHECK(at(1700000000 - 1).empty());  // before creation
+    REQUIRE(at(1700000000).size() == 1);
+    REQUIRE(at(half + 10).size() == 2);
+    CHECK(at(half + 10)[0]->key.created == half);  // newest first
+    REQUIRE(at(1700000000 + 2 * 24 * 3600).size() == 1);
+    CHECK(at(1700000000 + 2 * 24 * 3600)[0]->key.created == half);
+    CHECK(at(half + 2 * 24 * 3600).empty());
+}
+
+TEST_CASE("bindings that do not verify are dropped; a certificate needs a valid user ID", "[key]") {
+    const SecretCertificate node = make_node();
+    Bytes pub = serialize(node.cert);
+    auto packets = read_packets(pub);
+    REQUIRE(packets);
+    REQUIRE(packets->size() == 5);
+    SECTION("flipped bit in the subkey binding signature") {
+        Bytes bad = pub;
+        bad[(*packets)[4].body_offset + (*packets)[4].body().size() - 3] ^= 0x01;
+        auto certs = parse_certificates(bad);
+        REQUIRE(certs);
+        CHECK(certs->front().subkeys.empty());
+    }
+    SECTION("changed user ID") {
+        Bytes bad = pub;
+        bad[(*packets)[1].body_offset] ^= 0x20;
+        auto certs = parse_certificates(bad);
+        REQUIRE(!certs);
+        CHECK(certs.error().code == ErrorCode::no_valid_key);
+    }
+    SECTION("a subkey of another key") {
+        const SecretCertificate other = make_node();
+        Bytes mixed = pub;
+        mixed.resize((*packets)[3].header_offset);
+        Bytes theirs = serialize(other.cert);
+        auto tp = read_packets(theirs);
+        REQUIRE(tp);
+        mixed.insert(mixed.end(), theirs.begin() + static_cast<std::ptrdiff_t>((*tp)[3].header_offset), theirs.end());
+        auto certs = parse_certificates(mixed);
+        REQUIRE(certs);
+        CHECK(certs->front().subkeys.empty());
+    }
+    SECTION("packets before the primary key") {
+        Bytes bad(pub.begin() + static_cast<std::ptrdiff_t>((*packets)[1].header_offset), pub.end());
+        auto certs = parse_certificates(bad);
+        REQUIRE(!certs);
+        CHECK(certs.error().code == ErrorCode::unexpected_packet);
+    }
+}
+
+TEST_CASE("certificate limits are enforced", "[key]") {
+    SecretCertificate node = make_node();
+    Botan::AutoSeeded_RNG rng;
+    for (int i = 0; i < 3; ++i) REQUIRE(add_encryption_subkey(node, 1700000000 + static_cast<Timestamp>(i), 3600, rng));
+    const Bytes pub = serialize(node.cert);
+    KeyLimits limits;
+    limits.max_subkeys = 3;
+    auto r = parse_certificates(pub, limits);
+    REQUIRE(!r);
+    CHECK(r.error().code == ErrorCode::limit_exceeded);
+    limits.max_subkeys = 4;
+    CHECK(parse_certificates(pub, limits));
+    limits.max_user_id_length = 10;
+    CHECK(parse_certificates(pub, limits).error().code == ErrorCode::limit_exceeded);
+    Bytes two = pub;
+    two.insert(two.end(), pub.begin(), pub.end());
+    KeyLimits one;
+    one.max_certificates = 1;
+    CHECK(parse_certificates(two, one).error().code == ErrorCode::limit_exceeded);
+    auto both = parse_certificates(two);
+    REQUIRE(both);
+    CHECK(both->size() == 2);
+}
+
+TEST_CASE("secret key checksum and protection are checked", "[key]") {
+    const SecretCertificate node = make_node();
+    auto body = serialize_secret_key(node.subkeys[0]);
+    Bytes b(body.begin(), body.end());
+    SECTION("checksum") {
+        b.back() ^= 1;
+        auto k = parse_secret_key(b);
+        REQUIRE(!k);
+        CHECK(k.error().code == ErrorCode::bad_checksum);
+    }
+    SECTION("passphrase-protected") {
+        b[node.subkeys[0].pub.body.size()] = 254;
+        auto k = parse_secret_key(b);
+        REQUIRE(!k);
+        CHECK(k.error().code == ErrorCode::unsupported_feature);
+        CHECK(k.error().detail.find("passphrase") != std::string::npos);
+    }
+}
+
+TEST_CASE("key home: save writes 0600/0644 files and load reads them back", "[key]") {
+    test::TempDir dir;
+    const auto home = dir.path() / "keys";
+    const SecretCertificate node = make_node();
+    REQUIRE(save_node_key(home, node));
+    namespace fs = std::filesystem;
+    CHECK((fs::status(home / kSecretKeyFile).permissions() & fs::perms::all) == (fs::perms::owner_read | fs::perms::owner_write));
+    CHECK((fs::status(home / kPublicKeyFile).permissions() & fs::perms::group_read) == fs::perms::group_read);
+    CHECK((fs::status(home).permissions() & fs::perms::others_all) == fs::perms::none);
+    auto loaded = load_node_key(home);
+    REQUIRE(loaded);
+    CHECK(loaded->cert.fingerprint() == node.cert.fingerprint());
+    CHECK(loaded->subkeys.size() == 1);
+    auto pub = load_node_certificate(home);
+    REQUIRE(pub);
+    CHECK(pub->fingerprint() == node.cert.fingerprint());
+    CHECK(test::read_text(home / kPublicKeyFile).rfind("-----BEGIN PGP PUBLIC KEY BLOCK-----", 0) == 0);
+    fs::permissions(home / kSecretKeyFile, fs::perms::group_read, fs::perm_options::add);
+    auto refused = load_node_key(home);
+    REQUIRE(!refused);
+    CHECK(refused.error().code == ErrorCode::bad_key);
+    CHECK(load_node_key(dir.path() / "absent").error().code == ErrorCode::io_error);
+}
