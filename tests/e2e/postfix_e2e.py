@@ -230,6 +230,7 @@ def scripted_message(tag, i, to=MIX):
                                 for _ in range(64)) for _ in range(470))
     return ("From: sender@outside.test\r\nTo: %s\r\nSubject: mix %s %d\r\n"
             "Message-ID: <%s-%d@e2e.test>\r\nRemailer-Type: Mixtasy v1\r\n"
+            "X-Folded: first part\r\n\tsecond part\r\nX-Spaces:   three leading\r\n"
             "X-Scripted-Next-Hop: sink@sink.test\r\n\r\n"
             "-----BEGIN PGP MESSAGE-----\r\n\r\n%s\r\n-----END PGP MESSAGE-----\r\n"
             % (to, tag, i, tag, i, armor)).encode()
@@ -259,6 +260,27 @@ def sink_ids(sink_dir):
             msg = email.message_from_bytes(f.read())
         ids.append((msg.get("Message-ID", "").strip("<>"), msg.get("X-Sink-To", "")))
     return ids
+
+
+def check_intact(sink_dir, tag, n):
+    """The next-hop message holds every original header line byte for byte
+    (folding and leading blanks as sent) and the body unchanged: the milter
+    rebuilt what Postfix received."""
+    for name in sorted(os.listdir(sink_dir)):
+        data = open(os.path.join(sink_dir, name), "rb").read()
+        mid = email.message_from_bytes(data).get("Message-ID", "").strip("<>")
+        if not mid.startswith(tag + "-"):
+            continue
+        i = int(mid.split("@")[0].rsplit("-", 1)[1])
+        original = scripted_message(tag, i)
+        head, body = original.split(b"\r\n\r\n", 1)
+        got_head, got_body = data.split(b"\r\n\r\n", 1)
+        if got_body != body:
+            raise Failure("%s: body changed on the way through the pool" % mid)
+        for line in head.replace(b"\r\n\t", b"\x00").split(b"\r\n"):
+            if line.replace(b"\x00", b"\r\n\t") not in got_head:
+                raise Failure("%s: header line changed: %r" % (mid, line))
+    log("ok   %d next-hop messages byte-identical in header lines and body" % n)
 
 
 def run(args, root):
@@ -300,6 +322,7 @@ def run(args, root):
         wait_for(lambda: len(arrived("mix")) == n, args.timeout, "%d next-hop messages" % n)
         log("ok   mix: %d of %d next-hop messages at the sink (%.1f s to send, %.1f s until all arrived)"
             % (n, n, t_sent, time.time() - t0))
+        check_intact(sink_dir, "mix", n)
         direct = [m for m, to in sink_ids(sink_dir) if MIX in to]
         if direct:
             raise Failure("mix messages delivered without the milter: %d" % len(direct))
