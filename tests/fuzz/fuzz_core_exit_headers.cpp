@@ -1,0 +1,50 @@
+// Fuzz the exit header sanitizer: any bytes in, either a typed error or a
+// message whose every line ends in CRLF and that starts with a From field
+// (ours unless the destination opted in).
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <string_view>
+
+#include "core/exit_policy.h"
+
+using namespace mixtasy;
+using namespace mixtasy::core;
+
+namespace {
+ExitPolicy& policy() {
+    static std::unique_ptr<ExitPolicy> p = [] {
+        ExitPolicyOptions options;
+        options.limits.max_header_bytes = 4096;
+        options.limits.max_line_bytes = 512;
+        options.limits.max_fields = 64;
+        options.limits.max_message_bytes = 64 * 1024;
+        options.from_opt_in = {"optin.example"};
+        options.allow_reply_to = true;
+        return std::move(*ExitPolicy::create(options));
+    }();
+    return *p;
+}
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    DeterministicRandom random(size);
+    const bool opt_in = size > 0 && (data[0] & 1);
+    auto out = policy().sanitize(ByteView(data, size), opt_in ? "a@optin.example" : "a@b.example",
+                                 from_unix(1'800'000'000), random);
+    if (!out) return 0;
+    const std::string_view text = as_chars(*out);
+    // Our From, or the original's (any case, any spacing) for an opt-in.
+    if (text.size() < 5) std::abort();
+    for (std::size_t i = 0; i < 5; ++i) {
+        const char c = text[i] >= 'A' && text[i] <= 'Z' ? static_cast<char>(text[i] + 32) : text[i];
+        if (c != "from:"[i]) std::abort();
+    }
+    if (!opt_in && !text.starts_with("From: ")) std::abort();
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) std::abort();
+        if (text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n')) std::abort();
+    }
+    return 0;
+}
