@@ -6,6 +6,7 @@
 // a late or repeated call fails with NotFound instead of corrupting state.
 // Sent and failed rows lose their message bytes at once: a remailer must not
 // keep what it has passed on.
+#include <limits>
 #include <utility>
 
 #include "store/store_impl.h"
@@ -353,8 +354,16 @@ Result<std::size_t> Store::give_up_expired(UnixTime now) {
 }
 
 Result<std::size_t> Store::recover_sending() {
+    return recover_sending(std::numeric_limits<UnixTime>::max());
+}
+
+Result<std::size_t> Store::recover_sending(UnixTime claimed_before) {
+    // claim sets changed_at to the claim time, and nothing else touches a
+    // sending row until mark_*, so changed_at is when it was claimed.
     STORE_TRY(db, impl_->connection());
-    STORE_TRY(st, (*db)->prepare("UPDATE pool SET state = 'pooled' WHERE state = 'sending'"));
+    STORE_TRY(st, (*db)->prepare("UPDATE pool SET state = 'pooled'"
+                                 " WHERE state = 'sending' AND changed_at < ?1"));
+    st->bind(1, claimed_before);
     STORE_CHECK(st->run());
     return static_cast<std::size_t>((*db)->changes());
 }

@@ -244,8 +244,14 @@ public:
     // Pooled rows with give_up_at <= now -> Failed; returns how many.
     Result<std::size_t> give_up_expired(UnixTime now);
     // Every Sending row back to Pooled (startup after a crash: at least
-    // once); returns how many.  Call before the flush thread starts.
+    // once); returns how many.  Call before the flush thread starts, and
+    // only when no other process is sending from the same database.
     Result<std::size_t> recover_sending();
+    // Only Sending rows claimed before `claimed_before`: for several
+    // processes sharing one database, where a row claimed a moment ago may
+    // be in the middle of its SMTP transaction in another process.  Pass
+    // now minus a time longer than any send can take.
+    Result<std::size_t> recover_sending(UnixTime claimed_before);
 
     // -- multipart buffer
     // Replay entry + part in one transaction.  Replay if the hash is present.

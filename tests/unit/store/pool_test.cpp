@@ -320,3 +320,20 @@ TEST_CASE("pool kinds and states have stable names", "[store][pool]") {
     CHECK(day_of(86400) == 1);
     CHECK(day_of(-1) == -1);
 }
+
+TEST_CASE("recover_sending with a cutoff leaves fresh claims alone", "[store][pool]") {
+    TempDir dir;
+    auto store = open_store(dir.file("node.db"));
+    PoolId old_claim = *store->enqueue(item("a", 0));
+    PoolId new_claim = *store->enqueue(item("b", 0));
+    PoolId first[] = {old_claim};
+    PoolId second[] = {new_claim};
+    REQUIRE(store->claim(first, 100)->size() == 1);
+    REQUIRE(store->claim(second, 200)->size() == 1);
+    auto recovered = store->recover_sending(150);
+    REQUIRE(recovered);
+    CHECK(*recovered == 1);
+    CHECK(store->get(old_claim)->state == PoolState::Pooled);
+    CHECK(store->get(new_claim)->state == PoolState::Sending);
+    REQUIRE(store->mark_sent(new_claim, 210));  // its sender finishes normally
+}
