@@ -38,6 +38,8 @@ struct Connection {
     explicit Connection(core::Node& node) : filter(node, current_settings()) {}
     MessageFilter filter;
     bool header_leading_space = false;
+    bool no_reply_to_mail = false;  // SMFIP_NR_MAIL: one round trip less per message
+    bool failed_at_mail = false;    // an exception at MAIL, reported at RCPT
 };
 
 class SmficContext final : public MilterContext {
@@ -107,13 +109,15 @@ sfsistat on_negotiate(SMFICTX* ctx, unsigned long actions, unsigned long steps, 
         }
         *want_actions = actions & our_actions;
         // Skip what we never look at; keep MAIL, RCPT, DATA, headers, EOH, body.
+        // MAIL never changes the outcome, so it needs no reply.
         const unsigned long skip = SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NOUNKNOWN;
-        *want_steps = (steps & skip) | (steps & SMFIP_HDR_LEADSPC);
+        *want_steps = (steps & skip) | (steps & (SMFIP_HDR_LEADSPC | SMFIP_NR_MAIL));
         *want_2 = 0;
         *want_3 = 0;
         Connection* conn = connection(ctx);
         if (conn == nullptr) return SMFIS_TEMPFAIL;
         conn->header_leading_space = (*want_steps & SMFIP_HDR_LEADSPC) != 0;
+        conn->no_reply_to_mail = (*want_steps & SMFIP_NR_MAIL) != 0;
         log_msg(LogLevel::Debug, "negotiated actions 0x%lx steps 0x%lx", *want_actions, *want_steps);
         return SMFIS_CONTINUE;
     } catch (...) {
@@ -123,16 +127,23 @@ sfsistat on_negotiate(SMFICTX* ctx, unsigned long actions, unsigned long steps, 
 }
 
 sfsistat on_envfrom(SMFICTX* ctx, char** argv) {
-    return guarded(ctx, "envfrom", [&](Connection& c) {
+    auto* conn = static_cast<Connection*>(smfi_getpriv(ctx));
+    const sfsistat status = guarded(ctx, "envfrom", [&](Connection& c) {
         FilterSettings s = current_settings();
         s.header_leading_space = c.header_leading_space;
         c.filter.set_settings(s);
+        c.failed_at_mail = false;
         return c.filter.mail_from(argv != nullptr && argv[0] != nullptr ? argv[0] : "");
     });
+    if (conn == nullptr || !conn->no_reply_to_mail) return status;
+    // The MTA expects no reply: a failure here is reported at the first RCPT.
+    conn->failed_at_mail = status != SMFIS_CONTINUE;
+    return SMFIS_NOREPLY;
 }
 
 sfsistat on_envrcpt(SMFICTX* ctx, char** argv) {
     return guarded(ctx, "envrcpt", [&](Connection& c) {
+        if (c.failed_at_mail) return Verdict::TempFail;
         return c.filter.rcpt_to(argv != nullptr && argv[0] != nullptr ? argv[0] : "");
     });
 }

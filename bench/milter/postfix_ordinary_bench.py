@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""postfix_ordinary_bench.py - ordinary mail through Postfix with and
+without mixtasy-milter registered, in the same run; prints the ratio.
+
+Target (shared/DESIGN.md section 7): with the milter within 5% of without.
+
+One private Postfix instance (tests/e2e/postfix_e2e.py) relays to a sink.
+Rounds alternate A (smtpd_milters = the daemon) and B (smtpd_milters empty,
+`postfix reload`), each sending --messages ordinary messages over
+--clients parallel SMTP sessions and timing until Postfix accepted all of
+them (the milter acts inside the SMTP session, so that is where it costs).
+The median of each side is reported with the ratio A/B.  Needs root.
+
+  python3 bench/milter/postfix_ordinary_bench.py --daemon build/X/milter/mixtasy-milter
+  (or the scripted daemon, tests/milter/mixtasy-milter-scripted, while the
+  real node cannot open: for ordinary mail both only answer is_own_address)
+"""
+import argparse
+import os
+import shutil
+import smtplib
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "tests", "e2e"))
+from postfix_e2e import MIX, Milter, Postfix  # noqa: E402
+from smtp_sink import SmtpSink, free_port  # noqa: E402
+
+
+def message(i):
+    body = "".join("line %d of an ordinary message, nothing to see here\r\n" % k for k in range(60))
+    return ("From: a@outside.test\r\nTo: bob@elsewhere.test\r\nSubject: bench %d\r\n"
+            "Message-ID: <bench-%d@bench.test>\r\n\r\n%s" % (i, i, body)).encode()
+
+
+def send_batch(port, messages, clients):
+    per = messages // clients
+    errors = []
+
+    def client(c):
+        try:
+            with smtplib.SMTP("127.0.0.1", port, timeout=60) as s:
+                for i in range(per):
+                    s.sendmail("a@outside.test", ["bob@elsewhere.test"], message(c * per + i))
+        except Exception as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+    t0 = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(c,)) for c in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - t0
+    if errors:
+        raise RuntimeError("send failed: %r" % errors[0])
+    return elapsed
+
+
+def set_milter(postfix, value):
+    subprocess.run(["postconf", "-c", postfix.etc, "-e", "smtpd_milters = " + value], check=True)
+    postfix.postfix("reload")
+    time.sleep(1.5)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--daemon", required=True)
+    ap.add_argument("--messages", type=int, default=400)
+    ap.add_argument("--clients", type=int, default=4)
+    ap.add_argument("--rounds", type=int, default=3)
+    args = ap.parse_args()
+    if os.geteuid() != 0:
+        print("needs root (private Postfix instance)")
+        return 77
+    root = tempfile.mkdtemp(prefix="mixtasy-bench-")
+    os.chmod(root, 0o755)
+    home = os.path.join(root, "home")
+    os.makedirs(home)
+    with open(os.path.join(home, "addresses"), "w") as f:
+        f.write(MIX + "\n")
+    sink = SmtpSink(os.path.join(root, "sink")).start()
+    smtp_port, reinject_port, milter_port = free_port(), free_port(), free_port()
+    postfix = Postfix(root, smtp_port, reinject_port, milter_port, sink.port)
+    milter = Milter(root, args.daemon, milter_port, reinject_port, home)
+    milter_spec = "inet:127.0.0.1:%d" % milter_port
+    try:
+        milter.start()
+        postfix.start()
+        send_batch(smtp_port, 40, 4)  # warm up both paths
+        with_m, without_m = [], []
+        for r in range(args.rounds):
+            set_milter(postfix, milter_spec)
+            with_m.append(send_batch(smtp_port, args.messages, args.clients))
+            set_milter(postfix, "")
+            without_m.append(send_batch(smtp_port, args.messages, args.clients))
+            print("round %d: with milter %.3f s, without %.3f s" % (r + 1, with_m[-1], without_m[-1]))
+        a, b = statistics.median(with_m), statistics.median(without_m)
+        print("ordinary mail, %d messages x %d rounds, %d clients:" % (args.messages, args.rounds, args.clients))
+        print("  with milter    %.3f s  (%.0f msg/s)" % (a, args.messages / a))
+        print("  without milter %.3f s  (%.0f msg/s)" % (b, args.messages / b))
+        print("  ratio with/without = %.3f  (target <= 1.05)" % (a / b))
+        return 0
+    finally:
+        milter.stop()
+        postfix.stop()
+        sink.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
