@@ -1,0 +1,53 @@
+// Tests of core/path.h.
+#include <catch2/catch.hpp>
+
+#include <map>
+
+#include "core/path.h"
+
+using namespace mixtasy;
+using namespace mixtasy::core;
+
+TEST_CASE("path: protocol rules", "[core][path]") {
+    std::vector<std::string> ok{"a", "b", "a", "c"};
+    CHECK(check_path(ok, 4));
+    std::vector<std::string> three{"a", "b", "c"};
+    CHECK(check_path(three, 4).error() == PathError::TooShort);
+    std::vector<std::string> twice{"a", "b", "b", "c"};
+    CHECK(check_path(twice, 4).error() == PathError::Repeated);
+}
+
+TEST_CASE("path: random paths never repeat a mix in a row", "[core][path]") {
+    DeterministicRandom random(7);
+    std::vector<std::string> mixes{"a", "b", "c", "d", "e"};
+    std::map<std::string, int> seen;
+    for (int i = 0; i < 2000; ++i) {
+        auto p = choose_path(mixes, {8, std::nullopt, std::nullopt}, random);
+        REQUIRE(p);
+        REQUIRE(p->size() == 8);
+        REQUIRE(check_path(*p, 8));
+        for (auto& m : *p) ++seen[m];
+    }
+    // every mix is used, roughly uniformly (16000 draws / 5 = 3200 each)
+    for (auto& m : mixes) {
+        CHECK(seen[m] > 2800);
+        CHECK(seen[m] < 3600);
+    }
+}
+
+TEST_CASE("path: pinned ends and scarce candidates", "[core][path]") {
+    DeterministicRandom random(1);
+    std::vector<std::string> two{"a", "b"};
+    auto p = choose_path(two, {4, std::string("a"), std::string("b")}, random);
+    REQUIRE(p);
+    CHECK(*p == std::vector<std::string>{"a", "b", "a", "b"});
+    std::vector<std::string> one{"a"};
+    CHECK(choose_path(one, {4, std::nullopt, std::nullopt}, random).error() == PathError::NoCandidates);
+    CHECK(choose_path(one, {1, std::nullopt, std::nullopt}, random));
+    std::vector<std::string> none;
+    CHECK(choose_path(none, {1, std::nullopt, std::nullopt}, random).error() == PathError::NoCandidates);
+    // a-?-a with only {a, b}: b; length 3 with first=a, last=a works
+    auto q = choose_path(two, {3, std::string("a"), std::string("a")}, random);
+    REQUIRE(q);
+    CHECK((*q)[1] == "b");
+}
