@@ -56,7 +56,16 @@ LogTarget log_target(const Config& config, bool foreground) {
     return t;
 }
 
-Expected<void, std::string> drop_privileges(const std::string& spec) {
+namespace {
+
+struct Identity {
+    std::string name;
+    uid_t uid;
+    gid_t gid;
+};
+
+// "user" or "user:group" from the password and group databases.
+Expected<Identity, std::string> resolve_identity(const std::string& spec) {
     const auto colon = spec.find(':');
     const std::string user = spec.substr(0, colon);
     std::vector<char> buf(16384);
@@ -65,7 +74,7 @@ Expected<void, std::string> drop_privileges(const std::string& spec) {
     if (getpwnam_r(user.c_str(), &pw, buf.data(), buf.size(), &found) != 0 || found == nullptr) {
         return Unexpected{"UserID: no such user '" + user + "'"};
     }
-    gid_t gid = pw.pw_gid;
+    Identity id{pw.pw_name, pw.pw_uid, pw.pw_gid};
     if (colon != std::string::npos) {
         const std::string group = spec.substr(colon + 1);
         std::vector<char> gbuf(16384);
@@ -74,16 +83,36 @@ Expected<void, std::string> drop_privileges(const std::string& spec) {
         if (getgrnam_r(group.c_str(), &gr, gbuf.data(), gbuf.size(), &gfound) != 0 || gfound == nullptr) {
             return Unexpected{"UserID: no such group '" + group + "'"};
         }
-        gid = gr.gr_gid;
+        id.gid = gr.gr_gid;
     }
-    if (::geteuid() == pw.pw_uid) return {};  // already that user
+    return id;
+}
+
+}  // namespace
+
+Expected<void, std::string> drop_privileges(const std::string& spec) {
+    auto id = resolve_identity(spec);
+    if (!id) return Unexpected{id.error()};
+    if (::geteuid() == id->uid) return {};  // already that user
     if (::geteuid() != 0) return Unexpected{std::string("UserID: must start as root to change user")};
-    if (::setgid(gid) != 0) return Unexpected{errno_text("setgid")};
-    if (::initgroups(pw.pw_name, gid) != 0) return Unexpected{errno_text("initgroups")};
-    if (::setuid(pw.pw_uid) != 0) return Unexpected{errno_text("setuid")};
-    if (pw.pw_uid != 0 && ::setuid(0) == 0) return Unexpected{std::string("could regain root after setuid")};
+    if (::setgid(id->gid) != 0) return Unexpected{errno_text("setgid")};
+    if (::initgroups(id->name.c_str(), id->gid) != 0) return Unexpected{errno_text("initgroups")};
+    if (::setuid(id->uid) != 0) return Unexpected{errno_text("setuid")};
+    if (id->uid != 0 && ::setuid(0) == 0) return Unexpected{std::string("could regain root after setuid")};
     return {};
 }
+
+Expected<void, std::string> give_socket_to_user(const std::string& socket, const std::string& spec) {
+    std::string path;
+    if (socket.rfind("unix:", 0) == 0) path = socket.substr(5);
+    else if (socket.rfind("local:", 0) == 0) path = socket.substr(6);
+    else return {};
+    auto id = resolve_identity(spec);
+    if (!id) return Unexpected{id.error()};
+    if (::chown(path.c_str(), id->uid, id->gid) != 0) return Unexpected{errno_text(("chown " + path).c_str())};
+    return {};
+}
+
 
 Expected<void, std::string> write_pid_file(const std::string& path) {
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);

@@ -31,6 +31,10 @@ FilterSettings filter_settings(const Config& config);
 LogTarget log_target(const Config& config, bool foreground);
 
 Expected<void, std::string> drop_privileges(const std::string& spec);
+// For `Socket unix:PATH` (or local:) with a UserID: hands the socket file to
+// that user and group, so the MTA's user can be given access through the
+// group (umask 007 leaves mode 0770).  Nothing to do for inet sockets.
+Expected<void, std::string> give_socket_to_user(const std::string& socket, const std::string& spec);
 Expected<void, std::string> write_pid_file(const std::string& path);
 Expected<void, std::string> detach();
 void route_core_log();

@@ -159,6 +159,10 @@ int run(const Options& options, const Config& config, const NodeFactory& open_no
         return kExitStartup;
     }
     if (!config.user_id.empty()) {
+        if (auto g = give_socket_to_user(config.socket, config.user_id); !g) {
+            log_msg(LogLevel::Error, "%s", g.error().c_str());
+            return kExitStartup;
+        }
         if (auto d = drop_privileges(config.user_id); !d) {
             log_msg(LogLevel::Error, "%s", d.error().c_str());
             return kExitStartup;

@@ -1,5 +1,6 @@
 // daemon_test.cpp - configuration to runtime objects, PID file, privilege
 // checks, and the Verdict -> SMFIS mapping of the callbacks.
+#include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -65,4 +66,18 @@ TEST_CASE("callbacks: the filter description declares what we use", "[callbacks]
     CHECK(d.xxfi_negotiate != nullptr);
     CHECK(d.xxfi_close != nullptr);
     CHECK(d.xxfi_abort != nullptr);
+}
+
+TEST_CASE("daemon: a unix socket is handed to the UserID, inet sockets untouched", "[daemon]") {
+    CHECK(give_socket_to_user("inet:8895@127.0.0.1", "no-such-user-mixtasy"));  // nothing to do
+    const std::string path = "/tmp/mixtasy-milter-test-sock-" + std::to_string(::getpid());
+    { std::ofstream(path) << ""; }
+    CHECK_FALSE(give_socket_to_user("unix:" + path, "no-such-user-mixtasy"));
+    if (::geteuid() == 0) {
+        REQUIRE(give_socket_to_user("unix:" + path, "nobody:nogroup"));
+        struct stat st{};
+        REQUIRE(::stat(path.c_str(), &st) == 0);
+        CHECK(st.st_uid != 0);
+    }
+    ::unlink(path.c_str());
 }
