@@ -68,9 +68,9 @@ namespace enc_test {
 
 // Every secret key and subkey packet of a binary transferable secret key, in
 // file order (primary first), read with the packet-level parser only.
-inline std::vector<mixtasy::crypto::SecretKey> load_secret_keys(const std::string& rel) {
+inline std::vector<mixtasy::crypto::SecretKey> secret_keys_of(const std::vector<uint8_t>& bytes,
+                                                              const std::string& rel) {
     using namespace mixtasy::crypto;
-    const auto bytes = read_file(rel);
     std::vector<SecretKey> keys;
     PacketReader reader(bytes);
     for (;;) {
@@ -83,6 +83,10 @@ inline std::vector<mixtasy::crypto::SecretKey> load_secret_keys(const std::strin
         keys.push_back(std::move(*key));
     }
     return keys;
+}
+
+inline std::vector<mixtasy::crypto::SecretKey> load_secret_keys(const std::string& rel) {
+    return secret_keys_of(read_file(rel), rel);
 }
 
 }  // namespace enc_test

@@ -1,0 +1,167 @@
+// Interop with the real tools, both directions: GnuPG 2.2 and Sequoia sq.
+// Each case runs in its own temporary GNUPGHOME, removed afterwards.
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <botan/auto_rng.h>
+
+#include "crypto/literal.h"
+#include "crypto/message.h"
+#include "tests/unit/crypto/enc_vec.h"
+
+using namespace mixtasy::crypto;
+using mixtasy::Bytes;
+namespace fs = std::filesystem;
+
+namespace {
+
+class TempGpg {
+public:
+    TempGpg() {
+        char tmpl[] = "/tmp/mixtasy-enc-XXXXXX";
+        const char* made = mkdtemp(tmpl);
+        REQUIRE(made != nullptr);
+        dir_ = made;
+        fs::permissions(dir_, fs::perms::owner_all);
+    }
+    ~TempGpg() {
+        const std::string kill = "GNUPGHOME=" + dir_.string() + " gpgconf --kill all >/dev/null 2>&1";
+        (void)std::system(kill.c_str());
+        std::error_code ec;
+        fs::remove_all(dir_, ec);
+    }
+    TempGpg(const TempGpg&) = delete;
+    TempGpg& operator=(const TempGpg&) = delete;
+
+    fs::path path(const std::string& name) const { return dir_ / name; }
+
+    // Runs gpg with a fresh home and the non-interactive options; true on exit 0.
+    bool gpg(const std::string& args) const {
+        return sh("GNUPGHOME=" + dir_.string() +
+                  " gpg --batch --yes --pinentry-mode loopback --passphrase '' --trust-model always " + args);
+    }
+    bool sh(const std::string& cmd) const {
+        const std::string full = cmd + " >>" + (dir_ / "log").string() + " 2>&1";
+        return std::system(full.c_str()) == 0;
+    }
+    std::string first_fpr(const std::string& uid) const {
+        const std::string cmd = "GNUPGHOME=" + dir_.string() + " gpg --with-colons --list-keys " + uid +
+                                " 2>/dev/null | awk -F: '/^fpr/{print $10; exit}'";
+        std::string out;
+        if (FILE* f = popen(cmd.c_str(), "r")) {
+            char buf[128];
+            while (fgets(buf, sizeof buf, f)) out += buf;
+            pclose(f);
+        }
+        while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+        return out;
+    }
+    void write(const std::string& name, const Bytes& data) const {
+        std::ofstream(path(name), std::ios::binary).write(reinterpret_cast<const char*>(data.data()),
+                                                          static_cast<std::streamsize>(data.size()));
+    }
+    Bytes read(const std::string& name) const {
+        std::ifstream in(path(name), std::ios::binary);
+        return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    }
+
+private:
+    fs::path dir_;
+};
+
+// A fresh gpg key: Ed25519 primary + Curve25519 encryption subkey.
+std::vector<SecretKey> make_gpg_cv25519(const TempGpg& g) {
+    REQUIRE(g.gpg("--quick-gen-key 'Interop <interop@example.org>' ed25519 sign never"));
+    const std::string fpr = g.first_fpr("interop@example.org");
+    REQUIRE(fpr.size() == 40);
+    REQUIRE(g.gpg("--quick-add-key " + fpr + " cv25519 encr never"));
+    REQUIRE(g.gpg("--export-secret-keys -o " + g.path("key.sec").string() + " interop@example.org"));
+    return enc_test::secret_keys_of(g.read("key.sec"), "key.sec");
+}
+
+Bytes literal_packet(const std::string& text) {
+    LiteralData lit;
+    lit.filename = "interop.txt";
+    lit.contents.assign(text.begin(), text.end());
+    auto p = write_literal(lit);
+    REQUIRE(p);
+    return *p;
+}
+
+const std::string kText = "Interop text for Mixtasy.\nSecond line.\n";
+
+}  // namespace
+
+TEST_CASE("we decrypt what gpg -e writes: SEIPD compressed and SED old style", "[interop]") {
+    TempGpg g;
+    const auto keys = make_gpg_cv25519(g);
+    g.write("plain.txt", Bytes(kText.begin(), kText.end()));
+    const auto plain = g.path("plain.txt").string();
+    REQUIRE(g.gpg("-r interop@example.org -o " + g.path("seipd.gpg").string() + " -e " + plain));
+    REQUIRE(g.gpg("--rfc2440 --compress-algo none -r interop@example.org -o " + g.path("sed.gpg").string() +
+                  " -e " + plain));
+
+    auto seipd = decrypt_message(g.read("seipd.gpg"), keys);
+    REQUIRE(seipd);
+    REQUIRE(seipd->integrity_protected);
+    REQUIRE(std::string(seipd->literal.contents.begin(), seipd->literal.contents.end()) == kText);
+
+    MessageOptions allow;
+    allow.allow_unprotected = true;
+    auto sed = decrypt_message(g.read("sed.gpg"), keys, {}, allow);
+    REQUIRE(sed);
+    REQUIRE(sed->packet == SymmetricPacket::sed);
+    REQUIRE(std::string(sed->literal.contents.begin(), sed->literal.contents.end()) == kText);
+}
+
+TEST_CASE("gpg and sq decrypt what we encrypt to a gpg key", "[interop]") {
+    TempGpg g;
+    const auto keys = make_gpg_cv25519(g);
+    Botan::AutoSeeded_RNG rng;
+    const auto inner = literal_packet(kText);
+
+    auto seipd = encrypt_to(keys.back().pub, inner, SymmetricPacket::seipd, rng);
+    REQUIRE(seipd);
+    g.write("ours_seipd.gpg", *seipd);
+    REQUIRE(g.gpg("-o " + g.path("out1.txt").string() + " -d " + g.path("ours_seipd.gpg").string()));
+    REQUIRE(g.read("out1.txt") == Bytes(kText.begin(), kText.end()));
+
+    REQUIRE(g.sh("sq decrypt --recipient-key " + g.path("key.sec").string() + " -o " +
+                 g.path("out2.txt").string() + " " + g.path("ours_seipd.gpg").string()));
+    REQUIRE(g.read("out2.txt") == Bytes(kText.begin(), kText.end()));
+
+    // SED, old-format indeterminate, with random padding after it, as a
+    // Mixtasy layer: gpg needs --ignore-mdc-error for a message without MDC.
+    auto sed = encrypt_to(keys.back().pub, inner, SymmetricPacket::sed, rng);
+    REQUIRE(sed);
+    g.write("ours_sed.gpg", *sed);
+    REQUIRE(g.gpg("--ignore-mdc-error -o " + g.path("out3.txt").string() + " -d " +
+                  g.path("ours_sed.gpg").string()));
+    REQUIRE(g.read("out3.txt") == Bytes(kText.begin(), kText.end()));
+}
+
+TEST_CASE("RSA-3072 interop with gpg, both directions", "[interop]") {
+    TempGpg g;
+    const auto key_file = enc_test::data_path("gpg_rsa3072.sec");
+    REQUIRE(g.gpg("--import " + key_file));
+    const auto keys = enc_test::load_secret_keys("gpg_rsa3072.sec");
+    Botan::AutoSeeded_RNG rng;
+
+    auto ours = encrypt_to(keys.back().pub, literal_packet(kText), SymmetricPacket::seipd, rng);
+    REQUIRE(ours);
+    g.write("ours.gpg", *ours);
+    REQUIRE(g.gpg("-o " + g.path("out.txt").string() + " -d " + g.path("ours.gpg").string()));
+    REQUIRE(g.read("out.txt") == Bytes(kText.begin(), kText.end()));
+
+    g.write("plain.txt", Bytes(kText.begin(), kText.end()));
+    REQUIRE(g.gpg("-r rsa@example.org -o " + g.path("theirs.gpg").string() + " -e " +
+                  g.path("plain.txt").string()));
+    auto theirs = decrypt_message(g.read("theirs.gpg"), keys);
+    REQUIRE(theirs);
+    REQUIRE(std::string(theirs->literal.contents.begin(), theirs->literal.contents.end()) == kText);
+}
