@@ -7,10 +7,10 @@
 //                    dummies is ADDED TO THE POOL, where they mix like any
 //                    message.  Mixmaster: on average one every nine rounds.
 //   flush-triggered  each time the pool sends messages, a number of dummies
-//                    is SENT at once beside them.  Mixmaster makes one per 32
-//                    inbound messages on average; we scale the mean with the
-//                    number of messages the round sends, so the same rate
-//                    holds for outbound traffic (1/32 per message sent).
+//                    is SENT at once beside them.  Seed 000 says dummies MUST
+//                    go with every flush, so by default at least one does;
+//                    on top, Mixmaster's one per 32 messages, scaled with the
+//                    number of messages the round sends (1/32 per message).
 // Counts are geometric (Mixmaster) on top of a fixed minimum, clamped to a
 // maximum so a draw never asks for unbounded work:
 //   count = min(minimum + Geometric(mean), maximum).
@@ -27,7 +27,7 @@ struct DummyParameters {
     double time_triggered_mean = 1.0 / 9.0;   // per round
     std::size_t time_triggered_min = 0;
     double flush_triggered_mean_per_message = 1.0 / 32.0;  // per message sent
-    std::size_t flush_triggered_min = 0;  // per round that sends anything
+    std::size_t flush_triggered_min = 1;  // per round that sends anything
     std::size_t max_per_round = 16;       // cap for each kind
 };
 

@@ -95,9 +95,25 @@ StoreResult<std::size_t> Flusher::recover() {
 
 FlushReport Flusher::round(Transport& transport) {
     FlushReport report;
+    try {
+        run_round(transport, report);
+    } catch (const std::exception& e) {
+        // Only our own allocation or the system RNG can get here; the flush
+        // thread must survive it.  Rows already claimed stay "sending" and
+        // are returned to the pool next round.
+        store_trouble_ = true;
+        log(LogLevel::Error, std::string("flush: round aborted: ") + e.what());
+    } catch (...) {
+        store_trouble_ = true;
+        log(LogLevel::Error, "flush: round aborted");
+    }
+    return report;
+}
+
+void Flusher::run_round(Transport& transport, FlushReport& report) {
     // Rows a failed store left "sending" in the last round would otherwise
     // wait for a restart; one flusher owns the pool, so none is in flight now.
-    if (store_trouble_ && !recover()) return report;
+    if (store_trouble_ && !recover()) return;
 
     const Instant start = clock_.now();
     if (auto swept = store_.sweep(start); !swept) log_store_failure("sweep", swept.error());
@@ -108,23 +124,22 @@ FlushReport Flusher::round(Transport& transport) {
     if (!ready) {
         log_store_failure("count", ready.error());
         store_trouble_ = true;
-        return report;
+        return;
     }
     const std::size_t k =
         std::min(messages_to_send(options_.pool, *ready), options_.max_per_round);
-    if (k == 0) return report;
+    if (k == 0) return;
 
     auto claimed = store_.claim_random(start, k, random_);
     if (!claimed) {
         log_store_failure("claim", claimed.error());
         store_trouble_ = true;
-        return report;
+        return;
     }
     for (const PooledItem& row : *claimed) {
         if (!send_pooled(transport, row, report)) store_trouble_ = true;
     }
     send_flush_triggered_dummies(transport, claimed->size(), report);
-    return report;
 }
 
 void Flusher::add_time_triggered_dummies(Instant now, FlushReport& report) {

@@ -93,6 +93,7 @@ public:
     const FlusherOptions& options() const noexcept { return options_; }
 
 private:
+    void run_round(Transport& transport, FlushReport& report);
     void add_time_triggered_dummies(Instant now, FlushReport& report);
     bool send_pooled(Transport& transport, const PooledItem& row, FlushReport& report);
     void send_flush_triggered_dummies(Transport& transport, std::size_t handed_out,

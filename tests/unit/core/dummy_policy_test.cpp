@@ -85,7 +85,9 @@ TEST_CASE("random: geometric, exponential and poisson means and caps", "[random]
 
 TEST_CASE("dummy policy: Mixmaster rates on average", "[dummy_policy]") {
     DeterministicRandom r(4);
-    const DummyParameters params;  // 1 per 9 rounds, 1 per 32 messages
+    DummyParameters params;  // 1 per 9 rounds, 1 per 32 messages
+    CHECK(params.flush_triggered_min == 1);  // seed 000: every flush has dummies
+    params.flush_triggered_min = 0;
     const int rounds = 90000;
     double time_total = 0, flush_total = 0;
     for (int i = 0; i < rounds; ++i) {
@@ -134,6 +136,7 @@ TEST_CASE("dummy policy: all zero makes no dummies", "[dummy_policy]") {
     DummyParameters params;
     params.time_triggered_mean = 0;
     params.flush_triggered_mean_per_message = 0;
+    params.flush_triggered_min = 0;
     for (int i = 0; i < 1000; ++i) {
         CHECK(time_triggered_dummies(params, r) == 0);
         CHECK(flush_triggered_dummies(params, 50, r) == 0);

@@ -21,6 +21,7 @@ FlusherOptions quiet_options() {
     FlusherOptions options;
     options.dummies.time_triggered_mean = 0;
     options.dummies.flush_triggered_mean_per_message = 0;
+    options.dummies.flush_triggered_min = 0;
     return options;
 }
 
@@ -456,4 +457,29 @@ TEST_CASE("flusher: a throwing transport counts as TempFail", "[flusher]") {
     REQUIRE_NOTHROW(report = flusher.round(transport));
     CHECK(report.failed == 2);
     CHECK(in_state(*store, store::PoolState::Pooled) == 2);
+}
+
+TEST_CASE("flusher: a failing RNG aborts the round, not the thread", "[flusher]") {
+    struct BrokenRandom final : Random {
+        void fill(std::span<std::uint8_t>) override { throw std::runtime_error("no entropy"); }
+    };
+    TempDatabase db;
+    auto store = db.open();
+    ManualClock clock(t0);
+    BrokenRandom broken;
+    FakeDummyFactory dummies;
+    FakeTransport transport;
+    FlusherOptions options;  // dummies on: the first draw throws
+    options.pool.min_pool = 0;
+    options.pool.fraction = 1.0;
+    Flusher flusher(*store, clock, broken, dummies, options);
+    LogCapture logs;
+    pool_messages(*store, 2, t0);
+    FlushReport report;
+    REQUIRE_NOTHROW(report = flusher.round(transport));
+    CHECK(report.sent == 0);
+    CHECK(in_state(*store, store::PoolState::Pooled) == 2);
+    bool logged = false;
+    for (const auto& line : logs.lines()) logged |= line.find("round aborted") != std::string::npos;
+    CHECK(logged);
 }
