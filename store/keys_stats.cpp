@@ -38,7 +38,9 @@ Result<void> Store::put_key(const KeyRecord& key) {
         .bind(3, key.created_at)
         .bind(4, key.expires_at)
         .bind(5, key.secret_path);
-    return st->run();
+    STORE_TRY(tx, impl_->begin_write(**db));
+    STORE_CHECK(st->run());
+    return tx->commit();
 }
 
 Result<KeyRecord> Store::get_key(std::string_view fingerprint) {
@@ -70,18 +72,21 @@ Result<std::vector<KeyRecord>> Store::list_keys() {
 Result<void> Store::delete_key(std::string_view fingerprint) {
     STORE_CHECK(detail::check_text(fingerprint, impl_->limits().max_text_bytes, "key fingerprint"));
     STORE_TRY(db, impl_->connection());
-    STORE_TRY(st, (*db)->prepare("DELETE FROM keys WHERE fingerprint = ?1"));
-    st->bind(1, fingerprint);
-    STORE_CHECK(st->run());
+    STORE_TRY(tx, impl_->begin_write(**db));
+    {
+        STORE_TRY(st, (*db)->prepare("DELETE FROM keys WHERE fingerprint = ?1"));
+        st->bind(1, fingerprint);
+        STORE_CHECK(st->run());
+    }
     if ((*db)->changes() == 0)
         return Unexpected{StoreError{StoreError::Code::NotFound, "no such key"}};
-    return {};
+    return tx->commit();
 }
 
 Result<void> Store::add_stats(UnixTime now, std::span<const StatDelta> stats) {
     STORE_CHECK(detail::check_stats(stats, impl_->limits()));
     STORE_TRY(db, impl_->connection());
-    STORE_TRY(tx, sql::Transaction::begin(**db, sql::Transaction::Mode::Write));
+    STORE_TRY(tx, impl_->begin_write(**db));
     STORE_CHECK(detail::apply_stats(**db, day_of(now), stats));
     return tx->commit();
 }

@@ -110,7 +110,7 @@ Result<PartAdded> Store::add_part_with_replay(const ReplayEntry& replay, const N
     STORE_CHECK(check_part(part, impl_->limits()));
     STORE_CHECK(detail::check_stats(stats, impl_->limits()));
     STORE_TRY(db, impl_->connection());
-    STORE_TRY(tx, Transaction::begin(**db, Transaction::Mode::Write));
+    STORE_TRY(tx, impl_->begin_write(**db));
     STORE_CHECK(detail::insert_replay(**db, replay));
     STORE_TRY(added, insert_part(**db, part));
     STORE_CHECK(detail::apply_stats(**db, day_of(replay.seen_at), stats));
@@ -121,7 +121,7 @@ Result<PartAdded> Store::add_part_with_replay(const ReplayEntry& replay, const N
 Result<PartAdded> Store::add_part(const NewPart& part) {
     STORE_CHECK(check_part(part, impl_->limits()));
     STORE_TRY(db, impl_->connection());
-    STORE_TRY(tx, Transaction::begin(**db, Transaction::Mode::Write));
+    STORE_TRY(tx, impl_->begin_write(**db));
     STORE_TRY(added, insert_part(**db, part));
     STORE_CHECK(tx->commit());
     return *added;
@@ -137,7 +137,7 @@ Result<std::optional<std::vector<Bytes>>> Store::take_parts(std::string_view mix
     using Parts = std::optional<std::vector<Bytes>>;
     STORE_CHECK(detail::check_text(mixtasy_id, impl_->limits().max_text_bytes, "multipart id"));
     STORE_TRY(db, impl_->connection());
-    STORE_TRY(tx, Transaction::begin(**db, Transaction::Mode::Write));
+    STORE_TRY(tx, impl_->begin_write(**db));
     STORE_TRY(parts, read_complete(**db, mixtasy_id, impl_->limits()));
     if (!*parts)
         return Parts();  // the transaction rolls back: nothing was written
@@ -155,7 +155,7 @@ Result<std::optional<std::vector<PoolId>>> Store::take_parts_and_enqueue(
     if (!assemble)
         return Unexpected{StoreError{StoreError::Code::Misuse, "no assembler given"}};
     STORE_TRY(db, impl_->connection());
-    STORE_TRY(tx, Transaction::begin(**db, Transaction::Mode::Write));
+    STORE_TRY(tx, impl_->begin_write(**db));
     STORE_TRY(parts, read_complete(**db, mixtasy_id, impl_->limits()));
     if (!*parts)
         return Ids();

@@ -157,7 +157,7 @@ Result<void> move_from_sending(Store::Impl& impl, std::string_view sql, PoolId i
                                std::span<const StatDelta> stats) {
     STORE_CHECK(detail::check_stats(stats, impl.limits()));
     STORE_TRY(db, impl.connection());
-    STORE_TRY(tx, Transaction::begin(**db, Transaction::Mode::Write));
+    STORE_TRY(tx, impl.begin_write(**db));
     {
         STORE_TRY(st, (*db)->prepare(sql));
         st->bind(1, id).bind(2, value);
@@ -169,6 +169,47 @@ Result<void> move_from_sending(Store::Impl& impl, std::string_view sql, PoolId i
         return Unexpected{StoreError{StoreError::Code::NotFound, "pool row not in state sending"}};
     STORE_CHECK(detail::apply_stats(**db, day, stats));
     return tx->commit();
+}
+
+
+// One batch of the group commit: one connection, one write transaction.
+void run_enqueue_batch(Store::Impl& impl, std::vector<GroupCommit::Request*>& batch) {
+    auto fail = [&](const StoreError& error) {
+        for (auto* request : batch)
+            request->outcome = Unexpected{error};
+    };
+    auto db = impl.connection();
+    if (!db)
+        return fail(db.error());
+    auto tx = impl.begin_write(**db);
+    if (!tx)
+        return fail(tx.error());
+    GroupCommit::run_in_transaction(**db, batch, [&] { return tx->commit(); });
+}
+
+// Replay entry (if any) + pool rows + stats as one request of the group
+// commit (store/group_commit.h): atomic on its own, durable when this
+// returns, sharing the fsync with whatever other threads enqueue meanwhile.
+constexpr std::size_t kMaxGroupCommit = 64;
+
+Result<std::vector<PoolId>> enqueue_grouped(Store::Impl& impl, const ReplayEntry* replay,
+                                            std::span<const NewPoolItem> items,
+                                            std::span<const StatDelta> stats, std::int64_t day) {
+    std::vector<PoolId> ids;
+    GroupCommit::Request request;
+    request.work = [&](sql::Database& db) -> Result<void> {
+        if (replay != nullptr)
+            STORE_CHECK(detail::insert_replay(db, *replay));
+        STORE_TRY(inserted, insert_items(db, items));
+        ids = std::move(*inserted);
+        return detail::apply_stats(db, day, stats);
+    };
+    impl.group_commit.submit(
+        request, [&impl](std::vector<GroupCommit::Request*>& batch) { run_enqueue_batch(impl, batch); },
+        kMaxGroupCommit);
+    if (!request.outcome)
+        return Unexpected{request.outcome.error()};
+    return ids;
 }
 
 }  // namespace
@@ -188,7 +229,7 @@ Result<void> Store::record_replay(const ReplayEntry& replay, std::span<const Sta
     STORE_CHECK(detail::check_replay(replay, impl_->limits()));
     STORE_CHECK(detail::check_stats(stats, impl_->limits()));
     STORE_TRY(db, impl_->connection());
-    STORE_TRY(tx, Transaction::begin(**db, Transaction::Mode::Write));
+    STORE_TRY(tx, impl_->begin_write(**db));
     STORE_CHECK(detail::insert_replay(**db, replay));
     STORE_CHECK(detail::apply_stats(**db, day_of(now != 0 ? now : replay.seen_at), stats));
     return tx->commit();
@@ -204,13 +245,7 @@ Result<std::vector<PoolId>> Store::enqueue_with_replay(const ReplayEntry& replay
     STORE_CHECK(detail::check_stats(stats, impl_->limits()));
     UnixTime when = replay.seen_at != 0 ? replay.seen_at
                                         : (items.empty() ? 0 : items.front().enqueued_at);
-    STORE_TRY(db, impl_->connection());
-    STORE_TRY(tx, Transaction::begin(**db, Transaction::Mode::Write));
-    STORE_CHECK(detail::insert_replay(**db, replay));
-    STORE_TRY(ids, insert_items(**db, items));
-    STORE_CHECK(detail::apply_stats(**db, day_of(when), stats));
-    STORE_CHECK(tx->commit());
-    return std::move(*ids);
+    return enqueue_grouped(*impl_, &replay, items, stats, day_of(when));
 }
 
 Result<PoolId> Store::enqueue_with_replay(const ReplayEntry& replay, const NewPoolItem& item,
@@ -223,13 +258,8 @@ Result<std::vector<PoolId>> Store::enqueue(std::span<const NewPoolItem> items,
                                            std::span<const StatDelta> stats) {
     STORE_CHECK(check_items(items, impl_->limits()));
     STORE_CHECK(detail::check_stats(stats, impl_->limits()));
-    STORE_TRY(db, impl_->connection());
-    STORE_TRY(tx, Transaction::begin(**db, Transaction::Mode::Write));
-    STORE_TRY(ids, insert_items(**db, items));
-    STORE_CHECK(detail::apply_stats(**db, day_of(items.empty() ? 0 : items.front().enqueued_at),
-                                    stats));
-    STORE_CHECK(tx->commit());
-    return std::move(*ids);
+    return enqueue_grouped(*impl_, nullptr, items, stats,
+                           day_of(items.empty() ? 0 : items.front().enqueued_at));
 }
 
 Result<PoolId> Store::enqueue(const NewPoolItem& item, std::span<const StatDelta> stats) {
@@ -278,7 +308,7 @@ Result<std::vector<PoolItem>> Store::claim_random_ready(UnixTime now, std::size_
     if (k > impl_->limits().max_batch)
         k = impl_->limits().max_batch;
     STORE_TRY(db, impl_->connection());
-    STORE_TRY(tx, Transaction::begin(**db, Transaction::Mode::Write));
+    STORE_TRY(tx, impl_->begin_write(**db));
     STORE_TRY(ids, select_ready_ids(**db, now, impl_->limits().max_batch));
     std::vector<PoolId>& ready = *ids;
     if (k > ready.size())
@@ -308,7 +338,7 @@ Result<std::vector<PoolItem>> Store::claim(std::span<const PoolId> ids, UnixTime
     if (ids.size() > impl_->limits().max_batch)
         return Unexpected{detail::invalid("too many ids in one claim")};
     STORE_TRY(db, impl_->connection());
-    STORE_TRY(tx, Transaction::begin(**db, Transaction::Mode::Write));
+    STORE_TRY(tx, impl_->begin_write(**db));
     std::vector<PoolItem> claimed;
     for (PoolId id : ids) {
         STORE_TRY(item, claim_one(**db, id, now));
@@ -346,11 +376,16 @@ Result<void> Store::mark_retry(PoolId id, UnixTime next_attempt_at,
 
 Result<std::size_t> Store::give_up_expired(UnixTime now) {
     STORE_TRY(db, impl_->connection());
-    STORE_TRY(st, (*db)->prepare("UPDATE pool SET state = 'failed', bytes = ?2, changed_at = ?1"
-                                 " WHERE state = 'pooled' AND give_up_at <= ?1"));
-    st->bind(1, now).bind(2, ByteView{});
-    STORE_CHECK(st->run());
-    return static_cast<std::size_t>((*db)->changes());
+    STORE_TRY(tx, impl_->begin_write(**db));
+    {
+        STORE_TRY(st, (*db)->prepare("UPDATE pool SET state = 'failed', bytes = ?2, changed_at = ?1"
+                                     " WHERE state = 'pooled' AND give_up_at <= ?1"));
+        st->bind(1, now).bind(2, ByteView{});
+        STORE_CHECK(st->run());
+    }
+    auto changed = static_cast<std::size_t>((*db)->changes());
+    STORE_CHECK(tx->commit());
+    return changed;
 }
 
 Result<std::size_t> Store::recover_sending() {
@@ -361,11 +396,16 @@ Result<std::size_t> Store::recover_sending(UnixTime claimed_before) {
     // claim sets changed_at to the claim time, and nothing else touches a
     // sending row until mark_*, so changed_at is when it was claimed.
     STORE_TRY(db, impl_->connection());
-    STORE_TRY(st, (*db)->prepare("UPDATE pool SET state = 'pooled'"
-                                 " WHERE state = 'sending' AND changed_at < ?1"));
-    st->bind(1, claimed_before);
-    STORE_CHECK(st->run());
-    return static_cast<std::size_t>((*db)->changes());
+    STORE_TRY(tx, impl_->begin_write(**db));
+    {
+        STORE_TRY(st, (*db)->prepare("UPDATE pool SET state = 'pooled'"
+                                     " WHERE state = 'sending' AND changed_at < ?1"));
+        st->bind(1, claimed_before);
+        STORE_CHECK(st->run());
+    }
+    auto changed = static_cast<std::size_t>((*db)->changes());
+    STORE_CHECK(tx->commit());
+    return changed;
 }
 
 }  // namespace mixtasy::store

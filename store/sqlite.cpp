@@ -146,6 +146,7 @@ Result<std::string> Database::query_text(std::string_view sql) {
 std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 std::int64_t Database::changes() const { return sqlite3_changes64(db_); }
 bool Database::read_only() const { return sqlite3_db_readonly(db_, "main") == 1; }
+bool Database::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
 // ---- Statement ------------------------------------------------------------
 

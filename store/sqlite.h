@@ -64,6 +64,7 @@ public:
     std::int64_t last_insert_rowid() const;
     std::int64_t changes() const;  // rows changed by the last statement
     bool read_only() const;
+    bool in_transaction() const;  // false once SQLite rolled a transaction back
     sqlite3* handle() const { return db_; }
 
 private:

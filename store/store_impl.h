@@ -6,9 +6,11 @@
 // reviewer needs to see to judge its transaction.
 #pragma once
 
+#include <mutex>
 #include <string_view>
 
 #include "store/connection_pool.h"
+#include "store/group_commit.h"
 #include "store/sqlite.h"
 #include "store/store.h"
 
@@ -27,6 +29,15 @@
 
 namespace mixtasy::store {
 
+// A write transaction of this process: the in-process writer lock, then
+// BEGIN IMMEDIATE.  Members are destroyed in reverse order, so an
+// uncommitted transaction rolls back before the lock is released.
+struct WriteTransaction {
+    std::unique_lock<std::timed_mutex> lock;
+    sql::Transaction tx;
+    Result<void> commit() { return tx.commit(); }
+};
+
 class Store::Impl {
 public:
     Impl(StoreOptions opts, ConnectionPool::Opener opener)
@@ -34,9 +45,28 @@ public:
 
     StoreOptions options;
     ConnectionPool pool;
+    GroupCommit group_commit;
 
     Result<ConnectionPool::Lease> connection() { return pool.acquire(); }
     const StoreLimits& limits() const { return options.limits; }
+
+    // SQLite admits one writer at a time and makes the others poll with
+    // sleeps of up to 100 ms; threads of this process instead queue on a
+    // mutex (FIFO-ish, no polling), waiting at most busy_timeout, then take
+    // SQLite's lock, which then only other processes can be holding.
+    Result<WriteTransaction> begin_write(sql::Database& db) {
+        std::unique_lock lock(writer_, std::defer_lock);
+        if (!lock.try_lock_for(options.busy_timeout))
+            return Unexpected{StoreError{StoreError::Code::Busy,
+                                         "another thread held the write lock beyond busy_timeout"}};
+        auto tx = sql::Transaction::begin(db, sql::Transaction::Mode::Write);
+        if (!tx)
+            return Unexpected{tx.error()};
+        return WriteTransaction{std::move(lock), std::move(*tx)};
+    }
+
+private:
+    std::timed_mutex writer_;
 };
 
 namespace detail {

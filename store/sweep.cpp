@@ -1,7 +1,5 @@
-// sweep.cpp - forgetting what has expired.  Each sweep is one statement (its
-// own transaction), so a sweep never holds the write lock for long beyond
-// the rows it deletes and never blocks the pool commit of the same table
-// for longer than one DELETE.
+// sweep.cpp - forgetting what has expired.  Each sweep is one DELETE in its
+// own write transaction, so it holds the write lock only for that statement.
 #include "store/store_impl.h"
 
 namespace mixtasy::store {
@@ -10,12 +8,15 @@ namespace {
 
 Result<std::size_t> delete_where(Store::Impl& impl, std::string_view sql, std::int64_t value) {
     STORE_TRY(db, impl.connection());
+    STORE_TRY(tx, impl.begin_write(**db));
     {
         STORE_TRY(st, (*db)->prepare(sql));
         st->bind(1, value);
         STORE_CHECK(st->run());
     }
-    return static_cast<std::size_t>((*db)->changes());
+    auto changed = static_cast<std::size_t>((*db)->changes());
+    STORE_CHECK(tx->commit());
+    return changed;
 }
 
 }  // namespace
