@@ -97,10 +97,9 @@ Verdict MessageFilter::rcpt_to(std::string_view recipient) {
     const std::string key = lower_ascii(address);
     const bool seen = std::any_of(own_recipients_.begin(), own_recipients_.end(),
                                   [&](const std::string& r) { return lower_ascii(r) == key; });
-    if (!seen) {
-        if (own_recipients_.size() == kMaxOwnRecipients) return Verdict::TempFail;  // this RCPT only
-        own_recipients_.push_back(address);
-    }
+    if (!seen && own_recipients_.size() == kMaxOwnRecipients) return Verdict::TempFail;  // this RCPT only
+    if (own_recipients_raw_.size() == 4 * kMaxOwnRecipients) return Verdict::TempFail;   // repeats
+    if (!seen) own_recipients_.push_back(address);
     own_recipients_raw_.emplace_back(recipient);
     ++own_recipient_count_;
     return Verdict::Continue;

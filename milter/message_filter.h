@@ -21,7 +21,8 @@
 //     held, untouched, for the admin).
 //   - Many messages per connection: mail_from() and abort() start afresh.
 //   - Memory per message is bounded by max_message_size plus
-//     kMaxOwnRecipients addresses.
+//     kMaxOwnRecipients distinct (4 * kMaxOwnRecipients in all) addresses
+//     of kMaxAddressLength; further mix RCPTs get a temporary failure.
 //   - Never throws out of its methods: a failure becomes TempFail.
 //
 // LOGGING: one line per mix message with the queue ID and the decision

@@ -171,6 +171,11 @@ postlog   unix-dgram n  -       n       -       1       postlogd
         else:
             self.postfix("abort", check=False)
 
+    def queue_count(self, queue_name):
+        r = subprocess.run(["postqueue", "-c", self.etc, "-j"], capture_output=True, text=True)
+        return sum(1 for line in r.stdout.splitlines()
+                   if '"queue_name": "%s"' % queue_name in line.replace('":"', '": "'))
+
     def queue_is_empty(self):
         r = subprocess.run(["postqueue", "-c", self.etc, "-j"], capture_output=True, text=True)
         return r.returncode == 0 and r.stdout.strip() == ""
@@ -334,6 +339,28 @@ def run(args, root):
                  == ["<bob@elsewhere.test>", "<sink@sink.test>"], 60, "both copies of the mixed message")
         log("ok   mixed recipients: the ordinary recipient and the pool copy both delivered")
 
+        # Quarantine: the message lands in Postfix's hold queue.
+        data = scripted_message("quarantine", 0).replace(
+            b"Remailer-Type:", b"X-Scripted-Decision: quarantine\r\nRemailer-Type:", 1)
+        send_with_retry(smtp_port, "sender@outside.test", [MIX], data, deadline)
+        wait_for(lambda: postfix.queue_count("hold") == 1, 30, "one message in the hold queue")
+        log("ok   quarantine: the message is in Postfix's hold queue")
+
+        # Store failure: 451 to the sending MTA, accepted once the store is back.
+        marker = os.path.join(home, "fail-store")
+        open(marker, "w").close()
+        try:
+            with smtplib.SMTP("127.0.0.1", smtp_port, timeout=30) as s:
+                s.sendmail("sender@outside.test", [MIX], scripted_message("storefail", 0))
+            raise Failure("message accepted while the store was failing")
+        except smtplib.SMTPDataError as e:
+            if e.smtp_code != 451:
+                raise Failure("store failure answered %d, not 451" % e.smtp_code)
+        os.remove(marker)
+        send_with_retry(smtp_port, "sender@outside.test", [MIX], scripted_message("storefail", 0), deadline)
+        wait_for(lambda: len(arrived("storefail")) == 1, 60, "the retried message at the sink")
+        log("ok   store failure: 451 to the sender, delivered after the retry")
+
         # 4. kill -9 in the middle.
         sent = [0]
         errors = []
@@ -360,7 +387,8 @@ def run(args, root):
         all_crash = [m for m, _ in sink_ids(sink_dir) if m.startswith("crash-")]
         log("ok   kill -9: %d of %d arrived, none lost; %d duplicate deliveries (at least once)"
             % (n, n, len(all_crash) - n))
-        wait_for(postfix.queue_is_empty, 60, "an empty Postfix queue")
+        wait_for(lambda: postfix.queue_count("active") + postfix.queue_count("deferred")
+                 + postfix.queue_count("incoming") == 0, 60, "an empty Postfix queue (but hold)")
         status = milter.stop()
         if status != 0:
             raise Failure("daemon exit status %s on SIGTERM" % status)

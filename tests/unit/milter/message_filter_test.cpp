@@ -296,6 +296,17 @@ TEST_CASE("filter: recipient flood is bounded", "[filter]") {
     CHECK(f.rcpt_to(std::string(5000, 'x')) == Verdict::Continue);
 }
 
+TEST_CASE("filter: repeating one mix recipient is bounded too", "[filter]") {
+    FakeNode node;
+    MessageFilter f(node, {});
+    f.mail_from("<>");
+    std::size_t accepted = 0;
+    for (int i = 0; i < 10000; ++i) {
+        if (f.rcpt_to("<mixtasy@mix.example>") == Verdict::Continue) ++accepted;
+    }
+    CHECK(accepted == 4 * kMaxOwnRecipients);
+}
+
 TEST_CASE("filter: normalize_address", "[filter]") {
     CHECK(normalize_address("<a@b>") == "a@b");
     CHECK(normalize_address(" <a@b> ") == "a@b");
