@@ -10,6 +10,8 @@
 
 #include <botan/auto_rng.h>
 
+#include "crypto/key.h"
+#include "crypto/keygen.h"
 #include "crypto/literal.h"
 #include "crypto/message.h"
 #include "tests/unit/crypto/enc_vec.h"
@@ -164,4 +166,50 @@ TEST_CASE("RSA-3072 interop with gpg, both directions", "[interop]") {
     auto theirs = decrypt_message(g.read("theirs.gpg"), keys);
     REQUIRE(theirs);
     REQUIRE(std::string(theirs->literal.contents.begin(), theirs->literal.contents.end()) == kText);
+}
+
+TEST_CASE("a mixtasy keygen node key works with gpg and sq, both directions", "[interop]") {
+    TempGpg g;
+    Botan::AutoSeeded_RNG rng;
+    NodeKeyParams params;
+    params.name = "Enc Interop Node";
+    params.address = "mixtasy@node.example.org";
+    params.created = to_timestamp(std::chrono::system_clock::now()) - 60;
+    auto node = generate_node_key(params, rng);
+    REQUIRE(node);
+    REQUIRE(node->cert.subkeys.size() == 1);
+    g.write("node.pub", serialize(node->cert));
+    const auto secret = serialize(*node);
+    g.write("node.sec", Bytes(secret.begin(), secret.end()));
+
+    // gpg and sq encrypt to the node; the node decrypts.
+    REQUIRE(g.gpg("--import " + g.path("node.pub").string()));
+    g.write("plain.txt", Bytes(kText.begin(), kText.end()));
+    REQUIRE(g.gpg("-r mixtasy@node.example.org -o " + g.path("gpg.gpg").string() + " -e " +
+                  g.path("plain.txt").string()));
+    REQUIRE(g.gpg("--rfc2440 --compress-algo none -r mixtasy@node.example.org -o " +
+                  g.path("gpg_sed.gpg").string() + " -e " + g.path("plain.txt").string()));
+    REQUIRE(g.sh("sq encrypt -B --recipient-cert " + g.path("node.pub").string() + " -o " +
+                 g.path("sq.pgp").string() + " " + g.path("plain.txt").string()));
+    MessageOptions allow;
+    allow.allow_unprotected = true;
+    for (const char* name : {"gpg.gpg", "gpg_sed.gpg", "sq.pgp"}) {
+        INFO(name);
+        const Bytes msg = g.read(name);
+        auto out = decrypt_message(msg, node->subkeys, {}, allow);
+        REQUIRE(out);
+        REQUIRE(std::string(out->literal.contents.begin(), out->literal.contents.end()) == kText);
+        REQUIRE(out->key == node->cert.subkeys[0].key.fingerprint);
+    }
+
+    // The node's public key is encrypted to by us; gpg and sq decrypt.
+    auto ours = encrypt_to(node->cert.subkeys[0].key, literal_packet(kText), SymmetricPacket::seipd, rng);
+    REQUIRE(ours);
+    g.write("ours.gpg", *ours);
+    REQUIRE(g.sh("sq decrypt --recipient-key " + g.path("node.sec").string() + " -o " +
+                 g.path("sq_out.txt").string() + " " + g.path("ours.gpg").string()));
+    REQUIRE(g.read("sq_out.txt") == Bytes(kText.begin(), kText.end()));
+    REQUIRE(g.gpg("--import " + g.path("node.sec").string()));
+    REQUIRE(g.gpg("-o " + g.path("gpg_out.txt").string() + " -d " + g.path("ours.gpg").string()));
+    REQUIRE(g.read("gpg_out.txt") == Bytes(kText.begin(), kText.end()));
 }
