@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include <botan/auto_rng.h>
+#include <botan/numthry.h>
+#include <botan/rsa.h>
 
 #include "crypto/armor.h"
 #include "crypto/keygen.h"
@@ -154,4 +156,39 @@ TEST_CASE("signature parsing: truncation, limits, unknown critical subpackets", 
         CHECK(reparsed->has_unknown_critical);
         CHECK(verify_data(*reparsed, k.cert.primary, Bytes{1}).error().code == ErrorCode::bad_signature);
     }
+}
+
+TEST_CASE("RSA keys sign and verify (PKCS#1 v1.5 with the OpenPGP digest)", "[signature]") {
+    Botan::AutoSeeded_RNG rng;
+    Botan::RSA_PrivateKey rsa(rng, 2048);
+    auto bytes = [](const Botan::BigInt& v) { return Botan::BigInt::encode(v); };
+    PublicKey fields;
+    fields.created = 1700000000;
+    fields.algorithm = PublicKeyAlgorithm::rsa;
+    const auto n = bytes(rsa.get_n());
+    const auto e = bytes(rsa.get_e());
+    fields.rsa.n.assign(n.begin(), n.end());
+    fields.rsa.e.assign(e.begin(), e.end());
+    auto pub = make_public_key(fields);
+    REQUIRE(pub);
+    CHECK(pub->rsa_bits() == 2048);
+    SecretKey sk;
+    sk.pub = *pub;
+    sk.rsa_d = Botan::BigInt::encode_locked(rsa.get_d());
+    sk.rsa_p = Botan::BigInt::encode_locked(rsa.get_p());
+    sk.rsa_q = Botan::BigInt::encode_locked(rsa.get_q());
+    sk.rsa_u = Botan::BigInt::encode_locked(Botan::inverse_mod(rsa.get_p(), rsa.get_q()));
+    // The secret packet round-trips with its checksum.
+    auto again = parse_secret_key(serialize_secret_key(sk));
+    REQUIRE(again);
+    CHECK(again->rsa_d == sk.rsa_d);
+
+    SignatureParams p;
+    p.created = 1700000001;
+    p.hash = HashAlgorithm::sha512;
+    auto sig = sign_data(*again, as_bytes("rsa data"), p, rng);
+    REQUIRE(sig);
+    CHECK(sig->mpis.size() == 1);
+    CHECK(verify_data(*sig, *pub, as_bytes("rsa data")));
+    CHECK(!verify_data(*sig, *pub, as_bytes("rsa datA")));
 }
