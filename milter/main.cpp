@@ -2,5 +2,8 @@
 #include "milter/daemon_main.h"
 
 int main(int argc, char** argv) {
-    return mixtasy::milter::daemon_main(argc, argv, mixtasy::core::Node::open);
+    // A lambda, not the function name: Node::open may be overloaded.
+    return mixtasy::milter::daemon_main(argc, argv, [](const mixtasy::core::NodeOptions& options) {
+        return mixtasy::core::Node::open(options);
+    });
 }
