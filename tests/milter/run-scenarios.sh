@@ -54,6 +54,13 @@ Syslog          no
 ReinjectURL     smtp://127.0.0.1:9
 CONF
 "$daemon" -n -c "$work/milter.conf" || fail "configuration check"
+# -n on a bad file: every problem with its line number, exit 1.
+printf 'Socket inet:8895@127.0.0.1\nFrobnicate yes\nPoolFraction 2\n' > "$work/bad.conf"
+"$daemon" -n -c "$work/bad.conf" 2>"$work/bad.out"; status=$?
+[ $status -eq 1 ] || fail "-n on a bad file exited $status"
+grep -q "bad.conf:2: unknown key 'Frobnicate'" "$work/bad.out" || fail "-n: no line 2 problem"
+grep -q "bad.conf:3: PoolFraction" "$work/bad.out" || fail "-n: no line 3 problem"
+"$daemon" -V | grep -q "^mixtasy-milter " || fail "-V"
 "$daemon" -f -c "$work/milter.conf" >"$work/daemon.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 50); do [ -S "$work/milter.sock" ] && break; sleep 0.1; done

@@ -314,3 +314,19 @@ TEST_CASE("filter: normalize_address", "[filter]") {
     CHECK(normalize_address("<>") == "");
     CHECK(normalize_address("<") == "<");
 }
+
+TEST_CASE("filter: new settings apply from the next message, not the one in flight", "[filter]") {
+    FakeNode node;
+    FakeContext ctx;
+    FilterSettings small;
+    small.max_message_size = 1024;
+    MessageFilter f(node, {});
+    f.mail_from("<>");
+    f.rcpt_to("<mixtasy@mix.example>");
+    f.data();
+    f.end_of_header(ctx);
+    f.set_settings(small);  // SIGUSR1 in the middle of a message
+    CHECK(f.body(ctx, as_bytes(std::string(2000, 'x'))) == Verdict::Continue);
+    CHECK(f.end_of_message(ctx) == Verdict::Discard);
+    CHECK(send_message(f, ctx, {"<mixtasy@mix.example>"}, std::string(2000, 'x')) == Verdict::Reject);
+}
