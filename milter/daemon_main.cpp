@@ -122,6 +122,13 @@ private:
     std::thread thread_;
 };
 
+// Best effort: a stale socket file would only be replaced at the next start.
+void remove_unix_socket(const std::string& socket) {
+    for (const char* prefix : {"unix:", "local:"}) {
+        if (socket.rfind(prefix, 0) == 0) ::unlink(socket.substr(std::strlen(prefix)).c_str());
+    }
+}
+
 int run(const Options& options, const Config& config, const NodeFactory& open_node) {
     if (!options.foreground) {
         if (auto d = detach(); !d) {
@@ -189,6 +196,7 @@ int run(const Options& options, const Config& config, const NodeFactory& open_no
     flusher.stop();
     log_msg(LogLevel::Notice, "mixtasy-milter stopped");
     if (!config.pid_file.empty()) ::unlink(config.pid_file.c_str());
+    remove_unix_socket(config.socket);
     return status == MI_SUCCESS ? 0 : kExitStartup;
 }
 

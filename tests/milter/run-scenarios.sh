@@ -99,6 +99,7 @@ for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 if kill -0 "$pid" 2>/dev/null; then echo "FAIL daemon ignored SIGTERM"; failed=1; else
     wait "$pid"; status=$?; pid=
     [ "$status" -eq 0 ] || { echo "FAIL daemon exit status $status"; failed=1; }
+    [ ! -e "$work/milter.sock" ] || { echo "FAIL socket left behind"; failed=1; }
 fi
 [ $failed -eq 0 ] || fail "see above"
 echo "all scenarios passed ($mode)"
