@@ -136,10 +136,38 @@ void Flusher::run_round(Transport& transport, FlushReport& report) {
         store_trouble_ = true;
         return;
     }
-    for (const PooledItem& row : *claimed) {
-        if (!send_pooled(transport, row, report)) store_trouble_ = true;
+    send_interleaved(transport, *claimed, report);
+}
+
+void Flusher::send_interleaved(Transport& transport, const std::vector<PooledItem>& rows,
+                               FlushReport& report) {
+    // Flush-triggered dummies (seed 000 6.6) leave with this flush, never
+    // pooled.  Pooled rows and dummies go out in one random order, so
+    // neither the position of a dummy nor the store's row order says
+    // anything to an observer of the outgoing SMTP sessions.
+    std::vector<OutgoingItem> extra;
+    const std::size_t wanted = flush_triggered_dummies(options_.dummies, rows.size(), random_);
+    for (std::size_t i = 0; i < wanted; ++i) {
+        std::optional<OutgoingItem> dummy = make_dummy_guarded(dummies_, random_);
+        if (!dummy) break;
+        extra.push_back(std::move(*dummy));
     }
-    send_flush_triggered_dummies(transport, claimed->size(), report);
+    std::vector<std::size_t> order(rows.size() + extra.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    for (std::size_t i = order.size(); i > 1; --i)
+        std::swap(order[i - 1], order[random_.uniform(i)]);
+
+    for (std::size_t index : order) {
+        if (index < rows.size()) {
+            if (!send_pooled(transport, rows[index], report)) store_trouble_ = true;
+        } else {
+            // A dummy that does not get through is not retried: its only
+            // job was to leave with this flush.
+            const OutgoingItem& dummy = extra[index - rows.size()];
+            if (send_guarded(transport, to_message(dummy)) == SendResult::Accepted)
+                ++report.dummies;
+        }
+    }
 }
 
 void Flusher::add_time_triggered_dummies(Instant now, FlushReport& report) {
@@ -188,18 +216,6 @@ bool Flusher::send_pooled(Transport& transport, const PooledItem& row, FlushRepo
         return false;
     }
     return true;
-}
-
-void Flusher::send_flush_triggered_dummies(Transport& transport, std::size_t handed_out,
-                                           FlushReport& report) {
-    const std::size_t wanted = flush_triggered_dummies(options_.dummies, handed_out, random_);
-    for (std::size_t i = 0; i < wanted; ++i) {
-        std::optional<OutgoingItem> dummy = make_dummy_guarded(dummies_, random_);
-        if (!dummy) return;
-        // A dummy that does not get through is not retried: its only job
-        // was to leave with this flush.
-        if (send_guarded(transport, to_message(*dummy)) == SendResult::Accepted) ++report.dummies;
-    }
 }
 
 }  // namespace mixtasy::core

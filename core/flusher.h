@@ -12,7 +12,8 @@
 //        Transport:  Accepted -> mark sent;  TempFail -> back to the pool
 //        with an increasing delay;  PermFail -> failed, one log line,
 //     5. sends the flush-triggered dummies straight to the Transport (never
-//        pooled; a dummy that fails is simply dropped).
+//        pooled; a dummy that fails is simply dropped), interleaved with
+//        the rows of step 4 in one uniformly random order.
 //   FlushReport counts rows the Transport accepted (sent), rows it did not
 //   (failed: retried later or given up), and dummies made (time-triggered
 //   ones pooled plus flush-triggered ones accepted).
@@ -41,6 +42,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/dummy_policy.h"
@@ -96,8 +98,8 @@ private:
     void run_round(Transport& transport, FlushReport& report);
     void add_time_triggered_dummies(Instant now, FlushReport& report);
     bool send_pooled(Transport& transport, const PooledItem& row, FlushReport& report);
-    void send_flush_triggered_dummies(Transport& transport, std::size_t handed_out,
-                                      FlushReport& report);
+    void send_interleaved(Transport& transport, const std::vector<PooledItem>& rows,
+                          FlushReport& report);
 
     Store& store_;
     Clock& clock_;

@@ -483,3 +483,33 @@ TEST_CASE("flusher: a failing RNG aborts the round, not the thread", "[flusher]"
     for (const auto& line : logs.lines()) logged |= line.find("round aborted") != std::string::npos;
     CHECK(logged);
 }
+
+TEST_CASE("flusher: flush-triggered dummies are interleaved at random", "[flusher]") {
+    TempDatabase db;
+    auto store = db.open();
+    ManualClock clock(t0);
+    DeterministicRandom random(12);
+    FakeDummyFactory dummies;
+    FakeTransport transport;
+    FlusherOptions options = quiet_options();
+    options.pool.min_pool = 0;
+    options.pool.fraction = 1.0;
+    options.dummies.flush_triggered_min = 1;
+    Flusher flusher(*store, clock, random, dummies, options);
+
+    const std::string dummy_body(64, '\xD0');
+    std::set<std::size_t> positions;
+    for (int round = 0; round < 40; ++round) {
+        pool_messages(*store, 3, clock.now(), "r" + std::to_string(round) + "-");
+        transport.attempts.clear();
+        const FlushReport report = flusher.round(transport);
+        REQUIRE(report.sent == 3);
+        REQUIRE(report.dummies == 1);
+        REQUIRE(transport.attempts.size() == 4);
+        for (std::size_t i = 0; i < 4; ++i) {
+            if (transport.attempts[i].message == dummy_body) positions.insert(i);
+        }
+        clock.advance(15min);
+    }
+    CHECK(positions.size() == 4);  // first, middle and last all happen
+}
