@@ -396,6 +396,15 @@ Result<std::size_t> Store::recover_sending(UnixTime claimed_before) {
     // claim sets changed_at to the claim time, and nothing else touches a
     // sending row until mark_*, so changed_at is when it was claimed.
     STORE_TRY(db, impl_->connection());
+    {
+        // Usually there is nothing to recover: then take no write lock.
+        STORE_TRY(st, (*db)->prepare("SELECT count(*) FROM pool"
+                                     " WHERE state = 'sending' AND changed_at < ?1"));
+        st->bind(1, claimed_before);
+        STORE_TRY(row, st->step());
+        if (*row && st->column_int(0) == 0)
+            return std::size_t{0};
+    }
     STORE_TRY(tx, impl_->begin_write(**db));
     {
         STORE_TRY(st, (*db)->prepare("UPDATE pool SET state = 'pooled'"

@@ -4,6 +4,8 @@
 // -> BIGINT GENERATED ALWAYS AS IDENTITY).
 #include "store/schema.h"
 
+#include "store/store_impl.h"  // STORE_TRY
+
 #include <array>
 #include <string>
 
@@ -79,6 +81,11 @@ Result<int> version_of(sql::Database& db) {
 }
 
 Result<void> migrate(sql::Database& db) {
+    // The common case, a file already current, needs no write lock: opening
+    // the store then never waits behind writers of other processes.
+    STORE_TRY(current, version_of(db));
+    if (*current == kCurrentSchemaVersion)
+        return {};
     for (;;) {
         // Read and bump the version inside the write transaction, so two
         // processes opening a new file at once migrate it once.

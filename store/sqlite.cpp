@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <climits>
+#include <thread>
 #include <utility>
 
 namespace mixtasy::store::sql {
@@ -66,8 +67,20 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path,
     if (rc != SQLITE_OK)
         return Unexpected{error_from(rc, raw, "open")};
     sqlite3_extended_result_codes(raw, 1);
-    sqlite3_busy_timeout(raw, options.busy_timeout_ms);
+    db->busy_timeout_ = std::chrono::milliseconds(options.busy_timeout_ms);
+    sqlite3_busy_handler(raw, &Database::on_busy, db.get());
     return db;
+}
+
+int Database::on_busy(void* self, int attempts) {
+    auto* db = static_cast<Database*>(self);
+    auto now = std::chrono::steady_clock::now();
+    if (attempts == 0)
+        db->busy_since_ = now;
+    if (now - db->busy_since_ >= db->busy_timeout_)
+        return 0;  // give up: the statement fails with SQLITE_BUSY
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    return 1;
 }
 
 Database::~Database() {

@@ -11,12 +11,18 @@
 //              read transaction; rolls back in its destructor unless
 //              commit() succeeded.
 //
+// Waiting for another process's lock: instead of sqlite3_busy_timeout's
+// sleeps of up to 100 ms, the connection retries every millisecond until
+// busy_timeout has passed, so a lock released after 3 ms is taken after
+// about 4, not after 25.
+//
 // Every SQLite result code is mapped to a StoreError by error_from(): the
 // one place that knows SQLite's codes.  A Database is used by one thread at
 // a time (the connection pool in store/connection_pool.h sees to that), so
 // connections are opened with SQLITE_OPEN_NOMUTEX.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -70,6 +76,7 @@ public:
 private:
     explicit Database(sqlite3* db) : db_(db) {}
     friend class Statement;
+    static int on_busy(void* self, int attempts);
     void give_back(const std::string* key, sqlite3_stmt* stmt);
 
     struct Cached {
@@ -78,6 +85,8 @@ private:
     };
     sqlite3* db_ = nullptr;
     std::map<std::string, Cached, std::less<>> cache_;
+    std::chrono::milliseconds busy_timeout_{0};
+    std::chrono::steady_clock::time_point busy_since_;
 };
 
 class Statement {

@@ -80,7 +80,9 @@ Run run_and_kill(const std::string& db, long long first, From from,
     std::string first_arg = std::to_string(first);
     std::string program = MIXTASY_STORE_KILL_WRITER;
     std::string db_arg = db;
-    char* argv[] = {program.data(), db_arg.data(), first_arg.data(), nullptr};
+    std::string nocheck = "nocheck";
+    char* argv[] = {program.data(), db_arg.data(), first_arg.data(),
+                    from == From::Open ? nocheck.data() : nullptr, nullptr};
     pid_t pid = 0;
     int rc = ::posix_spawn(&pid, program.c_str(), &actions, nullptr, argv, environ);
     posix_spawn_file_actions_destroy(&actions);
@@ -190,7 +192,7 @@ TEST_CASE("SIGKILL at 1000 random moments loses no acknowledged message", "[stor
         threads.emplace_back([&, lane] {
             std::mt19937 engine(seed + static_cast<std::uint32_t>(lane));
             std::uniform_int_distribution<int> spawn_delay_us(0, 60000);
-            std::uniform_int_distribution<int> open_delay_us(0, 30000);
+            std::uniform_int_distribution<int> open_delay_us(0, 100000);
             for (int k = 0; k < kills_per_lane; ++k) {
                 long long first = (static_cast<long long>(lane) * kills_per_lane + k) * 1000000;
                 // One kill in four counts from the spawn, to hit exec, open
