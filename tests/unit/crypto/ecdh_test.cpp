@@ -4,7 +4,10 @@
 #include <botan/block_cipher.h>
 #include <botan/nist_keywrap.h>
 
+#include <optional>
+
 #include "crypto/ecdh.h"
+#include "crypto/packet.h"
 #include "crypto/session_key.h"
 #include "tests/unit/crypto/enc_vec.h"
 
@@ -143,4 +146,28 @@ TEST_CASE("ECDH refuses malformed points, wrap lengths and algorithms", "[ecdh]"
     bad_kek.pub.kek_cipher = 3;
     auto sk = generate_session_key(9, rng);
     REQUIRE(ecdh_encrypt(bad_kek.pub, *sk, rng).error().code == ErrorCode::unsupported_algorithm);
+}
+
+TEST_CASE("GnuPG's stored Curve25519 secret MPI is the reversed native scalar", "[ecdh]") {
+    // The raw secret subkey packet of the gpg fixture: S2K usage 0, the
+    // secret MPI (2 + 32 bytes), then the two-byte checksum.
+    const auto file = enc_test::read_file("gpg_cv25519.sec");
+    PacketReader reader(file);
+    std::optional<Bytes> body;
+    for (;;) {
+        auto p = reader.next();
+        REQUIRE(p);
+        if (!*p) break;
+        if ((*p)->tag == Tag::secret_subkey) body = Bytes((*p)->body().begin(), (*p)->body().end());
+    }
+    REQUIRE(body);
+    const mixtasy::ByteView mpi(body->data() + body->size() - 34, 32);
+    const auto native = x25519_scalar_from_openpgp(mpi);
+    const auto pub = x25519_public_from_scalar(native);
+    const auto key = enc_test::load_secret_keys("gpg_cv25519.sec").back();
+    const auto point = key.pub.native_point();
+    REQUIRE(Bytes(pub.begin(), pub.end()) == Bytes(point.begin(), point.end()));
+    // Read without reversal, the same bytes give another public key.
+    const auto wrong = x25519_public_from_scalar(mpi);
+    REQUIRE(Bytes(wrong.begin(), wrong.end()) != Bytes(point.begin(), point.end()));
 }
