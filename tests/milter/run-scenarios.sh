@@ -1,14 +1,15 @@
 #!/bin/sh
-# run-scenarios.sh MODE DAEMON SCRIPTDIR [MIXTASY]
+# run-scenarios.sh MODE DAEMON SCRIPTDIR [MIXTASY MAKE_MIX_MESSAGE]
 #
 # Starts DAEMON (mixtasy-milter or mixtasy-milter-scripted) in the
 # foreground on a private unix socket and home, runs every NN_*.lua
 # scenario against it with miltertest, checks the daemon's log and its
 # SIGUSR1 reload, and always kills the daemon at the end, also on failure.
 #   MODE scripted  the scripted node; the mix message is a fixed text
-#   MODE real      the real node: a key home from `mixtasy keygen` and a
-#                  message from `mixtasy create`; exit 77 (skip) while the
-#                  client cannot make them yet.
+#   MODE real      the real node: key homes from `mixtasy keygen` (ours and
+#                  three more mixes) and a four-hop message from core's
+#                  creator (make_mix_message); exit 77 (skip) while they
+#                  cannot be made yet.
 # Exit 0 all passed, 1 a failure, 77 skipped.
 set -u
 mode=$1 daemon=$2 scripts=$3 mixtasy=${4:-}
@@ -33,13 +34,21 @@ scripted)
     printf 'Remailer-Type: Mixtasy v1\r\nSubject: scenario\r\nX-Folded: first\r\n\tsecond\r\n\r\n-----BEGIN PGP MESSAGE-----\r\n\r\nhQEMA0scripted\r\n.dot line\r\n-----END PGP MESSAGE-----\r\n' > "$work/mix.eml"
     ;;
 real)
+    maker=${5:-}
     [ -x "$mixtasy" ] || { echo "SKIP: no mixtasy client"; exit 77; }
-    if ! "$mixtasy" keygen --home "$work/home" --address "$mixaddr" >"$work/keygen.log" 2>&1; then
-        echo "SKIP: mixtasy keygen cannot make a node yet:"; cat "$work/keygen.log"; exit 77
-    fi
-    if ! "$mixtasy" create --home "$work/home" --to "$mixaddr" --hops 1 --output "$work/mix.eml" \
-            >"$work/create.log" 2>&1 </dev/null; then
-        echo "SKIP: mixtasy create cannot make a message yet:"; cat "$work/create.log"; exit 77
+    [ -n "$maker" ] && [ -x "$maker" ] || { echo "SKIP: core cannot create messages yet"; exit 77; }
+    # Our node and three more mixes, so the path has the four hops required.
+    for m in mix m2 m3 m4; do
+        h="$work/home"; [ $m = mix ] || h="$work/$m"
+        modes=middleman; [ $m = m4 ] && modes=middleman,exitpublic
+        if ! "$mixtasy" keygen --home "$h" --address "mixtasy@$m.test" --modes "$modes" >"$work/keygen.log" 2>&1; then
+            echo "SKIP: mixtasy keygen cannot make a node yet:"; cat "$work/keygen.log"; exit 77
+        fi
+        cat "$h/public.asc" >> "$work/mixes.asc"
+    done
+    if ! "$maker" "$work/mixes.asc" mixtasy@mix.test,mixtasy@m2.test,mixtasy@m3.test,mixtasy@m4.test \
+            final@dest.test "$work/mix.eml" scenario >"$work/create.log" 2>&1; then
+        echo "SKIP: core cannot create a message yet:"; cat "$work/create.log"; exit 77
     fi
     ;;
 *) echo "usage: $0 scripted|real DAEMON SCRIPTDIR [MIXTASY]"; exit 1 ;;
