@@ -168,12 +168,16 @@ Result<PlainMessage> decrypt_message(ByteView message, std::span<const SecretKey
     if (!dec->integrity_protected && !options.allow_unprotected) {
         return fail(ErrorCode::integrity_failed, 0, "message has no integrity protection (SED)");
     }
-    auto plain = read_plain(dec->plaintext, limits, 0);
+    auto plain = read_inner_message(dec->plaintext, limits);
     if (!plain) return Unexpected{plain.error()};
     plain->key = dec->key;
     plain->packet = dec->packet;
     plain->integrity_protected = dec->integrity_protected;
     return plain;
+}
+
+Result<PlainMessage> read_inner_message(ByteView inner_packets, const DecryptLimits& limits) {
+    return read_plain(inner_packets, limits, 0);
 }
 
 }  // namespace mixtasy::crypto

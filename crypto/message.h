@@ -27,6 +27,9 @@
 //       contents it returns.  One-pass signature and signature packets
 //       around the literal are skipped, NOT verified.
 //
+//   read_inner_message(inner, limits) -> PlainMessage
+//       That second half alone, for a stream decrypted elsewhere.
+//
 // Errors (crypto::Error codes), so callers can tell "not for us" from "bad"
 //   no_valid_key       no PKESK names any of `keys` (the message is for
 //                      somebody else, or keys is empty)
@@ -106,5 +109,11 @@ struct PlainMessage {
 Result<PlainMessage> decrypt_message(ByteView message, std::span<const SecretKey> keys,
                                      const DecryptLimits& limits = {},
                                      const MessageOptions& options = {});
+
+// The second half of decrypt_message on its own: an already decrypted
+// inner packet stream -> optional compressed data -> literal data.  For
+// `mixtasy inspect` and the fuzzer; key, packet and integrity_protected of
+// the result are left at their defaults.
+Result<PlainMessage> read_inner_message(ByteView inner_packets, const DecryptLimits& limits = {});
 
 }  // namespace mixtasy::crypto

@@ -5,8 +5,8 @@
 // with a fixed Curve25519 key compiled in (tests/data/crypto/enc/
 // gpg_cv25519.sec, so seeds encrypted to it reach the inner layers; SED has
 // no integrity check, so mutated SED bodies decrypt to garbage that the
-// inner parsers then face), and, directly, parse_pkesk, read_literal and
-// decompress_body.  Seeds: tests/fuzz/seeds/fuzz_crypto_message/.
+// inner parsers then face), and, directly, read_inner_message, parse_pkesk,
+// read_literal and decompress_body.  Seeds: tests/fuzz/seeds/fuzz_crypto_message/.
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -93,6 +93,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     allow.allow_unprotected = true;
     (void)decrypt_message(in, keys, limits, allow);
 
+    (void)read_inner_message(in, limits);
     (void)parse_pkesk(in);
     PacketLimits packet_limits;
     packet_limits.max_packet_size = 1u << 20;

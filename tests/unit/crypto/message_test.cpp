@@ -193,3 +193,24 @@ TEST_CASE("the decrypted stream must hold literal data for decrypt_message", "[m
     auto empty = encrypt_to(keys().ecdh.back().pub, Bytes{}, SymmetricPacket::seipd, rng);
     REQUIRE(decrypt_message(*empty, keys().ecdh).error().code == ErrorCode::unexpected_packet);
 }
+
+TEST_CASE("read_inner_message parses a decrypted stream: signatures skipped, one level of compression", "[message]") {
+    LiteralData lit;
+    lit.contents = Bytes(50, 'k');
+    const auto literal = *write_literal(lit);
+    // One-pass signature and signature packets (bodies irrelevant here) around the literal.
+    Bytes stream = *write_packet(Tag::one_pass_signature, Bytes{3, 0, 8, 22, 1, 2, 3, 4, 5, 6, 7, 8, 1});
+    stream.insert(stream.end(), literal.begin(), literal.end());
+    auto plain = read_inner_message(stream);
+    REQUIRE(plain);
+    REQUIRE(plain->literal.contents == lit.contents);
+    REQUIRE_FALSE(plain->compressed);
+    const auto compressed = *write_packet(Tag::compressed, compressed_body_stored(stream));
+    plain = read_inner_message(compressed);
+    REQUIRE(plain);
+    REQUIRE(plain->compressed);
+    REQUIRE(plain->literal.contents == lit.contents);
+    // Compressed inside compressed is refused (no nesting bombs).
+    const auto nested = *write_packet(Tag::compressed, compressed_body_stored(compressed));
+    REQUIRE(read_inner_message(nested).error().code == ErrorCode::unexpected_packet);
+}
