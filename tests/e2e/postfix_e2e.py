@@ -192,6 +192,7 @@ class Milter:
 Home {home}
 PoolInterval 1
 PoolMinMessages 0
+PoolFraction 1
 ReinjectURL smtp://127.0.0.1:{reinject_port}
 Syslog no
 LogLevel info
@@ -267,6 +268,17 @@ def sink_ids(sink_dir):
     return ids
 
 
+def next_hop_outputs(sink_dir, next_hop):
+    """SHA-256 of the body of every sink message addressed to next_hop."""
+    import hashlib
+    out = []
+    for name in sorted(os.listdir(sink_dir)):
+        data = open(os.path.join(sink_dir, name), "rb").read()
+        if ("X-Sink-To: <%s>" % next_hop).encode() in data.split(b"\r\n\r\n", 1)[0]:
+            out.append(hashlib.sha256(data.split(b"\r\n\r\n", 1)[-1]).hexdigest())
+    return out
+
+
 def check_intact(sink_dir, tag, n):
     """The next-hop message holds every original header line byte for byte
     (folding and leading blanks as sent) and the body unchanged: the milter
@@ -288,14 +300,58 @@ def check_intact(sink_dir, tag, n):
     log("ok   %d next-hop messages byte-identical in header lines and body" % n)
 
 
+class RealMessages:
+    """Four-hop Mixtasy messages (our node first) from core's creator, and
+    how to recognise our node's output at the sink (addressed to hop 2)."""
+    NEXT = "mixtasy@m2.test"
+
+    def __init__(self, root, home, mixtasy, maker):
+        self.maker = maker
+        self.keys = os.path.join(root, "mixes.asc")
+        with open(self.keys, "wb") as out:
+            for m in ("mix", "m2", "m3", "m4"):
+                h = home if m == "mix" else os.path.join(root, m)
+                modes = "middleman,exitpublic" if m == "m4" else "middleman"
+                r = subprocess.run([mixtasy, "keygen", "--home", h, "--address", "mixtasy@%s.test" % m,
+                                    "--modes", modes], capture_output=True, text=True)
+                if r.returncode != 0:
+                    raise Skip("mixtasy keygen: " + r.stderr.strip())
+                out.write(open(os.path.join(h, "public.asc"), "rb").read())
+        self.tmp = os.path.join(root, "made.eml")
+
+    def make(self, tag, i):
+        r = subprocess.run([self.maker, self.keys, "mixtasy@mix.test,mixtasy@m2.test,mixtasy@m3.test,"
+                            "mixtasy@m4.test", "final@dest.test", self.tmp, "%s-%d" % (tag, i)],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            raise Skip("core cannot create messages: " + r.stderr.strip())
+        return open(self.tmp, "rb").read()
+
+
+class Skip(Exception):
+    pass
+
+
 def run(args, root):
-    if args.mode == "real":
-        log("SKIP: real mode needs `mixtasy create` messages; not wired yet")
-        return SKIP
     home = os.path.join(root, "home")
     os.makedirs(home)
     with open(os.path.join(home, "addresses"), "w") as f:
         f.write(MIX + "\n")
+    real = None
+    if args.mode == "real":
+        if not (args.mixtasy and os.access(args.mixtasy, os.X_OK) and args.maker
+                and os.access(args.maker, os.X_OK)):
+            log("SKIP: real mode needs the mixtasy client and make_mix_message (core's creator)")
+            return SKIP
+        try:
+            real = RealMessages(root, home, args.mixtasy, args.maker)
+            real.make("probe", 0)
+        except Skip as e:
+            log("SKIP: %s" % e)
+            return SKIP
+
+    def mix_message(tag, i):
+        return real.make(tag, i) if real else scripted_message(tag, i)
     sink_dir = os.path.join(root, "sink")
     sink = SmtpSink(sink_dir).start()
     smtp_port, reinject_port, milter_port = free_port(), free_port(), free_port()
@@ -317,59 +373,68 @@ def run(args, root):
         log("ok   ordinary mail: 10 of 10 delivered past the milter")
 
         # 2. N mix messages: pooled, discarded, flushed, all arrive.
+        # Scripted: recognised by Message-ID.  Real: the next layer is
+        # encrypted and re-padded, so distinct messages to hop 2 are counted.
+        def outputs():
+            if real:
+                return next_hop_outputs(sink_dir, RealMessages.NEXT)
+            return [m for m, to in sink_ids(sink_dir) if to == "<sink@sink.test>"]
         t0 = time.time()
         for i in range(n):
-            send_with_retry(smtp_port, "sender@outside.test", [MIX], scripted_message("mix", i), deadline)
+            send_with_retry(smtp_port, "sender@outside.test", [MIX], mix_message("mix", i), deadline)
         t_sent = time.time() - t0
-
-        def arrived(tag):
-            return {m for m, _ in sink_ids(sink_dir) if m.startswith(tag + "-")}
-        wait_for(lambda: len(arrived("mix")) == n, args.timeout, "%d next-hop messages" % n)
+        wait_for(lambda: len(set(outputs())) == n, args.timeout, "%d next-hop messages" % n)
         log("ok   mix: %d of %d next-hop messages at the sink (%.1f s to send, %.1f s until all arrived)"
             % (n, n, t_sent, time.time() - t0))
-        check_intact(sink_dir, "mix", n)
+        if not real:
+            check_intact(sink_dir, "mix", n)
         direct = [m for m, to in sink_ids(sink_dir) if MIX in to]
         if direct:
             raise Failure("mix messages delivered without the milter: %d" % len(direct))
 
         # 3. Mixed recipients: the ordinary copy and the mix copy both arrive.
-        data = scripted_message("mixed", 0, to="bob@elsewhere.test, " + MIX)
+        data = real.make("mixed", 0) if real else scripted_message("mixed", 0, to="bob@elsewhere.test, " + MIX)
+        bob_before = sum(1 for _, to in sink_ids(sink_dir) if to == "<bob@elsewhere.test>")
         send_with_retry(smtp_port, "sender@outside.test", ["bob@elsewhere.test", MIX], data, deadline)
-        wait_for(lambda: sorted(to for m, to in sink_ids(sink_dir) if m == "mixed-0@e2e.test")
-                 == ["<bob@elsewhere.test>", "<sink@sink.test>"], 60, "both copies of the mixed message")
+        wait_for(lambda: len(set(outputs())) == n + 1 and
+                 sum(1 for _, to in sink_ids(sink_dir) if to == "<bob@elsewhere.test>") == bob_before + 1,
+                 60, "both copies of the mixed message")
         log("ok   mixed recipients: the ordinary recipient and the pool copy both delivered")
+        expected = n + 1
 
-        # Quarantine: the message lands in Postfix's hold queue.
-        data = scripted_message("quarantine", 0).replace(
-            b"Remailer-Type:", b"X-Scripted-Decision: quarantine\r\nRemailer-Type:", 1)
-        send_with_retry(smtp_port, "sender@outside.test", [MIX], data, deadline)
-        wait_for(lambda: postfix.queue_count("hold") == 1, 30, "one message in the hold queue")
-        log("ok   quarantine: the message is in Postfix's hold queue")
+        if not real:
+            # Quarantine: the message lands in Postfix's hold queue.
+            data = scripted_message("quarantine", 0).replace(
+                b"Remailer-Type:", b"X-Scripted-Decision: quarantine\r\nRemailer-Type:", 1)
+            send_with_retry(smtp_port, "sender@outside.test", [MIX], data, deadline)
+            wait_for(lambda: postfix.queue_count("hold") == 1, 30, "one message in the hold queue")
+            log("ok   quarantine: the message is in Postfix's hold queue")
 
-        # Store failure: 451 to the sending MTA, accepted once the store is back.
-        marker = os.path.join(home, "fail-store")
-        open(marker, "w").close()
-        try:
-            with smtplib.SMTP("127.0.0.1", smtp_port, timeout=30) as s:
-                s.sendmail("sender@outside.test", [MIX], scripted_message("storefail", 0))
-            raise Failure("message accepted while the store was failing")
-        except smtplib.SMTPDataError as e:
-            if e.smtp_code != 451:
-                raise Failure("store failure answered %d, not 451" % e.smtp_code)
-        os.remove(marker)
-        send_with_retry(smtp_port, "sender@outside.test", [MIX], scripted_message("storefail", 0), deadline)
-        wait_for(lambda: len(arrived("storefail")) == 1, 60, "the retried message at the sink")
-        log("ok   store failure: 451 to the sender, delivered after the retry")
+            # Store failure: 451 to the sending MTA, accepted once the store is back.
+            marker = os.path.join(home, "fail-store")
+            open(marker, "w").close()
+            try:
+                with smtplib.SMTP("127.0.0.1", smtp_port, timeout=30) as s:
+                    s.sendmail("sender@outside.test", [MIX], scripted_message("storefail", 0))
+                raise Failure("message accepted while the store was failing")
+            except smtplib.SMTPDataError as e:
+                if e.smtp_code != 451:
+                    raise Failure("store failure answered %d, not 451" % e.smtp_code)
+            os.remove(marker)
+            send_with_retry(smtp_port, "sender@outside.test", [MIX], scripted_message("storefail", 0), deadline)
+            expected += 1
+            wait_for(lambda: len(set(outputs())) == expected, 60, "the retried message at the sink")
+            log("ok   store failure: 451 to the sender, delivered after the retry")
 
         # 4. kill -9 in the middle.
+        crash_messages = [mix_message("crash", i) for i in range(n)]
         sent = [0]
         errors = []
 
         def sender():
             try:
-                for i in range(n):
-                    send_with_retry(smtp_port, "sender@outside.test", [MIX],
-                                    scripted_message("crash", i), deadline)
+                for data in crash_messages:
+                    send_with_retry(smtp_port, "sender@outside.test", [MIX], data, deadline)
                     sent[0] += 1
             except Exception as e:  # reported below
                 errors.append(e)
@@ -383,10 +448,10 @@ def run(args, root):
         th.join()
         if errors:
             raise Failure(str(errors[0]))
-        wait_for(lambda: len(arrived("crash")) == n, args.timeout, "%d crash-phase messages" % n)
-        all_crash = [m for m, _ in sink_ids(sink_dir) if m.startswith("crash-")]
+        expected += n
+        wait_for(lambda: len(set(outputs())) == expected, args.timeout, "%d crash-phase messages" % n)
         log("ok   kill -9: %d of %d arrived, none lost; %d duplicate deliveries (at least once)"
-            % (n, n, len(all_crash) - n))
+            % (n, n, len(outputs()) - expected))
         wait_for(lambda: postfix.queue_count("active") + postfix.queue_count("deferred")
                  + postfix.queue_count("incoming") == 0, 60, "an empty Postfix queue (but hold)")
         status = milter.stop()
@@ -413,6 +478,7 @@ def main():
     ap.add_argument("--daemon", required=True)
     ap.add_argument("--mode", choices=["scripted", "real"], default="scripted")
     ap.add_argument("--mixtasy")
+    ap.add_argument("--maker", help="make_mix_message (tests/milter), for --mode real")
     ap.add_argument("--messages", type=int, default=200)
     ap.add_argument("--timeout", type=int, default=240)
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
