@@ -225,7 +225,13 @@ Result<void> dump(ByteView input, std::ostream& out, const PacketLimits& limits)
             << " length " << p.body().size() << ", header " << p.header_length;
         if (p.length_kind == LengthKind::partial) out << ", " << p.partial_chunks << " chunks";
         out << "\n";
-        if (auto r = dump_body(p, out); !r) return r;
+        if (auto r = dump_body(p, out); !r) {
+            // Well-formed packets of versions or algorithms we do not read
+            // are listed, not treated as invalid input.
+            const auto code = r.error().code;
+            if (code != ErrorCode::unsupported_version && code != ErrorCode::unsupported_algorithm) return r;
+            out << "\t(not decoded: " << to_string(r.error()) << ")\n";
+        }
     }
 }
 

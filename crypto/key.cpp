@@ -205,9 +205,13 @@ Result<Built<Secret>> build(const RawCertificate& raw, const KeyLimits& limits, 
     if (cert.user_ids.empty())
         return fail(ErrorCode::no_valid_key, raw.primary.offset, "no user ID with a valid self-signature");
 
+    // Key flags and expiry: the primary user ID's self-signature, else the
+    // newest direct-key signature (sq puts them there).
     const Signature& self = cert.primary_user_id().self_signature;
-    cert.key_flags = self.key_flags.value_or(0);
-    cert.expires = expiry(pk.created, self.key_expires_after);
+    const Signature* direct = newest_of(cert.direct_signatures, SignatureType::direct_key, SignatureType::direct_key);
+    cert.key_flags = self.key_flags.value_or(direct && direct->key_flags ? *direct->key_flags : uint8_t{0});
+    cert.expires = expiry(pk.created, self.key_expires_after ? self.key_expires_after
+                                                              : (direct ? direct->key_expires_after : std::nullopt));
     return out;
 }
 

@@ -88,3 +88,14 @@ TEST_CASE("dump lists gpg-made encrypted messages", "[dump]") {
     CHECK(out.str().find("algorithm 18 (ECDH)") != std::string::npos);
     CHECK(out.str().find("tag 18 SEIPD") != std::string::npos);
 }
+
+TEST_CASE("dump lists packets of versions it does not decode instead of failing", "[dump]") {
+    Bytes wire;
+    const Bytes v6_key_start{6, 0x63, 0x87, 0x7f, 0xe3, 27, 0, 0, 0, 32};
+    REQUIRE(append_packet(wire, Tag::public_key, v6_key_start));
+    REQUIRE(append_packet(wire, Tag::user_id, as_bytes("after <a@b>")));
+    std::ostringstream out;
+    REQUIRE(dump(wire, out));
+    CHECK(out.str().find("(not decoded: unsupported_version") != std::string::npos);
+    CHECK(out.str().find("user ID \"after <a@b>\"") != std::string::npos);
+}
