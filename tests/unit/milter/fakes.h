@@ -2,7 +2,10 @@
 // milter unit tests.
 #pragma once
 
+#include <algorithm>
+#include <cctype>
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
