@@ -4,6 +4,7 @@
 
 #include <map>
 #include <set>
+#include <thread>
 
 #include "core/flusher.h"
 #include "core_test_support.h"
@@ -512,4 +513,50 @@ TEST_CASE("flusher: flush-triggered dummies are interleaved at random", "[flushe
         clock.advance(15min);
     }
     CHECK(positions.size() == 4);  // first, middle and last all happen
+}
+
+TEST_CASE("flusher: rounds during concurrent commits send each message once", "[flusher]") {
+    TempDatabase db;
+    auto store = db.open();
+    ManualClock clock(t0);
+    DeterministicRandom random(13);
+    FakeDummyFactory dummies;
+    FakeTransport transport;
+    FlusherOptions options = quiet_options();
+    options.pool.min_pool = 5;
+    options.pool.fraction = 0.65;
+    Flusher flusher(*store, clock, random, dummies, options);
+
+    constexpr int writers = 4, per_writer = 150;
+    std::atomic<int> committed{0};
+    std::vector<std::thread> threads;
+    for (int w = 0; w < writers; ++w) {
+        threads.emplace_back([&, w] {
+            for (int i = 0; i < per_writer; ++i) {
+                const std::string tag = std::to_string(w) + "/" + std::to_string(i);
+                if (store->commit_pooled({as_bytes(tag), t0 + 48h},
+                                         mix_item("mixtasy@next.example", tag), t0))
+                    ++committed;
+            }
+        });
+    }
+    std::size_t rounds = 0;
+    while (committed < writers * per_writer || rounds < 5) {
+        (void)flusher.round(transport);
+        ++rounds;
+        if (rounds > 10000) break;
+    }
+    for (auto& t : threads) t.join();
+    // Drain what the policy keeps back.
+    options.pool.min_pool = 0;
+    options.pool.fraction = 1.0;
+    Flusher drain(*store, clock, random, dummies, options);
+    (void)drain.round(transport);
+
+    REQUIRE(committed == writers * per_writer);
+    std::map<std::string, int> copies;
+    for (const auto& m : transport.accepted) ++copies[m.message];
+    CHECK(copies.size() == static_cast<std::size_t>(writers * per_writer));
+    for (const auto& [body, n] : copies) REQUIRE(n == 1);
+    CHECK(in_state(*store, store::PoolState::Sent) == static_cast<std::size_t>(writers * per_writer));
 }
