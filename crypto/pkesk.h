@@ -14,9 +14,11 @@
 // Guarantees and refusals
 //   - Version other than 3: unsupported_version.  Algorithms other than
 //     ECDH and RSA (1, 2): unsupported_algorithm.  A field running past the
-//     body: truncated.  Bytes after the last field, an MPI above the limit,
-//     or an empty wrapped key: bad_packet / limit_exceeded.  Offsets in
-//     errors are absolute (`base` = offset of the body in the message).
+//     body: truncated.  Bytes after the last field, an MPI whose bit count
+//     is not exact (leading zero bits: one value, many encodings), or an
+//     empty wrapped key: bad_packet.  An MPI above the limit:
+//     limit_exceeded.  Offsets in errors are absolute (`base` = offset of
+//     the body in the message).
 //   - pkesk_decrypt never tells why a session key was not recovered: wrong
 //     key, bad padding, bad checksum are all decrypt_failed.  A Pkesk whose
 //     algorithm does not match the key's: no_valid_key.
