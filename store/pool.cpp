@@ -305,6 +305,8 @@ Result<PoolItem> Store::get(PoolId id) {
 
 Result<std::vector<PoolItem>> Store::claim_random_ready(UnixTime now, std::size_t k,
                                                         const UniformIndex& uniform) {
+    if (!uniform)  // a pool without randomness would leak arrival order
+        return Unexpected{StoreError{StoreError::Code::Misuse, "no random source given"}};
     if (k > impl_->limits().max_batch)
         k = impl_->limits().max_batch;
     STORE_TRY(db, impl_->connection());
@@ -317,7 +319,7 @@ Result<std::vector<PoolItem>> Store::claim_random_ready(UnixTime now, std::size_
     // i+1-subset, in random order.
     for (std::size_t i = 0; i < k; ++i) {
         std::uint64_t bound = ready.size() - i;
-        std::uint64_t pick = uniform ? uniform(bound) : 0;
+        std::uint64_t pick = uniform(bound);
         if (pick >= bound)
             return Unexpected{StoreError{StoreError::Code::Misuse,
                                          "random source returned a value out of range"}};

@@ -63,7 +63,7 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path,
     sqlite3* raw = nullptr;
     int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
     // Own the handle at once: sqlite3_open_v2 may return one even on failure.
-    std::unique_ptr<Database> db(new Database(raw));
+    auto db = std::make_unique<Database>(Key{}, raw);
     if (rc != SQLITE_OK)
         return Unexpected{error_from(rc, raw, "open")};
     sqlite3_extended_result_codes(raw, 1);

@@ -74,7 +74,14 @@ public:
     sqlite3* handle() const { return db_; }
 
 private:
-    explicit Database(sqlite3* db) : db_(db) {}
+    struct Key {  // only open() constructs
+        explicit Key() = default;
+    };
+
+public:
+    Database(Key, sqlite3* db) : db_(db) {}
+
+private:
     friend class Statement;
     static int on_busy(void* self, int attempts);
     void give_back(const std::string* key, sqlite3_stmt* stmt);

@@ -127,10 +127,10 @@ Result<std::unique_ptr<Store>> Store::open(const StoreOptions& options) {
 
     auto impl = std::make_unique<Impl>(options, [options] { return open_connection(options); });
     impl->pool.adopt(std::move(*first));
-    return std::unique_ptr<Store>(new Store(std::move(impl)));
+    return std::make_unique<Store>(Key{}, std::move(impl));
 }
 
-Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::Store(Key, std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::~Store() = default;
 
 int Store::current_schema_version() noexcept { return schema::kCurrentSchemaVersion; }

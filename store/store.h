@@ -296,7 +296,14 @@ public:
     class Impl;
 
 private:
-    explicit Store(std::unique_ptr<Impl> impl);
+    struct Key {  // only open() can name it, so only open() constructs
+        explicit Key() = default;
+    };
+
+public:
+    Store(Key, std::unique_ptr<Impl> impl);
+
+private:
     std::unique_ptr<Impl> impl_;
 };
 

@@ -218,6 +218,9 @@ TEST_CASE("a random source out of range is refused, not trusted", "[store][pool]
     REQUIRE_FALSE(bad);
     CHECK(bad.error().code == StoreError::Code::Misuse);
     CHECK(*store->count_ready(1000) == 1);  // rolled back
+    auto none = store->claim_random_ready(1000, 1, UniformIndex{});
+    REQUIRE_FALSE(none);
+    CHECK(none.error().code == StoreError::Code::Misuse);
 }
 
 TEST_CASE("claim by id takes only ready rows", "[store][pool]") {
