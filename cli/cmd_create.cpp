@@ -1,15 +1,107 @@
-// mixtasy create: not yet implemented; its owner replaces this file.
+// mixtasy create - wrap an original message for a path of mixes.
+//
+//   mixtasy create --keyring FILE --path A,B,C,D [--out-dir DIR] < original.eml
+//
+// FILE holds the mixes' armored public keys, concatenated; A..D are their
+// mix addresses (at least four, never the same twice in a row; inner mixes
+// must run middleman, the last one an exit mode).  The original must carry
+// a To: address.  One part: the first-hop message goes to stdout.  More
+// parts (originals over about 20 KiB), or --out-dir: one file per part,
+// DIR/part-NNN.eml, each to be sent to A.  stderr names the first hop.
+// Exit 0 on success, 1 on bad arguments, unknown mixes, an unreadable key
+// ring or an original that cannot be wrapped (the reason in one line).
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <iterator>
+#include <sstream>
 
 #include "cli/commands.h"
+#include "core/creator.h"
+#include "core/keyring.h"
+#include "core/random.h"
 
 namespace mixtasy::cli {
-void add_create(CLI::App& app) {
-    auto* sub = app.add_subcommand("create", "(not yet implemented)");
-    sub->allow_extras();
-    sub->callback([] {
-        std::cerr << "mixtasy create: not yet implemented\n";
-        set_exit_status(kExitUsage);
-    });
+namespace {
+
+constexpr std::size_t kMaxOriginalBytes = 4 * 1024 * 1024;
+
+struct CreateOptions {
+    std::string keyring;
+    std::string path;
+    std::string out_dir;
+};
+
+std::vector<std::string> split_path(const std::string& list) {
+    std::vector<std::string> out;
+    std::stringstream in(list);
+    std::string item;
+    while (std::getline(in, item, ',')) {
+        if (!item.empty()) out.push_back(item);
+    }
+    return out;
 }
+
+int fail(const std::string& why) {
+    std::cerr << "mixtasy create: " << why << "\n";
+    return kExitUsage;
+}
+
+int run_create(const CreateOptions& o) {
+    std::ifstream ring_file(o.keyring, std::ios::binary);
+    if (!ring_file) return fail("cannot read key ring " + o.keyring);
+    const std::string ring_text((std::istreambuf_iterator<char>(ring_file)), std::istreambuf_iterator<char>());
+    const core::KeyRing ring = core::KeyRing::parse(ring_text);
+    for (const auto& why : ring.rejected()) std::cerr << "mixtasy create: ignoring key: " << why << "\n";
+
+    Bytes original;
+    char buf[65536];
+    while (std::cin.read(buf, sizeof buf) || std::cin.gcount() > 0) {
+        original.insert(original.end(), buf, buf + std::cin.gcount());
+        if (original.size() > kMaxOriginalBytes) return fail("original message over 4 MiB");
+    }
+    const auto path = split_path(o.path);
+    core::SystemRandom random;
+    const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    auto created = core::create_messages(ring, path, original, now, random);
+    if (!created) return fail(created.error());
+
+    if (o.out_dir.empty() && created->size() == 1) {
+        const Bytes& m = created->front().message;
+        std::cout.write(reinterpret_cast<const char*>(m.data()), static_cast<std::streamsize>(m.size()));
+        std::cout.flush();
+        std::cerr << "first hop: " << created->front().first_hop << "\n";
+        return std::cout ? kExitOk : fail("cannot write to stdout");
+    }
+    if (o.out_dir.empty()) {
+        return fail(std::to_string(created->size()) + " parts: give --out-dir for one file per part");
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(o.out_dir, ec);
+    for (std::size_t i = 0; i < created->size(); ++i) {
+        char name[32];
+        std::snprintf(name, sizeof name, "part-%03zu.eml", i + 1);
+        const auto file = std::filesystem::path(o.out_dir) / name;
+        std::ofstream out(file, std::ios::binary | std::ios::trunc);
+        const Bytes& m = (*created)[i].message;
+        out.write(reinterpret_cast<const char*>(m.data()), static_cast<std::streamsize>(m.size()));
+        if (!out) return fail("cannot write " + file.string());
+        std::cerr << file.string() << " first hop: " << (*created)[i].first_hop << "\n";
+    }
+    return kExitOk;
+}
+
+}  // namespace
+
+void add_create(CLI::App& app) {
+    auto opts = std::make_shared<CreateOptions>();
+    auto* sub = app.add_subcommand("create", "wrap an original message (stdin) for a path of mixes");
+    sub->add_option("--keyring", opts->keyring, "file of the mixes' armored public keys")->required();
+    sub->add_option("--path", opts->path, "mix addresses, comma separated, first hop first")->required();
+    sub->add_option("--out-dir", opts->out_dir, "write one file per part into this directory");
+    sub->callback([opts] { set_exit_status(run_create(*opts)); });
+}
+
 }  // namespace mixtasy::cli

@@ -1,15 +1,101 @@
-// mixtasy process: not yet implemented; its owner replaces this file.
+// mixtasy process - what a mix node does with one received message.
+//
+//   mixtasy process --home DIR [--database FILE] [--immediate] [--local-domain D]...
+//                   < message.eml
+//
+// Runs the milter's code path (core::Node::accept) on stdin with the node
+// key and the store of DIR (database DIR/node.db unless --database).
+// Without --immediate the outcome is pooled as the milter would pool it.
+// With --immediate the pool is bypassed: the node is opened with a pool
+// that keeps nothing, and every message that leaves it (the next-hop
+// message, or the exit delivery) is written to stdout, with one line on
+// stderr naming the decision and the envelope recipient.
+// Exit 0 produced or pooled, 3 destroyed (reason on stderr, one line),
+// 75 temporary failure, 1 bad arguments or a node that cannot open.
 #include <iostream>
 
 #include "cli/commands.h"
+#include "core/node.h"
+#include "core/processor.h"
 
 namespace mixtasy::cli {
-void add_process(CLI::App& app) {
-    auto* sub = app.add_subcommand("process", "(not yet implemented)");
-    sub->allow_extras();
-    sub->callback([] {
-        std::cerr << "mixtasy process: not yet implemented\n";
-        set_exit_status(kExitUsage);
-    });
+namespace {
+
+struct ProcessOptions {
+    std::string home;
+    std::string database;
+    std::vector<std::string> local_domains;
+    bool immediate = false;
+};
+
+class StdoutTransport final : public core::Transport {
+public:
+    core::SendResult send(const core::OutgoingMessage& msg) override {
+        std::cout.write(reinterpret_cast<const char*>(msg.message.data()),
+                        static_cast<std::streamsize>(msg.message.size()));
+        std::cout.flush();
+        std::cerr << "pooled -> " << msg.recipient << " (" << msg.message.size() << " bytes)\n";
+        ++sent;
+        return std::cout ? core::SendResult::Accepted : core::SendResult::TempFail;
+    }
+    std::size_t sent = 0;
+};
+
+int run_process(const ProcessOptions& o) {
+    core::NodeOptions options;
+    options.home = o.home;
+    options.database = o.database;
+    options.local_domains = o.local_domains;
+    if (o.immediate) {
+        options.pool.min_pool = 0;
+        options.pool.min_keep = 0;
+        options.pool.fraction = 1.0;
+    }
+    auto node = core::Node::open(options);
+    if (!node) {
+        std::cerr << "mixtasy process: " << node.error() << "\n";
+        return kExitUsage;
+    }
+    Bytes message;
+    char buf[65536];
+    while (std::cin.read(buf, sizeof buf) || std::cin.gcount() > 0) {
+        message.insert(message.end(), buf, buf + std::cin.gcount());
+        if (message.size() > core::kMaxReceivedBytes) break;  // accept() refuses it
+    }
+    const core::Envelope envelope{"", {(*node)->address()}};
+    const core::Decision d = (*node)->accept(envelope, message);
+    switch (d.kind) {
+        case core::Decision::Kind::Pooled: {
+            if (!o.immediate) {
+                std::cerr << "pooled\n";
+                return kExitOk;
+            }
+            StdoutTransport out;
+            (*node)->flush_round(out);
+            if (out.sent == 0) std::cerr << "pooled (kept: part of an incomplete multipart set)\n";
+            return kExitOk;
+        }
+        case core::Decision::Kind::Dropped:
+        case core::Decision::Kind::Quarantine:
+            std::cerr << "destroyed: " << d.reason << "\n";
+            return kExitDestroyed;
+        case core::Decision::Kind::TempFail:
+            std::cerr << "temporary failure: " << d.reason << "\n";
+            return kExitTempFail;
+    }
+    return kExitTempFail;
 }
+
+}  // namespace
+
+void add_process(CLI::App& app) {
+    auto opts = std::make_shared<ProcessOptions>();
+    auto* sub = app.add_subcommand("process", "process one received mix message (stdin) as a node");
+    sub->add_option("--home", opts->home, "the node's key home")->required();
+    sub->add_option("--database", opts->database, "SQLite store (default HOME/node.db)");
+    sub->add_option("--local-domain", opts->local_domains, "local domain for exitprivate delivery");
+    sub->add_flag("--immediate", opts->immediate, "bypass the pool: write what leaves to stdout");
+    sub->callback([opts] { set_exit_status(run_process(*opts)); });
+}
+
 }  // namespace mixtasy::cli

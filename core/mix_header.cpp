@@ -83,7 +83,7 @@ void MixHeader::set(std::string_view name, std::string value) {
     fields.push_back({std::string(name), std::move(value)});
 }
 
-Expected<ParsedHeader, FormatError> parse_mix_header(ByteView message, const HeaderLimits& limits) {
+Expected<ParsedHeader, FormatError> parse_mix_header(ByteView message, const MixHeaderLimits& limits) {
     const std::string_view msg = as_chars(message);
     ParsedHeader out;
     std::size_t pos = 0;

@@ -39,7 +39,7 @@
 
 namespace mixtasy::core {
 
-struct HeaderLimits {
+struct MixHeaderLimits {
     std::size_t max_header_bytes = 4096;  // a mix header holds about 5 short fields
     std::size_t max_line_bytes = 998;     // RFC 5322 section 2.1.1
     std::size_t max_fields = 32;
@@ -69,7 +69,7 @@ struct ParsedHeader {
 };
 
 Expected<ParsedHeader, FormatError> parse_mix_header(ByteView message,
-                                                     const HeaderLimits& limits = {});
+                                                     const MixHeaderLimits& limits = {});
 
 // The header as bytes: Verification line (if set), sorted fields, empty line.
 std::string serialize_mix_header(const MixHeader& header);

@@ -19,6 +19,17 @@
 //                           marks sent only on Accepted.  Called every
 //                           flush_interval() by one thread.  Never throws.
 //   reload()                re-reads keys (new subkeys after rotation).
+//
+// REFINEMENTS (corefmt)
+//   - The node's address and modes come from its key (the one user ID,
+//     seed 000 6.3), not from options.
+//   - NodeOptions.known_mixes: armored public keys of other mixes (default
+//     <home>/mixes.asc, may be absent) for the dummies of seed 000 6.6.
+//   - open(options, services) lets tests and `mixtasy process` give their own
+//     Clock and Random; open(options) uses the system's.
+//   - Decision reasons beyond decision.h: "dummy" (a dummy ended here),
+//     "blocked", "rate-limited" (exit policy), "duplicate-part",
+//     "discarded-set", "internal" (TempFail on an unexpected failure).
 #pragma once
 
 #include <chrono>
@@ -49,7 +60,19 @@ struct NodeOptions {
     std::vector<std::string> local_domains;  // for exitprivate delivery
     std::string anonymous_from;              // From of exit deliveries
     std::vector<std::string> blocked_destinations;
+    std::string known_mixes;                 // default <home>/mixes.asc
     PoolParameters pool;
+};
+
+class Clock;
+class Random;
+
+// What the node reads time and randomness from.  Empty members mean the
+// system's (SystemClock, SystemRandom).  The Random must be thread-safe if
+// accept() is called from several threads.
+struct NodeServices {
+    std::shared_ptr<Clock> clock;
+    std::shared_ptr<Random> random;
 };
 
 struct FlushReport {
@@ -61,6 +84,8 @@ struct FlushReport {
 class Node {
 public:
     static Expected<std::unique_ptr<Node>, std::string> open(const NodeOptions& options);
+    static Expected<std::unique_ptr<Node>, std::string> open(const NodeOptions& options,
+                                                             NodeServices services);
     virtual ~Node() = default;
 
     virtual bool is_own_address(std::string_view recipient) const = 0;
@@ -68,6 +93,9 @@ public:
     virtual FlushReport flush_round(Transport& transport) = 0;
     virtual std::chrono::seconds flush_interval() const = 0;
     virtual Expected<void, std::string> reload() = 0;
+
+    // The node's mix address (from its key), for logs and `mixtasy process`.
+    virtual std::string address() const { return {}; }
 };
 
 }  // namespace mixtasy::core

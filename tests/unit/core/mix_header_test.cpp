@@ -10,7 +10,7 @@ using namespace mixtasy;
 using namespace mixtasy::core;
 
 namespace {
-Expected<ParsedHeader, FormatError> parse(const std::string& s, const HeaderLimits& l = {}) {
+Expected<ParsedHeader, FormatError> parse(const std::string& s, const MixHeaderLimits& l = {}) {
     return parse_mix_header(as_bytes(s), l);
 }
 }  // namespace
@@ -57,7 +57,7 @@ TEST_CASE("header: limits and garbage are refused", "[core][header]") {
     CHECK(parse("To: a\rb\r\n\r\n").error() == FormatError::HeaderBadLine);
     CHECK(parse(std::string("To: a\0b\r\n\r\n", 11)).error() == FormatError::HeaderBadLine);
     CHECK(parse("To: \xc3\xa4\r\n\r\n").error() == FormatError::HeaderBadLine);
-    HeaderLimits small;
+    MixHeaderLimits small;
     small.max_header_bytes = 64;
     small.max_line_bytes = 40;
     small.max_fields = 2;
@@ -72,7 +72,7 @@ TEST_CASE("header: limits and garbage are refused", "[core][header]") {
     std::string endless;
     for (int i = 0; i < 100000; ++i) endless += "A: 1\r\n";
     CHECK(parse(endless).error() == FormatError::HeaderTooManyFields);
-    HeaderLimits many;
+    MixHeaderLimits many;
     many.max_fields = 1000000;
     CHECK(parse(endless, many).error() == FormatError::HeaderTooLarge);
 }

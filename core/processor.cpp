@@ -1,0 +1,135 @@
+// processor.cpp - see processor.h.
+#include "core/processor.h"
+
+#include <exception>
+
+#include "core/final_message.h"
+#include "core/layer.h"
+#include "core/mix_format.h"
+#include "core/mix_header.h"
+#include "core/verification.h"
+#include "crypto/armor.h"
+#include "crypto/packet.h"
+
+namespace mixtasy::core {
+namespace {
+
+Peeled destroy(const char* reason) {
+    Peeled p;
+    p.kind = Peeled::Kind::Destroy;
+    p.reason = reason;
+    return p;
+}
+
+std::string to_crlf(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() + text.size() / 32);
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) out += '\r';
+        out += text[i];
+    }
+    return out;
+}
+
+// The inner body of an intermediate message must begin with a PKESK: the
+// next mix could not read anything else, so it is not worth carrying.
+bool starts_with_pkesk(ByteView body) {
+    crypto::PacketReader reader(body);
+    auto first = reader.next();
+    return first && first->has_value() && (*first)->tag == crypto::Tag::pkesk;
+}
+
+Peeled forward(const MixFields& fields, ByteView inner_body, const NodeIdentity& identity,
+               Random& random) {
+    if (!identity.modes.middleman) return destroy("wrong-mode");
+    if (!starts_with_pkesk(inner_body)) return destroy("malformed");
+    auto padded = pad_body(inner_body, kIntermediateBodySize, random);
+    if (!padded) return destroy("malformed");
+    Peeled p;
+    p.kind = Peeled::Kind::Forward;
+    p.next_hop = fields.to;
+    p.message = transport_message(identity.address, fields.to, *padded);
+    return p;
+}
+
+Peeled finish(const MixFields& fields, ByteView verified, std::size_t body_offset,
+              const NodeIdentity& identity) {
+    if (fields.type == MixType::Dummy) {
+        Peeled p;
+        p.kind = Peeled::Kind::Dummy;
+        return p;
+    }
+    if (!identity.modes.exitpublic && !identity.modes.exitprivate) return destroy("wrong-mode");
+    auto payload = read_final_payload(verified, body_offset);
+    if (!payload) return destroy("malformed");
+    Peeled p;
+    p.kind = Peeled::Kind::Final;
+    p.fields = fields;
+    p.message = std::move(*payload);
+    return p;
+}
+
+Peeled peel_checked(ByteView received, const crypto::SecretCertificate& key,
+                    const NodeIdentity& identity, Instant now, Random& random) {
+    if (received.size() > kMaxReceivedBytes) return destroy("malformed");
+    auto body = received_body(received);
+    if (!body) return destroy("malformed");
+    auto binary = crypto::to_binary(*body);
+    if (!binary || binary->size() != kIntermediateBodySize) return destroy("malformed");
+
+    auto layer = open_layer(*binary, key, now);
+    if (!layer) return destroy(to_string(layer.error()));
+
+    const ByteView contents = layer->contents;
+    auto parsed = parse_mix_header(contents);
+    if (!parsed || !parsed->header.verification) return destroy("malformed");
+    auto fields = interpret_mix_fields(parsed->header);
+    if (!fields) return destroy("malformed");
+
+    const ByteView verified = contents.subspan(parsed->second_line_offset);
+    if (verified.size() < kVerifiedSpan) return destroy("malformed");
+    if (!verification_matches(*parsed->header.verification, verified)) {
+        return destroy("verification-failed");
+    }
+
+    Peeled out = fields->type == MixType::Intermediate
+                     ? forward(*fields, contents.subspan(parsed->body_offset), identity, random)
+                     : finish(*fields, verified, parsed->body_offset - parsed->second_line_offset,
+                              identity);
+    out.replay_hash = *parsed->header.verification;
+    out.replay_expires = layer->subkey_expires;
+    return out;
+}
+
+}  // namespace
+
+std::optional<ByteView> received_body(ByteView received) {
+    const std::string_view text = as_chars(received.first(std::min(received.size(), kMaxReceivedHeaderBytes)));
+    // The empty line: LF LF or LF CR LF.
+    for (std::size_t i = text.find('\n'); i != std::string_view::npos; i = text.find('\n', i + 1)) {
+        if (i + 1 < text.size() && text[i + 1] == '\n') return received.subspan(i + 2);
+        if (i + 2 < text.size() && text[i + 1] == '\r' && text[i + 2] == '\n') {
+            return received.subspan(i + 3);
+        }
+    }
+    return std::nullopt;
+}
+
+Bytes transport_message(std::string_view from, std::string_view to, ByteView binary_body) {
+    MixHeader header = intermediate_header(to);
+    if (!from.empty()) header.set(kFieldFrom, std::string(from));
+    std::string text = serialize_mix_header(header);
+    text += to_crlf(crypto::armor_encode(binary_body, crypto::kLabelMessage));
+    return Bytes(text.begin(), text.end());
+}
+
+Peeled peel(ByteView received, const crypto::SecretCertificate& key, const NodeIdentity& identity,
+            Instant now, Random& random) {
+    try {
+        return peel_checked(received, key, identity, now, random);
+    } catch (const std::exception&) {
+        return destroy("malformed");
+    }
+}
+
+}  // namespace mixtasy::core

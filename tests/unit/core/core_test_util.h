@@ -1,0 +1,157 @@
+// core_test_util.h - a small mix network in a temporary directory for the
+// tests of creation and node processing: real keys (crypto keygen), real
+// SQLite stores, a manual clock, a seeded Random, a capturing Transport.
+#pragma once
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/botan_random.h"
+#include "core/clock.h"
+#include "core/keyring.h"
+#include "core/mix_format.h"
+#include "core/node.h"
+#include "core/processor.h"
+#include "core/random.h"
+#include "crypto/armor.h"
+#include "crypto/key_home.h"
+#include "crypto/keygen.h"
+
+namespace mixtasy::core::testing {
+
+inline constexpr std::int64_t kTestEpoch = 1'800'000'000;  // 2027-01-15
+
+class TempDir {
+public:
+    TempDir() {
+        std::string tmpl = (std::filesystem::temp_directory_path() / "corefmt-XXXXXX").string();
+        REQUIRE(mkdtemp(tmpl.data()) != nullptr);
+        path_ = tmpl;
+    }
+    ~TempDir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path_, ec);
+    }
+    const std::filesystem::path& path() const { return path_; }
+
+private:
+    std::filesystem::path path_;
+};
+
+class CapturingTransport final : public Transport {
+public:
+    struct Sent {
+        std::string from, recipient;
+        Bytes message;
+    };
+    SendResult send(const OutgoingMessage& msg) override {
+        sent.push_back({msg.envelope_from, msg.recipient, Bytes(msg.message.begin(), msg.message.end())});
+        return SendResult::Accepted;
+    }
+    std::vector<Sent> sent;
+};
+
+struct TestNode {
+    std::string address;
+    std::filesystem::path home;
+    crypto::SecretCertificate key;
+    std::unique_ptr<Node> node;
+};
+
+inline std::string mix_address(std::size_t i) { return "mixtasy@n" + std::to_string(i) + ".example"; }
+
+// n nodes with the given modes each; every node knows the others' keys.
+class TestNet {
+public:
+    explicit TestNet(std::size_t n,
+                     std::vector<std::string> modes = {"middleman", "exitpublic"})
+        : clock(std::make_shared<ManualClock>(from_unix(kTestEpoch))),
+          random(std::make_shared<DeterministicRandom>(42)) {
+        for (std::size_t i = 0; i < n; ++i) add_node(mix_address(i), modes);
+        open_all();
+    }
+
+    void add_node(const std::string& address, const std::vector<std::string>& modes) {
+        BotanRandom rng(*random);
+        crypto::NodeKeyParams params;
+        params.address = address;
+        params.modes = modes;
+        params.created = static_cast<crypto::Timestamp>(kTestEpoch - 3600);
+        auto key = crypto::generate_node_key(params, rng);
+        REQUIRE(key);
+        TestNode node{address, dir.path() / address, std::move(*key), nullptr};
+        REQUIRE(crypto::save_node_key(node.home, node.key));
+        armored_ring += crypto::export_public(node.key.cert);
+        nodes.push_back(std::move(node));
+    }
+
+    void open_all() {
+        ring = KeyRing::parse(armored_ring);
+        REQUIRE(ring.rejected().empty());
+        for (auto& n : nodes) {
+            if (n.node) continue;
+            NodeOptions options;
+            options.home = n.home.string();
+            options.pool.min_pool = 0;
+            options.pool.fraction = 1.0;
+            auto opened = Node::open(options, NodeServices{clock, random});
+            if (!opened) FAIL(opened.error());
+            n.node = std::move(*opened);
+        }
+    }
+
+    TestNode& at(const std::string& address) {
+        auto it = std::find_if(nodes.begin(), nodes.end(), [&](auto& n) { return n.address == address; });
+        REQUIRE(it != nodes.end());
+        return *it;
+    }
+
+    // accept() at `address`; if pooled, flush and return what left the node.
+    Decision hop(const std::string& address, ByteView message, std::vector<CapturingTransport::Sent>* out = nullptr) {
+        TestNode& n = at(address);
+        Decision d = n.node->accept(Envelope{"someone@sender.example", {address}}, message);
+        if (d.kind == Decision::Kind::Pooled && out != nullptr) {
+            CapturingTransport t;
+            n.node->flush_round(t);
+            *out = std::move(t.sent);
+        }
+        return d;
+    }
+
+    std::vector<std::string> addresses() const {
+        std::vector<std::string> out;
+        for (auto& n : nodes) out.push_back(n.address);
+        return out;
+    }
+
+    TempDir dir;
+    std::shared_ptr<ManualClock> clock;
+    std::shared_ptr<DeterministicRandom> random;
+    std::vector<TestNode> nodes;
+    std::string armored_ring;
+    KeyRing ring;
+};
+
+// The binary body of a transport message (dearmored).
+inline Bytes binary_body(ByteView message) {
+    auto body = received_body(message);
+    REQUIRE(body);
+    auto binary = crypto::to_binary(*body);
+    REQUIRE(binary);
+    return std::move(*binary);
+}
+
+// A transport message with its binary body replaced.
+inline Bytes with_body(ByteView /*message*/, ByteView binary, const std::string& to) {
+    return transport_message("", to, binary);
+}
+
+inline std::string text_of(ByteView b) { return std::string(as_chars(b)); }
+
+}  // namespace mixtasy::core::testing
