@@ -51,16 +51,20 @@ std::uint64_t Random::geometric(double mean, std::uint64_t max) {
     // Failures before the first success with p = 1/(1+mean), by inversion:
     // floor(ln U / ln(1-p)), U uniform on (0, 1].
     const double q = mean / (1.0 + mean);  // 1 - p
+    if (!(q < 1.0)) return max;  // mean so large that p rounds to 0
     const double u = 1.0 - unit();
     const double draw = std::floor(std::log(u) / std::log(q));
+    if (!(draw >= 0.0)) return 0;
     if (!(draw < static_cast<double>(max))) return max;
     return static_cast<std::uint64_t>(draw);
 }
 
 double Random::exponential(double mean, double max_value) {
     if (!(mean > 0.0)) return 0.0;
+    if (std::isinf(mean)) return max_value;
     const double u = 1.0 - unit();
     const double draw = -mean * std::log(u);
+    if (!(draw >= 0.0)) return 0.0;
     return draw < max_value ? draw : max_value;
 }
 

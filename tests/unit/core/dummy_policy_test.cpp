@@ -78,6 +78,11 @@ TEST_CASE("random: geometric, exponential and poisson means and caps", "[random]
     CHECK(r.geometric(std::nan(""), 10) == 0);
     CHECK(r.geometric(std::numeric_limits<double>::infinity(), 10) == 10);
     CHECK(r.geometric(1e12, 5) <= 5);
+    for (int i = 0; i < 100; ++i) {
+        CHECK(r.geometric(1e300, 5) == 5);  // p rounds to 0: no float-to-int overflow
+        CHECK(r.geometric(std::numeric_limits<double>::max(), 9) == 9);
+        CHECK(r.exponential(std::numeric_limits<double>::infinity(), 3.0) == 3.0);
+    }
     CHECK(r.poisson(1e15, 50) == 50);  // bounded work for a huge mean
     CHECK(r.exponential(1e9, 7.0) <= 7.0);
     CHECK(r.exponential(0.0, 7.0) == 0.0);
