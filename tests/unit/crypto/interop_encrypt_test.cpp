@@ -213,3 +213,41 @@ TEST_CASE("a mixtasy keygen node key works with gpg and sq, both directions", "[
     REQUIRE(g.gpg("-o " + g.path("gpg_out.txt").string() + " -d " + g.path("ours.gpg").string()));
     REQUIRE(g.read("gpg_out.txt") == Bytes(kText.begin(), kText.end()));
 }
+
+TEST_CASE("prototype-style layers: gpg's SED rewritten to indeterminate length, FF 00 inner padding", "[interop]") {
+    Botan::AutoSeeded_RNG rng;
+    const auto keys = enc_test::load_secret_keys("gpg_cv25519.sec");
+
+    // What the reference prototype does to gpg's output (seed 000 7.4.3):
+    // the SED header becomes old-format indeterminate, padding follows.
+    Bytes layer = enc_test::read_file("gpg_cv25519_sed.gpg");
+    const size_t sed_at = 96;  // after the 96-byte PKESK packet
+    REQUIRE(layer[sed_at] == 0xA4);  // old format, tag 9, one-byte length
+    layer.erase(layer.begin() + static_cast<std::ptrdiff_t>(sed_at + 1));
+    layer[sed_at] = 0xA7;  // old format, tag 9, indeterminate
+    const auto pad = rng.random_vec(2000);
+    layer.insert(layer.end(), pad.begin(), pad.end());
+    auto dec = decrypt_packets(layer, keys);
+    REQUIRE(dec);
+    auto lit = read_literal(dec->plaintext);
+    REQUIRE(lit);
+    REQUIRE(lit->literal.contents == enc_test::read_file("gpg_plain.txt"));
+    REQUIRE(lit->rest.size() == 2000);
+
+    // A final message: literal, FF 00, random padding.  gpg writes the
+    // literal's contents.  Unlike what the thesis (7.4.2) saw, gpg 2.2.40
+    // goes on parsing after the tag-63 packet and, with kilobytes of noise
+    // there, complains and exits 2; so only its output is checked.
+    TempGpg g;
+    REQUIRE(g.gpg("--import " + enc_test::data_path("gpg_cv25519.sec")));
+    Bytes inner = literal_packet(kText);
+    inner.push_back(0xFF);
+    inner.push_back(0x00);
+    const auto noise = rng.random_vec(5000);
+    inner.insert(inner.end(), noise.begin(), noise.end());
+    auto sealed = encrypt_to(keys.back().pub, inner, SymmetricPacket::sed, rng);
+    REQUIRE(sealed);
+    g.write("final.gpg", *sealed);
+    (void)g.gpg("--ignore-mdc-error -o " + g.path("final.txt").string() + " -d " + g.path("final.gpg").string());
+    REQUIRE(g.read("final.txt") == Bytes(kText.begin(), kText.end()));
+}
