@@ -171,4 +171,21 @@ Result<void> add_encryption_subkey(SecretCertificate& key, Timestamp created, ui
     return {};
 }
 
+std::size_t remove_expired_subkeys(SecretCertificate& key, Timestamp now) {
+    auto& subs = key.cert.subkeys;
+    const auto gone = [now](const Subkey& s) { return s.revoked || (s.expires && *s.expires <= now); };
+    std::vector<Fingerprint> removed;
+    for (const auto& s : subs)
+        if (gone(s)) removed.push_back(s.key.fingerprint);
+    subs.erase(std::remove_if(subs.begin(), subs.end(), gone), subs.end());
+    auto& secrets = key.subkeys;
+    secrets.erase(std::remove_if(secrets.begin(), secrets.end(),
+                                 [&](const SecretKey& k) {
+                                     return std::find(removed.begin(), removed.end(), k.pub.fingerprint) !=
+                                            removed.end();
+                                 }),
+                  secrets.end());
+    return removed.size();
+}
+
 }  // namespace mixtasy::crypto

@@ -52,4 +52,10 @@ Result<SecretCertificate> generate_node_key(const NodeKeyParams& params, Botan::
 Result<void> add_encryption_subkey(SecretCertificate& key, Timestamp created, uint32_t validity,
                                    Botan::RandomNumberGenerator& rng);
 
+// Drops every subkey that expired at or before `now` (or was revoked), with
+// its secret, which secure_vector wipes: forward secrecy for messages to
+// old subkeys, and a certificate that stays within KeyLimits::max_subkeys
+// however long the node rotates.  Returns how many were removed.
+std::size_t remove_expired_subkeys(SecretCertificate& key, Timestamp now);
+
 }  // namespace mixtasy::crypto

@@ -3,6 +3,7 @@
 
 #include <botan/auto_rng.h>
 
+#include "crypto/key.h"
 #include "crypto/keygen.h"
 
 using namespace mixtasy;
@@ -71,4 +72,29 @@ TEST_CASE("generated node key has the mandated layout", "[keygen]") {
     CHECK((k->subkeys[0].ecc_secret[31] & 0xc0) == 0x40);
     CHECK(!add_encryption_subkey(*k, 1600000000, 3600, rng));  // older than the primary
     CHECK(!add_encryption_subkey(*k, 1700000000, 0, rng));
+}
+
+TEST_CASE("rotation keeps the certificate bounded: expired subkeys and their secrets go", "[keygen]") {
+    Botan::AutoSeeded_RNG rng;
+    NodeKeyParams p;
+    p.address = "mixtasy@rotate.example";
+    p.created = 1700000000;
+    auto k = generate_node_key(p, rng);
+    REQUIRE(k);
+    const Timestamp day = 24 * 3600;
+    // Ninety days of rotation at half-life, pruning as a node would.
+    for (Timestamp t = p.created + day; t <= p.created + 90 * day; t += day) {
+        REQUIRE(add_encryption_subkey(*k, t, kDefaultSubkeyValidity, rng));
+        remove_expired_subkeys(*k, t);
+        CHECK(k->cert.subkeys.size() <= 2);
+        CHECK(k->subkeys.size() == k->cert.subkeys.size());
+    }
+    auto certs = parse_certificates(serialize(k->cert));
+    REQUIRE(certs);
+    CHECK(valid_encryption_subkeys(certs->front(), from_timestamp(p.created + 90 * day + 10)).size() == 2);
+    auto tsk = parse_secret_certificates(serialize(*k));
+    REQUIRE(tsk);
+    CHECK(tsk->front().subkeys.size() == 2);
+    CHECK(remove_expired_subkeys(*k, p.created + 200 * day) == 2);
+    CHECK(k->subkeys.empty());
 }
