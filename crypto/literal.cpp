@@ -9,7 +9,10 @@ namespace {
 
 constexpr size_t kMaxFilename = 255;
 
-bool readable_format(uint8_t f) { return f == 'b' || f == 't' || f == 'u' || f == 'm'; }
+// RFC 9580 5.9: b, u, t, and the deprecated l and 1; m from drafts (MIME).
+bool readable_format(uint8_t f) {
+    return f == 'b' || f == 't' || f == 'u' || f == 'm' || f == 'l' || f == '1';
+}
 bool writable_format(char f) { return f == 'b' || f == 't' || f == 'u'; }
 
 }  // namespace

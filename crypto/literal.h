@@ -15,8 +15,8 @@
 //                                read_literal does not look at it.
 //
 // Guarantees and refusals
-//   - Formats read: 'b', 't', 'u', 'm' (the last from RFC 9580's history);
-//     others: bad_packet.  Write refuses (bad_packet) filenames longer than
+//   - Formats read: 'b', 't', 'u', and 'l', '1' (deprecated, RFC 9580 5.9)
+//     and 'm' (drafts); others: bad_packet.  Write refuses (bad_packet) filenames longer than
 //     255 bytes and formats other than b/t/u.
 //   - Filename bytes are returned as they are; they are attacker-chosen and
 //     must never be used as a path.

@@ -86,6 +86,7 @@ TEST_CASE("literal reading refuses malformed input with typed errors", "[literal
     REQUIRE(read_literal(Bytes{0xC1, 0x01, 0x03}).error().code == ErrorCode::unexpected_packet);
     // Unknown format byte.
     REQUIRE(parse_literal_body(Bytes{'x', 0, 0, 0, 0, 0}).error().code == ErrorCode::bad_packet);
+    for (uint8_t f : {'b', 't', 'u', 'l', '1', 'm'}) REQUIRE(parse_literal_body(Bytes{f, 0, 0, 0, 0, 0}));
     // Every truncation of the header fields.
     const Bytes body{'b', 3, 'a', 'b', 'c', 1, 2, 3, 4};
     for (size_t n = 0; n < body.size(); ++n) {
