@@ -309,3 +309,34 @@ TEST_CASE("key home: save writes 0600/0644 files and load reads them back", "[ke
     CHECK(refused.error().code == ErrorCode::bad_key);
     CHECK(load_node_key(dir.path() / "absent").error().code == ErrorCode::io_error);
 }
+
+TEST_CASE("a verified subkey revocation makes the subkey unusable; a forged one does not", "[key]") {
+    const SecretCertificate node = make_node(1700000000);
+    Botan::AutoSeeded_RNG rng;
+    SignatureParams p;
+    p.type = SignatureType::subkey_revocation;
+    p.created = 1700000100;
+    auto revocation = bind_subkey(node.primary, node.cert.subkeys[0].key, p, rng);
+    REQUIRE(revocation);
+    Bytes pub = serialize(node.cert);
+    const Bytes revocation_packet = signature_packet(*revocation);
+    SECTION("genuine") {
+        pub.insert(pub.end(), revocation_packet.begin(), revocation_packet.end());
+        auto certs = parse_certificates(pub);
+        REQUIRE(certs);
+        REQUIRE(certs->front().subkeys.size() == 1);
+        CHECK(certs->front().subkeys[0].revoked);
+        CHECK(valid_encryption_subkeys(certs->front(), from_timestamp(1700000200)).empty());
+    }
+    SECTION("made by another key") {
+        const SecretCertificate other = make_node(1700000000);
+        auto forged = bind_subkey(other.primary, node.cert.subkeys[0].key, p, rng);
+        REQUIRE(forged);
+        const Bytes forged_packet = signature_packet(*forged);
+        pub.insert(pub.end(), forged_packet.begin(), forged_packet.end());
+        auto certs = parse_certificates(pub);
+        REQUIRE(certs);
+        CHECK(!certs->front().subkeys[0].revoked);
+        CHECK(valid_encryption_subkeys(certs->front(), from_timestamp(1700000200)).size() == 1);
+    }
+}
