@@ -115,7 +115,8 @@ struct ReplayEntry {
     ByteView hash;             // opaque; compared byte for byte
     UnixTime expires_at = 0;   // swept after this time
     UnixTime seen_at = 0;      // day for the stats of the same call; when 0
-                               // the first item's enqueued_at is used
+                               // the first item's enqueued_at is used (and
+                               // for a part, with no items, day 0)
 };
 
 // Daily counter increments that ride in the same transaction as the data
