@@ -69,9 +69,12 @@ inline std::string mix_address(std::size_t i) { return "mixtasy@n" + std::to_str
 // n nodes with the given modes each; every node knows the others' keys.
 class TestNet {
 public:
+    // `epoch`: the test clock's start; keys are made an hour before it.
     explicit TestNet(std::size_t n,
-                     std::vector<std::string> modes = {"middleman", "exitpublic"})
-        : clock(std::make_shared<ManualClock>(from_unix(kTestEpoch))),
+                     std::vector<std::string> modes = {"middleman", "exitpublic"},
+                     std::int64_t epoch = kTestEpoch)
+        : epoch_(epoch),
+          clock(std::make_shared<ManualClock>(from_unix(epoch))),
           random(std::make_shared<DeterministicRandom>(42)) {
         for (std::size_t i = 0; i < n; ++i) add_node(mix_address(i), modes);
         open_all();
@@ -82,7 +85,7 @@ public:
         crypto::NodeKeyParams params;
         params.address = address;
         params.modes = modes;
-        params.created = static_cast<crypto::Timestamp>(kTestEpoch - 3600);
+        params.created = static_cast<crypto::Timestamp>(epoch_ - 3600);
         auto key = crypto::generate_node_key(params, rng);
         REQUIRE(key);
         TestNode node{address, dir.path() / address, std::move(*key), nullptr};
@@ -130,6 +133,7 @@ public:
         return out;
     }
 
+    std::int64_t epoch_;
     TempDir dir;
     std::shared_ptr<ManualClock> clock;
     std::shared_ptr<DeterministicRandom> random;
