@@ -2,6 +2,8 @@
 // every typed refusal.
 #include <catch2/catch.hpp>
 
+#include <botan/auto_rng.h>
+
 #include "crypto/armor.h"
 #include "test_util.h"
 
@@ -118,4 +120,39 @@ TEST_CASE("binary and armored input are told apart", "[armor]") {
     auto a = to_binary(as_bytes("\n  " + armor_encode(binary)));
     REQUIRE(a);
     CHECK(*a == binary);
+}
+
+TEST_CASE("the message base64 codec agrees with Botan's constant-time one", "[armor]") {
+    Botan::AutoSeeded_RNG rng;
+    for (std::size_t n = 0; n < 200; ++n) {
+        Bytes data(n);
+        rng.randomize(data.data(), data.size());
+        const std::string fast = armor_encode(data, kLabelMessage);
+        const std::string slow = armor_encode(data, kLabelPrivateKey);
+        // Same base64 text line for line; only the labels differ.
+        const auto body = [](const std::string& t) { return t.substr(t.find("\n\n"), t.find("-----END") - t.find("\n\n")); };
+        CHECK(body(fast) == body(slow));
+        auto a = armor_decode(as_bytes(fast));
+        auto b = armor_decode(as_bytes(slow));
+        REQUIRE(a);
+        REQUIRE(b);
+        CHECK(a->data == data);
+        CHECK(b->data == data);
+    }
+}
+
+TEST_CASE("base64 padding is accepted only at the end", "[armor]") {
+    auto decode = [](const std::string& b64) {
+        return armor_decode(as_bytes("-----BEGIN PGP MESSAGE-----\n\n" + b64 + "\n-----END PGP MESSAGE-----\n"));
+    };
+    CHECK(decode("AQID")->data == Bytes{1, 2, 3});
+    CHECK(decode("AQI=")->data == Bytes{1, 2});
+    CHECK(decode("AQ==")->data == Bytes{1});
+    CHECK(decode("AQ")->data == Bytes{1});  // unpadded last quantum, as some writers do
+    for (const char* bad : {"A", "AQ=", "A===", "AQ==AQID", "AQ=D", "AQID="}) {
+        INFO(bad);
+        auto r = decode(bad);
+        REQUIRE(!r);
+        CHECK(r.error().code == ErrorCode::bad_armor);
+    }
 }
