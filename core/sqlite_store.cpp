@@ -100,6 +100,8 @@ StoreResult<std::unique_ptr<SqliteStore>> SqliteStore::open(const SqliteStoreOpt
     raw.path = options.path;
     raw.durable = options.durable;
     raw.max_database_bytes = options.max_database_bytes;
+    raw.busy_timeout = options.busy_timeout;
+    raw.max_connections = options.max_connections;
     raw.limits = options.limits;
     auto opened = store::Store::open(raw);
     if (!opened) return fail(opened);

@@ -29,6 +29,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -42,6 +43,8 @@ struct SqliteStoreOptions {
     std::string path;     // database file
     bool durable = true;  // synchronous=FULL
     std::int64_t max_database_bytes = 0;  // 0: no cap; beyond it writes fail Unavailable
+    std::chrono::milliseconds busy_timeout{5000};  // then Busy -> Unavailable
+    std::size_t max_connections = 8;               // accept threads beyond wait
     std::chrono::seconds max_pool_age{14 * 24 * 60 * 60};
     std::chrono::seconds pool_retention{7 * 24 * 60 * 60};  // sent/failed rows kept
     store::StoreLimits limits;
