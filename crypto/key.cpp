@@ -20,6 +20,7 @@ struct RawComponent {
 };
 
 struct RawCertificate {
+    std::size_t signatures = 0;
     RawComponent primary;
     std::vector<RawComponent> components;  // UIDs, attributes, subkeys in order
 };
@@ -58,6 +59,9 @@ Result<std::vector<RawCertificate>> split(ByteView input, const KeyLimits& limit
             if (owner.signatures.size() >= limits.max_signatures)
                 return fail(ErrorCode::limit_exceeded, p.header_offset,
                             "more than " + std::to_string(limits.max_signatures) + " signatures on one component");
+            if (++cert.signatures > limits.max_total_signatures)
+                return fail(ErrorCode::limit_exceeded, p.header_offset,
+                            "more than " + std::to_string(limits.max_total_signatures) + " signatures in one certificate");
             owner.signatures.emplace_back(p.body_offset, Bytes(body.begin(), body.end()));
             continue;
         }

@@ -48,6 +48,7 @@ struct KeyLimits {
     std::size_t max_user_ids = 64;           // per certificate
     std::size_t max_subkeys = 64;            // per certificate
     std::size_t max_signatures = 256;        // per component (key, UID, subkey)
+    std::size_t max_total_signatures = 1024; // per certificate: bounds verify work
     std::size_t max_user_id_length = 4096;   // bytes
     PacketLimits packets{};
     KeyMaterialLimits material{};

@@ -340,3 +340,21 @@ TEST_CASE("a verified subkey revocation makes the subkey unusable; a forged one 
         CHECK(valid_encryption_subkeys(certs->front(), from_timestamp(1700000200)).size() == 1);
     }
 }
+
+TEST_CASE("signature counts are bounded per component and per certificate", "[key]") {
+    const SecretCertificate node = make_node();
+    Bytes pub = serialize(node.cert);
+    const Bytes sig = signature_packet(node.cert.subkeys[0].binding);
+    for (int i = 0; i < 5; ++i) pub.insert(pub.end(), sig.begin(), sig.end());
+    KeyLimits per_component;
+    per_component.max_signatures = 4;
+    CHECK(parse_certificates(pub, per_component).error().code == ErrorCode::limit_exceeded);
+    KeyLimits total;
+    total.max_total_signatures = 6;
+    auto r = parse_certificates(pub, total);
+    REQUIRE(!r);
+    CHECK(r.error().detail.find("in one certificate") != std::string::npos);
+    auto ok = parse_certificates(pub);
+    REQUIRE(ok);
+    CHECK(ok->front().subkeys.size() == 1);
+}
