@@ -1,0 +1,148 @@
+// bench_core - one hop at a mix node vs one gpg process per message.
+//
+//   build/<dir>/bench/core/bench_core
+//
+// BM_NodeAccept   Node::accept of distinct first-hop messages (each one a
+//                 new replay hash), ending in the durable SQLite commit.
+// BM_GpgDecrypt   `gpg --decrypt` of the same kind of layer, one process per
+//                 message, as the reference prototype does it.
+// After both, prints "node/gpg speed ratio: N x".
+#include <benchmark/benchmark.h>
+
+#include <botan/auto_rng.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/creator.h"
+#include "core/keyring.h"
+#include "core/mix_format.h"
+#include "core/node.h"
+#include "core/processor.h"
+#include "core/random.h"
+#include "crypto/armor.h"
+#include "crypto/key_home.h"
+#include "crypto/keygen.h"
+
+using namespace mixtasy;
+using namespace mixtasy::core;
+
+namespace {
+
+constexpr std::size_t kMessages = 400;
+
+struct Fixture {
+    std::filesystem::path dir;
+    std::unique_ptr<Node> node;
+    std::vector<Bytes> messages;
+    std::filesystem::path layer_file;
+    double node_seconds = 0, gpg_seconds = 0;
+
+    Fixture() {
+        char tmpl[] = "/tmp/bench-core-XXXXXX";
+        if (mkdtemp(tmpl) == nullptr) std::abort();
+        dir = tmpl;
+        Botan::AutoSeeded_RNG rng;
+        const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+        std::string ring_text;
+        for (const char* addr : {"mixtasy@a.bench", "mixtasy@b.bench"}) {
+            crypto::NodeKeyParams p;
+            p.address = addr;
+            p.modes = {"middleman", "exitpublic"};
+            p.created = crypto::to_timestamp(std::chrono::system_clock::now()) - 60;
+            auto key = crypto::generate_node_key(p, rng);
+            if (!key || !crypto::save_node_key(dir / addr, *key)) std::abort();
+            ring_text += crypto::export_public(key->cert);
+        }
+        const KeyRing ring = KeyRing::parse(ring_text);
+        SystemRandom random;
+        const std::vector<std::string> path{"mixtasy@a.bench", "mixtasy@b.bench", "mixtasy@a.bench",
+                                            "mixtasy@b.bench"};
+        const std::string original = "To: bob@example.org\r\nSubject: bench\r\n\r\nhello\r\n";
+        for (std::size_t i = 0; i < kMessages; ++i) {
+            auto m = create_messages(ring, path, as_bytes(original), now, random);
+            if (!m) std::abort();
+            messages.push_back(std::move(m->front().message));
+        }
+        NodeOptions options;
+        options.home = (dir / "mixtasy@a.bench").string();
+        auto opened = Node::open(options);
+        if (!opened) {
+            std::cerr << opened.error() << "\n";
+            std::abort();
+        }
+        node = std::move(*opened);
+        // gpg gets node a's secret key and one binary layer
+        const auto gnupg = dir / "gnupg";
+        std::filesystem::create_directories(gnupg);
+        std::filesystem::permissions(gnupg, std::filesystem::perms::owner_all,
+                                     std::filesystem::perm_options::replace);
+        const std::string import = "gpg --homedir '" + gnupg.string() + "' --batch --yes --import '" +
+                                   (dir / "mixtasy@a.bench" / "secret.asc").string() + "' >/dev/null 2>&1";
+        if (std::system(import.c_str()) != 0) std::abort();
+        auto body = received_body(messages.front());
+        auto binary = crypto::to_binary(*body);
+        layer_file = dir / "layer.gpg";
+        std::ofstream(layer_file, std::ios::binary)
+            .write(reinterpret_cast<const char*>(binary->data()), static_cast<std::streamsize>(binary->size()));
+    }
+    ~Fixture() {
+        node.reset();
+        (void)std::system(("gpgconf --homedir '" + (dir / "gnupg").string() + "' --kill all >/dev/null 2>&1").c_str());
+        std::error_code ec;
+        std::filesystem::remove_all(dir, ec);
+    }
+};
+
+Fixture& fixture() {
+    static Fixture f;
+    return f;
+}
+
+void BM_NodeAccept(benchmark::State& state) {
+    Fixture& f = fixture();
+    std::size_t i = 0;
+    const auto start = std::chrono::steady_clock::now();
+    for (auto _ : state) {
+        Decision d = f.node->accept(Envelope{}, f.messages[i++ % f.messages.size()]);
+        if (d.kind != Decision::Kind::Pooled) {
+            state.SkipWithError(("not pooled: " + d.reason).c_str());
+            break;
+        }
+    }
+    f.node_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() /
+                     static_cast<double>(state.iterations());
+}
+BENCHMARK(BM_NodeAccept)->Iterations(kMessages)->Unit(benchmark::kMicrosecond)->UseRealTime();
+
+void BM_GpgDecrypt(benchmark::State& state) {
+    Fixture& f = fixture();
+    const std::string cmd = "gpg --homedir '" + (f.dir / "gnupg").string() +
+                            "' --batch --quiet --ignore-mdc-error --decrypt '" + f.layer_file.string() +
+                            "' >/dev/null 2>&1";
+    const auto start = std::chrono::steady_clock::now();
+    for (auto _ : state) benchmark::DoNotOptimize(std::system(cmd.c_str()));
+    f.gpg_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() /
+                    static_cast<double>(state.iterations());
+}
+BENCHMARK(BM_GpgDecrypt)->Iterations(20)->Unit(benchmark::kMicrosecond)->UseRealTime();
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    benchmark::Initialize(&argc, argv);
+    benchmark::RunSpecifiedBenchmarks();
+    Fixture& f = fixture();
+    if (f.node_seconds > 0 && f.gpg_seconds > 0) {
+        std::printf("per hop: node %.1f us, gpg %.1f us; node/gpg speed ratio: %.0f x (target >= 100 x)\n",
+                    f.node_seconds * 1e6, f.gpg_seconds * 1e6, f.gpg_seconds / f.node_seconds);
+    }
+    return 0;
+}
