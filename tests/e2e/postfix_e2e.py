@@ -182,7 +182,7 @@ postlog   unix-dgram n  -       n       -       1       postlogd
 
 
 class Milter:
-    def __init__(self, root, daemon, milter_port, reinject_port, home):
+    def __init__(self, root, daemon, milter_port, reinject_port, home, pool_interval=1):
         self.daemon = daemon
         self.conf = os.path.join(root, "milter.conf")
         self.logfile = os.path.join(root, "milter.log")
@@ -190,7 +190,7 @@ class Milter:
         with open(self.conf, "w") as f:
             f.write(f"""Socket inet:{milter_port}@127.0.0.1
 Home {home}
-PoolInterval 1
+PoolInterval {pool_interval}
 PoolMinMessages 0
 PoolFraction 1
 ReinjectURL smtp://127.0.0.1:{reinject_port}
