@@ -109,6 +109,7 @@ Expected<void, std::string> MixNode::start() {
     ExitPolicyOptions exit_options;
     if (!options_.anonymous_from.empty()) exit_options.anonymous_from = options_.anonymous_from;
     exit_options.blocked = options_.blocked_destinations;
+    exit_options.rate_per_hour = options_.exit_rate_per_hour;
     exit_options.local_domains = options_.local_domains;
     exit_options.exit_private = keys_->identity.modes.exitprivate && !keys_->identity.modes.exitpublic;
     auto exit = ExitPolicy::create(exit_options);
@@ -190,6 +191,12 @@ Expected<OutgoingItem, Decision> MixNode::exit_item(ByteView original) {
 }
 
 Decision MixNode::deliver_single(const ReplayStamp& stamp, ByteView original) {
+    // The exit policy counts a delivery against the destination's hourly
+    // allowance, so a replay must be refused before it gets that far: else
+    // an attacker replaying one captured message could starve a destination.
+    auto seen = store_->replay_seen(stamp.hash);
+    if (!seen) return from_store_failure(seen.error());
+    if (*seen) return Decision::dropped("replay");
     auto item = exit_item(original);
     if (!item) {
         // Still burn the hash: a replay of a refused message stays refused.

@@ -60,6 +60,7 @@ struct NodeOptions {
     std::vector<std::string> local_domains;  // for exitprivate delivery
     std::string anonymous_from;              // From of exit deliveries
     std::vector<std::string> blocked_destinations;
+    std::size_t exit_rate_per_hour = 0;      // deliveries per destination and hour; 0 = no limit
     std::string known_mixes;                 // default <home>/mixes.asc
     PoolParameters pool;
 };

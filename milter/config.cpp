@@ -191,17 +191,17 @@ SetResult set_pool_interval(Config& c, std::string_view v) {
     c.node.pool.interval = std::chrono::seconds(*s);
     return std::nullopt;
 }
-SetResult set_pool_min_messages(Config& c, std::string_view v) {
+// A message count of 0..1000000 into `target`.
+SetResult set_count(std::size_t& target, std::string_view v) {
     auto n = parse_unsigned(v);
     if (!n || *n > 1000000) return "expected 0..1000000";
-    c.node.pool.min_pool = *n;
+    target = *n;
     return std::nullopt;
 }
-SetResult set_pool_min_keep(Config& c, std::string_view v) {
-    auto n = parse_unsigned(v);
-    if (!n || *n > 1000000) return "expected 0..1000000";
-    c.node.pool.min_keep = *n;
-    return std::nullopt;
+SetResult set_pool_min_messages(Config& c, std::string_view v) { return set_count(c.node.pool.min_pool, v); }
+SetResult set_pool_min_keep(Config& c, std::string_view v) { return set_count(c.node.pool.min_keep, v); }
+SetResult set_exit_rate_per_hour(Config& c, std::string_view v) {
+    return set_count(c.node.exit_rate_per_hour, v);
 }
 SetResult set_pool_fraction(Config& c, std::string_view v) {
     // from_chars for double is available in GCC 11+.
@@ -261,6 +261,7 @@ constexpr std::array kKeys{
     KeySpec{"localdomains", set_local_domains},
     KeySpec{"anonymousfrom", set_anonymous_from},
     KeySpec{"blocklist", set_block_list},
+    KeySpec{"exitrateperhour", set_exit_rate_per_hour},
     KeySpec{"poolinterval", set_pool_interval},
     KeySpec{"poolminmessages", set_pool_min_messages},
     KeySpec{"poolminkeep", set_pool_min_keep},

@@ -317,3 +317,38 @@ TEST_CASE("node: dummies are discarded at their last mix and burn their hash", "
     CHECK(net.hop(path[1], out[0].message).reason == "dummy");
     CHECK(net.hop(path[1], out[0].message).reason == "replay");
 }
+
+TEST_CASE("node: a replay at the exit does not spend the destination's rate limit", "[core][node]") {
+    TestNet net(3);
+    net.add_node("mixtasy@exit.example", {"exitpublic"});
+    for (auto& n : net.nodes) {
+        if (n.address != "mixtasy@exit.example") continue;
+        NodeOptions options;
+        options.home = n.home.string();
+        options.exit_rate_per_hour = 2;
+        options.pool.min_pool = 0;
+        options.pool.fraction = 1.0;
+        auto opened = Node::open(options, NodeServices{net.clock, net.random});
+        REQUIRE(opened);
+        n.node = std::move(*opened);
+    }
+    net.open_all();
+    const std::vector<std::string> path{mix_address(0), mix_address(1), mix_address(2), "mixtasy@exit.example"};
+    // Carries one message to the exit's door and returns what arrives there.
+    auto at_exit = [&](const std::string& original) {
+        Bytes m = create_one(net, path, original);
+        std::vector<CapturingTransport::Sent> out;
+        for (std::size_t i = 0; i < 3; ++i) {
+            REQUIRE(net.hop(path[i], m, &out).reason == "pooled");
+            m = out[0].message;
+        }
+        return m;
+    };
+    const Bytes first = at_exit(kOriginal);
+    const Bytes second = at_exit(kOriginal);
+    std::vector<CapturingTransport::Sent> out;
+    REQUIRE(net.hop("mixtasy@exit.example", first, &out).reason == "pooled");
+    for (int i = 0; i < 3; ++i) CHECK(net.hop("mixtasy@exit.example", first, &out).reason == "replay");
+    // the allowance of 2 per hour still has room for the second message
+    CHECK(net.hop("mixtasy@exit.example", second, &out).reason == "pooled");
+}

@@ -59,6 +59,7 @@ TEST_CASE("config: every key is read", "[config]") {
         "LocalDomains      Example.org, example.net\texample.com\n"
         "AnonymousFrom     nobody@mix.example\n"
         "BlockList         " + blocklist + "\n"
+        "ExitRatePerHour   20\n"
         "PoolInterval      5m\n"
         "PoolMinMessages   0\n"
         "PoolMinKeep       3\n"
@@ -83,6 +84,7 @@ TEST_CASE("config: every key is read", "[config]") {
     CHECK(c->node.local_domains == std::vector<std::string>{"example.org", "example.net", "example.com"});
     CHECK(c->node.anonymous_from == "nobody@mix.example");
     CHECK(c->node.blocked_destinations == std::vector<std::string>{"victim@example.org", "example.net"});
+    CHECK(c->node.exit_rate_per_hour == 20);
     CHECK(c->node.pool.interval == std::chrono::seconds(300));
     CHECK(c->node.pool.min_pool == 0);
     CHECK(c->node.pool.min_keep == 3);
