@@ -132,7 +132,9 @@ void Database::give_back(const std::string* key, sqlite3_stmt* stmt) {
         it->second.in_use = false;
 }
 
-Result<std::int64_t> Database::query_int(std::string_view sql) {
+// The statement of `sql` stepped onto its first row; a query that yields no
+// row is a programming error (the callers ask for PRAGMA values).
+Result<Statement> Database::first_row(std::string_view sql) {
     auto st = prepare(sql);
     if (!st)
         return Unexpected{st.error()};
@@ -140,19 +142,21 @@ Result<std::int64_t> Database::query_int(std::string_view sql) {
     if (!row)
         return Unexpected{row.error()};
     if (!*row)
-        return Unexpected{StoreError{StoreError::Code::Misuse, "query_int: no row"}};
+        return Unexpected{StoreError{StoreError::Code::Misuse, "query returned no row"}};
+    return std::move(*st);
+}
+
+Result<std::int64_t> Database::query_int(std::string_view sql) {
+    auto st = first_row(sql);
+    if (!st)
+        return Unexpected{st.error()};
     return st->column_int(0);
 }
 
 Result<std::string> Database::query_text(std::string_view sql) {
-    auto st = prepare(sql);
+    auto st = first_row(sql);
     if (!st)
         return Unexpected{st.error()};
-    auto row = st->step();
-    if (!row)
-        return Unexpected{row.error()};
-    if (!*row)
-        return Unexpected{StoreError{StoreError::Code::Misuse, "query_text: no row"}};
     return st->column_text(0);
 }
 

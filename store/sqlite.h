@@ -84,6 +84,7 @@ public:
 private:
     friend class Statement;
     static int on_busy(void* self, int attempts);
+    Result<Statement> first_row(std::string_view sql);
     void give_back(const std::string* key, sqlite3_stmt* stmt);
 
     struct Cached {

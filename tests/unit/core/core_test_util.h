@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -94,7 +95,9 @@ public:
         nodes.push_back(std::move(node));
     }
 
-    void open_all() {
+    // Opens every node not yet open, with a pool that sends everything at
+    // once; `adjust` may change a node's options first.
+    void open_all(const std::function<void(const TestNode&, NodeOptions&)>& adjust = {}) {
         ring = KeyRing::parse(armored_ring);
         REQUIRE(ring.rejected().empty());
         for (auto& n : nodes) {
@@ -103,6 +106,7 @@ public:
             options.home = n.home.string();
             options.pool.min_pool = 0;
             options.pool.fraction = 1.0;
+            if (adjust) adjust(n, options);
             auto opened = Node::open(options, NodeServices{clock, random});
             if (!opened) FAIL(opened.error());
             n.node = std::move(*opened);

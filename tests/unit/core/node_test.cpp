@@ -235,19 +235,9 @@ TEST_CASE("node: exitprivate delivers to local domains only", "[core][node]") {
     net.add_node("mixtasy@other.example", {"exitprivate"});
     // an exitprivate node's local domains come from options (without them
     // it refuses to open); each gets its own domain
-    for (auto& n : net.nodes) {
-        if (n.address == "mixtasy@dest.example" || n.address == "mixtasy@other.example") {
-            NodeOptions options;
-            options.home = n.home.string();
-            options.local_domains = {n.address.substr(n.address.find('@') + 1)};
-            options.pool.min_pool = 0;
-            options.pool.fraction = 1.0;
-            auto opened = Node::open(options, NodeServices{net.clock, net.random});
-            REQUIRE(opened);
-            n.node = std::move(*opened);
-        }
-    }
-    net.open_all();
+    net.open_all([](const TestNode& n, NodeOptions& options) {
+        options.local_domains = {n.address.substr(n.address.find('@') + 1)};
+    });
     std::vector<CapturingTransport::Sent> out;
     for (const std::string exit : {"mixtasy@dest.example", "mixtasy@other.example"}) {
         const std::vector<std::string> path{mix_address(0), mix_address(1), mix_address(2), exit};
@@ -321,18 +311,7 @@ TEST_CASE("node: dummies are discarded at their last mix and burn their hash", "
 TEST_CASE("node: a replay at the exit does not spend the destination's rate limit", "[core][node]") {
     TestNet net(3);
     net.add_node("mixtasy@exit.example", {"exitpublic"});
-    for (auto& n : net.nodes) {
-        if (n.address != "mixtasy@exit.example") continue;
-        NodeOptions options;
-        options.home = n.home.string();
-        options.exit_rate_per_hour = 2;
-        options.pool.min_pool = 0;
-        options.pool.fraction = 1.0;
-        auto opened = Node::open(options, NodeServices{net.clock, net.random});
-        REQUIRE(opened);
-        n.node = std::move(*opened);
-    }
-    net.open_all();
+    net.open_all([](const TestNode&, NodeOptions& options) { options.exit_rate_per_hour = 2; });
     const std::vector<std::string> path{mix_address(0), mix_address(1), mix_address(2), "mixtasy@exit.example"};
     // Carries one message to the exit's door and returns what arrives there.
     auto at_exit = [&](const std::string& original) {
