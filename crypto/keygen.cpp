@@ -26,19 +26,25 @@ Result<void> check_address(std::string_view a) {
     return {};
 }
 
+// The key packet fields of a 25519 key: curve, its OID, and the point in
+// the native format OpenPGP uses for both curves (0x40 then 32 bytes).
+PublicKey ecc_public(PublicKeyAlgorithm algorithm, Curve curve, Timestamp created, ByteView native_point) {
+    PublicKey pk;
+    pk.created = created;
+    pk.algorithm = algorithm;
+    pk.ecc.curve = curve;
+    const ByteView oid = curve_oid(curve);
+    pk.ecc.oid.assign(oid.begin(), oid.end());
+    pk.ecc.point = {0x40};
+    pk.ecc.point.insert(pk.ecc.point.end(), native_point.begin(), native_point.end());
+    return pk;
+}
+
 Result<PublicKey> ed25519_public(const Botan::secure_vector<uint8_t>& seed, Timestamp created) {
     try {
         Botan::Ed25519_PrivateKey key(seed);
-        PublicKey pk;
-        pk.created = created;
-        pk.algorithm = PublicKeyAlgorithm::eddsa;
-        pk.ecc.curve = Curve::ed25519;
-        const ByteView oid = curve_oid(Curve::ed25519);
-        pk.ecc.oid.assign(oid.begin(), oid.end());
-        pk.ecc.point = {0x40};
-        const auto& point = key.get_public_key();
-        pk.ecc.point.insert(pk.ecc.point.end(), point.begin(), point.end());
-        return make_public_key(std::move(pk));
+        return make_public_key(ecc_public(PublicKeyAlgorithm::eddsa, Curve::ed25519, created,
+                                          key.get_public_key()));
     } catch (const std::exception& e) {
         return fail(ErrorCode::internal, 0, std::string("Ed25519 key generation: ") + e.what());
     }
@@ -54,15 +60,7 @@ Result<SecretKey> new_ecdh_subkey(Timestamp created, Botan::RandomNumberGenerato
         sk.ecc_secret[31] &= 127;
         sk.ecc_secret[31] |= 64;
         Botan::Curve25519_PrivateKey key(sk.ecc_secret);
-        PublicKey pk;
-        pk.created = created;
-        pk.algorithm = PublicKeyAlgorithm::ecdh;
-        pk.ecc.curve = Curve::curve25519;
-        const ByteView oid = curve_oid(Curve::curve25519);
-        pk.ecc.oid.assign(oid.begin(), oid.end());
-        pk.ecc.point = {0x40};
-        const auto point = key.public_value();
-        pk.ecc.point.insert(pk.ecc.point.end(), point.begin(), point.end());
+        PublicKey pk = ecc_public(PublicKeyAlgorithm::ecdh, Curve::curve25519, created, key.public_value());
         pk.kdf = KdfParams{kKdfSha256, kKekAes128};
         auto built = make_public_key(std::move(pk));
         if (!built) return Unexpected{built.error()};
