@@ -21,16 +21,6 @@ Peeled destroy(const char* reason) {
     return p;
 }
 
-std::string to_crlf(std::string_view text) {
-    std::string out;
-    out.reserve(text.size() + text.size() / 32);
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) out += '\r';
-        out += text[i];
-    }
-    return out;
-}
-
 // The inner body of an intermediate message must begin with a PKESK: the
 // next mix could not read anything else, so it is not worth carrying.
 bool starts_with_pkesk(ByteView body) {
@@ -118,9 +108,12 @@ std::optional<ByteView> received_body(ByteView received) {
 Bytes transport_message(std::string_view from, std::string_view to, ByteView binary_body) {
     MixHeader header = intermediate_header(to);
     if (!from.empty()) header.set(kFieldFrom, std::string(from));
-    std::string text = serialize_mix_header(header);
-    text += to_crlf(crypto::armor_encode(binary_body, crypto::kLabelMessage));
-    return Bytes(text.begin(), text.end());
+    const std::string text = serialize_mix_header(header);
+    Bytes out(text.begin(), text.end());
+    // CRLF as on the wire; no CRC24 line (RFC 9580 6.1): the next mix checks
+    // the Verification hash, which a CRC could only repeat more weakly.
+    crypto::armor_append(out, binary_body, crypto::kLabelMessage, {.crlf = true, .checksum = false});
+    return out;
 }
 
 Peeled peel(ByteView received, const crypto::SecretCertificate& key, const NodeIdentity& identity,

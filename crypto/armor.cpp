@@ -87,63 +87,83 @@ constexpr DecodeTable kDecode;
 
 bool is_secret_label(std::string_view label) { return label.find("PRIVATE") != std::string_view::npos; }
 
-// Whitespace-free base64; padding optional on the last quantum, nowhere else.
-std::optional<Bytes> fast_base64_decode(std::string_view text) {
-    std::size_t n = text.size();
-    std::size_t pad = 0;
-    while (pad < 2 && n > 0 && text[n - 1] == '=') { --n; ++pad; }
-    if (pad && (n + pad) % 4 != 0) return std::nullopt;
-    if (n % 4 == 1) return std::nullopt;
-    Bytes out;
-    out.reserve(n / 4 * 3 + 2);
-    std::size_t i = 0;
-    for (; i + 4 <= n; i += 4) {
-        const int a = kDecode.value[static_cast<uint8_t>(text[i])], b = kDecode.value[static_cast<uint8_t>(text[i + 1])],
-                  c = kDecode.value[static_cast<uint8_t>(text[i + 2])], d = kDecode.value[static_cast<uint8_t>(text[i + 3])];
-        if ((a | b | c | d) < 0) return std::nullopt;
-        const uint32_t v = (uint32_t(a) << 18) | (uint32_t(b) << 12) | (uint32_t(c) << 6) | uint32_t(d);
-        out.push_back(static_cast<uint8_t>(v >> 16));
-        out.push_back(static_cast<uint8_t>(v >> 8));
-        out.push_back(static_cast<uint8_t>(v));
-    }
-    const std::size_t rest = n - i;
-    if (rest >= 2) {
-        const int a = kDecode.value[static_cast<uint8_t>(text[i])], b = kDecode.value[static_cast<uint8_t>(text[i + 1])];
-        const int c = rest == 3 ? kDecode.value[static_cast<uint8_t>(text[i + 2])] : 0;
-        if ((a | b | c) < 0) return std::nullopt;
-        const uint32_t v = (uint32_t(a) << 18) | (uint32_t(b) << 12) | (uint32_t(c) << 6);
-        out.push_back(static_cast<uint8_t>(v >> 16));
-        if (rest == 3) out.push_back(static_cast<uint8_t>(v >> 8));
-    }
-    return out;
-}
+// Streaming base64 decoder for message armor: lines are fed as they are
+// read and decoded straight into the output, one pass, no copy of the text.
+// Padding is optional on the last quantum and allowed nowhere else.
+class Base64Decoder {
+public:
+    // `expected_chars`: how much text will come, to size the output once.
+    Base64Decoder(Bytes& out, std::size_t expected_chars) : out_(out) { out_.resize(expected_chars / 4 * 3 + 3); }
 
-std::string fast_base64_encode(ByteView data) {
-    std::string out;
-    out.reserve((data.size() + 2) / 3 * 4);
-    std::size_t i = 0;
-    for (; i + 3 <= data.size(); i += 3) {
-        const uint32_t v = (uint32_t{data[i]} << 16) | (uint32_t{data[i + 1]} << 8) | data[i + 2];
-        out.push_back(kAlphabet[v >> 18]);
-        out.push_back(kAlphabet[(v >> 12) & 63]);
-        out.push_back(kAlphabet[(v >> 6) & 63]);
-        out.push_back(kAlphabet[v & 63]);
+    // False on a character outside the alphabet or data after padding.
+    bool feed(std::string_view text) {
+        std::size_t i = 0;
+        if (pad_ == 0) {
+            for (; have_ == 0 && i + 4 <= text.size(); i += 4) {  // the fast path: whole quanta
+                const int a = value(text[i]), b = value(text[i + 1]), c = value(text[i + 2]), d = value(text[i + 3]);
+                if ((a | b | c | d) < 0) break;
+                emit((uint32_t(a) << 18) | (uint32_t(b) << 12) | (uint32_t(c) << 6) | uint32_t(d), 3);
+            }
+        }
+        for (; i < text.size(); ++i) {
+            if (!feed_char(text[i])) return false;
+        }
+        return true;
     }
-    if (const std::size_t rest = data.size() - i; rest) {
-        const uint32_t v = (uint32_t{data[i]} << 16) | (rest == 2 ? uint32_t{data[i + 1]} << 8 : 0);
-        out.push_back(kAlphabet[v >> 18]);
-        out.push_back(kAlphabet[(v >> 12) & 63]);
-        out.push_back(rest == 2 ? kAlphabet[(v >> 6) & 63] : '=');
-        out.push_back('=');
+
+    // False when the last quantum is incomplete in a way padding cannot fix.
+    bool finish() {
+        if (pad_ > 0 && have_ + pad_ != 4) return false;
+        if (have_ == 1) return false;
+        if (have_ >= 2) emit(acc_ << (6 * (4 - have_)), have_ - 1);
+        have_ = 0;
+        out_.resize(size_);
+        return true;
     }
-    return out;
-}
+
+private:
+    static int value(char c) { return kDecode.value[static_cast<uint8_t>(c)]; }
+
+    bool feed_char(char c) {
+        if (c == '=') {
+            if (have_ + pad_ < 2 || have_ + pad_ >= 4) return false;
+            ++pad_;
+            return true;
+        }
+        const int v = value(c);
+        if (v < 0 || pad_ > 0) return false;
+        acc_ = (acc_ << 6) | uint32_t(v);
+        if (++have_ == 4) {
+            emit(acc_, 3);
+            acc_ = 0;
+            have_ = 0;
+        }
+        return true;
+    }
+
+    void emit(uint32_t v, int bytes) {
+        if (size_ + 3 > out_.size()) out_.resize(out_.size() * 2 + 3);  // more text than expected
+        out_[size_] = static_cast<uint8_t>(v >> 16);
+        out_[size_ + 1] = static_cast<uint8_t>(v >> 8);
+        out_[size_ + 2] = static_cast<uint8_t>(v);
+        size_ += static_cast<std::size_t>(bytes);
+    }
+
+    Bytes& out_;
+    std::size_t size_ = 0;
+    uint32_t acc_ = 0;
+    int have_ = 0;
+    int pad_ = 0;
+};
 
 Result<Bytes> decode_base64(std::string_view text, std::size_t offset, const char* what, bool secret) {
     if (!secret) {
-        auto v = fast_base64_decode(text);
-        if (!v) return fail(ErrorCode::bad_armor, offset, std::string("invalid base64 in ") + what);
-        return std::move(*v);
+        Bytes out;
+        Base64Decoder decoder(out, text.size());
+        if (!decoder.feed(text) || !decoder.finish()) {
+            return fail(ErrorCode::bad_armor, offset, std::string("invalid base64 in ") + what);
+        }
+        return out;
     }
     try {
         auto v = Botan::base64_decode(text.data(), text.size(), false);
@@ -189,12 +209,22 @@ Result<Armored> armor_decode(ByteView input, const ArmorLimits& limits) {
         }
     }
 
+    // The body is decoded as its lines arrive: message armor straight into
+    // out.data; secret key armor is collected for Botan's constant-time
+    // decoder.
+    const bool secret = is_secret_label(out.label);
+    std::string secret_text;
+    Base64Decoder decoder(out.data, secret ? 0 : input.size());
+    const auto add_body_line = [&](std::string_view text) {
+        if (!secret) return decoder.feed(text);
+        if (!looks_base64(text)) return false;
+        secret_text.append(text);
+        return true;
+    };
+
     // 2. Headers until a blank line (or the first base64 line when a sloppy
     //    writer left the blank line out).
-    std::string body;
-    body.reserve(input.size() * 3 / 4 + 16);
-    bool in_body = false;
-    while (!in_body) {
+    while (true) {
         auto l = lines.next();
         if (!l) return Unexpected{l.error()};
         if (!*l) return fail(ErrorCode::bad_armor, input.size(), "armor ends inside the headers");
@@ -202,9 +232,8 @@ Result<Armored> armor_decode(ByteView input, const ArmorLimits& limits) {
         if (text.empty()) break;
         const auto colon = text.find(": ");
         if (colon == std::string_view::npos || colon == 0) {
-            if (!looks_base64(text)) return fail(ErrorCode::bad_armor, lines.line_offset(), "malformed armor header");
-            body.append(text);  // no blank line: this was the first body line
-            in_body = true;
+            // No blank line: this was the first body line.
+            if (!add_body_line(text)) return fail(ErrorCode::bad_armor, lines.line_offset(), "malformed armor header");
             break;
         }
         if (out.headers.size() >= limits.max_headers)
@@ -213,7 +242,7 @@ Result<Armored> armor_decode(ByteView input, const ArmorLimits& limits) {
     }
 
     // 3. Body, optional checksum, END line.
-    std::optional<std::string> checksum;
+    std::optional<std::string_view> checksum;
     std::size_t checksum_offset = 0;
     while (true) {
         auto l = lines.next();
@@ -230,18 +259,20 @@ Result<Armored> armor_decode(ByteView input, const ArmorLimits& limits) {
         if (text.empty()) continue;
         if (checksum) return fail(ErrorCode::bad_armor, lines.line_offset(), "data after the checksum line");
         if (text.front() == '=' && text.size() == 5) {
-            checksum = std::string(text.substr(1));
+            checksum = text.substr(1);
             checksum_offset = lines.line_offset();
             continue;
         }
-        if (!looks_base64(text)) return fail(ErrorCode::bad_armor, lines.line_offset(), "invalid base64 line");
-        body.append(text);
+        if (!add_body_line(text)) return fail(ErrorCode::bad_armor, lines.line_offset(), "invalid base64 line");
     }
 
-    const bool secret = is_secret_label(out.label);
-    auto data = decode_base64(body, 0, "armor body", secret);
-    if (!data) return Unexpected{data.error()};
-    out.data = std::move(*data);
+    if (secret) {
+        auto data = decode_base64(secret_text, 0, "armor body", true);
+        if (!data) return Unexpected{data.error()};
+        out.data = std::move(*data);
+    } else if (!decoder.finish()) {
+        return fail(ErrorCode::bad_armor, 0, "invalid base64 in armor body");
+    }
     if (checksum) {
         auto crc = decode_base64(*checksum, checksum_offset, "armor checksum", false);
         if (!crc) return Unexpected{crc.error()};
@@ -253,25 +284,88 @@ Result<Armored> armor_decode(ByteView input, const ArmorLimits& limits) {
     return out;
 }
 
+namespace {
+
+template <class Out>
+void append(Out& out, std::string_view text) {
+    out.insert(out.end(), text.begin(), text.end());
+}
+
+// Base64 of `data` in 64-column lines, each ended by `eol`, written in
+// place into storage sized once: no per-character append, no second copy.
+template <class Out>
+void append_base64_lines(Out& out, ByteView data, std::string_view eol) {
+    const std::size_t chars = (data.size() + 2) / 3 * 4;
+    const std::size_t lines = (chars + kColumns - 1) / kColumns;
+    std::size_t at = out.size();
+    out.resize(at + chars + lines * eol.size());
+    using T = typename Out::value_type;
+    const auto put = [&](char c) { out[at++] = static_cast<T>(c); };
+    std::size_t column = 0;
+    const auto end_quantum = [&] {
+        column += 4;
+        if (column == kColumns) {
+            for (char c : eol) put(c);
+            column = 0;
+        }
+    };
+    std::size_t i = 0;
+    for (; i + 3 <= data.size(); i += 3) {
+        const uint32_t v = (uint32_t{data[i]} << 16) | (uint32_t{data[i + 1]} << 8) | data[i + 2];
+        put(kAlphabet[v >> 18]);
+        put(kAlphabet[(v >> 12) & 63]);
+        put(kAlphabet[(v >> 6) & 63]);
+        put(kAlphabet[v & 63]);
+        end_quantum();
+    }
+    if (const std::size_t rest = data.size() - i; rest) {
+        const uint32_t v = (uint32_t{data[i]} << 16) | (rest == 2 ? uint32_t{data[i + 1]} << 8 : 0);
+        put(kAlphabet[v >> 18]);
+        put(kAlphabet[(v >> 12) & 63]);
+        put(rest == 2 ? kAlphabet[(v >> 6) & 63] : '=');
+        put('=');
+        end_quantum();
+    }
+    if (column != 0) for (char c : eol) put(c);
+}
+
+template <class Out>
+void write_armor(Out& out, ByteView data, std::string_view label, const ArmorStyle& style,
+                 const std::vector<std::pair<std::string, std::string>>& headers) {
+    const std::string_view eol = style.crlf ? "\r\n" : "\n";
+    out.reserve(out.size() + data.size() * 4 / 3 + data.size() / 48 * eol.size() + 128);
+    append(out, kBegin), append(out, label), append(out, kDashes), append(out, eol);
+    for (const auto& [key, value] : headers) append(out, key), append(out, ": "), append(out, value), append(out, eol);
+    append(out, eol);
+    if (is_secret_label(label)) {
+        const std::string b64 = Botan::base64_encode(data.data(), data.size());
+        for (std::size_t i = 0; i < b64.size(); i += kColumns) {
+            append(out, std::string_view(b64).substr(i, kColumns));
+            append(out, eol);
+        }
+    } else {
+        append_base64_lines(out, data, eol);
+    }
+    if (style.checksum) {
+        const uint32_t crc = crc24(data);
+        const uint8_t c[3] = {static_cast<uint8_t>(crc >> 16), static_cast<uint8_t>(crc >> 8), static_cast<uint8_t>(crc)};
+        append(out, "=");
+        append_base64_lines(out, ByteView(c, 3), eol);
+    }
+    append(out, kEnd), append(out, label), append(out, kDashes), append(out, eol);
+}
+
+}  // namespace
+
 std::string armor_encode(ByteView data, std::string_view label,
                          const std::vector<std::pair<std::string, std::string>>& headers) {
     std::string out;
-    out.reserve(data.size() * 4 / 3 + data.size() / 48 + 128);
-    out.append(kBegin).append(label).append(kDashes).push_back('\n');
-    for (const auto& [key, value] : headers) out.append(key).append(": ").append(value).push_back('\n');
-    out.push_back('\n');
-    const std::string b64 =
-        is_secret_label(label) ? Botan::base64_encode(data.data(), data.size()) : fast_base64_encode(data);
-    for (std::size_t i = 0; i < b64.size(); i += kColumns) {
-        out.append(b64, i, kColumns);
-        out.push_back('\n');
-    }
-    const uint32_t crc = crc24(data);
-    const uint8_t c[3] = {static_cast<uint8_t>(crc >> 16), static_cast<uint8_t>(crc >> 8), static_cast<uint8_t>(crc)};
-    out.push_back('=');
-    out.append(fast_base64_encode(ByteView(c, 3))).push_back('\n');
-    out.append(kEnd).append(label).append(kDashes).push_back('\n');
+    write_armor(out, data, label, ArmorStyle{}, headers);
     return out;
+}
+
+void armor_append(Bytes& out, ByteView data, std::string_view label, const ArmorStyle& style) {
+    write_armor(out, data, label, style, {});
 }
 
 Result<Bytes> to_binary(ByteView input, const ArmorLimits& limits) {

@@ -6,7 +6,8 @@
 //   the optional "=XXXX" CRC24 line against the data.  Any label is
 //   accepted (gpg --enarmor writes "PGP ARMORED FILE"); the END line must
 //   name the same label.  armor_encode() writes 64-column base64 with a
-//   CRC24 line.  is_armored() tells armored text from binary packets, and
+//   CRC24 line; armor_append() writes the same into a byte buffer, with CRLF
+//   and without the CRC line if asked.  is_armored() tells armored text from binary packets, and
 //   to_binary() returns the packet bytes of either.
 //
 // Tolerance (as gpg)
@@ -55,6 +56,18 @@ Result<Armored> armor_decode(ByteView text, const ArmorLimits& limits = {});
 
 std::string armor_encode(ByteView data, std::string_view label = kLabelMessage,
                          const std::vector<std::pair<std::string, std::string>>& headers = {});
+
+// How armor_append writes.  RFC 9580 section 6.1: new writers SHOULD NOT
+// emit the CRC24 line and readers MUST NOT need it (gpg never did); it
+// costs a pass over the data for nothing where something stronger checks
+// the contents anyway, as the Verification hash does on a mix message.
+struct ArmorStyle {
+    bool crlf = false;     // CRLF line ends, as mail on the wire has them
+    bool checksum = true;  // the "=XXXX" CRC24 line
+};
+
+// armor_encode's text appended to `out`, in `style`, without armor headers.
+void armor_append(Bytes& out, ByteView data, std::string_view label, const ArmorStyle& style);
 
 // OpenPGP CRC24 (init 0xB704CE, generator 0x1864CFB), via Botan.
 uint32_t crc24(ByteView data);

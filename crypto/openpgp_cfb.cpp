@@ -1,11 +1,14 @@
 // openpgp_cfb.cpp - see openpgp_cfb.h.
 #include "crypto/openpgp_cfb.h"
 
+#include <algorithm>
 #include <array>
 #include <memory>
 #include <string>
 
+#include <botan/block_cipher.h>
 #include <botan/cipher_mode.h>
+#include <botan/mem_ops.h>
 
 namespace mixtasy::crypto {
 
@@ -45,6 +48,44 @@ bool usable(const CipherSpec& spec, std::span<const uint8_t> key) {
     return key.size() == spec.key_length;
 }
 
+// CFB decryption in place.  Unlike encryption it has no feedback from its
+// own output: plaintext block i is C[i] xor E(C[i-1]), with C[-1] the IV.
+// So the keystream of many blocks is one multi-block call of the cipher
+// over the ciphertext shifted by one block, which keeps AES-NI's pipeline
+// full; Botan 2's CFB mode enciphers one block at a time (391 MiB/s
+// against 4 GiB/s for the bare cipher on this machine, see
+// crypto/README.md).  The chunks go from the end to the start, so every
+// ciphertext block a chunk needs is still intact when it is read.  The
+// result is exactly CFB's: tests compare it with Botan's mode.
+void cfb_decrypt(const Botan::BlockCipher& cipher, std::span<const uint8_t> iv, std::span<uint8_t> buf) {
+    const size_t bs = cipher.block_size();
+    constexpr size_t kChunkBytes = 4096;  // a multiple of every block size
+    std::array<uint8_t, kChunkBytes> stream;
+    std::array<uint8_t, 16> first_input{};  // the IV, or zero
+    std::copy(iv.begin(), iv.end(), first_input.begin());
+
+    const size_t last_chunk = buf.empty() ? 0 : (buf.size() - 1) / kChunkBytes * kChunkBytes;
+    for (size_t pos = last_chunk;; pos -= kChunkBytes) {
+        const size_t n = std::min(kChunkBytes, buf.size() - pos);
+        const size_t blocks = (n + bs - 1) / bs;
+        if (pos == 0) {
+            cipher.encrypt(first_input.data(), stream.data());
+            if (blocks > 1) cipher.encrypt_n(buf.data(), stream.data() + bs, blocks - 1);
+        } else {
+            cipher.encrypt_n(buf.data() + pos - bs, stream.data(), blocks);
+        }
+        Botan::xor_buf(buf.data() + pos, stream.data(), n);
+        if (pos == 0) break;
+    }
+    Botan::secure_scrub_memory(stream.data(), stream.size());
+}
+
+std::unique_ptr<Botan::BlockCipher> keyed_cipher(const CipherSpec& spec, std::span<const uint8_t> key) {
+    auto cipher = Botan::BlockCipher::create_or_throw(std::string(spec.botan_name));
+    cipher->set_key(key.data(), key.size());
+    return cipher;
+}
+
 }  // namespace
 
 std::optional<CipherSpec> cipher_spec(uint8_t id) {
@@ -62,7 +103,7 @@ bool seipd_encrypt(const CipherSpec& spec, std::span<const uint8_t> key, std::sp
 
 bool seipd_decrypt(const CipherSpec& spec, std::span<const uint8_t> key, std::span<uint8_t> buf) {
     if (!usable(spec, key)) return false;
-    make_cfb(spec, key, {}, Botan::DECRYPTION)->process(buf.data(), buf.size());
+    cfb_decrypt(*keyed_cipher(spec, key), {}, buf);
     return true;
 }
 
@@ -82,13 +123,10 @@ bool sed_encrypt(const CipherSpec& spec, std::span<const uint8_t> key, std::span
 bool sed_decrypt(const CipherSpec& spec, std::span<const uint8_t> key, std::span<uint8_t> buf) {
     const size_t head = spec.block_length + 2;
     if (!usable(spec, key) || buf.size() < head) return false;
-    // The resync IV is ciphertext: build that mode before decrypting in place.
-    std::unique_ptr<Botan::Cipher_Mode> rest;
-    if (buf.size() > head) {
-        rest = make_cfb(spec, key, buf.subspan(2, spec.block_length), Botan::DECRYPTION);
-    }
-    make_cfb(spec, key, {}, Botan::DECRYPTION)->process(buf.data(), head);
-    if (rest) rest->process(buf.data() + head, buf.size() - head);
+    // The resync IV is ciphertext: the rest is decrypted before the head.
+    const auto cipher = keyed_cipher(spec, key);
+    if (buf.size() > head) cfb_decrypt(*cipher, buf.subspan(2, spec.block_length), buf.subspan(head));
+    cfb_decrypt(*cipher, {}, buf.first(head));
     return true;
 }
 
