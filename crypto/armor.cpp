@@ -1,7 +1,9 @@
 // armor.cpp - ASCII armor; see armor.h.
 #include "crypto/armor.h"
 
+#include <algorithm>
 #include <optional>
+#include <span>
 
 #include <botan/base64.h>
 #include <botan/hash.h>
@@ -85,6 +87,36 @@ struct DecodeTable {
 };
 constexpr DecodeTable kDecode;
 
+// The fast paths' tables.  Decoding: one table per position in a quantum,
+// holding the character's six bits already shifted into place, and a high
+// byte set for anything that is not a base64 digit ('=' included), so four
+// lookups and three ORs decode a quantum and one test validates it.
+// Encoding: twelve bits to two characters at once.
+constexpr uint32_t kNotDigit = 0xFF000000;
+struct QuantumTables {
+    uint32_t at[4][256];
+    constexpr QuantumTables() : at{} {
+        for (int pos = 0; pos < 4; ++pos) {
+            for (int c = 0; c < 256; ++c) {
+                const int v = DecodeTable{}.value[c];
+                at[pos][c] = v < 0 ? kNotDigit : uint32_t(v) << (6 * (3 - pos));
+            }
+        }
+    }
+};
+constexpr QuantumTables kQuantum;
+
+struct PairTable {
+    char pair[4096][2];
+    constexpr PairTable() : pair{} {
+        for (int i = 0; i < 4096; ++i) {
+            pair[i][0] = kAlphabet[i >> 6];
+            pair[i][1] = kAlphabet[i & 63];
+        }
+    }
+};
+constexpr PairTable kPairs;
+
 bool is_secret_label(std::string_view label) { return label.find("PRIVATE") != std::string_view::npos; }
 
 // Streaming base64 decoder for message armor: lines are fed as they are
@@ -98,12 +130,23 @@ public:
     // False on a character outside the alphabet or data after padding.
     bool feed(std::string_view text) {
         std::size_t i = 0;
-        if (pad_ == 0) {
-            for (; have_ == 0 && i + 4 <= text.size(); i += 4) {  // the fast path: whole quanta
-                const int a = value(text[i]), b = value(text[i + 1]), c = value(text[i + 2]), d = value(text[i + 3]);
-                if ((a | b | c | d) < 0) break;
-                emit((uint32_t(a) << 18) | (uint32_t(b) << 12) | (uint32_t(c) << 6) | uint32_t(d), 3);
+        if (pad_ == 0 && have_ == 0) {
+            // The fast path, whole quanta into a local view of the output:
+            // stores through it cannot alias the decoder's own members.
+            if (size_ + text.size() / 4 * 3 > out_.size()) out_.resize(size_ + text.size() / 4 * 3 + 3);
+            const std::span<uint8_t> dst = std::span<uint8_t>(out_).subspan(size_);
+            std::size_t w = 0;
+            for (; i + 4 <= text.size(); i += 4, w += 3) {
+                const uint32_t v = kQuantum.at[0][static_cast<uint8_t>(text[i])] |
+                                   kQuantum.at[1][static_cast<uint8_t>(text[i + 1])] |
+                                   kQuantum.at[2][static_cast<uint8_t>(text[i + 2])] |
+                                   kQuantum.at[3][static_cast<uint8_t>(text[i + 3])];
+                if (v & kNotDigit) break;
+                dst[w] = static_cast<uint8_t>(v >> 16);
+                dst[w + 1] = static_cast<uint8_t>(v >> 8);
+                dst[w + 2] = static_cast<uint8_t>(v);
             }
+            size_ += w;
         }
         for (; i < text.size(); ++i) {
             if (!feed_char(text[i])) return false;
@@ -295,38 +338,44 @@ void append(Out& out, std::string_view text) {
 // place into storage sized once: no per-character append, no second copy.
 template <class Out>
 void append_base64_lines(Out& out, ByteView data, std::string_view eol) {
+    constexpr std::size_t kLineBytes = kColumns / 4 * 3;
     const std::size_t chars = (data.size() + 2) / 3 * 4;
     const std::size_t lines = (chars + kColumns - 1) / kColumns;
-    std::size_t at = out.size();
-    out.resize(at + chars + lines * eol.size());
+    const std::size_t start = out.size();
+    out.resize(start + chars + lines * eol.size());
+    // A local view of the new storage: stores through it cannot alias `out`.
     using T = typename Out::value_type;
-    const auto put = [&](char c) { out[at++] = static_cast<T>(c); };
-    std::size_t column = 0;
-    const auto end_quantum = [&] {
-        column += 4;
-        if (column == kColumns) {
-            for (char c : eol) put(c);
-            column = 0;
-        }
+    const std::span<T> dst = std::span<T>(out).subspan(start);
+    std::size_t at = 0;
+    const auto put_eol = [&] {
+        for (char e : eol) dst[at++] = static_cast<T>(e);
     };
+    const std::size_t full = data.size() / 3 * 3;  // bytes in whole quanta
     std::size_t i = 0;
-    for (; i + 3 <= data.size(); i += 3) {
-        const uint32_t v = (uint32_t{data[i]} << 16) | (uint32_t{data[i + 1]} << 8) | data[i + 2];
-        put(kAlphabet[v >> 18]);
-        put(kAlphabet[(v >> 12) & 63]);
-        put(kAlphabet[(v >> 6) & 63]);
-        put(kAlphabet[v & 63]);
-        end_quantum();
+    while (i < full) {
+        const std::size_t line_end = std::min(full, i + kLineBytes);
+        for (; i < line_end; i += 3, at += 4) {
+            const uint32_t v = (uint32_t{data[i]} << 16) | (uint32_t{data[i + 1]} << 8) | data[i + 2];
+            const auto& hi = kPairs.pair[v >> 12];
+            const auto& lo = kPairs.pair[v & 0xFFF];
+            dst[at] = static_cast<T>(hi[0]);
+            dst[at + 1] = static_cast<T>(hi[1]);
+            dst[at + 2] = static_cast<T>(lo[0]);
+            dst[at + 3] = static_cast<T>(lo[1]);
+        }
+        if (i % kLineBytes == 0) put_eol();  // a complete line
     }
     if (const std::size_t rest = data.size() - i; rest) {
         const uint32_t v = (uint32_t{data[i]} << 16) | (rest == 2 ? uint32_t{data[i + 1]} << 8 : 0);
-        put(kAlphabet[v >> 18]);
-        put(kAlphabet[(v >> 12) & 63]);
-        put(rest == 2 ? kAlphabet[(v >> 6) & 63] : '=');
-        put('=');
-        end_quantum();
+        dst[at] = static_cast<T>(kAlphabet[v >> 18]);
+        dst[at + 1] = static_cast<T>(kAlphabet[(v >> 12) & 63]);
+        dst[at + 2] = static_cast<T>(rest == 2 ? kAlphabet[(v >> 6) & 63] : '=');
+        dst[at + 3] = static_cast<T>('=');
+        at += 4;
+        put_eol();
+    } else if (full % kLineBytes != 0) {
+        put_eol();  // the last, partial line
     }
-    if (column != 0) for (char c : eol) put(c);
 }
 
 template <class Out>

@@ -156,3 +156,36 @@ TEST_CASE("base64 padding is accepted only at the end", "[armor]") {
         CHECK(r.error().code == ErrorCode::bad_armor);
     }
 }
+
+TEST_CASE("armor_append writes CRLF lines without a CRC line when asked", "[armor]") {
+    Botan::AutoSeeded_RNG rng;
+    for (std::size_t n : {0u, 1u, 2u, 3u, 47u, 48u, 49u, 95u, 96u, 97u, 1000u, 30720u}) {
+        INFO(n);
+        Bytes data(n);
+        rng.randomize(data.data(), data.size());
+        Bytes out{'x'};  // appended after what is there
+        armor_append(out, data, kLabelMessage, {.crlf = true, .checksum = false});
+        REQUIRE(out.front() == 'x');
+        const std::string text(out.begin() + 1, out.end());
+        // Same base64 as the LF writer with its CRC, line for line.
+        std::string lf = armor_encode(data, kLabelMessage);
+        lf.erase(lf.find("\n=") + 1, 6);
+        CHECK(replace_all(text, "\r\n", "\n") == lf);
+        CHECK(text.find("\n\n") == std::string::npos);  // every LF has its CR
+        auto a = armor_decode(as_bytes(text));
+        REQUIRE(a);
+        CHECK(a->data == data);
+        CHECK(!a->had_checksum);
+    }
+}
+
+TEST_CASE("armor decoding takes base64 quanta split across lines", "[armor]") {
+    auto decode = [](const std::string& body) {
+        return armor_decode(as_bytes("-----BEGIN PGP MESSAGE-----\n\n" + body + "\n-----END PGP MESSAGE-----\n"));
+    };
+    CHECK(decode("AQ\nID\nBA")->data == Bytes{1, 2, 3, 4});
+    CHECK(decode("A\nQI=")->data == Bytes{1, 2});
+    CHECK(decode("AQ\n==")->data == Bytes{1});
+    CHECK(!decode("AQ=\nAQID"));
+    CHECK(!decode("AQ\n*D"));
+}
