@@ -29,16 +29,20 @@ struct NodeKeys {
     NodeIdentity identity;
 };
 
-Expected<std::shared_ptr<const NodeKeys>, std::string> load_keys(const std::string& home) {
-    auto secret = crypto::load_node_key(home);
-    if (!secret) return Unexpected{"node key: " + crypto::to_string(secret.error())};
-    auto mix = check_mix_key(secret->cert);
+Expected<std::shared_ptr<const NodeKeys>, std::string> node_keys(crypto::SecretCertificate secret) {
+    auto mix = check_mix_key(secret.cert);
     if (!mix) return Unexpected{"node key is not a Mixtasy key: " + mix.error()};
     auto keys = std::make_shared<NodeKeys>();
     keys->identity.address = mix->address;
     keys->identity.modes = mix->modes;
-    keys->secret = std::move(*secret);
+    keys->secret = std::move(secret);
     return std::shared_ptr<const NodeKeys>(std::move(keys));
+}
+
+Expected<std::shared_ptr<const NodeKeys>, std::string> load_keys(const std::string& home) {
+    auto secret = crypto::load_node_key(home);
+    if (!secret) return Unexpected{"node key: " + crypto::to_string(secret.error())};
+    return node_keys(std::move(*secret));
 }
 
 KeyRing load_known_mixes(const std::string& path) {
@@ -67,12 +71,17 @@ public:
     FlushReport flush_round(Transport& transport) override;
     std::chrono::seconds flush_interval() const override { return options_.pool.interval; }
     Expected<void, std::string> reload() override;
+    Expected<RotationReport, std::string> maintain_keys() override;
     std::string address() const override { return keys()->identity.address; }
 
 private:
     std::shared_ptr<const NodeKeys> keys() const {
         std::lock_guard lock(keys_mutex_);
         return keys_;
+    }
+    void install(std::shared_ptr<const NodeKeys> keys) {
+        std::lock_guard lock(keys_mutex_);
+        keys_ = std::move(keys);
     }
     Decision accept_peeled(const NodeKeys& keys, Peeled peeled);
     Decision deliver_single(const ReplayStamp& stamp, ByteView original);
@@ -84,6 +93,7 @@ private:
     std::shared_ptr<Clock> clock_;
     std::shared_ptr<Random> random_;
     mutable std::mutex keys_mutex_;
+    std::mutex rotation_mutex_;  // one maintain_keys() at a time
     std::shared_ptr<const NodeKeys> keys_;
     std::unique_ptr<SqliteStore> store_;
     std::unique_ptr<ExitPolicy> exit_;
@@ -247,9 +257,20 @@ FlushReport MixNode::flush_round(Transport& transport) {
 Expected<void, std::string> MixNode::reload() {
     auto keys = load_keys(options_.home);
     if (!keys) return Unexpected{keys.error()};
-    std::lock_guard lock(keys_mutex_);
-    keys_ = std::move(*keys);
+    install(std::move(*keys));
     return {};
+}
+
+Expected<RotationReport, std::string> MixNode::maintain_keys() {
+    std::lock_guard rotation(rotation_mutex_);
+    auto maintained = maintain_key_home(options_.home, clock_->now(), options_.subkey_validity, *random_);
+    if (!maintained) return Unexpected{maintained.error()};
+    // Installed even when unchanged here: another process (mixtasy key
+    // rotate) may have rotated the files since we loaded them.
+    auto keys = node_keys(std::move(maintained->key));
+    if (!keys) return Unexpected{keys.error()};
+    install(std::move(*keys));
+    return maintained->report;
 }
 
 }  // namespace

@@ -19,6 +19,11 @@
 //                           marks sent only on Accepted.  Called every
 //                           flush_interval() by one thread.  Never throws.
 //   reload()                re-reads keys (new subkeys after rotation).
+//   maintain_keys()         rotates the node's subkeys (key_rotation.h) on
+//                           its key files and in memory: a successor at
+//                           half-life, expired subkeys wiped.  The daemon
+//                           calls it at start and every few minutes; the
+//                           key files must be writable by the daemon.
 //
 // REFINEMENTS (corefmt)
 //   - The node's address and modes come from its key (the one user ID,
@@ -43,6 +48,7 @@
 #include "common/expected.h"
 #include "core/decision.h"
 #include "core/envelope.h"
+#include "core/key_rotation.h"
 #include "core/transport.h"
 
 namespace mixtasy::core {
@@ -62,6 +68,7 @@ struct NodeOptions {
     std::vector<std::string> blocked_destinations;
     std::size_t exit_rate_per_hour = 0;      // deliveries per destination and hour; 0 = no limit
     std::string known_mixes;                 // default <home>/mixes.asc
+    std::chrono::seconds subkey_validity = kDefaultSubkeyValidity;  // of subkeys maintain_keys() adds
     PoolParameters pool;
 };
 
@@ -94,6 +101,8 @@ public:
     virtual FlushReport flush_round(Transport& transport) = 0;
     virtual std::chrono::seconds flush_interval() const = 0;
     virtual Expected<void, std::string> reload() = 0;
+    // Nodes without key files of their own (test doubles) have nothing to do.
+    virtual Expected<RotationReport, std::string> maintain_keys() { return RotationReport{}; }
 
     // The node's mix address (from its key), for logs and `mixtasy process`.
     virtual std::string address() const { return {}; }

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -131,6 +132,23 @@ Result<Certificate> load_node_certificate(const std::filesystem::path& home) {
     auto text = read_small_file(home / kPublicKeyFile, false);
     if (!text) return Unexpected{text.error()};
     return read_certificate(as_bytes(*text));
+}
+
+Result<SecretCertificate> update_node_key(const std::filesystem::path& home,
+                                          const std::function<bool(SecretCertificate&)>& change) {
+    const std::filesystem::path lock_path = home / ".lock";
+    Fd lock(::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
+    if (lock.get() < 0) return io_fail("open " + lock_path.string());
+    while (::flock(lock.get(), LOCK_EX) != 0) {
+        if (errno != EINTR) return io_fail("lock " + lock_path.string());
+    }
+    // Closing the descriptor (Fd's destructor) releases the lock.
+    auto key = load_node_key(home);
+    if (!key) return key;
+    if (change(*key)) {
+        if (auto saved = save_node_key(home, *key); !saved) return Unexpected{saved.error()};
+    }
+    return key;
 }
 
 }  // namespace mixtasy::crypto

@@ -12,9 +12,15 @@
 //     (bad_key: "secret.asc must be mode 0600"), a file above 1 MiB
 //     (limit_exceeded), more or fewer than one key in it (bad_key).
 //   - Decoded secret bytes are scrubbed after parsing.
+//   - update_node_key() is the read-modify-write of a key that changes while
+//     it is used (subkey rotation): it holds an exclusive lock on
+//     <home>/.lock (flock) from the load to the save, so two processes on
+//     one home (the daemon and `mixtasy key rotate`) never both add a
+//     subkey or overwrite each other's.
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 
 #include "crypto/error.h"
@@ -31,6 +37,12 @@ std::string export_secret(const SecretCertificate& key);   // armored PRIVATE KE
 Result<void> save_node_key(const std::filesystem::path& home, const SecretCertificate& key);
 Result<SecretCertificate> load_node_key(const std::filesystem::path& home);
 Result<Certificate> load_node_certificate(const std::filesystem::path& home);
+
+// Under the home's lock: loads the key, calls change(key), and saves it when
+// change returned true.  Returns the key as it stands afterwards (saved or
+// unchanged).  Errors: those of load and save, io_error for the lock.
+Result<SecretCertificate> update_node_key(const std::filesystem::path& home,
+                                          const std::function<bool(SecretCertificate&)>& change);
 
 // One armored or binary key (public or secret) from memory.
 Result<Certificate> read_certificate(ByteView input);

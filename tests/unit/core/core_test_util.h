@@ -131,6 +131,18 @@ public:
         return d;
     }
 
+    // The ring as the nodes' key files now have it (after rotations).
+    void refresh_ring() {
+        armored_ring.clear();
+        for (auto& n : nodes) {
+            auto cert = crypto::load_node_certificate(n.home);
+            REQUIRE(cert);
+            armored_ring += crypto::export_public(*cert);
+        }
+        ring = KeyRing::parse(armored_ring);
+        REQUIRE(ring.rejected().empty());
+    }
+
     std::vector<std::string> addresses() const {
         std::vector<std::string> out;
         for (auto& n : nodes) out.push_back(n.address);
@@ -161,5 +173,23 @@ inline Bytes with_body(ByteView /*message*/, ByteView binary, const std::string&
 }
 
 inline std::string text_of(ByteView b) { return std::string(as_chars(b)); }
+
+// Runs one message along `path`; returns the exit's deliveries.
+inline std::vector<CapturingTransport::Sent> run_path(TestNet& net, const std::vector<std::string>& path,
+                                                      Bytes message) {
+    for (std::size_t i = 0; i < path.size(); ++i) {
+        CAPTURE(i);
+        CHECK(binary_body(message).size() == kIntermediateBodySize);
+        std::vector<CapturingTransport::Sent> out;
+        Decision d = net.hop(path[i], message, &out);
+        REQUIRE(d.reason == "pooled");
+        REQUIRE(out.size() == 1);
+        if (i + 1 == path.size()) return out;
+        CHECK(out[0].recipient == path[i + 1]);
+        CHECK(out[0].from == path[i]);
+        message = out[0].message;
+    }
+    return {};
+}
 
 }  // namespace mixtasy::core::testing

@@ -18,24 +18,6 @@ namespace {
 const std::string kOriginal =
     "To: bob@dest.example\r\nSubject: hello through the mixes\r\n\r\nHi Bob,\r\nthis is secret.\r\n";
 
-// Runs one message along `path`; returns the exit's deliveries.
-std::vector<CapturingTransport::Sent> run_path(TestNet& net, const std::vector<std::string>& path,
-                                               Bytes message) {
-    for (std::size_t i = 0; i < path.size(); ++i) {
-        CAPTURE(i);
-        CHECK(binary_body(message).size() == kIntermediateBodySize);
-        std::vector<CapturingTransport::Sent> out;
-        Decision d = net.hop(path[i], message, &out);
-        REQUIRE(d.reason == "pooled");
-        REQUIRE(out.size() == 1);
-        if (i + 1 == path.size()) return out;
-        CHECK(out[0].recipient == path[i + 1]);
-        CHECK(out[0].from == path[i]);
-        message = out[0].message;
-    }
-    return {};
-}
-
 Bytes create_one(TestNet& net, const std::vector<std::string>& path, const std::string& original = kOriginal) {
     auto created = create_messages(net.ring, path, as_bytes(original), net.clock->now(), *net.random);
     if (!created) FAIL(created.error());
