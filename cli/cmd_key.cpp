@@ -1,16 +1,25 @@
-// mixtasy key - show and export a node's key.
+// mixtasy key - export a node's key, rotate its subkeys.
 //
 //   mixtasy key export --home DIR            armored public key to stdout
 //   mixtasy key export --secret --home DIR   armored secret key to stdout
+//   mixtasy key rotate --home DIR [--subkey-lifetime SECONDS]
+//       the daemon's subkey upkeep, now (core/key_rotation.h): a successor
+//       at half-life, expired subkeys wiped, under the home's lock so a
+//       running daemon is not disturbed (it picks the change up at its next
+//       upkeep or SIGUSR1).  Prints what it did and the key's subkeys.
 //
 // The secret export writes wherever stdout goes, as gpg
 // --export-secret-keys does: the operator asked for it by name.  Exit 0 on
-// success, 1 when the key cannot be loaded.
+// success, 1 when the key cannot be loaded (or, for rotate, saved).
 #include <iostream>
 
 #include <botan/mem_ops.h>
 
 #include "cli/commands.h"
+#include "cli/key_summary.h"
+#include "core/clock.h"
+#include "core/key_rotation.h"
+#include "core/random.h"
 #include "crypto/key_home.h"
 
 namespace mixtasy::cli {
@@ -45,16 +54,44 @@ void run_export(const KeyExportOptions& o) {
     set_exit_status(kExitOk);
 }
 
+struct KeyRotateOptions {
+    std::string home;
+    std::uint32_t subkey_lifetime = static_cast<std::uint32_t>(core::kDefaultSubkeyValidity.count());
+};
+
+void run_rotate(const KeyRotateOptions& o) {
+    core::SystemRandom random;
+    auto done = core::maintain_key_home(o.home, core::SystemClock{}.now(), std::chrono::seconds(o.subkey_lifetime),
+                                        random);
+    if (!done) {
+        std::cerr << "mixtasy key rotate: " << done.error() << "\n";
+        set_exit_status(kExitUsage);
+        return;
+    }
+    std::cout << done->report.added << " subkey(s) added, " << done->report.removed << " expired removed"
+              << (done->report.changed() ? "; publish public.asc" : "") << "\n";
+    print_key_summary(done->key.cert, std::cout);
+    set_exit_status(kExitOk);
+}
+
 }  // namespace
 
 void add_key(CLI::App& app) {
-    auto* key = app.add_subcommand("key", "show and export the node key");
+    auto* key = app.add_subcommand("key", "export the node key, rotate its subkeys");
     key->require_subcommand(1);
     auto opts = std::make_shared<KeyExportOptions>();
     auto* exp = key->add_subcommand("export", "write the armored key to stdout");
     exp->add_option("--home", opts->home, "key home directory")->required();
     exp->add_flag("--secret", opts->secret, "export the secret key instead of the public one");
     exp->callback([opts] { run_export(*opts); });
+
+    auto rotate_opts = std::make_shared<KeyRotateOptions>();
+    auto* rot = key->add_subcommand("rotate", "add the next encryption subkey at half-life, wipe expired ones");
+    rot->add_option("--home", rotate_opts->home, "key home directory")->required();
+    rot->add_option("--subkey-lifetime", rotate_opts->subkey_lifetime,
+                    "seconds a new subkey is valid (default 2 days)")
+        ->check(CLI::Range(1u, 0xffffffffu));
+    rot->callback([rotate_opts] { run_rotate(*rotate_opts); });
 }
 
 }  // namespace mixtasy::cli

@@ -1,11 +1,12 @@
 // mixtasy keygen - create a node's key in its key home.
 //
 //   mixtasy keygen --home DIR --address mixtasy@FQDN [--name NAME]
-//                  [--modes middleman,exitprivate,exitpublic] [--force]
+//                  [--modes middleman,exitprivate,exitpublic]
+//                  [--subkey-lifetime SECONDS] [--force]
 //
 // Writes DIR/secret.asc (0600) and DIR/public.asc (see crypto/key_home.h):
 // an Ed25519 primary key with one user ID carrying the modes, and one
-// Curve25519 encryption subkey valid two days.  Refuses to overwrite an
+// Curve25519 encryption subkey valid two days (or --subkey-lifetime).  Refuses to overwrite an
 // existing key unless --force.  Prints the fingerprint and the subkey, never
 // secret material.  Exit 0 on success, 1 on bad arguments or I/O failure.
 #include <chrono>
@@ -16,6 +17,7 @@
 #include <botan/auto_rng.h>
 
 #include "cli/commands.h"
+#include "cli/key_summary.h"
 #include "crypto/key_home.h"
 #include "crypto/keygen.h"
 
@@ -35,6 +37,7 @@ struct KeygenOptions {
     std::string address;
     std::string name = "Mixtasy node";
     std::string modes = "middleman";
+    std::uint32_t subkey_lifetime = crypto::kDefaultSubkeyValidity;
     bool force = false;
 };
 
@@ -50,6 +53,7 @@ void run_keygen(const KeygenOptions& o) {
     params.address = o.address;
     params.modes = split_modes(o.modes);
     params.created = crypto::to_timestamp(std::chrono::system_clock::now());
+    params.subkey_validity = o.subkey_lifetime;
     Botan::AutoSeeded_RNG rng;
     auto key = crypto::generate_node_key(params, rng);
     if (!key) {
@@ -62,12 +66,7 @@ void run_keygen(const KeygenOptions& o) {
         set_exit_status(kExitUsage);
         return;
     }
-    const auto& cert = key->cert;
-    std::cout << "fingerprint " << crypto::to_hex(cert.fingerprint()) << "\n"
-              << "user ID     " << cert.user_ids.front().text << "\n";
-    for (const auto& sub : cert.subkeys)
-        std::cout << "subkey      " << crypto::to_hex(sub.key.key_id) << " encrypt, expires "
-                  << (sub.expires ? std::to_string(*sub.expires) : std::string("never")) << "\n";
+    print_key_summary(key->cert, std::cout);
     set_exit_status(kExitOk);
 }
 
@@ -80,6 +79,8 @@ void add_keygen(CLI::App& app) {
     sub->add_option("--address", opts->address, "mix address, mixtasy@FQDN")->required();
     sub->add_option("--name", opts->name, "name in the user ID");
     sub->add_option("--modes", opts->modes, "comma list of middleman, exitprivate, exitpublic");
+    sub->add_option("--subkey-lifetime", opts->subkey_lifetime, "seconds the encryption subkey is valid (default 2 days)")
+        ->check(CLI::Range(1u, 0xffffffffu));
     sub->add_flag("--force", opts->force, "replace an existing key");
     sub->callback([opts] { run_keygen(*opts); });
 }

@@ -24,7 +24,7 @@ inline constexpr int kExitTempFail = 75;
 void set_exit_status(int status);
 
 void add_keygen(CLI::App& app);    // mixtasy keygen
-void add_key(CLI::App& app);       // mixtasy key export [--secret]
+void add_key(CLI::App& app);       // mixtasy key export [--secret], mixtasy key rotate
 void add_inspect(CLI::App& app);   // mixtasy inspect [FILE]
 void add_create(CLI::App& app);    // mixtasy create
 void add_process(CLI::App& app);   // mixtasy process

@@ -191,6 +191,13 @@ SetResult set_pool_interval(Config& c, std::string_view v) {
     c.node.pool.interval = std::chrono::seconds(*s);
     return std::nullopt;
 }
+SetResult set_subkey_lifetime(Config& c, std::string_view v) {
+    auto s = parse_seconds(v);
+    // At least an hour: a shorter key would expire inside one pool round.
+    if (!s || *s < 3600 || *s > 0xffffffffu) return "expected a duration from 1h to 136 years (e.g. 2d)";
+    c.node.subkey_validity = std::chrono::seconds(*s);
+    return std::nullopt;
+}
 // A message count of 0..1000000 into `target`.
 SetResult set_count(std::size_t& target, std::string_view v) {
     auto n = parse_unsigned(v);
@@ -257,6 +264,7 @@ constexpr std::array kKeys{
     KeySpec{"syslogfacility", set_syslog_facility},
     KeySpec{"loglevel", set_log_level},
     KeySpec{"home", set_home},
+    KeySpec{"subkeylifetime", set_subkey_lifetime},
     KeySpec{"database", set_database},
     KeySpec{"localdomains", set_local_domains},
     KeySpec{"anonymousfrom", set_anonymous_from},

@@ -65,8 +65,28 @@ bool parse_options(int argc, char** argv, Options& o) {
     return optind == argc;
 }
 
+// The node's subkey upkeep (core/key_rotation.h): a successor at half-life,
+// expired subkeys wiped.  One line when something changed or failed.
+void maintain_keys(core::Node& node) {
+    auto r = node.maintain_keys();
+    if (!r) {
+        log_msg(LogLevel::Error, "keys: subkey rotation failed: %s", r.error().c_str());
+        return;
+    }
+    if (r->changed()) {
+        log_msg(LogLevel::Notice, "keys: %zu new encryption subkey(s), %zu expired removed; publish public.asc",
+                r->added, r->removed);
+    }
+}
+
+// How often the reload thread looks at the subkeys.  Half-life is a day by
+// default, so ten minutes is prompt, and a look that changes nothing costs
+// one read of the key files.
+constexpr std::chrono::minutes kKeyUpkeepInterval{10};
+
 // SIGUSR1: re-read the configuration (the keys that can change at run time)
-// and the node's keys, without touching connections.
+// and the node's keys, without touching connections.  Every
+// kKeyUpkeepInterval: the subkey upkeep.
 class ReloadThread {
 public:
     ReloadThread(std::string path, core::Node& node, const Config& running, bool foreground)
@@ -85,9 +105,14 @@ private:
         sigset_t set;
         sigemptyset(&set);
         sigaddset(&set, SIGUSR1);
+        auto next_upkeep = std::chrono::steady_clock::now() + kKeyUpkeepInterval;
         while (!stop_.load()) {
             timespec tick{0, 200 * 1000 * 1000};
             if (sigtimedwait(&set, nullptr, &tick) == SIGUSR1) reload();
+            if (std::chrono::steady_clock::now() >= next_upkeep) {
+                maintain_keys(node_);
+                next_upkeep = std::chrono::steady_clock::now() + kKeyUpkeepInterval;
+            }
         }
     }
     void reload() {
@@ -180,6 +205,9 @@ int run(const Options& options, const Config& config, const NodeFactory& open_no
         log_msg(LogLevel::Error, "cannot open the mix node: %s", node.error().c_str());
         return kExitStartup;
     }
+    // A node that was down past its subkey's half-life or expiry gets its
+    // successor before the first message, not ten minutes later.
+    maintain_keys(**node);
     set_milter_runtime(node->get(), filter_settings(config));
     auto transport = make_transport(config);
     FlushThread flusher(**node, *transport);

@@ -110,5 +110,23 @@ if kill -0 "$pid" 2>/dev/null; then echo "FAIL daemon ignored SIGTERM"; failed=1
     [ "$status" -eq 0 ] || { echo "FAIL daemon exit status $status"; failed=1; }
     [ ! -e "$work/milter.sock" ] || { echo "FAIL socket left behind"; failed=1; }
 fi
+# Subkey upkeep at start (real node): a node whose subkey expired while it
+# was down has a successor before its first message, and says so.
+if [ "$mode" = real ] && [ $failed -eq 0 ]; then
+    "$mixtasy" keygen --home "$work/aged" --address mixtasy@aged.test --subkey-lifetime 1 >/dev/null \
+        || fail "keygen of the aged node"
+    sleep 2
+    sed -e "s|^Home .*|Home            $work/aged|" -e "s|milter.sock|aged.sock|" \
+        "$work/milter.conf" > "$work/aged.conf"
+    "$daemon" -f -c "$work/aged.conf" >"$work/aged.log" 2>&1 &
+    pid=$!
+    # "listening" is logged after the start-up upkeep (the socket exists before).
+    for _ in $(seq 1 50); do grep -q "listening on" "$work/aged.log" && break; sleep 0.1; done
+    grep -q "keys: 1 new encryption subkey(s), 1 expired removed" "$work/aged.log" \
+        || { echo "FAIL no subkey rotation at start"; cat "$work/aged.log"; failed=1; }
+    "$mixtasy" key rotate --home "$work/aged" | grep -q "^0 subkey(s) added, 0 expired removed" \
+        || { echo "FAIL the rotated key was not saved"; failed=1; }
+    kill -TERM "$pid"; wait "$pid"; pid=
+fi
 [ $failed -eq 0 ] || fail "see above"
 echo "all scenarios passed ($mode)"

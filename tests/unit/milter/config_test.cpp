@@ -55,6 +55,7 @@ TEST_CASE("config: every key is read", "[config]") {
         "SyslogFacility    local3\n"
         "LogLevel          debug\n"
         "Home              /srv/mix\n"
+        "SubkeyLifetime    3d\n"
         "Database          /srv/db/node.db\n"
         "LocalDomains      Example.org, example.net\texample.com\n"
         "AnonymousFrom     nobody@mix.example\n"
@@ -80,6 +81,7 @@ TEST_CASE("config: every key is read", "[config]") {
     CHECK(c->syslog_facility == LOG_LOCAL3);
     CHECK(c->log_level == LogLevel::Debug);
     CHECK(c->node.home == "/srv/mix");
+    CHECK(c->node.subkey_validity == std::chrono::seconds(3 * 24 * 3600));
     CHECK(c->node.database == "/srv/db/node.db");
     CHECK(c->node.local_domains == std::vector<std::string>{"example.org", "example.net", "example.com"});
     CHECK(c->node.anonymous_from == "nobody@mix.example");
@@ -125,6 +127,16 @@ TEST_CASE("config: every problem is reported with its line number", "[config]") 
     const std::string rendered = format_problems("/etc/m.conf", c.error());
     CHECK(rendered.find("/etc/m.conf:2: unknown key 'Frobnicate'\n") != std::string::npos);
     CHECK(rendered.find("/etc/m.conf:5: Socket: given more than once\n") != std::string::npos);
+}
+
+TEST_CASE("config: SubkeyLifetime defaults to two days and refuses less than an hour", "[config]") {
+    auto d = parse_config("Socket inet:8895@127.0.0.1\n");
+    REQUIRE(d);
+    CHECK(d->node.subkey_validity == std::chrono::seconds(2 * 24 * 3600));
+    CHECK(parse_config("SubkeyLifetime 1h\n"));
+    CHECK_FALSE(parse_config("SubkeyLifetime 59m\n"));
+    CHECK_FALSE(parse_config("SubkeyLifetime 0\n"));
+    CHECK_FALSE(parse_config("SubkeyLifetime 200000d\n"));
 }
 
 TEST_CASE("config: socket specifications are checked", "[config]") {
