@@ -40,6 +40,11 @@ Expected<RotationReport, std::string> rotate_subkeys(crypto::SecretCertificate& 
     if (t < key.cert.primary.created || t > std::numeric_limits<std::uint32_t>::max()) {
         return Unexpected{std::string("the clock is before the node key's creation or past 2106")};
     }
+    if (!key.cert.valid_at(static_cast<crypto::Timestamp>(t))) {
+        // No subkey of it would be valid either: adding one per call would
+        // only grow the key towards crypto's subkey limit.
+        return Unexpected{std::string("the node's primary key is expired or revoked; it needs a new key")};
+    }
     try {
         RotationReport report;
         report.removed = crypto::remove_expired_subkeys(key, static_cast<crypto::Timestamp>(t));

@@ -28,7 +28,7 @@
 //   Never throws.  At most one subkey is added per call; after a successful
 //   call the key has an encryption subkey valid at `now`.  Refused: a
 //   validity outside 1 s .. 2^32-1 s, a time before the primary key's
-//   creation; the key files' errors (unreadable, unwritable home) come back
+//   creation, an expired or revoked primary key; the key files' errors (unreadable, unwritable home) come back
 //   as one-line reasons and leave the files as they were.
 #pragma once
 

@@ -95,6 +95,13 @@ TEST_CASE("key rotation: refusals", "[core][rotation]") {
     auto key = fresh_key(random);
     CHECK_FALSE(rotate_subkeys(key, from_unix(kCreated + 3 * kDay), std::chrono::seconds(0), random));
     CHECK_FALSE(rotate_subkeys(key, from_unix(kCreated - 10), kDefaultSubkeyValidity, random));
+    auto revoked = key;
+    revoked.cert.revoked = true;
+    CHECK_FALSE(rotate_subkeys(revoked, from_unix(kCreated + 3 * kDay), kDefaultSubkeyValidity, random));
+    CHECK(revoked.cert.subkeys.size() == 1);  // nothing added to a dead key
+    auto expired = key;
+    expired.cert.expires = static_cast<crypto::Timestamp>(kCreated + kDay);
+    CHECK_FALSE(rotate_subkeys(expired, from_unix(kCreated + 3 * kDay), kDefaultSubkeyValidity, random));
     TempDir dir;
     CHECK_FALSE(maintain_key_home((dir.path() / "none").string(), from_unix(kCreated), kDefaultSubkeyValidity, random));
 }
