@@ -127,9 +127,10 @@ private:
         update_filter_settings(filter_settings(*config));
         if (config->socket != running_.socket || config->user_id != running_.user_id ||
             config->node.home != running_.node.home || config->node.database != running_.node.database ||
-            config->reinject_url != running_.reinject_url) {
+            config->reinject_url != running_.reinject_url ||
+            config->node.subkey_validity != running_.node.subkey_validity) {
             log_msg(LogLevel::Notice,
-                    "reload: Socket, UserID, Home, Database and ReinjectURL take effect at restart");
+                    "reload: Socket, UserID, Home, Database, ReinjectURL and SubkeyLifetime take effect at restart");
         }
         auto keys = node_.reload();
         if (!keys) {
