@@ -4,7 +4,7 @@ without mixtasy-milter registered, in the same run; prints the ratio.
 
 Target (shared/DESIGN.md section 7): with the milter within 5% of without.
 
-One private Postfix instance (tests/e2e/postfix_e2e.py) relays to a sink.
+One private Postfix instance (tests/e2e/postfix_instance.py) relays to a sink.
 Rounds alternate A (smtpd_milters = the daemon) and B (smtpd_milters empty,
 `postfix reload`), each sending --messages ordinary messages over
 --clients parallel SMTP sessions and timing until Postfix accepted all of
@@ -29,7 +29,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "tests", "e2e"))
-from postfix_e2e import MIX, Milter, Postfix  # noqa: E402
+from mta_e2e import MIX, Milter  # noqa: E402
+from postfix_instance import Postfix  # noqa: E402
 from smtp_sink import SmtpSink, free_port  # noqa: E402
 
 

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
-"""postfix_e2e.py - mixtasy-milter inside a real Postfix, end to end.
+"""mta_e2e.py - mixtasy-milter inside a real Postfix or Sendmail, end to end.
 
 Starts, in a temporary directory and on free loopback ports:
   - an SMTP sink (smtp_sink.py) that stands for the rest of the Internet,
-  - a private Postfix instance (own config_directory and queue_directory,
-    `postfix -c DIR start`) relaying everything to the sink, with the milter
-    registered (milter_default_action = tempfail) and a milter-free
-    reinjection smtpd (conf/postfix-master.cf.snippet),
+  - a private MTA instance relaying everything to the sink, with the milter
+    registered (tempfail while it is unavailable) and a milter-free
+    reinjection port: Postfix (postfix_instance.py, as
+    conf/postfix-master.cf.snippet) or Sendmail (sendmail_instance.py, as
+    conf/sendmail.mc.snippet),
   - the daemon (-f), with PoolInterval 1 and PoolMinMessages 0.
 Then checks:
   1. ordinary mail passes through untouched and is never buffered by us,
@@ -18,6 +19,7 @@ Then checks:
      no message lost; duplicates (at-least-once) are counted and reported.
 Everything is stopped and removed at the end, also on failure.
 
+  --mta postfix|sendmail   which MTA (default postfix)
   --mode scripted  the daemon over the scripted node (tests/milter)
   --mode real      the real daemon; mix messages from `mixtasy create`
                    (exit 77, skipped, while the client cannot make them)
@@ -37,148 +39,13 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from e2e_common import Failure, log, wait_for  # noqa: E402
+from postfix_instance import Postfix  # noqa: E402
+from sendmail_instance import DEFAULT_SENDMAIL_ROOT, Sendmail  # noqa: E402
 from smtp_sink import SmtpSink, free_port  # noqa: E402
 
 SKIP = 77
 MIX = "mixtasy@mix.test"
-
-
-def log(msg):
-    print(msg, flush=True)
-
-
-class Failure(Exception):
-    pass
-
-
-def wait_for(pred, timeout, what):
-    end = time.time() + timeout
-    while time.time() < end:
-        if pred():
-            return
-        time.sleep(0.2)
-    raise Failure("timed out waiting for " + what)
-
-
-class Postfix:
-    def __init__(self, root, smtp_port, reinject_port, milter_port, sink_port):
-        self.root = root
-        self.etc = os.path.join(root, "etc")
-        os.makedirs(self.etc)
-        self.smtp_port = smtp_port
-        main_cf = f"""
-compatibility_level = 3.6
-queue_directory = {root}/spool
-data_directory = {root}/data
-meta_directory = /etc/postfix
-mail_owner = postfix
-setgid_group = postdrop
-myhostname = e2e.test
-mydomain = e2e.test
-myorigin = e2e.test
-mydestination =
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-mynetworks = 127.0.0.0/8
-relayhost = [127.0.0.1]:{sink_port}
-smtpd_relay_restrictions = permit_mynetworks, reject
-smtp_tls_security_level = none
-smtpd_tls_security_level = none
-smtputf8_enable = no
-biff = no
-alias_maps =
-alias_database =
-local_recipient_maps =
-maillog_file = {root}/postfix.log
-maillog_file_prefixes = {root}
-queue_run_delay = 1s
-minimal_backoff_time = 1s
-maximal_backoff_time = 2s
-smtpd_milters = inet:127.0.0.1:{milter_port}
-non_smtpd_milters =
-milter_default_action = tempfail
-milter_protocol = 6
-milter_end_of_data_macros = i
-smtpd_client_event_limit_exceptions = 127.0.0.0/8
-"""
-        master_cf = f"""
-127.0.0.1:{smtp_port} inet n - n - - smtpd
-127.0.0.1:{reinject_port} inet n - n - - smtpd
-  -o syslog_name=postfix/mixtasy-reinject
-  -o smtpd_milters=
-  -o non_smtpd_milters=
-  -o smtpd_tls_security_level=none
-pickup    unix  n       -       n       60      1       pickup
-cleanup   unix  n       -       n       -       0       cleanup
-qmgr      unix  n       -       n       300     1       qmgr
-rewrite   unix  -       -       n       -       -       trivial-rewrite
-bounce    unix  -       -       n       -       0       bounce
-defer     unix  -       -       n       -       0       bounce
-trace     unix  -       -       n       -       0       bounce
-verify    unix  -       -       n       -       1       verify
-flush     unix  n       -       n       1000?   0       flush
-proxymap  unix  -       -       n       -       -       proxymap
-smtp      unix  -       -       n       -       -       smtp
-relay     unix  -       -       n       -       -       smtp
-showq     unix  n       -       n       -       -       showq
-error     unix  -       -       n       -       -       error
-retry     unix  -       -       n       -       -       error
-discard   unix  -       -       n       -       -       discard
-local     unix  -       n       n       -       -       local
-anvil     unix  -       -       n       -       1       anvil
-scache    unix  -       -       n       -       1       scache
-postlog   unix-dgram n  -       n       -       1       postlogd
-"""
-        os.makedirs(os.path.join(root, "spool"))
-        os.makedirs(os.path.join(root, "data"))
-        shutil.chown(os.path.join(root, "data"), "postfix", "postfix")
-        with open(os.path.join(self.etc, "main.cf"), "w") as f:
-            f.write(main_cf)
-        with open(os.path.join(self.etc, "master.cf"), "w") as f:
-            f.write(master_cf)
-
-    def postfix(self, *args, check=True):
-        # postfix(1) reports fatal errors on a terminal only: give it one.
-        cmd = " ".join(["postfix", "-c", self.etc] + list(args))
-        r = subprocess.run(["script", "-qec", cmd, "/dev/null"], capture_output=True, text=True)
-        if check and r.returncode != 0:
-            raise Failure("postfix %s: %s%s" % (" ".join(args), r.stdout, r.stderr))
-        return r
-
-    def start(self):
-        self.postfix("start")
-        wait_for(self._listening, 20, "postfix smtpd")
-
-    def _listening(self):
-        try:
-            s = smtplib.SMTP("127.0.0.1", self.smtp_port, timeout=2)
-            s.quit()
-            return True
-        except OSError:
-            return False
-
-    def stop(self):
-        self.postfix("stop", check=False)
-        pidfile = os.path.join(self.root, "spool", "pid", "master.pid")
-        end = time.time() + 10
-        while time.time() < end and os.path.exists(pidfile):
-            try:
-                pid = int(open(pidfile).read().strip())
-                os.kill(pid, 0)
-            except (OSError, ValueError):
-                break
-            time.sleep(0.2)
-        else:
-            self.postfix("abort", check=False)
-
-    def queue_count(self, queue_name):
-        r = subprocess.run(["postqueue", "-c", self.etc, "-j"], capture_output=True, text=True)
-        return sum(1 for line in r.stdout.splitlines()
-                   if '"queue_name": "%s"' % queue_name in line.replace('":"', '": "'))
-
-    def queue_is_empty(self):
-        r = subprocess.run(["postqueue", "-c", self.etc, "-j"], capture_output=True, text=True)
-        return r.returncode == 0 and r.stdout.strip() == ""
 
 
 class Milter:
@@ -282,7 +149,7 @@ def next_hop_outputs(sink_dir, next_hop):
 def check_intact(sink_dir, tag, n):
     """The next-hop message holds every original header line byte for byte
     (folding and leading blanks as sent) and the body unchanged: the milter
-    rebuilt what Postfix received."""
+    rebuilt what the MTA received."""
     for name in sorted(os.listdir(sink_dir)):
         data = open(os.path.join(sink_dir, name), "rb").read()
         mid = email.message_from_bytes(data).get("Message-ID", "").strip("<>")
@@ -355,11 +222,11 @@ def run(args, root):
     sink_dir = os.path.join(root, "sink")
     sink = SmtpSink(sink_dir).start()
     smtp_port, reinject_port, milter_port = free_port(), free_port(), free_port()
-    postfix = Postfix(root, smtp_port, reinject_port, milter_port, sink.port)
+    mta = make_mta(args, root, smtp_port, reinject_port, milter_port, sink.port)
     milter = Milter(root, args.daemon, milter_port, reinject_port, home)
     try:
         milter.start()
-        postfix.start()
+        mta.start()
         deadline = time.time() + args.timeout
         n = args.messages
 
@@ -403,12 +270,12 @@ def run(args, root):
         expected = n + 1
 
         if not real:
-            # Quarantine: the message lands in Postfix's hold queue.
+            # Quarantine: the message is held in the MTA's queue.
             data = scripted_message("quarantine", 0).replace(
                 b"Remailer-Type:", b"X-Scripted-Decision: quarantine\r\nRemailer-Type:", 1)
             send_with_retry(smtp_port, "sender@outside.test", [MIX], data, deadline)
-            wait_for(lambda: postfix.queue_count("hold") == 1, 30, "one message in the hold queue")
-            log("ok   quarantine: the message is in Postfix's hold queue")
+            wait_for(lambda: mta.held() == 1, 30, "one message held by the MTA")
+            log("ok   quarantine: the message is held in %s's queue" % mta.name)
 
             # Store failure: 451 to the sending MTA, accepted once the store is back.
             marker = os.path.join(home, "fail-store")
@@ -452,8 +319,7 @@ def run(args, root):
         wait_for(lambda: len(set(outputs())) == expected, args.timeout, "%d crash-phase messages" % n)
         log("ok   kill -9: %d of %d arrived, none lost; %d duplicate deliveries (at least once)"
             % (n, n, len(outputs()) - expected))
-        wait_for(lambda: postfix.queue_count("active") + postfix.queue_count("deferred")
-                 + postfix.queue_count("incoming") == 0, 60, "an empty Postfix queue (but hold)")
+        wait_for(lambda: mta.in_flight() == 0, 60, "an empty %s queue (but held mail)" % mta.name)
         status = milter.stop()
         if status != 0:
             raise Failure("daemon exit status %s on SIGTERM" % status)
@@ -461,7 +327,7 @@ def run(args, root):
         return 0
     except Failure as e:
         log("FAIL: %s" % e)
-        for name in ("milter.log", "postfix.log"):
+        for name in ("milter.log", mta.log_name):
             p = os.path.join(root, name)
             if os.path.exists(p):
                 log("--- %s (tail)" % name)
@@ -469,12 +335,21 @@ def run(args, root):
         return 1
     finally:
         milter.stop()
-        postfix.stop()
+        mta.stop()
         sink.stop()
+
+
+def make_mta(args, root, smtp_port, reinject_port, milter_port, sink_port):
+    if args.mta == "sendmail":
+        return Sendmail(args.sendmail_root, root, smtp_port, reinject_port, milter_port, sink_port)
+    return Postfix(root, smtp_port, reinject_port, milter_port, sink_port)
 
 
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument("--mta", choices=["postfix", "sendmail"], default="postfix")
+    ap.add_argument("--sendmail-root", default=DEFAULT_SENDMAIL_ROOT,
+                    help="where scripts/install-deps unpacked Debian's sendmail")
     ap.add_argument("--daemon", required=True)
     ap.add_argument("--mode", choices=["scripted", "real"], default="scripted")
     ap.add_argument("--mixtasy")
@@ -484,10 +359,13 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = ap.parse_args()
     if os.geteuid() != 0:
-        log("SKIP: a private Postfix instance needs root")
+        log("SKIP: a private %s instance needs root" % args.mta)
         return SKIP
-    if shutil.which("postfix") is None:
+    if args.mta == "postfix" and shutil.which("postfix") is None:
         log("SKIP: postfix not installed")
+        return SKIP
+    if args.mta == "sendmail" and not Sendmail.available(args.sendmail_root):
+        log("SKIP: no sendmail unpacked in %s (scripts/install-deps does it)" % args.sendmail_root)
         return SKIP
     root = tempfile.mkdtemp(prefix="mixtasy-e2e-")
     os.chmod(root, 0o755)
