@@ -61,8 +61,8 @@ void cfb_decrypt(const Botan::BlockCipher& cipher, std::span<const uint8_t> iv, 
     const size_t bs = cipher.block_size();
     constexpr size_t kChunkBytes = 4096;  // a multiple of every block size
     std::array<uint8_t, kChunkBytes> stream;
-    std::array<uint8_t, 16> first_input{};  // the IV, or zero
-    std::copy(iv.begin(), iv.end(), first_input.begin());
+    std::array<uint8_t, 16> first_input{};  // the IV (one block, at most 16 bytes), or zero
+    std::copy_n(iv.begin(), std::min(iv.size(), first_input.size()), first_input.begin());
 
     const size_t last_chunk = buf.empty() ? 0 : (buf.size() - 1) / kChunkBytes * kChunkBytes;
     for (size_t pos = last_chunk;; pos -= kChunkBytes) {
