@@ -100,6 +100,16 @@ std::optional<Timestamp> expiry(Timestamp created, const std::optional<uint32_t>
     return static_cast<Timestamp>(std::min<uint64_t>(at, 0xffffffffu));
 }
 
+// When a self-signature stops counting (its expiration subpacket; zero or
+// absent: never), and the earlier of two optional ends.
+std::optional<Timestamp> signature_expiry(const Signature& sig) { return expiry(sig.created, sig.expires_after); }
+
+std::optional<Timestamp> earliest(std::optional<Timestamp> a, std::optional<Timestamp> b) {
+    if (!a) return b;
+    if (!b) return a;
+    return std::min(*a, *b);
+}
+
 // Parses the signatures of one component and keeps those `check` accepts.
 template <typename Check>
 std::vector<Signature> verified(const RawComponent& c, const PublicKey& primary, const KeyLimits& limits,
@@ -197,7 +207,8 @@ Result<Built<Secret>> build(const RawCertificate& raw, const KeyLimits& limits, 
             sub.key = std::move(*key);
             sub.binding = *binding;
             sub.key_flags = binding->key_flags.value_or(0);
-            sub.expires = expiry(sub.key.created, binding->key_expires_after);
+            // A binding that expires takes its subkey with it (RFC 9580 5.2.3.18).
+            sub.expires = earliest(expiry(sub.key.created, binding->key_expires_after), signature_expiry(*binding));
             sub.revoked = newest_of(sigs, SignatureType::subkey_revocation, SignatureType::subkey_revocation) != nullptr;
             if constexpr (std::is_same_v<Secret, SecretKey>) {
                 if (c.tag == Tag::secret_subkey) out.subkey_secrets.push_back(std::move(secret));
@@ -214,8 +225,9 @@ Result<Built<Secret>> build(const RawCertificate& raw, const KeyLimits& limits, 
     const Signature& self = cert.primary_user_id().self_signature;
     const Signature* direct = newest_of(cert.direct_signatures, SignatureType::direct_key, SignatureType::direct_key);
     cert.key_flags = self.key_flags.value_or(direct && direct->key_flags ? *direct->key_flags : uint8_t{0});
-    cert.expires = expiry(pk.created, self.key_expires_after ? self.key_expires_after
-                                                              : (direct ? direct->key_expires_after : std::nullopt));
+    cert.expires = earliest(expiry(pk.created, self.key_expires_after ? self.key_expires_after
+                                                                      : (direct ? direct->key_expires_after : std::nullopt)),
+                            signature_expiry(self));
     return out;
 }
 

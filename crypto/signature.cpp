@@ -264,6 +264,12 @@ Result<Signature> make_signature(const SecretKey& signer, const SignatureParams&
     Bytes v;
     put32(v, params.created);
     append_subpacket(area, SubpacketType::creation_time, v);
+    if (params.expires_after) {
+        v.clear();
+        put32(v, *params.expires_after);
+        append_subpacket(area, SubpacketType::expiration_time, v);
+        sig.expires_after = params.expires_after;
+    }
     if (params.key_flags) {
         append_subpacket(area, SubpacketType::key_flags, Bytes{*params.key_flags});
         sig.key_flags = params.key_flags;

@@ -138,6 +138,7 @@ struct SignatureParams {
     SignatureType type = SignatureType::binary;
     HashAlgorithm hash = HashAlgorithm::sha256;
     Timestamp created = 0;
+    std::optional<uint32_t> expires_after;      // the signature's own expiration (subpacket 3)
     std::optional<uint32_t> key_expires_after;
     std::optional<uint8_t> key_flags;
     bool primary_user_id = false;

@@ -358,3 +358,60 @@ TEST_CASE("signature counts are bounded per component and per certificate", "[ke
     REQUIRE(ok);
     CHECK(ok->front().subkeys.size() == 1);
 }
+
+// RFC 9580 5.2.3.18: a self-signature past its own expiration no longer
+// counts, so a subkey (or certificate) it binds ends with it.
+TEST_CASE("an expiring binding or user ID self-signature ends what it binds", "[key]") {
+    const SecretCertificate node = make_node(1700000000);
+    Botan::AutoSeeded_RNG rng;
+    SECTION("subkey binding") {
+        SignatureParams p;
+        p.type = SignatureType::subkey_binding;
+        p.created = 1700000100;
+        p.key_flags = node.cert.subkeys[0].key_flags;
+        p.key_expires_after = 2 * 24 * 3600;
+        p.expires_after = 3600;
+        auto binding = bind_subkey(node.primary, node.cert.subkeys[0].key, p, rng);
+        REQUIRE(binding);
+        Certificate cert = node.cert;
+        cert.subkeys[0].binding = *binding;
+        auto certs = parse_certificates(serialize(cert));
+        REQUIRE(certs);
+        REQUIRE(certs->front().subkeys.size() == 1);
+        CHECK(certs->front().subkeys[0].expires == std::optional<Timestamp>(1700003700));
+        CHECK(valid_encryption_subkeys(certs->front(), from_timestamp(1700003699)).size() == 1);
+        CHECK(valid_encryption_subkeys(certs->front(), from_timestamp(1700003700)).empty());
+    }
+    SECTION("user ID self-signature") {
+        SignatureParams p;
+        p.type = SignatureType::positive_certification;
+        p.created = 1700000100;
+        p.key_flags = node.cert.key_flags;
+        p.primary_user_id = true;
+        p.expires_after = 7200;
+        const std::string& uid = node.cert.user_ids[0].text;
+        auto self = certify_user_id(node.primary, as_bytes(uid), p, rng);
+        REQUIRE(self);
+        Certificate cert = node.cert;
+        cert.user_ids[0].self_signature = *self;
+        auto certs = parse_certificates(serialize(cert));
+        REQUIRE(certs);
+        CHECK(certs->front().expires == std::optional<Timestamp>(1700007300));
+        CHECK(certs->front().valid_at(1700007299));
+        CHECK_FALSE(certs->front().valid_at(1700007300));
+    }
+    SECTION("an expiration of zero means never") {
+        SignatureParams p;
+        p.type = SignatureType::subkey_binding;
+        p.created = 1700000100;
+        p.key_flags = node.cert.subkeys[0].key_flags;
+        p.expires_after = 0;
+        auto binding = bind_subkey(node.primary, node.cert.subkeys[0].key, p, rng);
+        REQUIRE(binding);
+        Certificate cert = node.cert;
+        cert.subkeys[0].binding = *binding;
+        auto certs = parse_certificates(serialize(cert));
+        REQUIRE(certs);
+        CHECK(!certs->front().subkeys[0].expires);
+    }
+}
