@@ -83,6 +83,10 @@ private:
         std::lock_guard lock(keys_mutex_);
         keys_ = std::move(keys);
     }
+    std::string known_mixes_path() const {
+        return options_.known_mixes.empty() ? (std::filesystem::path(options_.home) / "mixes.asc").string()
+                                            : options_.known_mixes;
+    }
     Decision accept_peeled(const NodeKeys& keys, Peeled peeled);
     Decision deliver_single(const ReplayStamp& stamp, ByteView original);
     Decision deliver_part(const Peeled& peeled);
@@ -127,10 +131,7 @@ Expected<void, std::string> MixNode::start() {
     exit_ = std::move(*exit);
 
     reassembler_ = std::make_unique<Reassembler>(*store_, *clock_);
-    const std::string mixes = options_.known_mixes.empty()
-                                  ? (std::filesystem::path(options_.home) / "mixes.asc").string()
-                                  : options_.known_mixes;
-    dummies_ = std::make_unique<CreatorDummyFactory>(load_known_mixes(mixes),
+    dummies_ = std::make_unique<CreatorDummyFactory>(load_known_mixes(known_mixes_path()),
                                                      keys_->identity.address, *clock_);
     FlusherOptions flush_options;
     flush_options.pool = options_.pool;
@@ -258,6 +259,9 @@ Expected<void, std::string> MixNode::reload() {
     auto keys = load_keys(options_.home);
     if (!keys) return Unexpected{keys.error()};
     install(std::move(*keys));
+    KeyRing mixes = load_known_mixes(known_mixes_path());
+    std::lock_guard flushing(flush_mutex_);  // make_dummy runs inside flush rounds
+    dummies_->set_ring(std::move(mixes));
     return {};
 }
 

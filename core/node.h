@@ -18,7 +18,8 @@
 //                           (6.6): picks messages, hands each to transport,
 //                           marks sent only on Accepted.  Called every
 //                           flush_interval() by one thread.  Never throws.
-//   reload()                re-reads keys (new subkeys after rotation).
+//   reload()                re-reads keys (new subkeys after rotation) and
+//                           the known mixes the dummies go through.
 //   maintain_keys()         rotates the node's subkeys (key_rotation.h) on
 //                           its key files and in memory: a successor at
 //                           half-life, expired subkeys wiped.  The daemon

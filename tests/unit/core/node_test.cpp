@@ -2,6 +2,8 @@
 // every MUST of seed 000 6.4 that a node enforces.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+
 #include "core/creator.h"
 #include "core/final_message.h"
 #include "core/layer.h"
@@ -312,4 +314,24 @@ TEST_CASE("node: a replay at the exit does not spend the destination's rate limi
     for (int i = 0; i < 3; ++i) CHECK(net.hop("mixtasy@exit.example", first, &out).reason == "replay");
     // the allowance of 2 per hour still has room for the second message
     CHECK(net.hop("mixtasy@exit.example", second, &out).reason == "pooled");
+}
+
+TEST_CASE("node: reload re-reads the known mixes the dummies go through", "[core][node]") {
+    TestNet net(4);
+    const std::vector<std::string> path{mix_address(0), mix_address(1), mix_address(2), mix_address(3)};
+    TestNode& n0 = net.at(mix_address(0));
+    const auto flush_one = [&] {
+        REQUIRE(n0.node->accept(Envelope{}, create_one(net, path)).kind == Decision::Kind::Pooled);
+        CapturingTransport t;
+        return n0.node->flush_round(t);
+    };
+    // No mixes.asc: nothing to hide a flush in.
+    CHECK(flush_one().dummies == 0);
+    {
+        std::ofstream out(n0.home / "mixes.asc", std::ios::binary);
+        out << net.armored_ring;
+    }
+    REQUIRE(n0.node->reload());
+    // Every flush sends at least one dummy beside its messages (seed 000 6.6).
+    CHECK(flush_one().dummies >= 1);
 }
