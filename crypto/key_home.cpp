@@ -40,6 +40,13 @@ Result<void> write_atomically(const std::filesystem::path& dir, const char* name
     Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode));
     if (fd.get() < 0) return io_fail("create " + tmp.string());
     if (::fchmod(fd.get(), mode) != 0) return io_fail("chmod " + tmp.string());
+    // Root (an admin's `mixtasy key rotate` or `keygen --force`) writes the
+    // file as the home's owner, so the daemon running as that user can
+    // still read the key it is to use.
+    struct stat home_st {};
+    if (::geteuid() == 0 && ::stat(dir.c_str(), &home_st) == 0 &&
+        ::fchown(fd.get(), home_st.st_uid, home_st.st_gid) != 0)
+        return io_fail("chown " + tmp.string());
     std::size_t done = 0;
     while (done < data.size()) {
         const ssize_t n = ::write(fd.get(), data.data() + done, data.size() - done);
@@ -136,8 +143,11 @@ Result<Certificate> load_node_certificate(const std::filesystem::path& home) {
 
 Result<SecretCertificate> update_node_key(const std::filesystem::path& home,
                                           const std::function<bool(SecretCertificate&)>& change) {
+    // Read-only and 0644: whoever of root and the home's owner made the lock
+    // file, the other can still open it, and flock needs no write access.
+    // The home itself is 0700, so no one else reaches it.
     const std::filesystem::path lock_path = home / ".lock";
-    Fd lock(::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
+    Fd lock(::open(lock_path.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644));
     if (lock.get() < 0) return io_fail("open " + lock_path.string());
     while (::flock(lock.get(), LOCK_EX) != 0) {
         if (errno != EINTR) return io_fail("lock " + lock_path.string());

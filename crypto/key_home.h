@@ -5,7 +5,9 @@
 //   <home>/public.asc   its certificate, armored, mode 0644
 // Both files are replaced atomically (write a temporary file in the same
 // directory, fsync it, rename over, fsync the directory), so a crash
-// leaves either the old or the new key, never a torn one.
+// leaves either the old or the new key, never a torn one.  Written by root,
+// they get the home directory's owner and group, so a daemon running as
+// that user keeps reading its key after an admin rotated or replaced it.
 //
 // Guarantees and refusals
 //   - load_node_key() refuses a secret.asc readable by group or others

@@ -2,6 +2,10 @@
 // round trips, limits and malformed material.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <botan/auto_rng.h>
 
 #include "crypto/armor.h"
@@ -414,4 +418,41 @@ TEST_CASE("an expiring binding or user ID self-signature ends what it binds", "[
         REQUIRE(certs);
         CHECK(!certs->front().subkeys[0].expires);
     }
+}
+
+// An admin rotating as root must not lock the daemon (the home's owner) out
+// of its own key: files keep the home's owner, the lock file opens for both.
+TEST_CASE("key home: root's updates keep the files usable by the home's owner", "[key]") {
+    if (::geteuid() != 0) {
+        WARN("needs root to change owners; skipped");
+        return;
+    }
+    test::TempDir dir;
+    ::chmod(dir.path().c_str(), 0711);  // nobody may pass through to the home
+    const auto home = dir.path() / "keys";
+    REQUIRE(::mkdir(home.c_str(), 0700) == 0);
+    REQUIRE(::chown(home.c_str(), 65534, 65534) == 0);
+    REQUIRE(save_node_key(home, make_node()));
+    Botan::AutoSeeded_RNG rng;
+    const auto add_subkey = [&rng](SecretCertificate& k) {
+        return static_cast<bool>(add_encryption_subkey(k, k.cert.primary.created + 10, 3600, rng));
+    };
+    REQUIRE(update_node_key(home, add_subkey));  // as root: makes .lock, rewrites both files
+    for (const char* name : {kSecretKeyFile, kPublicKeyFile}) {
+        struct stat st {};
+        REQUIRE(::stat((home / name).c_str(), &st) == 0);
+        CHECK(st.st_uid == 65534);
+        CHECK(st.st_gid == 65534);
+    }
+    pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        if (::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(100);
+        auto updated = update_node_key(home, add_subkey);
+        ::_exit(updated && updated->cert.subkeys.size() == 3 ? 0 : 101);
+    }
+    int status = 0;
+    REQUIRE(::waitpid(pid, &status, 0) == pid);
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
 }
