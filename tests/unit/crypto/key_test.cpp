@@ -368,13 +368,15 @@ TEST_CASE("signature counts are bounded per component and per certificate", "[ke
 TEST_CASE("an expiring binding or user ID self-signature ends what it binds", "[key]") {
     const SecretCertificate node = make_node(1700000000);
     Botan::AutoSeeded_RNG rng;
-    SECTION("subkey binding") {
+    // The certificate as parsed with its subkey bound anew, carrying the
+    // given signature expiration.
+    const auto rebound = [&](std::optional<uint32_t> expires_after, std::optional<uint32_t> key_expires_after) {
         SignatureParams p;
         p.type = SignatureType::subkey_binding;
         p.created = 1700000100;
         p.key_flags = node.cert.subkeys[0].key_flags;
-        p.key_expires_after = 2 * 24 * 3600;
-        p.expires_after = 3600;
+        p.key_expires_after = key_expires_after;
+        p.expires_after = expires_after;
         auto binding = bind_subkey(node.primary, node.cert.subkeys[0].key, p, rng);
         REQUIRE(binding);
         Certificate cert = node.cert;
@@ -382,9 +384,16 @@ TEST_CASE("an expiring binding or user ID self-signature ends what it binds", "[
         auto certs = parse_certificates(serialize(cert));
         REQUIRE(certs);
         REQUIRE(certs->front().subkeys.size() == 1);
-        CHECK(certs->front().subkeys[0].expires == std::optional<Timestamp>(1700003700));
-        CHECK(valid_encryption_subkeys(certs->front(), from_timestamp(1700003699)).size() == 1);
-        CHECK(valid_encryption_subkeys(certs->front(), from_timestamp(1700003700)).empty());
+        return certs->front();
+    };
+    SECTION("subkey binding") {
+        const Certificate cert = rebound(3600, 2 * 24 * 3600);
+        CHECK(cert.subkeys[0].expires == std::optional<Timestamp>(1700003700));
+        CHECK(valid_encryption_subkeys(cert, from_timestamp(1700003699)).size() == 1);
+        CHECK(valid_encryption_subkeys(cert, from_timestamp(1700003700)).empty());
+    }
+    SECTION("an expiration of zero means never") {
+        CHECK(!rebound(0, std::nullopt).subkeys[0].expires);
     }
     SECTION("user ID self-signature") {
         SignatureParams p;
@@ -403,20 +412,6 @@ TEST_CASE("an expiring binding or user ID self-signature ends what it binds", "[
         CHECK(certs->front().expires == std::optional<Timestamp>(1700007300));
         CHECK(certs->front().valid_at(1700007299));
         CHECK_FALSE(certs->front().valid_at(1700007300));
-    }
-    SECTION("an expiration of zero means never") {
-        SignatureParams p;
-        p.type = SignatureType::subkey_binding;
-        p.created = 1700000100;
-        p.key_flags = node.cert.subkeys[0].key_flags;
-        p.expires_after = 0;
-        auto binding = bind_subkey(node.primary, node.cert.subkeys[0].key, p, rng);
-        REQUIRE(binding);
-        Certificate cert = node.cert;
-        cert.subkeys[0].binding = *binding;
-        auto certs = parse_certificates(serialize(cert));
-        REQUIRE(certs);
-        CHECK(!certs->front().subkeys[0].expires);
     }
 }
 
