@@ -26,12 +26,22 @@ function(mixtasy_add_unit_test name label)
 endfunction()
 
 # mixtasy_add_fuzzer(NAME SOURCE LIBS lib...)
-#   A libFuzzer target, built only with -DMIXTASY_FUZZ=ON (clang).
+#   A libFuzzer target with -DMIXTASY_FUZZ=ON (clang).  In the ordinary
+#   build, NAME_replay instead: the same target under tests/fuzz/replay_main.cpp,
+#   and the ctest fuzz:NAME-seeds (label fuzz) that replays its seed corpus.
 function(mixtasy_add_fuzzer name source)
+  cmake_parse_arguments(ARG "" "" "LIBS" ${ARGN})
   if(NOT MIXTASY_FUZZ)
+    add_executable(${name}_replay ${source} ${PROJECT_SOURCE_DIR}/tests/fuzz/replay_main.cpp)
+    target_link_libraries(${name}_replay PRIVATE ${ARG_LIBS})
+    set(seeds ${PROJECT_SOURCE_DIR}/tests/fuzz/seeds/${name})
+    if(EXISTS ${seeds})
+      # From the repository root, as scripts/fuzz runs them (fixed keys in tests/data).
+      add_test(NAME fuzz:${name}-seeds COMMAND ${name}_replay ${seeds} WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+      set_tests_properties(fuzz:${name}-seeds PROPERTIES LABELS fuzz)
+    endif()
     return()
   endif()
-  cmake_parse_arguments(ARG "" "" "LIBS" ${ARGN})
   add_executable(${name} ${source})
   target_link_libraries(${name} PRIVATE ${ARG_LIBS})
   target_link_options(${name} PRIVATE -fsanitize=fuzzer)
