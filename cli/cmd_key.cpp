@@ -21,6 +21,7 @@
 #include "core/key_rotation.h"
 #include "core/random.h"
 #include "crypto/key_home.h"
+#include "crypto/keygen.h"
 
 namespace mixtasy::cli {
 namespace {
@@ -56,7 +57,7 @@ void run_export(const KeyExportOptions& o) {
 
 struct KeyRotateOptions {
     std::string home;
-    std::uint32_t subkey_lifetime = static_cast<std::uint32_t>(core::kDefaultSubkeyValidity.count());
+    std::uint32_t subkey_lifetime = crypto::kDefaultSubkeyValidity;
 };
 
 void run_rotate(const KeyRotateOptions& o) {

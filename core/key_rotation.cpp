@@ -7,7 +7,6 @@
 
 #include "core/botan_random.h"
 #include "crypto/key_home.h"
-#include "crypto/keygen.h"
 
 namespace mixtasy::core {
 namespace {
@@ -20,11 +19,9 @@ bool before_half_life(const crypto::SecretCertificate& key, const crypto::Subkey
     return std::uint64_t{sub.key.created} + lifetime / 2 > now;
 }
 
-bool needs_successor(const crypto::SecretCertificate& key, Instant now) {
-    const auto at = std::chrono::system_clock::time_point(now.time_since_epoch());
-    const auto t = static_cast<crypto::Timestamp>(to_unix(now));
-    for (const crypto::Subkey* sub : crypto::valid_encryption_subkeys(key.cert, at)) {
-        if (before_half_life(key, *sub, t)) return false;
+bool needs_successor(const crypto::SecretCertificate& key, crypto::Timestamp now) {
+    for (const crypto::Subkey* sub : crypto::valid_encryption_subkeys(key.cert, crypto::from_timestamp(now))) {
+        if (before_half_life(key, *sub, now)) return false;
     }
     return true;
 }
@@ -36,22 +33,22 @@ Expected<RotationReport, std::string> rotate_subkeys(crypto::SecretCertificate& 
     if (validity.count() < 1 || validity.count() > std::numeric_limits<std::uint32_t>::max()) {
         return Unexpected{std::string("subkey validity must be between 1 second and 2^32-1 seconds")};
     }
-    const std::int64_t t = to_unix(now);
-    if (t < key.cert.primary.created || t > std::numeric_limits<std::uint32_t>::max()) {
+    const std::int64_t unix_now = to_unix(now);
+    if (unix_now < key.cert.primary.created || unix_now > std::numeric_limits<std::uint32_t>::max()) {
         return Unexpected{std::string("the clock is before the node key's creation or past 2106")};
     }
-    if (!key.cert.valid_at(static_cast<crypto::Timestamp>(t))) {
+    const auto t = static_cast<crypto::Timestamp>(unix_now);
+    if (!key.cert.valid_at(t)) {
         // No subkey of it would be valid either: adding one per call would
         // only grow the key towards crypto's subkey limit.
         return Unexpected{std::string("the node's primary key is expired or revoked; it needs a new key")};
     }
     try {
         RotationReport report;
-        report.removed = crypto::remove_expired_subkeys(key, static_cast<crypto::Timestamp>(t));
-        if (needs_successor(key, now)) {
+        report.removed = crypto::remove_expired_subkeys(key, t);
+        if (needs_successor(key, t)) {
             BotanRandom rng(random);
-            auto added = crypto::add_encryption_subkey(key, static_cast<crypto::Timestamp>(t),
-                                                       static_cast<std::uint32_t>(validity.count()), rng);
+            auto added = crypto::add_encryption_subkey(key, t, static_cast<std::uint32_t>(validity.count()), rng);
             if (!added) return Unexpected{"new subkey: " + crypto::to_string(added.error())};
             report.added = 1;
         }

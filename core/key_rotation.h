@@ -28,8 +28,9 @@
 //   Never throws.  At most one subkey is added per call; after a successful
 //   call the key has an encryption subkey valid at `now`.  Refused: a
 //   validity outside 1 s .. 2^32-1 s, a time before the primary key's
-//   creation, an expired or revoked primary key; the key files' errors (unreadable, unwritable home) come back
-//   as one-line reasons and leave the files as they were.
+//   creation, an expired or revoked primary key; the key files' errors
+//   (unreadable, unwritable home) come back as one-line reasons and leave
+//   the files as they were.
 #pragma once
 
 #include <chrono>
@@ -40,11 +41,12 @@
 #include "core/clock.h"
 #include "core/random.h"
 #include "crypto/key.h"
+#include "crypto/keygen.h"
 
 namespace mixtasy::core {
 
-// Seed 000 section 6.3: short-term subkeys live two days.
-inline constexpr std::chrono::seconds kDefaultSubkeyValidity{2 * 24 * 3600};
+// Seed 000 section 6.3: short-term subkeys live two days, as keygen makes them.
+inline constexpr std::chrono::seconds kDefaultSubkeyValidity{crypto::kDefaultSubkeyValidity};
 
 struct RotationReport {
     std::size_t added = 0;    // 0 or 1

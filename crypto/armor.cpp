@@ -98,7 +98,7 @@ struct QuantumTables {
     constexpr QuantumTables() : at{} {
         for (int pos = 0; pos < 4; ++pos) {
             for (int c = 0; c < 256; ++c) {
-                const int v = DecodeTable{}.value[c];
+                const int v = kDecode.value[c];
                 at[pos][c] = v < 0 ? kNotDigit : uint32_t(v) << (6 * (3 - pos));
             }
         }
