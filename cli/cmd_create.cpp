@@ -19,9 +19,9 @@
 #include <sstream>
 
 #include "cli/commands.h"
-#include "core/creator.h"
-#include "core/keyring.h"
-#include "core/random.h"
+#include "core/sender/creator.h"
+#include "core/keys/keyring.h"
+#include "core/ports/random.h"
 
 namespace mixtasy::cli {
 namespace {

@@ -3,7 +3,7 @@
 //   mixtasy key export --home DIR            armored public key to stdout
 //   mixtasy key export --secret --home DIR   armored secret key to stdout
 //   mixtasy key rotate --home DIR [--subkey-lifetime SECONDS]
-//       the daemon's subkey upkeep, now (core/key_rotation.h): a successor
+//       the daemon's subkey upkeep, now (core/keys/key_rotation.h): a successor
 //       at half-life, expired subkeys wiped, under the home's lock so a
 //       running daemon is not disturbed (it picks the change up at its next
 //       upkeep or SIGUSR1).  Prints what it did and the key's subkeys.
@@ -17,9 +17,9 @@
 
 #include "cli/commands.h"
 #include "cli/key_summary.h"
-#include "core/clock.h"
-#include "core/key_rotation.h"
-#include "core/random.h"
+#include "core/ports/clock.h"
+#include "core/keys/key_rotation.h"
+#include "core/ports/random.h"
 #include "crypto/key_home.h"
 #include "crypto/keygen.h"
 

@@ -15,8 +15,8 @@
 #include <iostream>
 
 #include "cli/commands.h"
-#include "core/node.h"
-#include "core/processor.h"
+#include "core/node/node.h"
+#include "core/node/processor.h"
 
 namespace mixtasy::cli {
 namespace {

@@ -7,13 +7,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
-
-namespace mixtasy::cli {
-namespace {
-int g_exit_status = kExitOk;
-}
-void set_exit_status(int status) { g_exit_status = status; }
-}  // namespace mixtasy::cli
+#include "cli/exit_status.h"
 
 int main(int argc, char** argv) {
     using namespace mixtasy::cli;
@@ -33,5 +27,5 @@ int main(int argc, char** argv) {
         std::cerr << "mixtasy: " << e.what() << "\n";
         return kExitUsage;
     }
-    return g_exit_status;
+    return exit_status();
 }

@@ -24,7 +24,7 @@
 
 #include <libmilter/mfapi.h>
 
-#include "core/node.h"
+#include "core/node/node.h"
 #include "milter/message_filter.h"
 
 namespace mixtasy::milter {

@@ -26,7 +26,7 @@
 #include <vector>
 
 #include "common/expected.h"
-#include "core/node.h"
+#include "core/node/node.h"
 #include "milter/log.h"
 
 namespace mixtasy::milter {

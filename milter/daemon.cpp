@@ -11,7 +11,7 @@
 #include <cstring>
 #include <vector>
 
-#include "core/log.h"
+#include "core/ports/log.h"
 #include "milter/sendmail_transport.h"
 #include "milter/smtp_transport.h"
 

@@ -20,7 +20,7 @@
 #include <string>
 
 #include "common/expected.h"
-#include "core/transport.h"
+#include "core/ports/transport.h"
 #include "milter/config.h"
 #include "milter/message_filter.h"
 

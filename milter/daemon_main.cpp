@@ -65,7 +65,7 @@ bool parse_options(int argc, char** argv, Options& o) {
     return optind == argc;
 }
 
-// The node's subkey upkeep (core/key_rotation.h): a successor at half-life,
+// The node's subkey upkeep (core/keys/key_rotation.h): a successor at half-life,
 // expired subkeys wiped.  One line when something changed or failed.
 void maintain_keys(core::Node& node) {
     auto r = node.maintain_keys();

@@ -20,8 +20,8 @@
 #include <mutex>
 #include <thread>
 
-#include "core/node.h"
-#include "core/transport.h"
+#include "core/node/node.h"
+#include "core/ports/transport.h"
 
 namespace mixtasy::milter {
 

@@ -35,7 +35,7 @@
 #include <vector>
 
 #include "common/bytes.h"
-#include "core/node.h"
+#include "core/node/node.h"
 #include "milter/milter_context.h"
 
 namespace mixtasy::milter {

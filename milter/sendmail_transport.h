@@ -18,7 +18,7 @@
 #include <chrono>
 #include <string>
 
-#include "core/transport.h"
+#include "core/ports/transport.h"
 
 namespace mixtasy::milter {
 

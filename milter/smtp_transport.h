@@ -26,7 +26,7 @@
 #include <mutex>
 #include <string>
 
-#include "core/transport.h"
+#include "core/ports/transport.h"
 
 namespace mixtasy::milter {
 

@@ -32,14 +32,14 @@
 #include <string>
 #include <vector>
 
-#include "core/clock.h"
-#include "core/creator.h"
-#include "core/keyring.h"
-#include "core/mix_format.h"
-#include "core/node.h"
-#include "core/processor.h"
-#include "core/random.h"
-#include "core/sqlite_store.h"
+#include "core/ports/clock.h"
+#include "core/sender/creator.h"
+#include "core/keys/keyring.h"
+#include "core/format/mix_format.h"
+#include "core/node/node.h"
+#include "core/node/processor.h"
+#include "core/ports/random.h"
+#include "core/node/sqlite_store.h"
 #include "crypto/armor.h"
 #include "crypto/key_home.h"
 #include "crypto/keygen.h"

@@ -1,5 +1,5 @@
 // libFuzzer target: everything a mix does with a received message before
-// the store (core/processor.h: header strip, dearmor, decrypt with the
+// the store (core/node/processor.h: header strip, dearmor, decrypt with the
 // fixed node key of tests/data/core/fuzz_node, header, Verification,
 // re-padding, final payload).  Invariants: no crash, and a Forward result
 // is a transport message whose body is exactly 30 KiB.
@@ -9,10 +9,10 @@
 #include <fstream>
 #include <iterator>
 
-#include "core/keyring.h"
-#include "core/mix_format.h"
-#include "core/processor.h"
-#include "core/random.h"
+#include "core/keys/keyring.h"
+#include "core/format/mix_format.h"
+#include "core/node/processor.h"
+#include "core/ports/random.h"
 #include "crypto/armor.h"
 #include "crypto/key_home.h"
 

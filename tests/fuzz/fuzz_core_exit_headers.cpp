@@ -7,7 +7,7 @@
 #include <memory>
 #include <string_view>
 
-#include "core/exit_policy.h"
+#include "core/node/exit_policy.h"
 
 using namespace mixtasy;
 using namespace mixtasy::core;

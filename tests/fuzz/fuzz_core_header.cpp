@@ -1,14 +1,14 @@
 // libFuzzer target: the Mixtasy v1 header parser and field checks
-// (core/mix_header.h, core/mix_fields.h) and the received-body splitter.
+// (core/format/mix_header.h, core/format/mix_fields.h) and the received-body splitter.
 // Invariants checked: no crash; a parsed header re-serializes and parses
 // again to the same fields; offsets stay inside the input.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 
-#include "core/mix_fields.h"
-#include "core/mix_header.h"
-#include "core/processor.h"
+#include "core/format/mix_fields.h"
+#include "core/format/mix_header.h"
+#include "core/format/wire_message.h"
 
 using namespace mixtasy;
 using namespace mixtasy::core;

@@ -16,10 +16,10 @@
 #include <string>
 #include <vector>
 
-#include "core/clock.h"
-#include "core/creator.h"
-#include "core/keyring.h"
-#include "core/random.h"
+#include "core/ports/clock.h"
+#include "core/sender/creator.h"
+#include "core/keys/keyring.h"
+#include "core/ports/random.h"
 
 int main(int argc, char** argv) {
     using namespace mixtasy;

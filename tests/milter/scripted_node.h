@@ -20,7 +20,7 @@
 #include <string>
 
 #include "common/expected.h"
-#include "core/node.h"
+#include "core/node/node.h"
 
 namespace mixtasy::milter::testing {
 

@@ -1,7 +1,7 @@
 // core_test_support.h - fakes for core's outward interfaces (Transport,
 // DummyFactory, a log capture) and a temporary SQLite store, shared by the
-// core unit tests.  Clock and Random need no fakes: core/clock.h has
-// ManualClock, core/random.h DeterministicRandom.
+// core unit tests.  Clock and Random need no fakes: core/ports/clock.h has
+// ManualClock, core/ports/random.h DeterministicRandom.
 #pragma once
 
 #include <atomic>
@@ -13,10 +13,10 @@
 #include <string>
 #include <vector>
 
-#include "core/flusher.h"
-#include "core/log.h"
-#include "core/sqlite_store.h"
-#include "core/transport.h"
+#include "core/pool/flusher.h"
+#include "core/ports/log.h"
+#include "core/node/sqlite_store.h"
+#include "core/ports/transport.h"
 
 namespace mixtasy::core::testing {
 

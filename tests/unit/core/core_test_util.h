@@ -13,13 +13,13 @@
 #include <string>
 #include <vector>
 
-#include "core/botan_random.h"
-#include "core/clock.h"
-#include "core/keyring.h"
-#include "core/mix_format.h"
-#include "core/node.h"
-#include "core/processor.h"
-#include "core/random.h"
+#include "core/ports/random.h"
+#include "core/ports/clock.h"
+#include "core/keys/keyring.h"
+#include "core/format/mix_format.h"
+#include "core/node/node.h"
+#include "core/node/processor.h"
+#include "core/ports/random.h"
 #include "crypto/armor.h"
 #include "crypto/key_home.h"
 #include "crypto/keygen.h"
@@ -82,12 +82,11 @@ public:
     }
 
     void add_node(const std::string& address, const std::vector<std::string>& modes) {
-        BotanRandom rng(*random);
         crypto::NodeKeyParams params;
         params.address = address;
         params.modes = modes;
         params.created = static_cast<crypto::Timestamp>(epoch_ - 3600);
-        auto key = crypto::generate_node_key(params, rng);
+        auto key = crypto::generate_node_key(params, *random);
         REQUIRE(key);
         TestNode node{address, dir.path() / address, std::move(*key), nullptr};
         REQUIRE(crypto::save_node_key(node.home, node.key));

@@ -1,13 +1,13 @@
 // Dummy counts (seed 000 6.6, Mixmaster v2 3.2): means, minimums, caps, and
-// the distribution helpers of core/random.h they rest on.
+// the distribution helpers of core/ports/random.h they rest on.
 #include <catch2/catch.hpp>
 
 #include <cmath>
 #include <limits>
 #include <set>
 
-#include "core/dummy_policy.h"
-#include "core/random.h"
+#include "core/pool/dummy_policy.h"
+#include "core/ports/random.h"
 
 using namespace mixtasy::core;
 

@@ -4,7 +4,7 @@
 
 #include <thread>
 
-#include "core/exit_policy.h"
+#include "core/node/exit_policy.h"
 
 using namespace mixtasy;
 using namespace mixtasy::core;

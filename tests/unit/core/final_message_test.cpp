@@ -1,13 +1,14 @@
-// Tests of core/final_message.h and core/literal_payload.h.
+// Tests of core/format/final_message.h and core/format/literal_payload.h.
 #include <catch2/catch.hpp>
 
 #include <string>
 
-#include "core/final_message.h"
-#include "core/literal_payload.h"
-#include "core/mix_format.h"
-#include "core/mix_header.h"
-#include "core/verification.h"
+#include "core/format/final_message.h"
+#include "core/ports/random.h"
+#include "core/format/literal_payload.h"
+#include "core/format/mix_format.h"
+#include "core/format/mix_header.h"
+#include "core/format/verification.h"
 
 using namespace mixtasy;
 using namespace mixtasy::core;

@@ -6,7 +6,7 @@
 #include <set>
 #include <thread>
 
-#include "core/flusher.h"
+#include "core/pool/flusher.h"
 #include "core_test_support.h"
 
 using namespace mixtasy;

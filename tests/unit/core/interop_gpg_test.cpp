@@ -9,9 +9,9 @@
 #include <fstream>
 #include <iterator>
 
-#include "core/final_message.h"
-#include "core/layer.h"
-#include "core/processor.h"
+#include "core/format/final_message.h"
+#include "core/format/layer.h"
+#include "core/node/processor.h"
 #include "core_test_util.h"
 
 using namespace mixtasy;

@@ -1,4 +1,4 @@
-// Tests of core/key_rotation.h: the subkey schedule of seed 000 section 6.3
+// Tests of core/keys/key_rotation.h: the subkey schedule of seed 000 section 6.3
 // on a key, on the key files, and through a network of nodes whose keys
 // rotate while messages are under way.
 #include <catch2/catch.hpp>
@@ -6,8 +6,8 @@
 #include <atomic>
 #include <thread>
 
-#include "core/creator.h"
-#include "core/key_rotation.h"
+#include "core/sender/creator.h"
+#include "core/keys/key_rotation.h"
 #include "crypto/key_home.h"
 #include "tests/unit/core/core_test_util.h"
 
@@ -21,12 +21,11 @@ constexpr std::int64_t kDay = 24 * 3600;
 constexpr std::int64_t kCreated = kTestEpoch - 3600;  // TestNet's keys
 
 crypto::SecretCertificate fresh_key(Random& random) {
-    BotanRandom rng(random);
     crypto::NodeKeyParams params;
     params.address = "mixtasy@rot.example";
     params.modes = {"middleman"};
     params.created = static_cast<crypto::Timestamp>(kCreated);
-    auto key = crypto::generate_node_key(params, rng);
+    auto key = crypto::generate_node_key(params, random);
     REQUIRE(key);
     return std::move(*key);
 }

@@ -1,10 +1,10 @@
-// Tests of core/mix_header.h and core/mix_fields.h.
+// Tests of core/format/mix_header.h and core/format/mix_fields.h.
 #include <catch2/catch.hpp>
 
 #include <string>
 
-#include "core/mix_fields.h"
-#include "core/mix_header.h"
+#include "core/format/mix_fields.h"
+#include "core/format/mix_header.h"
 
 using namespace mixtasy;
 using namespace mixtasy::core;

@@ -1,14 +1,14 @@
-// Tests of core/node.h through a real network of nodes (core_test_util.h):
+// Tests of core/node/node.h through a real network of nodes (core_test_util.h):
 // every MUST of seed 000 6.4 that a node enforces.
 #include <catch2/catch.hpp>
 
 #include <fstream>
 
-#include "core/creator.h"
-#include "core/final_message.h"
-#include "core/layer.h"
-#include "core/mix_header.h"
-#include "core/verification.h"
+#include "core/sender/creator.h"
+#include "core/format/final_message.h"
+#include "core/format/layer.h"
+#include "core/format/mix_header.h"
+#include "core/format/verification.h"
 #include "core_test_util.h"
 
 using namespace mixtasy;

@@ -1,9 +1,9 @@
-// Tests of core/path.h.
+// Tests of core/sender/path.h.
 #include <catch2/catch.hpp>
 
 #include <map>
 
-#include "core/path.h"
+#include "core/sender/path.h"
 
 using namespace mixtasy;
 using namespace mixtasy::core;

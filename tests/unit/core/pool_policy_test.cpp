@@ -5,7 +5,7 @@
 #include <cmath>
 #include <limits>
 
-#include "core/pool_policy.h"
+#include "core/pool/pool_policy.h"
 
 using mixtasy::core::messages_to_send;
 using mixtasy::core::PoolParameters;

@@ -6,7 +6,7 @@
 #include <atomic>
 #include <thread>
 
-#include "core/reassembly.h"
+#include "core/node/reassembly.h"
 #include "core_test_support.h"
 
 using namespace mixtasy;

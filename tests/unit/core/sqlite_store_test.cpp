@@ -4,7 +4,7 @@
 #include <fstream>
 #include <map>
 
-#include "core/sqlite_store.h"
+#include "core/node/sqlite_store.h"
 #include "core_test_support.h"
 
 using namespace mixtasy;

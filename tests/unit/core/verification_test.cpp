@@ -1,10 +1,10 @@
-// Tests of core/verification.h.
+// Tests of core/format/verification.h.
 #include <catch2/catch.hpp>
 
 #include <string>
 
-#include "core/mix_format.h"
-#include "core/verification.h"
+#include "core/format/mix_format.h"
+#include "core/format/verification.h"
 
 using namespace mixtasy;
 using namespace mixtasy::core;

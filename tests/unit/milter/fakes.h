@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "core/node.h"
+#include "core/node/node.h"
 #include "milter/milter_context.h"
 
 namespace mixtasy::milter::testing {

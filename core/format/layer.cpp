@@ -1,0 +1,97 @@
+// layer.cpp - see layer.h.
+#include "core/format/layer.h"
+
+#include <algorithm>
+#include <exception>
+#include <vector>
+
+#include "core/format/literal_payload.h"
+#include "crypto/message.h"
+
+namespace mixtasy::core {
+namespace {
+
+std::chrono::system_clock::time_point as_time_point(Instant t) {
+    return std::chrono::system_clock::time_point(t.time_since_epoch());
+}
+
+// Secret halves of the subkeys that may decrypt at `now`, with their expiry.
+struct Usable {
+    std::vector<crypto::SecretKey> keys;
+    std::vector<Instant> expires;
+};
+
+Usable usable_subkeys(const crypto::SecretCertificate& key, Instant now) {
+    Usable out;
+    for (const crypto::Subkey* sub : crypto::valid_encryption_subkeys(key.cert, as_time_point(now))) {
+        const crypto::SecretKey* secret = key.find_subkey(sub->key.fingerprint);
+        if (secret == nullptr) continue;
+        out.keys.push_back(*secret);
+        out.expires.push_back(sub->expires ? from_unix(static_cast<std::int64_t>(*sub->expires))
+                                           : now + kReplayKeepWithoutExpiry);
+    }
+    return out;
+}
+
+}  // namespace
+
+const char* to_string(LayerError error) {
+    switch (error) {
+        case LayerError::NoValidSubkey: return "no-valid-subkey";
+        case LayerError::Malformed: return "malformed";
+    }
+    return "unknown";
+}
+
+const crypto::Subkey* current_subkey(const crypto::Certificate& cert, Instant now) {
+    auto subs = crypto::valid_encryption_subkeys(cert, as_time_point(now));
+    return subs.empty() ? nullptr : subs.front();
+}
+
+Expected<Bytes, std::string> seal_layer(ByteView inner, const crypto::PublicKey& subkey,
+                                        Botan::RandomNumberGenerator& rng) {
+    try {
+        const Bytes literal = make_literal(inner, LiteralFraming::Indeterminate);
+        auto sealed = crypto::encrypt_to(subkey, literal, crypto::SymmetricPacket::sed, rng);
+        if (!sealed) return Unexpected{crypto::to_string(sealed.error())};
+        return std::move(*sealed);
+    } catch (const std::exception& e) {
+        return Unexpected{std::string("encryption failed: ") + e.what()};
+    }
+}
+
+Expected<OpenedLayer, LayerError> open_layer(ByteView body, const crypto::SecretCertificate& key,
+                                             Instant now) {
+    try {
+        const Usable usable = usable_subkeys(key, now);
+        if (usable.keys.empty()) return Unexpected{LayerError::NoValidSubkey};
+        auto decrypted = crypto::decrypt_packets(body, usable.keys);
+        if (!decrypted) {
+            const auto code = decrypted.error().code;
+            if (code == crypto::ErrorCode::no_valid_key || code == crypto::ErrorCode::decrypt_failed) {
+                return Unexpected{LayerError::NoValidSubkey};
+            }
+            return Unexpected{LayerError::Malformed};
+        }
+        if (decrypted->packet != crypto::SymmetricPacket::sed) return Unexpected{LayerError::Malformed};
+        auto literal = read_literal(decrypted->plaintext);
+        if (!literal) return Unexpected{LayerError::Malformed};
+        Instant expires = now + kReplayKeepWithoutExpiry;
+        for (std::size_t i = 0; i < usable.keys.size(); ++i) {
+            if (usable.keys[i].pub.fingerprint == decrypted->key) expires = usable.expires[i];
+        }
+        return OpenedLayer{std::move(literal->contents), expires};
+    } catch (const std::exception&) {
+        return Unexpected{LayerError::Malformed};
+    }
+}
+
+std::optional<Bytes> pad_body(ByteView body, std::size_t size, Botan::RandomNumberGenerator& rng) {
+    if (body.size() > size) return std::nullopt;
+    Bytes out(size);
+    std::copy(body.begin(), body.end(), out.begin());
+    rng.randomize(out.data() + body.size(), size - body.size());
+    return out;
+}
+
+}  // namespace mixtasy::core

@@ -1,0 +1,95 @@
+// keyring.cpp - see keyring.h.
+#include "core/keys/keyring.h"
+
+#include <algorithm>
+
+#include "core/format/layer.h"
+#include "core/format/mix_header.h"
+#include "crypto/armor.h"
+
+namespace mixtasy::core {
+namespace {
+
+// Each "-----BEGIN" ... "-----END ...-----" block of `text`.
+std::vector<std::string_view> armor_blocks(std::string_view text) {
+    std::vector<std::string_view> blocks;
+    std::size_t pos = 0;
+    while (blocks.size() <= KeyRing::kMaxKeys) {
+        const auto begin = text.find("-----BEGIN ", pos);
+        if (begin == std::string_view::npos) break;
+        const auto end = text.find("-----END ", begin);
+        if (end == std::string_view::npos) break;
+        const auto line_end = text.find('\n', end);
+        const auto stop = line_end == std::string_view::npos ? text.size() : line_end + 1;
+        blocks.push_back(text.substr(begin, stop - begin));
+        pos = stop;
+    }
+    return blocks;
+}
+
+}  // namespace
+
+KeyRing KeyRing::parse(std::string_view text) {
+    KeyRing ring;
+    for (std::string_view block : armor_blocks(text)) {
+        auto armored = crypto::armor_decode(as_bytes(block));
+        if (!armored) {
+            ring.rejected_.push_back("armor: " + crypto::to_string(armored.error()));
+            continue;
+        }
+        auto certs = crypto::parse_certificates(armored->data);
+        if (!certs) {
+            ring.rejected_.push_back("key: " + crypto::to_string(certs.error()));
+            continue;
+        }
+        for (const auto& cert : *certs) {
+            auto key = check_mix_key(cert);
+            if (!key) {
+                ring.rejected_.push_back(crypto::to_hex(cert.fingerprint()) + ": " + key.error());
+                continue;
+            }
+            ring.add(std::move(*key));
+        }
+    }
+    return ring;
+}
+
+void KeyRing::add(MixKey key) {
+    if (keys_.size() >= kMaxKeys) {
+        rejected_.push_back(key.address + ": too many keys");
+        return;
+    }
+    if (find(key.address) != nullptr) {
+        rejected_.push_back(key.address + ": second key for a known address");
+        return;
+    }
+    keys_.push_back(std::move(key));
+}
+
+const MixKey* KeyRing::find(std::string_view address) const {
+    for (const auto& k : keys_) {
+        if (iequals(k.address, address)) return &k;
+    }
+    return nullptr;
+}
+
+std::vector<std::string> KeyRing::addresses() const {
+    std::vector<std::string> out;
+    for (const auto& k : keys_) out.push_back(k.address);
+    return out;
+}
+
+std::vector<std::string> KeyRing::usable_addresses(Instant now) const {
+    std::vector<std::string> out;
+    for (const auto& k : keys_) {
+        if (current_subkey(k.cert, now) != nullptr) out.push_back(k.address);
+    }
+    return out;
+}
+
+const crypto::Subkey* KeyRing::encryption_subkey(std::string_view address, Instant now) const {
+    const MixKey* key = find(address);
+    return key == nullptr ? nullptr : current_subkey(key->cert, now);
+}
+
+}  // namespace mixtasy::core

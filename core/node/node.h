@@ -1,0 +1,103 @@
+// node.h - one Mixtasy mix node: the entry point of the milter and of
+// `mixtasy process`.
+//
+// WHAT IT DOES
+//   Node::open(options)     opens the node's key home and store; fails with a
+//                           one-line reason (missing keys, unreadable store).
+//                           The node's address and modes come from its key
+//                           (the one user ID, seed 000 6.3), not from options.
+//                           open(options, services) lets tests and `mixtasy
+//                           process` give their own Clock and Random.
+//   is_own_address(rcpt)    true for this node's mix address (mixtasy@fqdn,
+//                           any case, with or without <>); the milter uses
+//                           it at RCPT time to accept ordinary mail without
+//                           ever seeing its body.
+//   accept(env, bytes)      processes one complete message (header + body as
+//                           received, CRLF or LF line ends) and returns the
+//                           Decision of decision.h.  Pooled only after the
+//                           durable store commit.
+//   flush_round(transport)  one round of the timed dynamic pool (seed 000
+//                           6.4.5) with its time- and flush-triggered dummies
+//                           (6.6) through the other mixes of
+//                           NodeOptions.known_mixes (default
+//                           <home>/mixes.asc, may be absent): picks
+//                           messages, hands each to transport, marks sent
+//                           only on Accepted.  Called every flush_interval()
+//                           by one thread.
+//   reload()                re-reads keys (new subkeys after rotation) and
+//                           the known mixes the dummies go through.
+//   maintain_keys()         rotates the node's subkeys (key_rotation.h) on
+//                           its key files and in memory: a successor at
+//                           half-life, expired subkeys wiped.  The daemon
+//                           calls it at start and every few minutes; the
+//                           key files must be writable by the daemon.
+//
+// WHAT IT GUARANTEES
+//   accept() is thread-safe (many libmilter worker threads call it at once)
+//   and never throws; nor do flush_round() and maintain_keys().  Decision
+//   reasons are the tokens of decision.h, plus "dummy" (a dummy ended here),
+//   "blocked" and "rate-limited" (exit policy), "duplicate-part",
+//   "discarded-set", and "internal" (TempFail on an unexpected failure).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/bytes.h"
+#include "common/expected.h"
+#include "core/keys/key_rotation.h"
+#include "core/node/decision.h"
+#include "core/pool/flusher.h"
+#include "core/pool/pool_policy.h"
+#include "core/ports/envelope.h"
+#include "core/ports/transport.h"
+
+namespace mixtasy::core {
+
+struct NodeOptions {
+    std::string home;                        // key home (mixtasy keygen --home)
+    std::string database;                    // SQLite file; default <home>/node.db
+    std::vector<std::string> local_domains;  // for exitprivate delivery
+    std::string anonymous_from;              // From of exit deliveries
+    std::vector<std::string> blocked_destinations;
+    std::size_t exit_rate_per_hour = 0;      // deliveries per destination and hour; 0 = no limit
+    std::string known_mixes;                 // default <home>/mixes.asc
+    std::chrono::seconds subkey_validity = kDefaultSubkeyValidity;  // of subkeys maintain_keys() adds
+    PoolParameters pool;
+};
+
+class Clock;
+class Random;
+
+// What the node reads time and randomness from.  Empty members mean the
+// system's (SystemClock, SystemRandom).  The Random must be thread-safe if
+// accept() is called from several threads.
+struct NodeServices {
+    std::shared_ptr<Clock> clock;
+    std::shared_ptr<Random> random;
+};
+
+class Node {
+public:
+    static Expected<std::unique_ptr<Node>, std::string> open(const NodeOptions& options);
+    static Expected<std::unique_ptr<Node>, std::string> open(const NodeOptions& options,
+                                                             NodeServices services);
+    virtual ~Node() = default;
+
+    virtual bool is_own_address(std::string_view recipient) const = 0;
+    virtual Decision accept(const Envelope& envelope, ByteView message) = 0;
+    virtual FlushReport flush_round(Transport& transport) = 0;
+    virtual std::chrono::seconds flush_interval() const = 0;
+    virtual Expected<void, std::string> reload() = 0;
+    // Nodes without key files of their own (test doubles) have nothing to do.
+    virtual Expected<RotationReport, std::string> maintain_keys() { return RotationReport{}; }
+
+    // The node's mix address (from its key), for logs and `mixtasy process`.
+    virtual std::string address() const { return {}; }
+};
+
+}  // namespace mixtasy::core

@@ -1,0 +1,221 @@
+// flusher.cpp - one pool round: housekeeping, dummies in, k random rows
+// out, flush-triggered dummies beside them.
+#include "core/pool/flusher.h"
+
+#include <algorithm>
+#include <exception>
+#include <string>
+
+#include "core/ports/log.h"
+#include "core/pool/pool_policy.h"
+
+namespace mixtasy::core {
+namespace {
+
+std::chrono::seconds at_least_one_second(std::chrono::seconds s) {
+    return s.count() < 1 ? std::chrono::seconds{1} : s;
+}
+
+void log_store_failure(const char* during, const StoreFailure& failure) {
+    log(LogLevel::Warning, std::string("flush: store ") + to_string(failure.code) + " during " +
+                               during + ": " + failure.detail);
+}
+
+// The Transport is someone else's code; an exception from it must not end
+// the flush thread.  Unknown outcome = not accepted = try again later.
+SendResult send_guarded(Transport& transport, const OutgoingMessage& message) {
+    try {
+        return transport.send(message);
+    } catch (...) {
+        return SendResult::TempFail;
+    }
+}
+
+std::optional<OutgoingItem> make_dummy_guarded(DummyFactory& factory, Random& random) {
+    try {
+        return factory.make_dummy(random);
+    } catch (...) {
+        return std::nullopt;
+    }
+}
+
+OutgoingMessage to_message(const OutgoingItem& item) {
+    return OutgoingMessage{item.envelope_from, item.recipient, ByteView(item.message)};
+}
+
+}  // namespace
+
+std::chrono::seconds retry_delay(const RetryParameters& retry, std::int64_t failed_attempts) {
+    const std::chrono::seconds base = at_least_one_second(retry.retry_base);
+    const std::chrono::seconds max = std::max(base, retry.retry_max);
+    std::chrono::seconds delay = base;
+    for (std::int64_t i = 1; i < failed_attempts && delay < max; ++i) {
+        delay = delay > max / 2 ? max : delay * 2;
+    }
+    return std::min(delay, max);
+}
+
+bool should_give_up(const RetryParameters& retry, std::int64_t failed_attempts) {
+    if (failed_attempts <= 0) return false;
+    const std::chrono::seconds max = std::max(at_least_one_second(retry.retry_base), retry.retry_max);
+    std::chrono::seconds waited{0};
+    std::int64_t i = 1;
+    // Doubling phase: at most ~63 steps before the delay reaches max.
+    for (; i <= failed_attempts; ++i) {
+        const std::chrono::seconds delay = retry_delay(retry, i);
+        waited += delay;
+        if (waited >= retry.give_up_after) return true;
+        if (delay >= max) {
+            ++i;
+            break;
+        }
+    }
+    if (i > failed_attempts) return false;
+    // Flat phase: every further wait is max; no loop over a huge count.
+    const std::int64_t remaining_attempts = failed_attempts - i + 1;
+    const std::int64_t still_needed = (retry.give_up_after - waited).count();
+    return remaining_attempts >= (still_needed + max.count() - 1) / max.count();
+}
+
+Flusher::Flusher(Store& store, Clock& clock, Random& random, DummyFactory& dummies,
+                 FlusherOptions options)
+    : store_(store), clock_(clock), random_(random), dummies_(dummies),
+      options_(std::move(options)) {}
+
+StoreResult<std::size_t> Flusher::recover() {
+    auto recovered = store_.recover_in_flight();
+    if (recovered) {
+        store_trouble_ = false;
+        if (*recovered > 0)
+            log(LogLevel::Notice, "flush: " + std::to_string(*recovered) +
+                                      " pool rows were in flight at the last stop; resending");
+    }
+    return recovered;
+}
+
+FlushReport Flusher::round(Transport& transport) {
+    FlushReport report;
+    try {
+        run_round(transport, report);
+    } catch (const std::exception& e) {
+        // Only our own allocation or the system RNG can get here; the flush
+        // thread must survive it.  Rows already claimed stay "sending" and
+        // are returned to the pool next round.
+        store_trouble_ = true;
+        log(LogLevel::Error, std::string("flush: round aborted: ") + e.what());
+    } catch (...) {
+        store_trouble_ = true;
+        log(LogLevel::Error, "flush: round aborted");
+    }
+    return report;
+}
+
+void Flusher::run_round(Transport& transport, FlushReport& report) {
+    // Rows a failed store left "sending" in the last round would otherwise
+    // wait for a restart; one flusher owns the pool, so none is in flight now.
+    if (store_trouble_ && !recover()) return;
+
+    const Instant start = clock_.now();
+    if (auto swept = store_.sweep(start); !swept) log_store_failure("sweep", swept.error());
+
+    add_time_triggered_dummies(start, report);
+
+    auto ready = store_.count_ready(start);
+    if (!ready) {
+        log_store_failure("count", ready.error());
+        store_trouble_ = true;
+        return;
+    }
+    const std::size_t k =
+        std::min(messages_to_send(options_.pool, *ready), options_.max_per_round);
+    if (k == 0) return;
+
+    auto claimed = store_.claim_random(start, k, random_);
+    if (!claimed) {
+        log_store_failure("claim", claimed.error());
+        store_trouble_ = true;
+        return;
+    }
+    send_interleaved(transport, *claimed, report);
+}
+
+void Flusher::send_interleaved(Transport& transport, const std::vector<PooledItem>& rows,
+                               FlushReport& report) {
+    // Flush-triggered dummies (seed 000 6.6) leave with this flush, never
+    // pooled.  Pooled rows and dummies go out in one random order, so
+    // neither the position of a dummy nor the store's row order says
+    // anything to an observer of the outgoing SMTP sessions.
+    std::vector<OutgoingItem> extra;
+    const std::size_t wanted = flush_triggered_dummies(options_.dummies, rows.size(), random_);
+    for (std::size_t i = 0; i < wanted; ++i) {
+        std::optional<OutgoingItem> dummy = make_dummy_guarded(dummies_, random_);
+        if (!dummy) break;
+        extra.push_back(std::move(*dummy));
+    }
+    std::vector<std::size_t> order(rows.size() + extra.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    for (std::size_t i = order.size(); i > 1; --i)
+        std::swap(order[i - 1], order[random_.uniform(i)]);
+
+    for (std::size_t index : order) {
+        if (index < rows.size()) {
+            if (!send_pooled(transport, rows[index], report)) store_trouble_ = true;
+        } else {
+            // A dummy that does not get through is not retried: its only
+            // job was to leave with this flush.
+            const OutgoingItem& dummy = extra[index - rows.size()];
+            if (send_guarded(transport, to_message(dummy)) == SendResult::Accepted)
+                ++report.dummies;
+        }
+    }
+}
+
+void Flusher::add_time_triggered_dummies(Instant now, FlushReport& report) {
+    const std::size_t wanted = time_triggered_dummies(options_.dummies, random_);
+    for (std::size_t i = 0; i < wanted; ++i) {
+        std::optional<OutgoingItem> dummy = make_dummy_guarded(dummies_, random_);
+        if (!dummy) return;  // no known mixes yet: nothing to hide in
+        dummy->kind = ItemKind::Dummy;
+        if (auto id = store_.enqueue(*dummy, now); !id) {
+            log_store_failure("dummy enqueue", id.error());
+            return;
+        }
+        ++report.dummies;
+    }
+}
+
+bool Flusher::send_pooled(Transport& transport, const PooledItem& row, FlushReport& report) {
+    const SendResult result = send_guarded(transport, to_message(row.item));
+    const Instant now = clock_.now();
+    if (result == SendResult::Accepted) {
+        ++report.sent;
+        // If this mark fails the row stays "sending" and goes out again
+        // after recovery: at least once, never lost.
+        if (auto marked = store_.mark_sent(row.id, now); !marked) {
+            log_store_failure("mark-sent", marked.error());
+            return false;
+        }
+        return true;
+    }
+
+    ++report.failed;
+    const std::int64_t failures = row.attempts + 1;
+    if (result == SendResult::PermFail || should_give_up(options_.retry, failures)) {
+        log(LogLevel::Warning, "flush: pool row " + std::to_string(row.id) + " given up after " +
+                                   std::to_string(failures) + " attempts (" +
+                                   (result == SendResult::PermFail ? "refused" : "timed out") + ")");
+        if (auto marked = store_.mark_failed(row.id, now); !marked) {
+            log_store_failure("mark-failed", marked.error());
+            return false;
+        }
+        return true;
+    }
+    const Instant next = now + retry_delay(options_.retry, failures);
+    if (auto marked = store_.mark_retry(row.id, next); !marked) {
+        log_store_failure("mark-retry", marked.error());
+        return false;
+    }
+    return true;
+}
+
+}  // namespace mixtasy::core

@@ -1,0 +1,108 @@
+// flusher.h - one round of the pool: cover traffic in, messages out.
+//
+// WHAT IT DOES
+//   Flusher::round(transport), called every PoolParameters::interval by one
+//   thread (the milter's flush thread, via Node::flush_round):
+//     1. sweeps the store (expired replay entries and part sets, old sent
+//        rows, rows past the store's maximum age),
+//     2. adds the time-triggered dummies of core/pool/dummy_policy.h to the pool,
+//     3. counts the ready rows m and computes k = messages_to_send(m)
+//        (core/pool/pool_policy.h),
+//     4. claims k ready rows uniformly at random and hands each to the
+//        Transport:  Accepted -> mark sent;  TempFail -> back to the pool
+//        with an increasing delay;  PermFail -> failed, one log line,
+//     5. sends the flush-triggered dummies straight to the Transport (never
+//        pooled; a dummy that fails is simply dropped), interleaved with
+//        the rows of step 4 in one uniformly random order.
+//   FlushReport counts rows the Transport accepted (sent), rows it did not
+//   (failed: retried later or given up), and dummies made (time-triggered
+//   ones pooled plus flush-triggered ones accepted).
+//   recover() returns rows left "sending" by a crash to the pool; call it
+//   once before the first round.  ONE Flusher owns a store's pool.  Such rows are sent again: at least once,
+//   and the next mix's replay cache makes it exactly once.
+//
+// BACKOFF
+//   After the i-th failed attempt (i = 1, 2, ...) a row waits
+//   min(retry_base * 2^(i-1), retry_max).  When the total of those waits
+//   reaches give_up_after, the row is failed instead of retried, with one
+//   log line that holds the pool id and the attempt count, no address.
+//
+// WHAT IT GUARANTEES
+//   A row is marked sent only after the Transport returned Accepted.  A
+//   store failure is logged and leaves the row "sending", never lost; the
+//   next round first returns such rows to the pool (so an accepted row
+//   whose mark failed is sent again: at least once).  Never throws:
+//   exceptions from the Transport or the DummyFactory count as TempFail.
+//
+// WHAT IT REFUSES
+//   More than max_per_round messages per round, whatever the policy says.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "core/ports/clock.h"
+#include "core/pool/dummy_factory.h"
+#include "core/pool/dummy_policy.h"
+#include "core/pool/pool_policy.h"
+#include "core/ports/random.h"
+#include "core/ports/store.h"
+#include "core/ports/transport.h"
+
+namespace mixtasy::core {
+
+struct FlushReport {
+    std::size_t sent = 0;
+    std::size_t failed = 0;
+    std::size_t dummies = 0;
+};
+
+struct RetryParameters {
+    std::chrono::seconds retry_base{5 * 60};
+    std::chrono::seconds retry_max{4 * 60 * 60};
+    std::chrono::seconds give_up_after{5 * 24 * 60 * 60};
+};
+
+struct FlusherOptions {
+    PoolParameters pool;
+    DummyParameters dummies;
+    RetryParameters retry;
+    std::size_t max_per_round = 10000;
+};
+
+// Delay before the next attempt after `failed_attempts` failures (>= 1).
+std::chrono::seconds retry_delay(const RetryParameters& retry, std::int64_t failed_attempts);
+// True once the waits after `failed_attempts` failures add up to give_up_after.
+bool should_give_up(const RetryParameters& retry, std::int64_t failed_attempts);
+
+class Flusher {
+public:
+    Flusher(Store& store, Clock& clock, Random& random, DummyFactory& dummies,
+            FlusherOptions options);
+
+    // Rows left "sending" by a crash back to the pool; how many, or the
+    // store's failure.
+    StoreResult<std::size_t> recover();
+    FlushReport round(Transport& transport);
+
+    const FlusherOptions& options() const noexcept { return options_; }
+
+private:
+    void run_round(Transport& transport, FlushReport& report);
+    void add_time_triggered_dummies(Instant now, FlushReport& report);
+    bool send_pooled(Transport& transport, const PooledItem& row, FlushReport& report);
+    void send_interleaved(Transport& transport, const std::vector<PooledItem>& rows,
+                          FlushReport& report);
+
+    Store& store_;
+    Clock& clock_;
+    Random& random_;
+    DummyFactory& dummies_;
+    FlusherOptions options_;
+    bool store_trouble_ = false;  // rows may be stuck in "sending"
+};
+
+}  // namespace mixtasy::core

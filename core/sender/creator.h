@@ -1,0 +1,55 @@
+// creator.h - building Mixtasy v1 messages (seed 000 6.2, 7.3.1).
+//
+// WHAT IT DOES
+//   create_messages(ring, path, original, now, random) wraps `original`
+//   (an RFC 5322 message with a To: field) for the given path of mixes:
+//     - splits it into as few parts as fit a final mix message (one
+//       singlepart, or 2..kMaxParts multipart parts sharing a Mixtasy-ID),
+//     - builds each final mix message (exactly 20 KiB, final_message.h),
+//     - wraps it in one layer per mix from the last to the first, each
+//       encrypted to that mix's newest valid encryption subkey, each inner
+//       layer with its Verification header,
+//     - pads the outermost body to exactly 30 KiB and armors it.
+//   Every part takes the same path.  The result is one complete message per
+//   part, to be sent to path[0].
+//   create_dummy(ring, hops, ...) builds a dummy (Mixtasy-Type dummy, random
+//   payload) through `hops` random usable mixes.
+//
+// WHAT IT REFUSES (one-line reason)
+//   A path shorter than four mixes or with the same mix twice in a row; a
+//   mix not in the ring or without a valid encryption subkey; an inner mix
+//   that does not run middleman or a last mix that runs no exit mode; an
+//   original without a plain To: address; an original needing more than
+//   kMaxParts parts; a path too long for the 30 KiB body.
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "common/bytes.h"
+#include "common/expected.h"
+#include "core/ports/clock.h"
+#include "core/keys/keyring.h"
+#include "core/ports/random.h"
+
+namespace mixtasy::core {
+
+struct CreatedMessage {
+    std::string first_hop;  // RCPT TO: path[0]
+    Bytes message;          // complete RFC 5322 message, CRLF
+};
+
+Expected<std::vector<CreatedMessage>, std::string> create_messages(
+    const KeyRing& ring, std::span<const std::string> path, ByteView original, Instant now,
+    Random& random);
+
+// Dummy through the given path (any length >= 1, no mix twice in a row).
+Expected<CreatedMessage, std::string> create_dummy(const KeyRing& ring,
+                                                   std::span<const std::string> path, Instant now,
+                                                   Random& random);
+
+// The plain address in the To: field of an RFC 5322 message, or empty.
+std::string original_recipient(ByteView original);
+
+}  // namespace mixtasy::core
