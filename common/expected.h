@@ -11,6 +11,12 @@
 //   - value() and error() require the matching state (checked with assert in
 //     debug builds; reading the wrong side is a programming error).
 //   - Unexpected{e} builds the error side: `return Unexpected{Error{...}};`
+//   - MIXTASY_TRY(name, expr) evaluates expr into `auto name` and returns
+//     its error from the enclosing function if it failed; MIXTASY_CHECK(expr)
+//     does the same for an Expected whose value is not needed.  The
+//     enclosing function's error type must be constructible from expr's.
+//     They replace the hand-written `if (!x) return Unexpected{x.error()};`,
+//     not the places that translate or annotate an error (write those out).
 #pragma once
 
 #include <cassert>
@@ -71,3 +77,13 @@ private:
 };
 
 }  // namespace mixtasy
+
+#define MIXTASY_TRY(name, expr)  \
+    auto name = (expr);          \
+    if (!name) return ::mixtasy::Unexpected { name.error() }
+
+#define MIXTASY_CHECK(expr)                                      \
+    do {                                                         \
+        if (auto mixtasy_check_ = (expr); !mixtasy_check_)       \
+            return ::mixtasy::Unexpected{mixtasy_check_.error()}; \
+    } while (false)
