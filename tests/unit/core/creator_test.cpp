@@ -23,7 +23,8 @@ namespace {
 constexpr std::int64_t kDay = 24 * 3600;
 
 const std::string kOriginal =
-    "To: bob@dest.example\r\nSubject: hello through the mixes\r\n\r\nHi Bob,\r\nthis is secret.\r\n";
+    "To: bob@dest.example\r\nSubject: hello through the mixes\r\n\r\n"
+    "Hi Bob,\r\nthis is secret.\r\n";
 
 std::vector<std::string> four_hops() {
     return {mix_address(0), mix_address(1), mix_address(2), mix_address(3)};
@@ -36,13 +37,17 @@ std::string refusal(UnitMixes& mixes, const std::vector<std::string>& path,
     return created.error();
 }
 
-bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
+bool starts_with(const std::string& s, const std::string& prefix) {
+    return s.rfind(prefix, 0) == 0;
+}
 
 // An original with a To: field and lines of text up to at least `size` bytes.
 std::string long_original(std::size_t size) {
     std::string original = "To: bob@dest.example\r\nSubject: big\r\n\r\n";
     std::size_t line = 0;
-    while (original.size() < size) original += "line " + std::to_string(line++) + " of a long message\r\n";
+    while (original.size() < size) {
+        original += "line " + std::to_string(line++) + " of a long message\r\n";
+    }
     return original;
 }
 
@@ -77,11 +82,12 @@ TEST_CASE("creator: one message for path[0], its body exactly 30 KiB", "[core][c
     CHECK(body_of(again->front().message) != body_of(m.message));
 }
 
-TEST_CASE("creator: every layer opens at its mix and the last gives the original", "[core][creator]") {
+TEST_CASE("creator: every layer opens at its mix and the last gives the original",
+          "[core][creator]") {
     UnitMixes mixes(5);
     // mixes may come back, never twice in a row
-    const std::vector<std::string> path{mix_address(0), mix_address(1), mix_address(0), mix_address(2),
-                                        mix_address(4), mix_address(3)};
+    const std::vector<std::string> path{mix_address(0), mix_address(1), mix_address(0),
+                                        mix_address(2), mix_address(4), mix_address(3)};
     auto created = create_messages(mixes.ring, path, as_bytes(kOriginal), mixes.now, mixes.random);
     if (!created) FAIL(created.error());
     REQUIRE(created->size() == 1);
@@ -94,7 +100,8 @@ TEST_CASE("creator: every layer opens at its mix and the last gives the original
 
 TEST_CASE("creator: path rules", "[core][creator]") {
     UnitMixes mixes(4);
-    const std::string n0 = mix_address(0), n1 = mix_address(1), n2 = mix_address(2), n3 = mix_address(3);
+    const std::string n0 = mix_address(0), n1 = mix_address(1), n2 = mix_address(2),
+                      n3 = mix_address(3);
     CHECK(starts_with(refusal(mixes, {n0, n1, n2}), "bad path: "));
     CHECK(starts_with(refusal(mixes, {}), "bad path: "));
     CHECK(starts_with(refusal(mixes, {n0, n1, n1, n2}), "bad path: "));
@@ -140,7 +147,8 @@ TEST_CASE("creator: each layer goes to the mix's newest valid subkey", "[core][c
     for (const auto& [address, key] : mixes.keys) armored += crypto::export_public(key.cert);
     mixes.ring = KeyRing::parse(armored);
     REQUIRE(mixes.ring.size() == 4);
-    auto created = create_messages(mixes.ring, four_hops(), as_bytes(kOriginal), mixes.now, mixes.random);
+    auto created =
+        create_messages(mixes.ring, four_hops(), as_bytes(kOriginal), mixes.now, mixes.random);
     REQUIRE(created);
     auto opened = open_layer(body_of(created->front().message), n0, mixes.now);
     REQUIRE(opened);
@@ -157,7 +165,9 @@ TEST_CASE("creator: the original needs a plain To: address", "[core][creator]") 
 }
 
 TEST_CASE("creator: the To: address of an original", "[core][creator]") {
-    const auto to = [](const std::string& original) { return original_recipient(as_bytes(original)); };
+    const auto to = [](const std::string& original) {
+        return original_recipient(as_bytes(original));
+    };
     CHECK(to("To: bob@dest.example\r\n\r\n") == "bob@dest.example");
     CHECK(to("Subject: s\r\nto:   bob@dest.example  \r\n\r\n") == "bob@dest.example");
     CHECK(to("TO: Bob <bob@dest.example>\r\n\r\n") == "bob@dest.example");
@@ -177,7 +187,8 @@ TEST_CASE("creator: a long original is split into as few parts as fit", "[core][
     for (std::size_t parts : {1u, 2u, 30u}) {
         CAPTURE(parts);
         const std::string original = long_original((parts - 1) * 20300 + 5000);
-        auto created = create_messages(mixes.ring, path, as_bytes(original), mixes.now, mixes.random);
+        auto created =
+            create_messages(mixes.ring, path, as_bytes(original), mixes.now, mixes.random);
         if (!created) FAIL(created.error());
         REQUIRE(created->size() == parts);
         std::string joined;
@@ -208,7 +219,8 @@ TEST_CASE("creator: at most kMaxParts parts", "[core][creator]") {
     REQUIRE(cap > 0);
     std::string original = long_original(0);
     original.resize(static_cast<std::size_t>(kMaxParts) * cap, 'x');
-    auto most = create_messages(mixes.ring, four_hops(), as_bytes(original), mixes.now, mixes.random);
+    auto most =
+        create_messages(mixes.ring, four_hops(), as_bytes(original), mixes.now, mixes.random);
     if (!most) FAIL(most.error());
     CHECK(most->size() == kMaxParts);
     original.push_back('x');
@@ -217,7 +229,8 @@ TEST_CASE("creator: at most kMaxParts parts", "[core][creator]") {
 
 TEST_CASE("creator: dummies take paths of one to four mixes", "[core][creator]") {
     UnitMixes mixes(4);
-    const std::string n0 = mix_address(0), n1 = mix_address(1), n2 = mix_address(2), n3 = mix_address(3);
+    const std::string n0 = mix_address(0), n1 = mix_address(1), n2 = mix_address(2),
+                      n3 = mix_address(3);
     for (const std::vector<std::string>& path : std::vector<std::vector<std::string>>{
              {n0}, {n0, n1}, {n0, n1, n0}, {n3, n2, n1, n0}}) {
         CAPTURE(path.size());
@@ -235,5 +248,6 @@ TEST_CASE("creator: dummies take paths of one to four mixes", "[core][creator]")
     };
     CHECK(starts_with(dummy_refusal({}), "bad path: "));
     CHECK(starts_with(dummy_refusal({n0, n0}), "bad path: "));
-    CHECK(dummy_refusal({n0, "mixtasy@n9.example"}) == "no valid encryption subkey for mixtasy@n9.example");
+    CHECK(dummy_refusal({n0, "mixtasy@n9.example"}) ==
+          "no valid encryption subkey for mixtasy@n9.example");
 }

@@ -96,7 +96,8 @@ inline std::string unescape(std::string_view s, const std::string& where) {
             case '{': {
                 const auto colon = s.find(':', i);
                 const auto close = s.find('}', i);
-                if (colon == std::string_view::npos || close == std::string_view::npos || close < colon) {
+                if (colon == std::string_view::npos || close == std::string_view::npos ||
+                    close < colon) {
                     FAIL(where << ": bad \\{N:text} escape");
                 }
                 const std::size_t times = std::stoul(std::string(s.substr(i + 1, colon - i - 1)));

@@ -22,7 +22,9 @@ constexpr std::int64_t kDay = 24 * 3600;
 
 Instant at(std::int64_t unix) { return from_unix(unix); }
 
-bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
+bool starts_with(const std::string& s, const std::string& prefix) {
+    return s.rfind(prefix, 0) == 0;
+}
 
 // A certificate whose only user ID reads `uid`.  check_mix_key looks at the
 // text alone (the self-signature was verified when the key was parsed).
@@ -46,7 +48,8 @@ TEST_CASE("keyring: concatenated armored keys are read in order", "[core][keyrin
     KeyRing ring = KeyRing::parse(mixes.armored);
     CHECK(ring.size() == 3);
     CHECK(ring.rejected().empty());
-    CHECK(ring.addresses() == std::vector<std::string>{mix_address(0), mix_address(1), mix_address(2)});
+    CHECK(ring.addresses() ==
+          std::vector<std::string>{mix_address(0), mix_address(1), mix_address(2)});
     // Text around and between the blocks is not a key and not a rejection.
     std::string noisy = "Known mixes, as of today:\n\n";
     for (const auto& [address, key] : mixes.keys) {
@@ -59,13 +62,16 @@ TEST_CASE("keyring: concatenated armored keys are read in order", "[core][keyrin
     CHECK(KeyRing::parse("no keys here").rejected().empty());
 }
 
-TEST_CASE("keyring: each rejected block or key has its reason, the rest is kept", "[core][keyring]") {
+TEST_CASE("keyring: each rejected block or key has its reason, the rest is kept",
+          "[core][keyring]") {
     UnitMixes mixes(2);
     DeterministicRandom random{11};
     const crypto::SecretCertificate relay = make_mix_key("relay@n9.example", {"middleman"}, random);
     const std::string broken_armor =
-        "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n!!!! not base64 !!!!\n-----END PGP PUBLIC KEY BLOCK-----\n";
-    const std::string not_a_key = crypto::armor_encode(as_bytes("just some bytes"), crypto::kLabelPublicKey);
+        "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n!!!! not base64 !!!!\n"
+        "-----END PGP PUBLIC KEY BLOCK-----\n";
+    const std::string not_a_key =
+        crypto::armor_encode(as_bytes("just some bytes"), crypto::kLabelPublicKey);
 
     KeyRing ring = KeyRing::parse(crypto::export_public(mixes.keys[0].second.cert) + broken_armor +
                                   crypto::export_public(relay.cert) + not_a_key +
@@ -74,7 +80,8 @@ TEST_CASE("keyring: each rejected block or key has its reason, the rest is kept"
     REQUIRE(ring.rejected().size() == 3);
     CHECK(starts_with(ring.rejected()[0], "armor: "));
     // A key that decodes but is no mix key is named by its fingerprint.
-    CHECK(ring.rejected()[1] == crypto::to_hex(relay.cert.fingerprint()) + ": address is not mixtasy@fqdn");
+    CHECK(ring.rejected()[1] ==
+          crypto::to_hex(relay.cert.fingerprint()) + ": address is not mixtasy@fqdn");
     CHECK(starts_with(ring.rejected()[2], "key: "));
     CHECK(ring.find("relay@n9.example") == nullptr);
 }
@@ -104,7 +111,8 @@ TEST_CASE("keyring: the first key for an address wins", "[core][keyring]") {
 
 TEST_CASE("keyring: addresses are found case-insensitively, and only whole", "[core][keyring]") {
     UnitMixes mixes(2);
-    for (const char* spelling : {"mixtasy@n1.example", "MIXTASY@N1.EXAMPLE", "Mixtasy@n1.Example"}) {
+    for (const char* spelling :
+         {"mixtasy@n1.example", "MIXTASY@N1.EXAMPLE", "Mixtasy@n1.Example"}) {
         CAPTURE(spelling);
         const MixKey* key = mixes.ring.find(spelling);
         REQUIRE(key != nullptr);
@@ -116,16 +124,19 @@ TEST_CASE("keyring: addresses are found case-insensitively, and only whole", "[c
     CHECK(mixes.ring.encryption_subkey("mixtasy@n2.example", mixes.now) == nullptr);
 }
 
-TEST_CASE("keyring: usable addresses are those with a valid subkey at that time", "[core][keyring]") {
+TEST_CASE("keyring: usable addresses are those with a valid subkey at that time",
+          "[core][keyring]") {
     UnitMixes mixes(2);
     // n2's key is made a day after the others: not usable before that.
     DeterministicRandom random{13};
-    const crypto::SecretCertificate late = make_mix_key(mix_address(2), {"middleman"}, random, kKeysCreated + kDay);
+    const crypto::SecretCertificate late =
+        make_mix_key(mix_address(2), {"middleman"}, random, kKeysCreated + kDay);
     KeyRing ring = KeyRing::parse(mixes.armored + crypto::export_public(late.cert));
     REQUIRE(ring.size() == 3);
     using List = std::vector<std::string>;
     CHECK(ring.usable_addresses(at(kEpoch)) == List{mix_address(0), mix_address(1)});
-    CHECK(ring.usable_addresses(at(kEpoch + kDay)) == List{mix_address(0), mix_address(1), mix_address(2)});
+    CHECK(ring.usable_addresses(at(kEpoch + kDay)) ==
+          List{mix_address(0), mix_address(1), mix_address(2)});
     CHECK(ring.usable_addresses(at(kKeysCreated + 2 * kDay + 1)) == List{mix_address(2)});
     CHECK(ring.usable_addresses(at(kKeysCreated + 4 * kDay)).empty());
     // addresses() does not look at the time
@@ -197,15 +208,17 @@ TEST_CASE("mix key: each refusal has its reason", "[core][keyring]") {
 
     CHECK(check_reason(with_user_id(cert, "Node (mixtasy-mode:middleman) mixtasy@n0.example")) ==
           "user ID has no plain address");
-    CHECK(check_reason(with_user_id(cert, "Node (mixtasy-mode:middleman) <mixtasy@n0.example> x")) ==
-          "user ID has no plain address");
+    CHECK(check_reason(with_user_id(cert, "Node (mixtasy-mode:middleman) <mixtasy@n0.example> x"))
+          == "user ID has no plain address");
     CHECK(check_reason(with_user_id(cert, "Node (mixtasy-mode:middleman) <mix tasy@n0.example>")) ==
           "user ID has no plain address");
     CHECK(check_reason(with_user_id(cert, "Node (mixtasy-mode:middleman) <relay@n0.example>")) ==
           "address is not mixtasy@fqdn");
-    CHECK(check_reason(with_user_id(cert, "Node <mixtasy@n0.example>")) == "no mixtasy-mode feature");
+    CHECK(check_reason(with_user_id(cert, "Node <mixtasy@n0.example>")) ==
+          "no mixtasy-mode feature");
     CHECK(check_reason(with_user_id(cert, "Node (middleman) <mixtasy@n0.example>")) ==
           "no mixtasy-mode feature");
-    CHECK(check_reason(with_user_id(cert, "Node (mixtasy-mode:middleman,relay) <mixtasy@n0.example>")) ==
+    CHECK(check_reason(
+              with_user_id(cert, "Node (mixtasy-mode:middleman,relay) <mixtasy@n0.example>")) ==
           "unknown mixtasy-mode");
 }

@@ -140,7 +140,8 @@ TEST_CASE("layer: SEIPD (a layer with an MDC) is malformed", "[core][layer]") {
 TEST_CASE("layer: compressed data inside the SED is malformed", "[core][layer]") {
     OneMix mix;
     const Bytes literal = make_literal(inner_text(100), LiteralFraming::Definite);
-    auto compressed = crypto::write_packet(crypto::Tag::compressed, crypto::compressed_body_stored(literal));
+    auto compressed =
+        crypto::write_packet(crypto::Tag::compressed, crypto::compressed_body_stored(literal));
     REQUIRE(compressed);
     auto opened = open_layer(encrypt_other(mix, *compressed, crypto::SymmetricPacket::sed), mix.key,
                              mix.now);
@@ -221,7 +222,8 @@ TEST_CASE("layer: current_subkey is the newest valid encryption subkey", "[core]
 
     // A successor made a day later is preferred from its creation on; the
     // old one is still the current one before that.
-    REQUIRE(crypto::add_encryption_subkey(mix.key, static_cast<crypto::Timestamp>(kKeysCreated + kDay),
+    REQUIRE(crypto::add_encryption_subkey(mix.key,
+                                          static_cast<crypto::Timestamp>(kKeysCreated + kDay),
                                           crypto::kDefaultSubkeyValidity, mix.random));
     const crypto::Subkey* before = current_subkey(mix.key.cert, from_unix(kKeysCreated + kDay - 1));
     REQUIRE(before != nullptr);

@@ -20,7 +20,8 @@ namespace {
 constexpr const char* kFile = "mix_fields.vec";
 
 MixType type_named(const std::string& name, const std::string& where) {
-    for (MixType t : {MixType::Intermediate, MixType::Singlepart, MixType::Multipart, MixType::Dummy}) {
+    for (MixType t :
+         {MixType::Intermediate, MixType::Singlepart, MixType::Multipart, MixType::Dummy}) {
         if (name == to_string(t)) return t;
     }
     FAIL(where << ": no Mixtasy type " << name);
@@ -42,7 +43,8 @@ MixHeader base_header(const std::string& base, const std::string& where) {
     if (kind == "empty") return {};
     if (kind == "intermediate") return intermediate_header(rest);
     const auto gap = rest.find(' ');
-    const PartNumber part = gap == std::string::npos ? PartNumber{} : part_named(rest.substr(gap + 1), where);
+    const PartNumber part =
+        gap == std::string::npos ? PartNumber{} : part_named(rest.substr(gap + 1), where);
     return final_header(type_named(kind, where), rest.substr(0, gap), part);
 }
 
@@ -57,7 +59,8 @@ MixHeader header_of(const VecBlock& v) {
         } else if (key == "add") {
             h.fields.push_back(vec::field_of(value, v.where));
         } else if (key == "remove") {
-            std::erase_if(h.fields, [&](const HeaderField& f) { return ascii::iequals(f.name, value); });
+            std::erase_if(h.fields,
+                          [&](const HeaderField& f) { return ascii::iequals(f.name, value); });
         }
     }
     return h;
@@ -93,7 +96,8 @@ void run_group(const std::string& group) {
 }  // namespace
 
 TEST_CASE("fields: every block of mix_fields.vec is run", "[core][header]") {
-    vec::check_groups(kFile, {"built-headers", "remailer-type", "bad-values", "contract", "addresses"});
+    vec::check_groups(kFile,
+                      {"built-headers", "remailer-type", "bad-values", "contract", "addresses"});
 }
 
 TEST_CASE("fields: intermediate and final headers", "[core][header]") {
@@ -137,7 +141,8 @@ TEST_CASE("fields: the headers the creator writes", "[core][header]") {
           "Remailer-Type: Mixtasy v1\r\n\r\n");
     // Part only with multipart
     CHECK(serialize_fields(final_header(MixType::Singlepart, "<id@mixtasy>", {3, 30})) ==
-          "Mixtasy-ID: <id@mixtasy>\r\nMixtasy-Type: singlepart\r\nRemailer-Type: Mixtasy v1\r\n\r\n");
+          "Mixtasy-ID: <id@mixtasy>\r\nMixtasy-Type: singlepart\r\n"
+          "Remailer-Type: Mixtasy v1\r\n\r\n");
     CHECK(serialize_fields(final_header(MixType::Dummy, "<id@mixtasy>", {})) ==
           "Mixtasy-ID: <id@mixtasy>\r\nMixtasy-Type: dummy\r\nRemailer-Type: Mixtasy v1\r\n\r\n");
     CHECK(std::string(to_string(MixType::Intermediate)) == "intermediate");

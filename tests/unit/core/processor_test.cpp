@@ -24,7 +24,8 @@ using namespace mixtasy::core::unit;
 namespace {
 
 const std::string kOriginal =
-    "To: bob@dest.example\r\nSubject: hello through the mixes\r\n\r\nHi Bob,\r\nthis is secret.\r\n";
+    "To: bob@dest.example\r\nSubject: hello through the mixes\r\n\r\n"
+    "Hi Bob,\r\nthis is secret.\r\n";
 
 std::vector<std::string> four_hops() {
     return {mix_address(0), mix_address(1), mix_address(2), mix_address(3)};
@@ -39,7 +40,9 @@ Bytes create_one(UnitMixes& mixes, const std::vector<std::string>& path,
 }
 
 // A transport message whose binary body is replaced.
-Bytes with_body(ByteView binary, const std::string& to) { return transport_message("", to, binary); }
+Bytes with_body(ByteView binary, const std::string& to) {
+    return transport_message("", to, binary);
+}
 
 // `inner` sealed by hand for the mix at `address` and padded to 30 KiB: a
 // layer the creator would never write.
@@ -78,7 +81,8 @@ bool is_hex40(const std::string& s) {
 
 }  // namespace
 
-TEST_CASE("processor: an intermediate message is forwarded, re-padded and armored", "[core][processor]") {
+TEST_CASE("processor: an intermediate message is forwarded, re-padded and armored",
+          "[core][processor]") {
     UnitMixes mixes(4);
     const auto path = four_hops();
     const Bytes msg = create_one(mixes, path);
@@ -149,7 +153,8 @@ TEST_CASE("processor: wrong key, expired subkey", "[core][processor]") {
     CHECK(late.reason == "no-valid-subkey");
 }
 
-TEST_CASE("processor: a flip in the verified ciphertext is a verification failure", "[core][processor]") {
+TEST_CASE("processor: a flip in the verified ciphertext is a verification failure",
+          "[core][processor]") {
     UnitMixes mixes(4);
     const auto path = four_hops();
     Bytes msg = create_one(mixes, path);
@@ -157,10 +162,12 @@ TEST_CASE("processor: a flip in the verified ciphertext is a verification failur
     // Far inside the SED, within the first 20 KiB of the inner message:
     // CFB turns the flip into a changed inner byte and a garbled block.
     body[12000] ^= 0x80;
-    CHECK(mixes.peel_at(mix_address(0), with_body(body, mix_address(0))).reason == "verification-failed");
+    CHECK(mixes.peel_at(mix_address(0), with_body(body, mix_address(0))).reason ==
+          "verification-failed");
 }
 
-TEST_CASE("processor: truncated, oversized and unarmored garbage are malformed", "[core][processor]") {
+TEST_CASE("processor: truncated, oversized and unarmored garbage are malformed",
+          "[core][processor]") {
     UnitMixes mixes(4);
     const auto path = four_hops();
     Bytes msg = create_one(mixes, path);
@@ -201,7 +208,8 @@ TEST_CASE("processor: received header lines and a binary body are accepted", "[c
     CHECK(mixes.peel_at(mix_address(0), binary).kind == Peeled::Kind::Forward);
 }
 
-TEST_CASE("processor: an inner header changed after its Verification was computed", "[core][processor]") {
+TEST_CASE("processor: an inner header changed after its Verification was computed",
+          "[core][processor]") {
     UnitMixes mixes(4);
     // Build the layer for n0 by hand: an inner intermediate message for n1
     // whose To: is swapped to n2 after hashing.
@@ -225,7 +233,8 @@ TEST_CASE("processor: an inner header changed after its Verification was compute
     CHECK(good.next_hop == mix_address(1));
 }
 
-TEST_CASE("processor: a revealed message without its Verification line is malformed", "[core][processor]") {
+TEST_CASE("processor: a revealed message without its Verification line is malformed",
+          "[core][processor]") {
     UnitMixes mixes(4);
     const Bytes padding(kVerifiedSpan, 0x42);
     const Bytes unverified = fields_then(intermediate_header(mix_address(1)), padding);
@@ -234,17 +243,18 @@ TEST_CASE("processor: a revealed message without its Verification line is malfor
     // Verification second is no Verification at all.
     MixHeader late = intermediate_header(mix_address(1));
     late.set("Verification", verification_hash(padding));
-    CHECK(mixes.peel_at(mix_address(0), hand_layer(mixes, mix_address(0), fields_then(late, padding)))
-              .reason == "malformed");
+    const Bytes late_layer = hand_layer(mixes, mix_address(0), fields_then(late, padding));
+    CHECK(mixes.peel_at(mix_address(0), late_layer).reason == "malformed");
 }
 
-TEST_CASE("processor: a revealed header that is not a mix header is malformed", "[core][processor]") {
+TEST_CASE("processor: a revealed header that is not a mix header is malformed",
+          "[core][processor]") {
     UnitMixes mixes(4);
     const Bytes padding(kVerifiedSpan, 0x42);
     MixHeader other = intermediate_header(mix_address(1));
     other.set("Remailer-Type", "Mixmaster 2");
-    CHECK(mixes.peel_at(mix_address(0), hand_layer(mixes, mix_address(0), verified(fields_then(other, padding))))
-              .reason == "malformed");
+    const Bytes layer = hand_layer(mixes, mix_address(0), verified(fields_then(other, padding)));
+    CHECK(mixes.peel_at(mix_address(0), layer).reason == "malformed");
 }
 
 TEST_CASE("processor: an inner body that is no layer is not forwarded", "[core][processor]") {
@@ -252,7 +262,8 @@ TEST_CASE("processor: an inner body that is no layer is not forwarded", "[core][
     // Verified, well-formed, for n1: but the body n1 would get is no PKESK.
     const Bytes not_a_layer(kVerifiedSpan, 0x42);
     const Bytes inner = verified(fields_then(intermediate_header(mix_address(1)), not_a_layer));
-    CHECK(mixes.peel_at(mix_address(0), hand_layer(mixes, mix_address(0), inner)).reason == "malformed");
+    CHECK(mixes.peel_at(mix_address(0), hand_layer(mixes, mix_address(0), inner)).reason ==
+          "malformed");
 }
 
 TEST_CASE("processor: modes are enforced (6.4)", "[core][processor]") {

@@ -27,7 +27,9 @@ namespace mixtasy::core::unit {
 inline constexpr std::int64_t kEpoch = 1'800'000'000;  // 2027-01-15
 inline constexpr std::int64_t kKeysCreated = kEpoch - 3600;
 
-inline std::string mix_address(std::size_t i) { return "mixtasy@n" + std::to_string(i) + ".example"; }
+inline std::string mix_address(std::size_t i) {
+    return "mixtasy@n" + std::to_string(i) + ".example";
+}
 
 inline crypto::SecretCertificate make_mix_key(const std::string& address,
                                               const std::vector<std::string>& modes,
@@ -46,7 +48,8 @@ inline crypto::SecretCertificate make_mix_key(const std::string& address,
 // knows all of them.
 class UnitMixes {
 public:
-    explicit UnitMixes(std::size_t n, std::vector<std::string> modes = {"middleman", "exitpublic"}) {
+    explicit UnitMixes(std::size_t n,
+                       std::vector<std::string> modes = {"middleman", "exitpublic"}) {
         for (std::size_t i = 0; i < n; ++i) add(mix_address(i), modes);
     }
 
