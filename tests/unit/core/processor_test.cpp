@@ -191,6 +191,31 @@ TEST_CASE("processor: truncated, oversized and unarmored garbage are malformed",
     CHECK(at_n0(oversized) == "malformed");
 }
 
+TEST_CASE("processor: a received header beyond its limit is malformed", "[core][processor]") {
+    UnitMixes mixes(4);
+    const Bytes msg = create_one(mixes, four_hops());
+    // MTA lines past kMaxReceivedHeaderBytes, the whole still under
+    // kMaxReceivedBytes: the body is never looked for.
+    std::string mta;
+    const std::string trace = "X-Trace: " + std::string(80, 't') + "\r\n";
+    while (mta.size() <= kMaxReceivedHeaderBytes) mta += trace;
+    Bytes long_header(mta.begin(), mta.end());
+    long_header.insert(long_header.end(), msg.begin(), msg.end());
+    REQUIRE(long_header.size() < kMaxReceivedBytes);
+    CHECK(mixes.peel_at(mix_address(0), long_header).reason == "malformed");
+}
+
+TEST_CASE("processor: a random body of the right size is destroyed", "[core][processor]") {
+    UnitMixes mixes(1);
+    for (int i = 0; i < 20; ++i) {
+        CAPTURE(i);
+        const Bytes noise = mixes.random.bytes(kIntermediateBodySize);
+        Peeled p = mixes.peel_at(mix_address(0), with_body(noise, mix_address(0)));
+        CHECK(p.kind == Peeled::Kind::Destroy);
+        CHECK((p.reason == "malformed" || p.reason == "no-valid-subkey"));
+    }
+}
+
 TEST_CASE("processor: received header lines and a binary body are accepted", "[core][processor]") {
     UnitMixes mixes(4);
     const auto path = four_hops();
