@@ -50,7 +50,7 @@ TEST_CASE("node: a message crosses 8 hops (mixes revisited, never twice in a row
     check_delivered(out, "this is secret.");
 }
 
-TEST_CASE("node: own address; the node's clock retires its subkeys", "[core][node]") {
+TEST_CASE("node: own address, and the node's clock retires its subkeys", "[core][node]") {
     TestNet net(4);
     const std::vector<std::string> path{mix_address(0), mix_address(1), mix_address(2), mix_address(3)};
     Bytes msg = create_one(net, path);
