@@ -145,7 +145,7 @@ Expected<void, std::string> MixNode::start() {
 
 bool MixNode::is_own_address(std::string_view recipient) const {
     auto addr = parse_address(recipient);
-    return addr && iequals(*addr, keys()->identity.address);
+    return addr && ascii::iequals(*addr, keys()->identity.address);
 }
 
 Decision MixNode::accept(const Envelope& /*envelope*/, ByteView message) {

@@ -3,7 +3,10 @@
 
 #include <exception>
 
+#include "common/ascii.h"
 #include "core/format/final_message.h"
+#include "core/format/mail_address.h"
+#include "core/format/mail_header.h"
 #include "core/format/layer.h"
 #include "core/format/mix_format.h"
 #include "core/format/mix_header.h"
@@ -15,6 +18,9 @@ namespace mixtasy::core {
 namespace {
 
 using Reason = Unexpected<std::string>;
+
+// How much of an original's header original_recipient reads.
+constexpr std::size_t kMaxHeaderScan = 64 * 1024;
 
 // Payload bytes of each part when `size` bytes are split; 0 parts on
 // overflow.  The header grows with the digits of Part, so the capacity is
@@ -67,45 +73,42 @@ Expected<void, std::string> check_roles(const KeyRing& ring, std::span<const std
     return {};
 }
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-    return s;
+// Blanks off the front; blanks and CRs off the back, as this reader has
+// always trimmed a To: value and its continuation lines.
+std::string_view trim_value(std::string_view s) {
+    while (!s.empty() && ascii::is_space(s.back())) s.remove_suffix(1);
+    return ascii::trim(s);
+}
+
+// The To: value starting on `line`, with the folded lines after it.
+std::string to_value(const HeaderLine& line, HeaderLines& lines) {
+    std::string value(trim_value(line.text.substr(3)));
+    while (true) {
+        auto more = lines.next();
+        if (!more || !*more) break;
+        const std::string_view text = (*more)->text;
+        if (text.empty() || !ascii::is_blank(text.front())) break;
+        value += ' ';
+        value += trim_value(text);
+    }
+    return value;
 }
 
 }  // namespace
 
 std::string original_recipient(ByteView original) {
-    // Only the header, bounded; unfolded enough for a To: on one line or
-    // folded onto the next.
-    const std::string_view text = as_chars(original.first(std::min<std::size_t>(original.size(), 64 * 1024)));
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        std::size_t eol = text.find('\n', pos);
-        if (eol == std::string_view::npos) eol = text.size();
-        std::string_view line = text.substr(pos, eol - pos);
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        if (line.empty()) break;  // end of header
-        if (line.size() > 3 && iequals(line.substr(0, 3), "to:")) {
-            std::string value(trim(line.substr(3)));
-            for (std::size_t next = eol + 1; next < text.size() && (text[next] == ' ' || text[next] == '\t');) {
-                std::size_t e = text.find('\n', next);
-                if (e == std::string_view::npos) e = text.size();
-                value += ' ';
-                value += trim(text.substr(next, e - next));
-                next = e + 1;
-            }
-            // "Name <addr>" or "addr": the angle form wins.
-            const auto lt = value.rfind('<');
-            const auto gt = value.rfind('>');
-            std::string_view candidate = value;
-            if (lt != std::string::npos && gt != std::string::npos && gt > lt) {
-                candidate = std::string_view(value).substr(lt, gt - lt + 1);
-            }
-            auto addr = parse_address(candidate);
+    // Only the header, bounded; the first To: field, folded or not, with the
+    // strict address of mix_fields (a plain address we can hand to SMTP).
+    const std::string_view text = as_chars(original.first(std::min(original.size(), kMaxHeaderScan)));
+    HeaderLines lines(text, kMaxHeaderScan, kMaxHeaderScan);
+    for (auto line = lines.next(); line && *line; line = lines.next()) {
+        const std::string_view l = (*line)->text;
+        if (l.empty()) break;  // end of header
+        if (l.size() > 3 && ascii::istarts_with(l, "to:")) {
+            const std::string value = to_value(**line, lines);
+            auto addr = parse_address(mailbox_address(value));
             return addr ? *addr : std::string();
         }
-        pos = eol + 1;
     }
     return {};
 }
