@@ -17,7 +17,11 @@
 namespace mixtasy::core {
 namespace {
 
-using Reason = Unexpected<std::string>;
+using Code = CreateError::Code;
+
+Unexpected<CreateError> refuse(Code code, std::string detail) {
+    return Unexpected{CreateError{code, std::move(detail)}};
+}
 
 // How much of an original's header original_recipient reads.
 constexpr std::size_t kMaxHeaderScan = 64 * 1024;
@@ -38,16 +42,18 @@ std::vector<std::pair<std::size_t, std::size_t>> split(std::size_t size, const s
 }
 
 // Wraps one final message for `path`, innermost layer first.
-Expected<Bytes, std::string> wrap(const KeyRing& ring, std::span<const std::string> path,
+Expected<Bytes, CreateError> wrap(const KeyRing& ring, std::span<const std::string> path,
                                   Bytes inner, Instant now, Random& random) {
     for (std::size_t k = path.size(); k-- > 0;) {
         const crypto::Subkey* subkey = ring.encryption_subkey(path[k], now);
-        if (subkey == nullptr) return Reason{"no valid encryption subkey for " + path[k]};
+        if (subkey == nullptr) {
+            return refuse(Code::NoSubkey, "no valid encryption subkey for " + path[k]);
+        }
         auto body = seal_layer(inner, subkey->key, random);
-        if (!body) return Reason{body.error()};
+        if (!body) return refuse(Code::Crypto, body.error());
         if (k == 0) {
             auto padded = pad_body(*body, kIntermediateBodySize, random);
-            if (!padded) return Reason{std::string("path too long for the 30 KiB body")};
+            if (!padded) return refuse(Code::TooLarge, "path too long for the 30 KiB body");
             return transport_message("", path[0], *padded);
         }
         const std::string fields = serialize_fields(intermediate_header(path[k]));
@@ -57,17 +63,19 @@ Expected<Bytes, std::string> wrap(const KeyRing& ring, std::span<const std::stri
         inner.assign(line.begin(), line.end());
         inner.insert(inner.end(), rest.begin(), rest.end());
     }
-    return Reason{std::string("empty path")};
+    return refuse(Code::BadPath, "empty path");
 }
 
-Expected<void, std::string> check_roles(const KeyRing& ring, std::span<const std::string> path) {
+Expected<void, CreateError> check_roles(const KeyRing& ring, std::span<const std::string> path) {
     for (std::size_t i = 0; i < path.size(); ++i) {
         const MixKey* key = ring.find(path[i]);
-        if (key == nullptr) return Reason{"unknown mix " + path[i]};
+        if (key == nullptr) return refuse(Code::UnknownMix, "unknown mix " + path[i]);
         const bool last = i + 1 == path.size();
-        if (!last && !key->modes.middleman) return Reason{path[i] + " does not run middleman"};
+        if (!last && !key->modes.middleman) {
+            return refuse(Code::WrongMode, path[i] + " does not run middleman");
+        }
         if (last && !key->modes.exitpublic && !key->modes.exitprivate) {
-            return Reason{path[i] + " runs no exit mode"};
+            return refuse(Code::WrongMode, path[i] + " runs no exit mode");
         }
     }
     return {};
@@ -113,20 +121,35 @@ std::string original_recipient(ByteView original) {
     return {};
 }
 
-Expected<std::vector<CreatedMessage>, std::string> create_messages(
+const char* to_string(CreateError::Code code) noexcept {
+    switch (code) {
+        case Code::BadPath: return "bad-path";
+        case Code::UnknownMix: return "unknown-mix";
+        case Code::WrongMode: return "wrong-mode";
+        case Code::NoSubkey: return "no-subkey";
+        case Code::NoRecipient: return "no-recipient";
+        case Code::TooLarge: return "too-large";
+        case Code::Crypto: return "crypto";
+    }
+    return "unknown";
+}
+
+std::ostream& operator<<(std::ostream& out, const CreateError& error) { return out << error.detail; }
+
+Expected<std::vector<CreatedMessage>, CreateError> create_messages(
     const KeyRing& ring, std::span<const std::string> path, ByteView original, Instant now,
     Random& random) {
     try {
         if (auto ok = check_path(path, kMinPathLength); !ok) {
-            return Reason{std::string("bad path: ") + to_string(ok.error())};
+            return refuse(Code::BadPath, std::string("bad path: ") + to_string(ok.error()));
         }
-        if (auto roles = check_roles(ring, path); !roles) return Reason{roles.error()};
+        MIXTASY_CHECK(check_roles(ring, path));
         if (original_recipient(original).empty()) {
-            return Reason{std::string("the original message has no plain To: address")};
+            return refuse(Code::NoRecipient, "the original message has no plain To: address");
         }
         const std::string id = new_mixtasy_id(random);
         const auto parts = split(original.size(), id);
-        if (parts.empty()) return Reason{std::string("the original message is too large")};
+        if (parts.empty()) return refuse(Code::TooLarge, "the original message is too large");
         const bool multipart = parts.size() > 1;
         std::vector<CreatedMessage> out;
         for (std::size_t i = 0; i < parts.size(); ++i) {
@@ -136,31 +159,34 @@ Expected<std::vector<CreatedMessage>, std::string> create_messages(
                                                  id, number,
                                                  original.subspan(parts[i].first, parts[i].second),
                                                  random);
-            if (!final_msg) return Reason{std::string("final message: ") + to_string(final_msg.error())};
-            auto wrapped = wrap(ring, path, std::move(*final_msg), now, random);
-            if (!wrapped) return Reason{wrapped.error()};
+            if (!final_msg) {
+                return refuse(Code::TooLarge,
+                              std::string("final message: ") + to_string(final_msg.error()));
+            }
+            MIXTASY_TRY(wrapped, wrap(ring, path, std::move(*final_msg), now, random));
             out.push_back({path[0], std::move(*wrapped)});
         }
         return out;
     } catch (const std::exception& e) {
-        return Reason{std::string("creation failed: ") + e.what()};
+        return refuse(Code::Crypto, std::string("creation failed: ") + e.what());
     }
 }
 
-Expected<CreatedMessage, std::string> create_dummy(const KeyRing& ring,
+Expected<CreatedMessage, CreateError> create_dummy(const KeyRing& ring,
                                                    std::span<const std::string> path, Instant now,
                                                    Random& random) {
     try {
         if (auto ok = check_path(path, kMinDummyPath); !ok) {
-            return Reason{std::string("bad path: ") + to_string(ok.error())};
+            return refuse(Code::BadPath, std::string("bad path: ") + to_string(ok.error()));
         }
         auto final_msg = build_final_message(MixType::Dummy, new_mixtasy_id(random), {}, {}, random);
-        if (!final_msg) return Reason{std::string("dummy: ") + to_string(final_msg.error())};
-        auto wrapped = wrap(ring, path, std::move(*final_msg), now, random);
-        if (!wrapped) return Reason{wrapped.error()};
+        if (!final_msg) {
+            return refuse(Code::TooLarge, std::string("dummy: ") + to_string(final_msg.error()));
+        }
+        MIXTASY_TRY(wrapped, wrap(ring, path, std::move(*final_msg), now, random));
         return CreatedMessage{path[0], std::move(*wrapped)};
     } catch (const std::exception& e) {
-        return Reason{std::string("dummy failed: ") + e.what()};
+        return refuse(Code::Crypto, std::string("dummy failed: ") + e.what());
     }
 }
 

@@ -190,7 +190,7 @@ TEST_CASE("node: modes are enforced (6.4)", "[core][node]") {
                                                   "mixtasy@middle.example"};
     auto refused = create_messages(net.ring, to_middle_exit, as_bytes(kOriginal), net.clock->now(), *net.random);
     REQUIRE_FALSE(refused);
-    CHECK(refused.error().find("runs no exit mode") != std::string::npos);
+    CHECK(refused.error().detail.find("runs no exit mode") != std::string::npos);
 
     KeyRing liar;
     for (const auto& addr : net.ring.addresses()) {
