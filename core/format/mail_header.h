@@ -18,7 +18,8 @@
 // WHAT IT GUARANTEES
 //   - Never reads past max_header_bytes: a header that does not end by then
 //     is refused however long the input is.  Views point into the input.
-//   - Errors carry the byte offset of the line that broke a rule; when
+//   - Errors carry the byte offset of the line that broke a rule (stop
+//     reading at the first one: the reader does not resynchronise); when
 //     several rules are broken, the first line that breaks one decides, and
 //     on that line the header limit comes before the line limit, then bytes,
 //     then the line's shape, then the field count.
