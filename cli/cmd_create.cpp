@@ -66,7 +66,7 @@ int run_create(const CreateOptions& o) {
     core::SystemRandom random;
     const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     auto created = core::create_messages(ring, path, original, now, random);
-    if (!created) return fail(created.error());
+    if (!created) return fail(created.error().detail);
 
     if (o.out_dir.empty() && created->size() == 1) {
         const Bytes& m = created->front().message;

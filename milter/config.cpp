@@ -17,27 +17,21 @@
 #include <set>
 #include <sstream>
 
+#include "common/ascii.h"
+
 namespace mixtasy::milter {
 namespace {
 
 using SetResult = std::optional<std::string>;  // nullopt: accepted; else why not
 using Setter = SetResult (*)(Config&, std::string_view);
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return out;
-}
+using ascii::lower;
 
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
-    while (!s.empty() && is_blank(s.back())) s.remove_suffix(1);
-    return s;
-}
+// Config text is split at LF before it is trimmed, so ascii's "space" (blank,
+// CR, LF) is what this parser has always stripped: blanks and the CR of a
+// CRLF file.
+constexpr bool is_blank(char c) { return ascii::is_space(c); }
+constexpr std::string_view trim(std::string_view s) { return ascii::trim_space(s); }
 
 std::optional<std::uint64_t> parse_unsigned(std::string_view s, int base = 10) {
     std::uint64_t v = 0;

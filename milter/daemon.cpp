@@ -20,17 +20,6 @@ namespace {
 
 std::string errno_text(const char* what) { return std::string(what) + ": " + std::strerror(errno); }
 
-LogLevel from_core(core::LogLevel level) {
-    switch (level) {
-        case core::LogLevel::Debug: return LogLevel::Debug;
-        case core::LogLevel::Info: return LogLevel::Info;
-        case core::LogLevel::Notice: return LogLevel::Notice;
-        case core::LogLevel::Warning: return LogLevel::Warning;
-        case core::LogLevel::Error: return LogLevel::Error;
-    }
-    return LogLevel::Info;
-}
-
 }  // namespace
 
 std::unique_ptr<core::Transport> make_transport(const Config& config) {
@@ -142,7 +131,7 @@ Expected<void, std::string> detach() {
 void route_core_log() {
     core::set_log_level(core::LogLevel::Debug);  // our own filter decides
     core::set_log_sink([](core::LogLevel level, std::string_view line) {
-        log_msg(from_core(level), "%.*s", static_cast<int>(line.size()), line.data());
+        log_msg(level, "%.*s", static_cast<int>(line.size()), line.data());
     });
 }
 

@@ -10,6 +10,8 @@
 #include <mutex>
 #include <utility>
 
+#include "common/ascii.h"
+
 namespace mixtasy::milter {
 namespace {
 
@@ -29,35 +31,13 @@ int syslog_priority(LogLevel level) {
     return LOG_INFO;
 }
 
-const char* level_name(LogLevel level) {
-    switch (level) {
-        case LogLevel::Error: return "error";
-        case LogLevel::Warning: return "warning";
-        case LogLevel::Notice: return "notice";
-        case LogLevel::Info: return "info";
-        case LogLevel::Debug: return "debug";
-    }
-    return "info";
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-        if (x != y) return false;
-    }
-    return true;
-}
-
 }  // namespace
 
 bool parse_log_level(std::string_view text, LogLevel& out) {
     static constexpr std::array levels{LogLevel::Error, LogLevel::Warning, LogLevel::Notice,
                                        LogLevel::Info, LogLevel::Debug};
     for (LogLevel l : levels) {
-        if (iequals(text, level_name(l))) {
+        if (ascii::iequals(text, core::to_string(l))) {
             out = l;
             return true;
         }
@@ -73,7 +53,7 @@ bool parse_syslog_facility(std::string_view text, int& out) {
         {"local6", LOG_LOCAL6}, {"local7", LOG_LOCAL7},
     }};
     for (const auto& [name, value] : facilities) {
-        if (iequals(text, name)) {
+        if (ascii::iequals(text, name)) {
             out = value;
             return true;
         }
@@ -96,7 +76,9 @@ void log_init(const LogTarget& target) {
 
 void log_set_level(LogLevel level) { g_level.store(static_cast<int>(level)); }
 
-bool log_enabled(LogLevel level) { return static_cast<int>(level) <= g_level.load(); }
+// Enabled when at least as severe as the threshold: core's order rises
+// with severity.
+bool log_enabled(LogLevel level) { return static_cast<int>(level) >= g_level.load(); }
 
 void log_msg(LogLevel level, const char* format, ...) {
     if (!log_enabled(level)) return;
@@ -110,7 +92,7 @@ void log_msg(LogLevel level, const char* format, ...) {
         return;
     }
     std::lock_guard lock(g_stderr_mutex);
-    std::fprintf(stderr, "%s: %s: %s\n", g_ident.c_str(), level_name(level), line.data());
+    std::fprintf(stderr, "%s: %s: %s\n", g_ident.c_str(), core::to_string(level), line.data());
 }
 
 }  // namespace mixtasy::milter

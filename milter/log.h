@@ -3,7 +3,9 @@
 //
 // CONTRACT
 //   log_init(target)     chooses the sink; callable again on reload.
-//   log_set_level(l)     messages above l are dropped (cheap check first).
+//   log_set_level(l)     messages less severe than l are dropped (cheap
+//                        check first).  LogLevel is core's (ports/log.h);
+//                        this module only maps it to syslog priorities.
 //   log_msg(level, ...)  printf-style, one line, thread-safe.
 //
 // PRIVACY RULE (shared/DESIGN.md, brief): no line may carry an incoming
@@ -16,9 +18,11 @@
 #include <string>
 #include <string_view>
 
+#include "core/ports/log.h"
+
 namespace mixtasy::milter {
 
-enum class LogLevel { Error = 0, Warning = 1, Notice = 2, Info = 3, Debug = 4 };
+using LogLevel = core::LogLevel;  // Debug < Info < Notice < Warning < Error
 
 struct LogTarget {
     bool use_syslog = false;          // false: stderr

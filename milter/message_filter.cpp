@@ -4,18 +4,11 @@
 #include <algorithm>
 #include <exception>
 
+#include "common/ascii.h"
 #include "milter/log.h"
 
 namespace mixtasy::milter {
 namespace {
-
-std::string lower_ascii(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return out;
-}
 
 // Header values from libmilter may carry folded lines with bare LF (Postfix
 // and Sendmail keep LF internally); on the wire they were CRLF, and the
@@ -94,9 +87,8 @@ Verdict MessageFilter::rcpt_to(std::string_view recipient) {
         ++other_recipient_count_;
         return Verdict::Continue;
     }
-    const std::string key = lower_ascii(address);
     const bool seen = std::any_of(own_recipients_.begin(), own_recipients_.end(),
-                                  [&](const std::string& r) { return lower_ascii(r) == key; });
+                                  [&](const std::string& r) { return ascii::iequals(r, address); });
     if (!seen && own_recipients_.size() == kMaxOwnRecipients) return Verdict::TempFail;  // this RCPT only
     if (own_recipients_raw_.size() == 4 * kMaxOwnRecipients) return Verdict::TempFail;   // repeats
     if (!seen) own_recipients_.push_back(address);

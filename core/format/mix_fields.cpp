@@ -4,32 +4,12 @@
 #include <algorithm>
 #include <charconv>
 
+#include "common/ascii.h"
+#include "core/format/mail_address.h"
 #include "core/format/mix_format.h"
 
 namespace mixtasy::core {
 namespace {
-
-bool is_local_char(char c) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-    return std::string_view(".!#$%&'*+/=?^_`{|}~-").find(c) != std::string_view::npos;
-}
-
-bool is_domain_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '-';
-}
-
-bool valid_domain(std::string_view d) {
-    if (d.empty() || d.front() == '.' || d.back() == '.' || d.front() == '-') return false;
-    if (d.find("..") != std::string_view::npos) return false;
-    return std::all_of(d.begin(), d.end(), is_domain_char);
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
 
 std::optional<std::uint32_t> parse_number(std::string_view s) {
     if (s.empty() || s.size() > 9) return std::nullopt;
@@ -42,8 +22,8 @@ std::optional<std::uint32_t> parse_number(std::string_view s) {
 Expected<PartNumber, FormatError> parse_part(std::string_view value) {
     const auto slash = value.find('/');
     if (slash == std::string_view::npos) return Unexpected{FormatError::BadPart};
-    auto n = parse_number(trim(value.substr(0, slash)));
-    auto total = parse_number(trim(value.substr(slash + 1)));
+    auto n = parse_number(ascii::trim(value.substr(0, slash)));
+    auto total = parse_number(ascii::trim(value.substr(slash + 1)));
     if (!n || !total || *n == 0 || *n > *total || *total > kMaxParts) {
         return Unexpected{FormatError::BadPart};
     }
@@ -86,8 +66,7 @@ Expected<MixFields, FormatError> interpret_final(const MixHeader& h, MixFields o
     out.mixtasy_id = *id;
     if (*t == MixType::Multipart) {
         if (part == nullptr) return Unexpected{FormatError::BadPart};
-        auto p = parse_part(*part);
-        if (!p) return Unexpected{p.error()};
+        MIXTASY_TRY(p, parse_part(*part));
         out.part = *p;
     } else if (part != nullptr) {
         return Unexpected{FormatError::BadPart};  // 6.2.4: only with multipart
@@ -108,18 +87,9 @@ const char* to_string(MixType type) {
 }
 
 Expected<std::string, FormatError> parse_address(std::string_view value) {
-    std::string_view a = trim(value);
-    if (a.size() >= 2 && a.front() == '<' && a.back() == '>') a = a.substr(1, a.size() - 2);
-    if (a.empty() || a.size() > kMaxAddressBytes) return Unexpected{FormatError::BadAddress};
-    const auto at = a.find('@');
-    if (at == std::string_view::npos || at == 0 || a.find('@', at + 1) != std::string_view::npos) {
-        return Unexpected{FormatError::BadAddress};
-    }
-    const auto local = a.substr(0, at);
-    if (!std::all_of(local.begin(), local.end(), is_local_char) || !valid_domain(a.substr(at + 1))) {
-        return Unexpected{FormatError::BadAddress};
-    }
-    return std::string(a);
+    const auto spec = strict_addr_spec(value);
+    if (!spec) return Unexpected{FormatError::BadAddress};
+    return std::string(spec->address);
 }
 
 Expected<MixFields, FormatError> interpret_mix_fields(const MixHeader& h) {
@@ -132,16 +102,14 @@ Expected<MixFields, FormatError> interpret_mix_fields(const MixHeader& h) {
     }
     MixFields out;
     if (const std::string* from = h.find(kFieldFrom)) {
-        auto a = parse_address(*from);
-        if (!a) return Unexpected{a.error()};
+        MIXTASY_TRY(a, parse_address(*from));
         out.from = std::move(*a);
     }
     const bool has_final = h.find(kFieldMixtasyId) || h.find(kFieldMixtasyType) || h.find(kFieldPart);
     const std::string* to = h.find(kFieldTo);
     if (to != nullptr && has_final) return Unexpected{FormatError::MixedFields};
     if (to != nullptr) {
-        auto a = parse_address(*to);
-        if (!a) return Unexpected{a.error()};
+        MIXTASY_TRY(a, parse_address(*to));
         out.type = MixType::Intermediate;
         out.to = std::move(*a);
         return out;

@@ -30,11 +30,12 @@
 
 #include "common/expected.h"
 #include "core/format/format_error.h"
+#include "core/format/mail_address.h"
 #include "core/format/mix_header.h"
 
 namespace mixtasy::core {
 
-inline constexpr std::size_t kMaxAddressBytes = 254;
+inline constexpr std::size_t kMaxAddressBytes = kMaxStrictAddressBytes;
 inline constexpr std::size_t kMaxMixtasyIdBytes = 128;
 inline constexpr std::uint32_t kMaxParts = 256;
 
@@ -57,7 +58,7 @@ struct MixFields {
 Expected<MixFields, FormatError> interpret_mix_fields(const MixHeader& header);
 
 // A plain address out of `value` ("a@b" or "<a@b>", surrounding blanks
-// allowed), or BadAddress.
+// allowed; mail_address.h's strict_addr_spec), or BadAddress.
 Expected<std::string, FormatError> parse_address(std::string_view value);
 
 // Headers our creator writes (without Verification; the caller adds it).

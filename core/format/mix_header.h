@@ -7,6 +7,8 @@
 //   header the way every Mixtasy mix writes it.
 //
 // WHAT IT GUARANTEES
+//   - Lines are read by the shared lexer (mail_header.h); the rules of this
+//     header (Verification, the field count, the error codes) are kept here.
 //   - Reads never go past limits.max_header_bytes: a header that does not end
 //     by then is refused, however long the input is.
 //   - LF and CRLF line ends are accepted; output always uses CRLF.
@@ -33,6 +35,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/ascii.h"  // callers compare field names with ascii::iequals
 #include "common/bytes.h"
 #include "common/expected.h"
 #include "core/format/format_error.h"
@@ -77,7 +80,5 @@ std::string serialize_mix_header(const MixHeader& header);
 // Only the part the Verification hash covers begins with: everything but the
 // Verification line (sorted fields and the empty line).
 std::string serialize_fields(const MixHeader& header);
-
-bool iequals(std::string_view a, std::string_view b);
 
 }  // namespace mixtasy::core

@@ -1,8 +1,8 @@
 // wire_message.cpp - see wire_message.h.
 #include "core/format/wire_message.h"
 
-#include <algorithm>
 
+#include "core/format/mail_header.h"
 #include "core/format/mix_fields.h"
 #include "core/format/mix_format.h"
 #include "core/format/mix_header.h"
@@ -11,15 +11,18 @@
 namespace mixtasy::core {
 
 std::optional<ByteView> received_body(ByteView received) {
-    const std::string_view text = as_chars(received.first(std::min(received.size(), kMaxReceivedHeaderBytes)));
-    // The empty line: LF LF or LF CR LF.
-    for (std::size_t i = text.find('\n'); i != std::string_view::npos; i = text.find('\n', i + 1)) {
-        if (i + 1 < text.size() && text[i + 1] == '\n') return received.subspan(i + 2);
-        if (i + 2 < text.size() && text[i + 1] == '\r' && text[i + 2] == '\n') {
-            return received.subspan(i + 3);
+    // Only the end of the header matters here, not its fields: whatever the
+    // MTAs added is read as lines, within the limit and nothing else.
+    HeaderLines lines(as_chars(received), kMaxReceivedHeaderBytes, kMaxReceivedHeaderBytes);
+    while (true) {
+        auto line = lines.next();
+        if (!line || !*line) return std::nullopt;
+        // An empty line one does not end the header: this reader has always
+        // looked for the empty line after a line end.
+        if ((*line)->terminated && (*line)->text.empty() && (*line)->offset > 0) {
+            return received.subspan((*line)->next);
         }
     }
-    return std::nullopt;
 }
 
 Bytes transport_message(std::string_view from, std::string_view to, ByteView binary_body) {

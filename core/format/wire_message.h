@@ -9,8 +9,9 @@
 //   fields the MTAs added.
 //
 // WHAT IT GUARANTEES
-//   received_body looks at no more than kMaxReceivedHeaderBytes; the view it
-//   returns points into `received`.
+//   received_body looks at no more than kMaxReceivedHeaderBytes (read with
+//   mail_header.h's HeaderLines); the view it returns points into
+//   `received`.  An empty first line does not end the header.
 //
 // WHAT IT REFUSES
 //   received_body: a message whose header does not end within the limit

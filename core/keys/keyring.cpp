@@ -68,7 +68,7 @@ void KeyRing::add(MixKey key) {
 
 const MixKey* KeyRing::find(std::string_view address) const {
     for (const auto& k : keys_) {
-        if (iequals(k.address, address)) return &k;
+        if (ascii::iequals(k.address, address)) return &k;
     }
     return nullptr;
 }

@@ -10,7 +10,8 @@
 #include "core/ports/clock.h"
 #include "core/node/dummy_maker.h"
 #include "core/sender/creator.h"
-#include "core/node/exit_policy.h"
+#include "core/node/exit_admission.h"
+#include "core/node/exit_headers.h"
 #include "core/pool/flusher.h"
 #include "core/keys/keyring.h"
 #include "core/ports/log.h"
@@ -101,7 +102,8 @@ private:
     std::mutex rotation_mutex_;  // one maintain_keys() at a time
     std::shared_ptr<const NodeKeys> keys_;
     std::unique_ptr<SqliteStore> store_;
-    std::unique_ptr<ExitPolicy> exit_;
+    std::unique_ptr<ExitAdmission> admission_;
+    std::unique_ptr<ExitHeaders> exit_headers_;
     std::unique_ptr<Reassembler> reassembler_;
     std::unique_ptr<CreatorDummyFactory> dummies_;
     std::unique_ptr<Flusher> flusher_;
@@ -121,15 +123,20 @@ Expected<void, std::string> MixNode::start() {
     if (!store) return Unexpected{"store: " + store.error().detail};
     store_ = std::move(*store);
 
-    ExitPolicyOptions exit_options;
-    if (!options_.anonymous_from.empty()) exit_options.anonymous_from = options_.anonymous_from;
-    exit_options.blocked = options_.blocked_destinations;
-    exit_options.rate_per_hour = options_.exit_rate_per_hour;
-    exit_options.local_domains = options_.local_domains;
-    exit_options.exit_private = keys_->identity.modes.exitprivate && !keys_->identity.modes.exitpublic;
-    auto exit = ExitPolicy::create(exit_options);
-    if (!exit) return Unexpected{"exit policy: " + exit.error()};
-    exit_ = std::move(*exit);
+    ExitHeaderOptions header_options;
+    if (!options_.anonymous_from.empty()) header_options.anonymous_from = options_.anonymous_from;
+    auto headers = ExitHeaders::create(header_options);
+    if (!headers) return Unexpected{"exit policy: " + headers.error().detail};
+    exit_headers_ = std::move(*headers);
+    ExitAdmissionOptions admission_options;
+    admission_options.blocked = options_.blocked_destinations;
+    admission_options.rate_per_hour = options_.exit_rate_per_hour;
+    admission_options.local_domains = options_.local_domains;
+    admission_options.exit_private =
+        keys_->identity.modes.exitprivate && !keys_->identity.modes.exitpublic;
+    auto admission = ExitAdmission::create(admission_options);
+    if (!admission) return Unexpected{"exit policy: " + admission.error().detail};
+    admission_ = std::move(*admission);
 
     reassembler_ = std::make_unique<Reassembler>(*store_, *clock_);
     dummies_ = std::make_unique<CreatorDummyFactory>(load_known_mixes(known_mixes_path()),
@@ -145,7 +152,7 @@ Expected<void, std::string> MixNode::start() {
 
 bool MixNode::is_own_address(std::string_view recipient) const {
     auto addr = parse_address(recipient);
-    return addr && iequals(*addr, keys()->identity.address);
+    return addr && ascii::iequals(*addr, keys()->identity.address);
 }
 
 Decision MixNode::accept(const Envelope& /*envelope*/, ByteView message) {
@@ -188,14 +195,14 @@ Decision MixNode::accept_peeled(const NodeKeys& keys, Peeled peeled) {
 Expected<OutgoingItem, Decision> MixNode::exit_item(ByteView original) {
     const std::string recipient = original_recipient(original);
     if (recipient.empty()) return Unexpected{Decision::dropped("malformed")};
-    switch (exit_->admit(recipient, clock_->now())) {
-        case ExitPolicy::Verdict::Deliver: break;
-        case ExitPolicy::Verdict::NotLocal: return Unexpected{Decision::dropped("wrong-mode")};
-        case ExitPolicy::Verdict::Blocked: return Unexpected{Decision::dropped("blocked")};
-        case ExitPolicy::Verdict::RateLimited: return Unexpected{Decision::dropped("rate-limited")};
-        case ExitPolicy::Verdict::BadAddress: return Unexpected{Decision::dropped("malformed")};
+    switch (admission_->admit(recipient, clock_->now())) {
+        case ExitAdmission::Verdict::Deliver: break;
+        case ExitAdmission::Verdict::NotLocal: return Unexpected{Decision::dropped("wrong-mode")};
+        case ExitAdmission::Verdict::Blocked: return Unexpected{Decision::dropped("blocked")};
+        case ExitAdmission::Verdict::RateLimited: return Unexpected{Decision::dropped("rate-limited")};
+        case ExitAdmission::Verdict::BadAddress: return Unexpected{Decision::dropped("malformed")};
     }
-    auto sanitized = exit_->sanitize(original, recipient, clock_->now(), *random_);
+    auto sanitized = exit_headers_->sanitize(original, recipient, clock_->now(), *random_);
     if (!sanitized) return Unexpected{Decision::dropped("malformed")};
     // MAIL FROM of deliveries: the node's own address; bounces come back to
     // the mix, never to the (unknown) sender.

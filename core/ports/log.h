@@ -9,6 +9,8 @@
 // WHAT IT GUARANTEES
 //   - Thread-safe: any thread may log while another replaces the sink.
 //   - Never throws: a sink that throws is caught and the line is dropped.
+//   - One LogLevel for the tree, rising with severity; the milter's own
+//     logging uses it too and only maps it to syslog priorities.
 //
 // WHAT IT REFUSES (by convention, enforced in review)
 //   Lines never carry message content, and never put an incoming envelope

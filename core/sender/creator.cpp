@@ -3,7 +3,10 @@
 
 #include <exception>
 
+#include "common/ascii.h"
 #include "core/format/final_message.h"
+#include "core/format/mail_address.h"
+#include "core/format/mail_header.h"
 #include "core/format/layer.h"
 #include "core/format/mix_format.h"
 #include "core/format/mix_header.h"
@@ -14,7 +17,14 @@
 namespace mixtasy::core {
 namespace {
 
-using Reason = Unexpected<std::string>;
+using Code = CreateError::Code;
+
+Unexpected<CreateError> refuse(Code code, std::string detail) {
+    return Unexpected{CreateError{code, std::move(detail)}};
+}
+
+// How much of an original's header original_recipient reads.
+constexpr std::size_t kMaxHeaderScan = 64 * 1024;
 
 // Payload bytes of each part when `size` bytes are split; 0 parts on
 // overflow.  The header grows with the digits of Part, so the capacity is
@@ -32,16 +42,18 @@ std::vector<std::pair<std::size_t, std::size_t>> split(std::size_t size, const s
 }
 
 // Wraps one final message for `path`, innermost layer first.
-Expected<Bytes, std::string> wrap(const KeyRing& ring, std::span<const std::string> path,
+Expected<Bytes, CreateError> wrap(const KeyRing& ring, std::span<const std::string> path,
                                   Bytes inner, Instant now, Random& random) {
     for (std::size_t k = path.size(); k-- > 0;) {
         const crypto::Subkey* subkey = ring.encryption_subkey(path[k], now);
-        if (subkey == nullptr) return Reason{"no valid encryption subkey for " + path[k]};
+        if (subkey == nullptr) {
+            return refuse(Code::NoSubkey, "no valid encryption subkey for " + path[k]);
+        }
         auto body = seal_layer(inner, subkey->key, random);
-        if (!body) return Reason{body.error()};
+        if (!body) return refuse(Code::Crypto, body.error());
         if (k == 0) {
             auto padded = pad_body(*body, kIntermediateBodySize, random);
-            if (!padded) return Reason{std::string("path too long for the 30 KiB body")};
+            if (!padded) return refuse(Code::TooLarge, "path too long for the 30 KiB body");
             return transport_message("", path[0], *padded);
         }
         const std::string fields = serialize_fields(intermediate_header(path[k]));
@@ -51,79 +63,93 @@ Expected<Bytes, std::string> wrap(const KeyRing& ring, std::span<const std::stri
         inner.assign(line.begin(), line.end());
         inner.insert(inner.end(), rest.begin(), rest.end());
     }
-    return Reason{std::string("empty path")};
+    return refuse(Code::BadPath, "empty path");
 }
 
-Expected<void, std::string> check_roles(const KeyRing& ring, std::span<const std::string> path) {
+Expected<void, CreateError> check_roles(const KeyRing& ring, std::span<const std::string> path) {
     for (std::size_t i = 0; i < path.size(); ++i) {
         const MixKey* key = ring.find(path[i]);
-        if (key == nullptr) return Reason{"unknown mix " + path[i]};
+        if (key == nullptr) return refuse(Code::UnknownMix, "unknown mix " + path[i]);
         const bool last = i + 1 == path.size();
-        if (!last && !key->modes.middleman) return Reason{path[i] + " does not run middleman"};
+        if (!last && !key->modes.middleman) {
+            return refuse(Code::WrongMode, path[i] + " does not run middleman");
+        }
         if (last && !key->modes.exitpublic && !key->modes.exitprivate) {
-            return Reason{path[i] + " runs no exit mode"};
+            return refuse(Code::WrongMode, path[i] + " runs no exit mode");
         }
     }
     return {};
 }
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-    return s;
+// Blanks off the front; blanks and CRs off the back, as this reader has
+// always trimmed a To: value and its continuation lines.
+std::string_view trim_value(std::string_view s) {
+    while (!s.empty() && ascii::is_space(s.back())) s.remove_suffix(1);
+    return ascii::trim(s);
+}
+
+// The To: value starting on `line`, with the folded lines after it.
+std::string to_value(const HeaderLine& line, HeaderLines& lines) {
+    std::string value(trim_value(line.text.substr(3)));
+    while (true) {
+        auto more = lines.next();
+        if (!more || !*more) break;
+        const std::string_view text = (*more)->text;
+        if (text.empty() || !ascii::is_blank(text.front())) break;
+        value += ' ';
+        value += trim_value(text);
+    }
+    return value;
 }
 
 }  // namespace
 
 std::string original_recipient(ByteView original) {
-    // Only the header, bounded; unfolded enough for a To: on one line or
-    // folded onto the next.
-    const std::string_view text = as_chars(original.first(std::min<std::size_t>(original.size(), 64 * 1024)));
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        std::size_t eol = text.find('\n', pos);
-        if (eol == std::string_view::npos) eol = text.size();
-        std::string_view line = text.substr(pos, eol - pos);
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        if (line.empty()) break;  // end of header
-        if (line.size() > 3 && iequals(line.substr(0, 3), "to:")) {
-            std::string value(trim(line.substr(3)));
-            for (std::size_t next = eol + 1; next < text.size() && (text[next] == ' ' || text[next] == '\t');) {
-                std::size_t e = text.find('\n', next);
-                if (e == std::string_view::npos) e = text.size();
-                value += ' ';
-                value += trim(text.substr(next, e - next));
-                next = e + 1;
-            }
-            // "Name <addr>" or "addr": the angle form wins.
-            const auto lt = value.rfind('<');
-            const auto gt = value.rfind('>');
-            std::string_view candidate = value;
-            if (lt != std::string::npos && gt != std::string::npos && gt > lt) {
-                candidate = std::string_view(value).substr(lt, gt - lt + 1);
-            }
-            auto addr = parse_address(candidate);
+    // Only the header, bounded; the first To: field, folded or not, with the
+    // strict address of mix_fields (a plain address we can hand to SMTP).
+    const std::string_view text = as_chars(original.first(std::min(original.size(), kMaxHeaderScan)));
+    HeaderLines lines(text, kMaxHeaderScan, kMaxHeaderScan);
+    for (auto line = lines.next(); line && *line; line = lines.next()) {
+        const std::string_view l = (*line)->text;
+        if (l.empty()) break;  // end of header
+        if (l.size() > 3 && ascii::istarts_with(l, "to:")) {
+            const std::string value = to_value(**line, lines);
+            auto addr = parse_address(mailbox_address(value));
             return addr ? *addr : std::string();
         }
-        pos = eol + 1;
     }
     return {};
 }
 
-Expected<std::vector<CreatedMessage>, std::string> create_messages(
+const char* to_string(CreateError::Code code) noexcept {
+    switch (code) {
+        case Code::BadPath: return "bad-path";
+        case Code::UnknownMix: return "unknown-mix";
+        case Code::WrongMode: return "wrong-mode";
+        case Code::NoSubkey: return "no-subkey";
+        case Code::NoRecipient: return "no-recipient";
+        case Code::TooLarge: return "too-large";
+        case Code::Crypto: return "crypto";
+    }
+    return "unknown";
+}
+
+std::ostream& operator<<(std::ostream& out, const CreateError& error) { return out << error.detail; }
+
+Expected<std::vector<CreatedMessage>, CreateError> create_messages(
     const KeyRing& ring, std::span<const std::string> path, ByteView original, Instant now,
     Random& random) {
     try {
         if (auto ok = check_path(path, kMinPathLength); !ok) {
-            return Reason{std::string("bad path: ") + to_string(ok.error())};
+            return refuse(Code::BadPath, std::string("bad path: ") + to_string(ok.error()));
         }
-        if (auto roles = check_roles(ring, path); !roles) return Reason{roles.error()};
+        MIXTASY_CHECK(check_roles(ring, path));
         if (original_recipient(original).empty()) {
-            return Reason{std::string("the original message has no plain To: address")};
+            return refuse(Code::NoRecipient, "the original message has no plain To: address");
         }
         const std::string id = new_mixtasy_id(random);
         const auto parts = split(original.size(), id);
-        if (parts.empty()) return Reason{std::string("the original message is too large")};
+        if (parts.empty()) return refuse(Code::TooLarge, "the original message is too large");
         const bool multipart = parts.size() > 1;
         std::vector<CreatedMessage> out;
         for (std::size_t i = 0; i < parts.size(); ++i) {
@@ -133,31 +159,34 @@ Expected<std::vector<CreatedMessage>, std::string> create_messages(
                                                  id, number,
                                                  original.subspan(parts[i].first, parts[i].second),
                                                  random);
-            if (!final_msg) return Reason{std::string("final message: ") + to_string(final_msg.error())};
-            auto wrapped = wrap(ring, path, std::move(*final_msg), now, random);
-            if (!wrapped) return Reason{wrapped.error()};
+            if (!final_msg) {
+                return refuse(Code::TooLarge,
+                              std::string("final message: ") + to_string(final_msg.error()));
+            }
+            MIXTASY_TRY(wrapped, wrap(ring, path, std::move(*final_msg), now, random));
             out.push_back({path[0], std::move(*wrapped)});
         }
         return out;
     } catch (const std::exception& e) {
-        return Reason{std::string("creation failed: ") + e.what()};
+        return refuse(Code::Crypto, std::string("creation failed: ") + e.what());
     }
 }
 
-Expected<CreatedMessage, std::string> create_dummy(const KeyRing& ring,
+Expected<CreatedMessage, CreateError> create_dummy(const KeyRing& ring,
                                                    std::span<const std::string> path, Instant now,
                                                    Random& random) {
     try {
         if (auto ok = check_path(path, kMinDummyPath); !ok) {
-            return Reason{std::string("bad path: ") + to_string(ok.error())};
+            return refuse(Code::BadPath, std::string("bad path: ") + to_string(ok.error()));
         }
         auto final_msg = build_final_message(MixType::Dummy, new_mixtasy_id(random), {}, {}, random);
-        if (!final_msg) return Reason{std::string("dummy: ") + to_string(final_msg.error())};
-        auto wrapped = wrap(ring, path, std::move(*final_msg), now, random);
-        if (!wrapped) return Reason{wrapped.error()};
+        if (!final_msg) {
+            return refuse(Code::TooLarge, std::string("dummy: ") + to_string(final_msg.error()));
+        }
+        MIXTASY_TRY(wrapped, wrap(ring, path, std::move(*final_msg), now, random));
         return CreatedMessage{path[0], std::move(*wrapped)};
     } catch (const std::exception& e) {
-        return Reason{std::string("dummy failed: ") + e.what()};
+        return refuse(Code::Crypto, std::string("dummy failed: ") + e.what());
     }
 }
 

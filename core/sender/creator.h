@@ -15,14 +15,20 @@
 //   create_dummy(ring, hops, ...) builds a dummy (Mixtasy-Type dummy, random
 //   payload) through `hops` random usable mixes.
 //
-// WHAT IT REFUSES (one-line reason)
-//   A path shorter than four mixes or with the same mix twice in a row; a
-//   mix not in the ring or without a valid encryption subkey; an inner mix
-//   that does not run middleman or a last mix that runs no exit mode; an
-//   original without a plain To: address; an original needing more than
-//   kMaxParts parts; a path too long for the 30 KiB body.
+// WHAT IT REFUSES (CreateError: a code to branch on, a one-line detail)
+//   BadPath      a path shorter than four mixes (dummies: one) or with the
+//                same mix twice in a row
+//   UnknownMix   a mix not in the ring
+//   WrongMode    an inner mix that does not run middleman, or a last mix
+//                that runs no exit mode
+//   NoSubkey     a mix without a valid encryption subkey now
+//   NoRecipient  an original without a plain To: address
+//   TooLarge     an original needing more than kMaxParts parts, or a path
+//                too long for the 30 KiB body
+//   Crypto       sealing a layer failed (Botan)
 #pragma once
 
+#include <ostream>
 #include <span>
 #include <string>
 #include <vector>
@@ -35,17 +41,27 @@
 
 namespace mixtasy::core {
 
+struct CreateError {
+    enum class Code { BadPath, UnknownMix, WrongMode, NoSubkey, NoRecipient, TooLarge, Crypto };
+    Code code;
+    std::string detail;  // one line, naming the mix where there is one
+};
+
+const char* to_string(CreateError::Code code) noexcept;
+// The detail, as `mixtasy create` prints it.
+std::ostream& operator<<(std::ostream& out, const CreateError& error);
+
 struct CreatedMessage {
     std::string first_hop;  // RCPT TO: path[0]
     Bytes message;          // complete RFC 5322 message, CRLF
 };
 
-Expected<std::vector<CreatedMessage>, std::string> create_messages(
+Expected<std::vector<CreatedMessage>, CreateError> create_messages(
     const KeyRing& ring, std::span<const std::string> path, ByteView original, Instant now,
     Random& random);
 
 // Dummy through the given path (any length >= 1, no mix twice in a row).
-Expected<CreatedMessage, std::string> create_dummy(const KeyRing& ring,
+Expected<CreatedMessage, CreateError> create_dummy(const KeyRing& ring,
                                                    std::span<const std::string> path, Instant now,
                                                    Random& random);
 

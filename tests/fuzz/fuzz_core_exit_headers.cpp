@@ -7,22 +7,22 @@
 #include <memory>
 #include <string_view>
 
-#include "core/node/exit_policy.h"
+#include "core/node/exit_headers.h"
 
 using namespace mixtasy;
 using namespace mixtasy::core;
 
 namespace {
-ExitPolicy& policy() {
-    static std::unique_ptr<ExitPolicy> p = [] {
-        ExitPolicyOptions options;
+ExitHeaders& policy() {
+    static std::unique_ptr<ExitHeaders> p = [] {
+        ExitHeaderOptions options;
         options.limits.max_header_bytes = 4096;
         options.limits.max_line_bytes = 512;
         options.limits.max_fields = 64;
         options.limits.max_message_bytes = 64 * 1024;
         options.from_opt_in = {"optin.example"};
         options.allow_reply_to = true;
-        return std::move(*ExitPolicy::create(options));
+        return std::move(*ExitHeaders::create(options));
     }();
     return *p;
 }

@@ -34,7 +34,7 @@ std::string refusal(UnitMixes& mixes, const std::vector<std::string>& path,
                     const std::string& original = kOriginal) {
     auto created = create_messages(mixes.ring, path, as_bytes(original), mixes.now, mixes.random);
     REQUIRE_FALSE(created);
-    return created.error();
+    return created.error().detail;
 }
 
 bool starts_with(const std::string& s, const std::string& prefix) {
@@ -64,7 +64,7 @@ TEST_CASE("creator: one message for path[0], its body exactly 30 KiB", "[core][c
     UnitMixes mixes(4);
     const auto path = four_hops();
     auto created = create_messages(mixes.ring, path, as_bytes(kOriginal), mixes.now, mixes.random);
-    if (!created) FAIL(created.error());
+    if (!created) FAIL(created.error().detail);
     REQUIRE(created->size() == 1);
     const CreatedMessage& m = created->front();
     CHECK(m.first_hop == path[0]);
@@ -89,7 +89,7 @@ TEST_CASE("creator: every layer opens at its mix and the last gives the original
     const std::vector<std::string> path{mix_address(0), mix_address(1), mix_address(0),
                                         mix_address(2), mix_address(4), mix_address(3)};
     auto created = create_messages(mixes.ring, path, as_bytes(kOriginal), mixes.now, mixes.random);
-    if (!created) FAIL(created.error());
+    if (!created) FAIL(created.error().detail);
     REQUIRE(created->size() == 1);
     const Bytes at_exit = mixes.forward_along(path, created->front().message, path.size() - 1);
     Peeled p = mixes.peel_at(path.back(), at_exit);
@@ -189,7 +189,7 @@ TEST_CASE("creator: a long original is split into as few parts as fit", "[core][
         const std::string original = long_original((parts - 1) * 20300 + 5000);
         auto created =
             create_messages(mixes.ring, path, as_bytes(original), mixes.now, mixes.random);
-        if (!created) FAIL(created.error());
+        if (!created) FAIL(created.error().detail);
         REQUIRE(created->size() == parts);
         std::string joined;
         std::string id;
@@ -221,7 +221,7 @@ TEST_CASE("creator: at most kMaxParts parts", "[core][creator]") {
     original.resize(static_cast<std::size_t>(kMaxParts) * cap, 'x');
     auto most =
         create_messages(mixes.ring, four_hops(), as_bytes(original), mixes.now, mixes.random);
-    if (!most) FAIL(most.error());
+    if (!most) FAIL(most.error().detail);
     CHECK(most->size() == kMaxParts);
     original.push_back('x');
     CHECK(refusal(mixes, four_hops(), original) == "the original message is too large");
@@ -235,7 +235,7 @@ TEST_CASE("creator: dummies take paths of one to four mixes", "[core][creator]")
              {n0}, {n0, n1}, {n0, n1, n0}, {n3, n2, n1, n0}}) {
         CAPTURE(path.size());
         auto dummy = create_dummy(mixes.ring, path, mixes.now, mixes.random);
-        if (!dummy) FAIL(dummy.error());
+        if (!dummy) FAIL(dummy.error().detail);
         CHECK(dummy->first_hop == path[0]);
         CHECK(body_of(dummy->message).size() == kIntermediateBodySize);
         const Bytes at_last = mixes.forward_along(path, dummy->message, path.size() - 1);
@@ -244,7 +244,7 @@ TEST_CASE("creator: dummies take paths of one to four mixes", "[core][creator]")
     const auto dummy_refusal = [&](const std::vector<std::string>& path) {
         auto dummy = create_dummy(mixes.ring, path, mixes.now, mixes.random);
         REQUIRE_FALSE(dummy);
-        return dummy.error();
+        return dummy.error().detail;
     };
     CHECK(starts_with(dummy_refusal({}), "bad path: "));
     CHECK(starts_with(dummy_refusal({n0, n0}), "bad path: "));

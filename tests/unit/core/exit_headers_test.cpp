@@ -1,27 +1,23 @@
-// Exit delivery rules: header sanitization on real-world headers, block
-// list, rate limit, exitprivate, limits on hostile headers.
+// Exit header sanitizing (exit_headers.h): real-world headers, the options
+// for From, Reply-To and the disclaimer, limits on hostile headers.
 #include <catch2/catch.hpp>
 
-#include <thread>
-
-#include "core/node/exit_policy.h"
+#include "core/node/exit_headers.h"
 
 using namespace mixtasy;
 using namespace mixtasy::core;
-using namespace std::chrono_literals;
-using Verdict = ExitPolicy::Verdict;
 
 namespace {
 
 const Instant t0 = from_unix(1'795'000'000);  // Wed, 18 Nov 2026 11:06:40 UTC
 
-std::unique_ptr<ExitPolicy> make(ExitPolicyOptions options = {}) {
-    auto policy = ExitPolicy::create(std::move(options));
+std::unique_ptr<ExitHeaders> make(ExitHeaderOptions options = {}) {
+    auto policy = ExitHeaders::create(std::move(options));
     REQUIRE(policy);
     return std::move(*policy);
 }
 
-std::string sanitized(const ExitPolicy& policy, std::string_view original,
+std::string sanitized(const ExitHeaders& policy, std::string_view original,
                       std::string_view recipient = "alice@example.org") {
     DeterministicRandom random(1);
     auto out = policy.sanitize(as_bytes(original), recipient, t0, random);
@@ -86,7 +82,7 @@ const char* const thunderbird_message =
 
 }  // namespace
 
-TEST_CASE("exit sanitize: identifying fields of a real header are gone", "[exit_policy]") {
+TEST_CASE("exit sanitize: identifying fields of a real header are gone", "[exit_headers]") {
     auto policy = make();
     const std::string out = sanitized(*policy, thunderbird_message);
     const std::string header = header_of(out);
@@ -121,7 +117,7 @@ TEST_CASE("exit sanitize: identifying fields of a real header are gone", "[exit_
           "Hello Alice,\r\n\r\nReceived: this line is body, not header.\r\n-- \r\nCarol\r\n");
 }
 
-TEST_CASE("exit sanitize: date format and fresh message ids", "[exit_policy]") {
+TEST_CASE("exit sanitize: date format and fresh message ids", "[exit_headers]") {
     auto policy = make();
     DeterministicRandom random(2);
     const std::string msg = "Subject: hi\r\n\r\nbody\r\n";
@@ -139,7 +135,7 @@ TEST_CASE("exit sanitize: date format and fresh message ids", "[exit_policy]") {
     CHECK(id_of(sa).size() == std::string("Message-ID: <@localhost>").size() + 32);
 }
 
-TEST_CASE("exit sanitize: LF-only input becomes CRLF", "[exit_policy]") {
+TEST_CASE("exit sanitize: LF-only input becomes CRLF", "[exit_headers]") {
     auto policy = make();
     const std::string out =
         sanitized(*policy, "Subject: x\nTo: a@b.example\n folded\n\nline1\nline2\rline3\r\n");
@@ -150,7 +146,7 @@ TEST_CASE("exit sanitize: LF-only input becomes CRLF", "[exit_policy]") {
     }
 }
 
-TEST_CASE("exit sanitize: header-only message and empty message", "[exit_policy]") {
+TEST_CASE("exit sanitize: header-only message and empty message", "[exit_headers]") {
     auto policy = make();
     const std::string out = sanitized(*policy, "Subject: only a header");
     CHECK(out.find("Subject: only a header\r\n") != std::string::npos);
@@ -162,8 +158,8 @@ TEST_CASE("exit sanitize: header-only message and empty message", "[exit_policy]
 }
 
 TEST_CASE("exit sanitize: options for From, Reply-To, extra fields, disclaimer",
-          "[exit_policy]") {
-    ExitPolicyOptions options;
+          "[exit_headers]") {
+    ExitHeaderOptions options;
     options.anonymous_from = "Anonymous Remailer <remailer@exit.example>";
     options.message_id_domain = "exit.example";
     options.from_opt_in = {"alice@example.org", "optin.example"};
@@ -199,8 +195,8 @@ TEST_CASE("exit sanitize: options for From, Reply-To, extra fields, disclaimer",
     CHECK(none.find("abuse") == std::string::npos);
 }
 
-TEST_CASE("exit sanitize: hostile headers are refused with a typed error", "[exit_policy]") {
-    ExitPolicyOptions options;
+TEST_CASE("exit sanitize: hostile headers are refused with a typed error", "[exit_headers]") {
+    ExitHeaderOptions options;
     options.limits.max_header_bytes = 1024;
     options.limits.max_line_bytes = 200;
     options.limits.max_fields = 10;
@@ -234,7 +230,7 @@ TEST_CASE("exit sanitize: hostile headers are refused with a typed error", "[exi
     CHECK(ok);
 }
 
-TEST_CASE("exit sanitize: random garbage never crashes", "[exit_policy]") {
+TEST_CASE("exit sanitize: random garbage never crashes", "[exit_headers]") {
     auto policy = make();
     DeterministicRandom random(4);
     for (int i = 0; i < 2000; ++i) {
@@ -251,11 +247,11 @@ TEST_CASE("exit sanitize: random garbage never crashes", "[exit_policy]") {
     }
 }
 
-TEST_CASE("exit options: values that could break the header are refused", "[exit_policy]") {
+TEST_CASE("exit options: values that could break the header are refused", "[exit_headers]") {
     const auto refused = [](auto edit) {
-        ExitPolicyOptions options;
+        ExitHeaderOptions options;
         edit(options);
-        return !ExitPolicy::create(options);
+        return !ExitHeaders::create(options);
     };
     CHECK(refused([](auto& o) { o.anonymous_from = "x\r\nBcc: victim@example.org"; }));
     CHECK(refused([](auto& o) { o.anonymous_from = ""; }));
@@ -264,97 +260,27 @@ TEST_CASE("exit options: values that could break the header are refused", "[exit
     CHECK(refused([](auto& o) { o.disclaimer = std::string(1000, 'x'); }));
     CHECK(refused([](auto& o) { o.message_id_domain = "a b"; }));
     CHECK(refused([](auto& o) { o.message_id_domain = ""; }));
-    CHECK(refused([](auto& o) { o.blocked = {"has space@x"}; }));
-    CHECK(refused([](auto& o) { o.blocked = {""}; }));
+    CHECK(refused([](auto& o) { o.from_opt_in = {"has space@x"}; }));
+    CHECK(refused([](auto& o) { o.from_opt_in = {""}; }));
     CHECK(refused([](auto& o) { o.keep_extra = {"a:b"}; }));
-    CHECK(refused([](auto& o) { o.exit_private = true; }));
     CHECK_FALSE(refused([](auto&) {}));
 }
 
-TEST_CASE("exit admit: block list by address, domain and pattern", "[exit_policy]") {
-    ExitPolicyOptions options;
-    options.blocked = {"Victim@Example.org", "harassed.example", "@other.example",
-                       "*+spam@*", "ceo?@corp.example"};
-    auto policy = make(options);
-    CHECK(policy->admit("victim@example.org", t0) == Verdict::Blocked);
-    CHECK(policy->admit("<VICTIM@EXAMPLE.ORG>", t0) == Verdict::Blocked);
-    CHECK(policy->admit("friend@example.org", t0) == Verdict::Deliver);
-    CHECK(policy->admit("anyone@harassed.example", t0) == Verdict::Blocked);
-    CHECK(policy->admit("anyone@mail.Harassed.Example", t0) == Verdict::Blocked);
-    CHECK(policy->admit("anyone@notharassed.example", t0) == Verdict::Deliver);
-    CHECK(policy->admit("x@other.example", t0) == Verdict::Blocked);
-    CHECK(policy->admit("x@sub.other.example", t0) == Verdict::Blocked);
-    CHECK(policy->admit("bob+spam@anywhere.example", t0) == Verdict::Blocked);
-    CHECK(policy->admit("bob+ham@anywhere.example", t0) == Verdict::Deliver);
-    CHECK(policy->admit("ceo1@corp.example", t0) == Verdict::Blocked);
-    CHECK(policy->admit("ceo12@corp.example", t0) == Verdict::Deliver);
-    CHECK(policy->is_blocked("victim@example.org"));
-}
-
-TEST_CASE("exit admit: malformed destinations", "[exit_policy]") {
-    auto policy = make();
-    for (const char* bad : {"", "no-at-sign", "@domain.example", "local@", "a b@c.example",
-                            "a@b.example, c@d.example", "a@.example", "a@example.",
-                            "Name <a@b.example>"}) {
-        INFO(bad);
-        CHECK(policy->admit(bad, t0) == Verdict::BadAddress);
-    }
-    CHECK(policy->admit(std::string(400, 'a') + "@b.example", t0) == Verdict::BadAddress);
-}
-
-TEST_CASE("exit admit: exitprivate delivers to local domains only", "[exit_policy]") {
-    ExitPolicyOptions options;
-    options.exit_private = true;
-    options.local_domains = {"Exit.Example"};
-    auto policy = make(options);
-    CHECK(policy->admit("user@exit.example", t0) == Verdict::Deliver);
-    CHECK(policy->admit("user@lists.exit.example", t0) == Verdict::Deliver);
-    CHECK(policy->admit("user@example.org", t0) == Verdict::NotLocal);
-    CHECK(policy->admit("user@badexit.example", t0) == Verdict::NotLocal);
-}
-
-TEST_CASE("exit admit: per-destination rate limit per clock hour", "[exit_policy]") {
-    ExitPolicyOptions options;
-    options.rate_per_hour = 3;
-    auto policy = make(options);
-    const Instant hour_start = from_unix(1'795'000'000 / 3600 * 3600);
-    for (int i = 0; i < 3; ++i) CHECK(policy->admit("a@x.example", hour_start) == Verdict::Deliver);
-    CHECK(policy->admit("A@X.example", hour_start + 10min) == Verdict::RateLimited);
-    CHECK(policy->admit("b@x.example", hour_start + 10min) == Verdict::Deliver);  // own count
-    CHECK(policy->admit("a@x.example", hour_start + 59min) == Verdict::RateLimited);
-    CHECK(policy->admit("a@x.example", hour_start + 60min) == Verdict::Deliver);  // new hour
-    // A blocked destination is not counted.
-    ExitPolicyOptions blocked = options;
-    blocked.blocked = {"c@x.example"};
-    auto p2 = make(blocked);
-    CHECK(p2->admit("c@x.example", hour_start) == Verdict::Blocked);
-}
-
-TEST_CASE("exit admit: bounded rate table fails closed", "[exit_policy]") {
-    ExitPolicyOptions options;
-    options.rate_per_hour = 1;
-    options.max_tracked_destinations = 4;
-    auto policy = make(options);
-    for (int i = 0; i < 4; ++i)
-        CHECK(policy->admit("u" + std::to_string(i) + "@x.example", t0) == Verdict::Deliver);
-    CHECK(policy->admit("new@x.example", t0) == Verdict::RateLimited);
-    // The next hour frees the old windows.
-    CHECK(policy->admit("new@x.example", t0 + 1h) == Verdict::Deliver);
-}
-
-TEST_CASE("exit admit: thread-safe counting", "[exit_policy]") {
-    ExitPolicyOptions options;
-    options.rate_per_hour = 1000;
-    auto policy = make(options);
-    std::atomic<int> delivered{0};
-    std::vector<std::thread> threads;
-    for (int t = 0; t < 8; ++t) {
-        threads.emplace_back([&] {
-            for (int i = 0; i < 200; ++i) {
-                if (policy->admit("same@x.example", t0) == Verdict::Deliver) ++delivered;
-            }
-        });
-    }
-    for (auto& th : threads) th.join();
-    CHECK(delivered == 1000);
+TEST_CASE("exit options: the refusal names what was refused", "[exit_headers]") {
+    const auto code_of = [](auto edit) {
+        ExitHeaderOptions options;
+        edit(options);
+        auto made = ExitHeaders::create(options);
+        REQUIRE_FALSE(made);
+        CHECK_FALSE(made.error().detail.empty());
+        return made.error().code;
+    };
+    using C = ExitOptionError::Code;
+    CHECK(code_of([](auto& o) { o.anonymous_from = ""; }) == C::AnonymousFrom);
+    CHECK(code_of([](auto& o) { o.anonymous_from = std::string(1000, 'x'); }) == C::AnonymousFrom);
+    CHECK(code_of([](auto& o) { o.message_id_domain = "a b"; }) == C::MessageIdDomain);
+    CHECK(code_of([](auto& o) { o.disclaimer_field = "Bad Name"; }) == C::DisclaimerField);
+    CHECK(code_of([](auto& o) { o.disclaimer = "a\nb"; }) == C::Disclaimer);
+    CHECK(code_of([](auto& o) { o.keep_extra = {"a:b"}; }) == C::KeepExtra);
+    CHECK(code_of([](auto& o) { o.from_opt_in = {"@"}; }) == C::DestinationList);
 }

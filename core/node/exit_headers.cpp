@@ -1,0 +1,247 @@
+// exit_headers.cpp - see exit_headers.h.
+#include "core/node/exit_headers.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+
+#include "common/ascii.h"
+#include "core/format/mail_address.h"
+#include "core/format/mail_header.h"
+
+namespace mixtasy::core {
+namespace {
+
+constexpr std::size_t max_our_line = 998;  // RFC 5322 line limit
+
+// Fields that carry the message's content and threading, nothing about the
+// path or the author.  Everything else is dropped.
+constexpr std::array<std::string_view, 11> default_keep = {
+    "subject",          "to",
+    "cc",               "in-reply-to",
+    "references",       "mime-version",
+    "content-type",     "content-transfer-encoding",
+    "content-disposition", "content-description",
+    "content-language",
+};
+
+bool has_line_break_or_nul(std::string_view s) {
+    return s.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
+}
+
+Unexpected<ExitOptionError> refuse(ExitOptionError::Code code, const char* why) {
+    return Unexpected{ExitOptionError{code, why}};
+}
+
+// ---- header parsing ---------------------------------------------------------
+
+struct Field {
+    std::string name;  // lower case
+    std::string raw;   // the whole field, folded lines joined with CRLF
+};
+
+struct ParsedMessage {
+    std::vector<Field> fields;
+    std::size_t body_offset = 0;  // first byte after the blank line
+};
+
+// The shared lexer under this sanitizer's limits: 8-bit text passes (it is
+// the recipient's mail), and a message may be a header only.
+MailHeaderLimits lexer_limits(const HeaderLimits& limits) {
+    MailHeaderLimits out;
+    out.max_header_bytes = limits.max_header_bytes;
+    out.max_line_bytes = limits.max_line_bytes;
+    out.max_fields = limits.max_fields;
+    out.allow_8bit = true;
+    out.allow_header_only = true;
+    return out;
+}
+
+HeaderError from_lexer(const MailHeaderError& error) {
+    using L = MailHeaderError::Code;
+    using C = HeaderError::Code;
+    switch (error.code) {
+        case L::HeaderTooLarge: return {C::HeaderTooLarge, error.offset};
+        case L::LineTooLong: return {C::LineTooLong, error.offset};
+        case L::ForbiddenByte: return {C::ForbiddenByte, error.offset};
+        case L::ContinuationFirst: return {C::ContinuationFirst, error.offset};
+        case L::BadFieldName: return {C::BadFieldName, error.offset};
+        case L::TooManyFields: return {C::TooManyFields, error.offset};
+        case L::Truncated: break;  // not with allow_header_only
+    }
+    return {C::HeaderTooLarge, error.offset};
+}
+
+Expected<ParsedMessage, HeaderError> parse_header(std::string_view text,
+                                                  const HeaderLimits& limits) {
+    HeaderLexer lexer(text, lexer_limits(limits));
+    ParsedMessage out;
+    while (true) {
+        auto token = lexer.next();
+        if (!token) return Unexpected{from_lexer(token.error())};
+        switch (token->kind) {
+            case HeaderToken::Kind::End:
+                out.body_offset = token->body_offset();
+                return out;
+            case HeaderToken::Kind::Continuation:
+                out.fields.back().raw.append("\r\n").append(token->line.text);
+                break;
+            case HeaderToken::Kind::Field:
+                out.fields.push_back(
+                    Field{ascii::lower(token->name), std::string(token->line.text)});
+                break;
+        }
+    }
+}
+
+// ---- what we add ------------------------------------------------------------
+
+std::string rfc5322_date(Instant now) {
+    static constexpr std::array<const char*, 7> weekdays = {"Sun", "Mon", "Tue", "Wed",
+                                                            "Thu", "Fri", "Sat"};
+    static constexpr std::array<const char*, 12> months = {"Jan", "Feb", "Mar", "Apr",
+                                                           "May", "Jun", "Jul", "Aug",
+                                                           "Sep", "Oct", "Nov", "Dec"};
+    const auto day = std::chrono::floor<std::chrono::days>(now);
+    const std::chrono::year_month_day ymd{day};
+    const std::chrono::hh_mm_ss hms{now - day};
+    const std::chrono::weekday wd{day};
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%s, %02u %s %04d %02d:%02d:%02d +0000",
+                  weekdays[wd.c_encoding()], static_cast<unsigned>(ymd.day()),
+                  months[static_cast<unsigned>(ymd.month()) - 1], static_cast<int>(ymd.year()),
+                  static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                  static_cast<int>(hms.seconds().count()));
+    return buf;
+}
+
+std::string random_message_id(Random& random, std::string_view domain) {
+    static constexpr char hex[] = "0123456789abcdef";
+    const Bytes id = random.bytes(16);
+    std::string out = "<";
+    for (std::uint8_t b : id) {
+        out.push_back(hex[b >> 4]);
+        out.push_back(hex[b & 15]);
+    }
+    out.append("@").append(domain).append(">");
+    return out;
+}
+
+void append_line(Bytes& out, std::string_view line) {
+    out.insert(out.end(), line.begin(), line.end());
+    out.push_back('\r');
+    out.push_back('\n');
+}
+
+// Body bytes with every line end (LF, CRLF or bare CR) written as CRLF.
+void append_body_crlf(Bytes& out, std::string_view body) {
+    for (std::size_t i = 0; i < body.size(); ++i) {
+        const char c = body[i];
+        if (c == '\r') {
+            out.push_back('\r');
+            out.push_back('\n');
+            if (i + 1 < body.size() && body[i + 1] == '\n') ++i;
+        } else if (c == '\n') {
+            out.push_back('\r');
+            out.push_back('\n');
+        } else {
+            out.push_back(static_cast<std::uint8_t>(c));
+        }
+    }
+}
+
+}  // namespace
+
+const char* to_string(HeaderError::Code code) noexcept {
+    switch (code) {
+        case HeaderError::Code::HeaderTooLarge: return "header-too-large";
+        case HeaderError::Code::LineTooLong: return "header-line-too-long";
+        case HeaderError::Code::TooManyFields: return "too-many-header-fields";
+        case HeaderError::Code::BadFieldName: return "bad-header-field-name";
+        case HeaderError::Code::ContinuationFirst: return "header-starts-with-continuation";
+        case HeaderError::Code::ForbiddenByte: return "forbidden-byte-in-header";
+        case HeaderError::Code::MessageTooLarge: return "message-too-large";
+    }
+    return "unknown";
+}
+
+Expected<std::unique_ptr<ExitHeaders>, ExitOptionError> ExitHeaders::create(ExitHeaderOptions options) {
+    using C = ExitOptionError::Code;
+    if (options.anonymous_from.empty() || has_line_break_or_nul(options.anonymous_from))
+        return refuse(C::AnonymousFrom, "anonymous_from empty or with a line break");
+    if (("From: " + options.anonymous_from).size() > max_our_line)
+        return refuse(C::AnonymousFrom, "anonymous_from too long");
+    const std::string probe = "x@" + options.message_id_domain;
+    if (options.message_id_domain.empty() || !lenient_addr_spec(probe))
+        return refuse(C::MessageIdDomain, "message_id_domain is not a domain");
+    if (!options.disclaimer_field.empty()) {
+        if (!is_field_name(options.disclaimer_field))
+            return refuse(C::DisclaimerField, "disclaimer_field is not a field name");
+        if (has_line_break_or_nul(options.disclaimer))
+            return refuse(C::Disclaimer, "disclaimer with a line break");
+        if (options.disclaimer_field.size() + 2 + options.disclaimer.size() > max_our_line)
+            return refuse(C::Disclaimer, "disclaimer longer than one header line");
+    }
+    for (auto& name : options.keep_extra) {
+        if (!is_field_name(name)) return refuse(C::KeepExtra, "keep_extra: bad field name");
+    }
+    MIXTASY_CHECK(normalize_destinations(options.from_opt_in));
+    return std::unique_ptr<ExitHeaders>(new ExitHeaders(std::move(options)));
+}
+
+ExitHeaders::ExitHeaders(ExitHeaderOptions options) : options_(std::move(options)) {
+    for (std::string_view name : default_keep) keep_.emplace_back(name);
+    for (const auto& name : options_.keep_extra) keep_.push_back(ascii::lower(name));
+    if (options_.allow_reply_to) {
+        keep_.emplace_back("reply-to");
+        keep_.emplace_back("mail-followup-to");
+    }
+}
+
+bool ExitHeaders::opted_in(std::string_view recipient) const {
+    const auto destination = parse_destination(recipient);
+    return destination && matches_any(options_.from_opt_in, *destination);
+}
+
+bool ExitHeaders::keeps(std::string_view field_name) const {
+    return std::find(keep_.begin(), keep_.end(), field_name) != keep_.end();
+}
+
+Expected<Bytes, HeaderError> ExitHeaders::sanitize(ByteView original, std::string_view recipient,
+                                                  Instant now, Random& random) const {
+    const HeaderLimits& limits = options_.limits;
+    if (original.size() > limits.max_message_bytes)
+        return Unexpected{HeaderError{HeaderError::Code::MessageTooLarge, limits.max_message_bytes}};
+    const std::string_view text = as_chars(original);
+    MIXTASY_TRY(parsed, parse_header(text, limits));
+
+    Bytes out;
+    out.reserve(original.size() + 512);
+
+    const Field* chosen_from = nullptr;
+    if (opted_in(recipient)) {
+        for (const Field& f : parsed->fields) {
+            if (f.name == "from") {
+                chosen_from = &f;
+                break;
+            }
+        }
+    }
+    if (chosen_from) {
+        append_line(out, chosen_from->raw);
+    } else {
+        append_line(out, "From: " + options_.anonymous_from);
+    }
+    for (const Field& f : parsed->fields) {
+        if (keeps(f.name)) append_line(out, f.raw);
+    }
+    append_line(out, "Date: " + rfc5322_date(now));
+    append_line(out, "Message-ID: " + random_message_id(random, options_.message_id_domain));
+    if (!options_.disclaimer_field.empty())
+        append_line(out, options_.disclaimer_field + ": " + options_.disclaimer);
+    append_line(out, "");
+    append_body_crlf(out, text.substr(parsed->body_offset));
+    return out;
+}
+
+}  // namespace mixtasy::core
