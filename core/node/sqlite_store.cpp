@@ -96,14 +96,14 @@ constexpr store::StatDelta stat_reassembled[] = {{"reassembled", 1}};
 }  // namespace
 
 StoreResult<std::unique_ptr<SqliteStore>> SqliteStore::open(const SqliteStoreOptions& options) {
-    store::StoreOptions raw;
+    store::SqliteOptions raw;
     raw.path = options.path;
     raw.durable = options.durable;
     raw.max_database_bytes = options.max_database_bytes;
     raw.busy_timeout = options.busy_timeout;
     raw.max_connections = options.max_connections;
     raw.limits = options.limits;
-    auto opened = store::Store::open(raw);
+    auto opened = store::open_sqlite(raw);
     if (!opened) return fail(opened);
     return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(*opened), options));
 }
@@ -116,7 +116,7 @@ store::NewPoolItem SqliteStore::new_row(const OutgoingItem& item, Instant now) c
     row.kind = to_pool_kind(item.kind);
     row.next_hop = item.recipient;
     row.envelope_from = item.envelope_from;
-    row.bytes = ByteView(item.message);
+    row.bytes = item.message;
     row.enqueued_at = to_unix(now);
     row.next_attempt_at = to_unix(now);
     row.give_up_at = to_unix(now + options_.max_pool_age);

@@ -35,6 +35,7 @@
 #include <string>
 
 #include "core/ports/store.h"
+#include "store/open.h"
 #include "store/store.h"
 
 namespace mixtasy::core {

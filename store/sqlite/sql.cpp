@@ -1,5 +1,5 @@
-// sqlite.cpp - see sqlite.h.
-#include "store/sqlite.h"
+// sql.cpp - see sql.h.
+#include "store/sqlite/sql.h"
 
 #include <sqlite3.h>
 

@@ -2,9 +2,9 @@
 // ROWID, no SQLite-only types): INTEGER, TEXT, BLOB, CHECK and plain indexes
 // translate to PostgreSQL as they stand (BLOB -> BYTEA, INTEGER PRIMARY KEY
 // -> BIGINT GENERATED ALWAYS AS IDENTITY).
-#include "store/schema.h"
+#include "store/sqlite/schema.h"
 
-#include "store/store_impl.h"  // STORE_TRY
+#include "store/sqlite/impl.h"  // MIXTASY_TRY
 
 #include <array>
 #include <string>
@@ -83,7 +83,7 @@ Result<int> version_of(sql::Database& db) {
 Result<void> migrate(sql::Database& db) {
     // The common case, a file already current, needs no write lock: opening
     // the store then never waits behind writers of other processes.
-    STORE_TRY(current, version_of(db));
+    MIXTASY_TRY(current, version_of(db));
     if (*current == kCurrentSchemaVersion)
         return {};
     for (;;) {

@@ -1,4 +1,4 @@
-// parts.cpp - the multipart reassembly buffer of Store.
+// parts.cpp - the multipart reassembly buffer of SqliteStore.
 //
 // A set is all rows with one mixtasy_id.  Its total is fixed by the first
 // part stored; a later part announcing a different total is refused, so a
@@ -7,7 +7,7 @@
 // Memory: take_parts* holds at most limits.max_parts * limits.max_blob_bytes.
 #include <utility>
 
-#include "store/store_impl.h"
+#include "store/sqlite/impl.h"
 
 namespace mixtasy::store {
 
@@ -15,40 +15,29 @@ using sql::Transaction;
 
 namespace {
 
-Result<void> check_part(const NewPart& part, const StoreLimits& limits) {
-    if (part.mixtasy_id.empty())
-        return Unexpected{detail::invalid("multipart id empty")};
-    STORE_CHECK(detail::check_text(part.mixtasy_id, limits.max_text_bytes, "multipart id"));
-    if (part.total < 1 || part.total > limits.max_parts)
-        return Unexpected{detail::invalid("multipart total outside 1..max_parts")};
-    if (part.part < 1 || part.part > part.total)
-        return Unexpected{detail::invalid("part number outside 1..total")};
-    return detail::check_blob(part.bytes, limits.max_blob_bytes, "part");
-}
-
 Result<std::optional<std::uint32_t>> set_total(sql::Database& db, std::string_view id) {
-    STORE_TRY(st, db.prepare("SELECT total FROM parts WHERE mixtasy_id = ?1 LIMIT 1"));
+    MIXTASY_TRY(st, db.prepare("SELECT total FROM parts WHERE mixtasy_id = ?1 LIMIT 1"));
     st->bind(1, id);
-    STORE_TRY(row, st->step());
+    MIXTASY_TRY(row, st->step());
     if (!*row)
         return std::optional<std::uint32_t>();
     return std::optional<std::uint32_t>(static_cast<std::uint32_t>(st->column_int(0)));
 }
 
 Result<std::uint32_t> count_set(sql::Database& db, std::string_view id) {
-    STORE_TRY(st, db.prepare("SELECT count(*) FROM parts WHERE mixtasy_id = ?1"));
+    MIXTASY_TRY(st, db.prepare("SELECT count(*) FROM parts WHERE mixtasy_id = ?1"));
     st->bind(1, id);
-    STORE_TRY(row, st->step());
+    MIXTASY_TRY(row, st->step());
     return static_cast<std::uint32_t>(st->column_int(0));
 }
 
 // Inside the caller's write transaction.
 Result<PartAdded> insert_part(sql::Database& db, const NewPart& part) {
-    STORE_TRY(total, set_total(db, part.mixtasy_id));
+    MIXTASY_TRY(total, set_total(db, part.mixtasy_id));
     if (*total && **total != part.total)
         return Unexpected{detail::invalid("part announces a different total than its set")};
     {
-        STORE_TRY(st, db.prepare("INSERT INTO parts (mixtasy_id, part, total, bytes, expires_at)"
+        MIXTASY_TRY(st, db.prepare("INSERT INTO parts (mixtasy_id, part, total, bytes, expires_at)"
                                  " VALUES (?1, ?2, ?3, ?4, ?5)"
                                  " ON CONFLICT (mixtasy_id, part) DO NOTHING"));
         st->bind(1, part.mixtasy_id)
@@ -56,12 +45,12 @@ Result<PartAdded> insert_part(sql::Database& db, const NewPart& part) {
             .bind(3, static_cast<std::int64_t>(part.total))
             .bind(4, part.bytes)
             .bind(5, part.expires_at);
-        STORE_CHECK(st->run());
+        MIXTASY_CHECK(st->run());
     }
     PartAdded added;
     added.inserted = db.changes() == 1;
     added.total = part.total;
-    STORE_TRY(present, count_set(db, part.mixtasy_id));
+    MIXTASY_TRY(present, count_set(db, part.mixtasy_id));
     added.present = *present;
     return added;
 }
@@ -70,12 +59,12 @@ Result<PartAdded> insert_part(sql::Database& db, const NewPart& part) {
 Result<std::optional<std::vector<Bytes>>> read_complete(sql::Database& db, std::string_view id,
                                                         const StoreLimits& limits) {
     using Parts = std::optional<std::vector<Bytes>>;
-    STORE_TRY(st, db.prepare("SELECT part, total, bytes FROM parts WHERE mixtasy_id = ?1"
+    MIXTASY_TRY(st, db.prepare("SELECT part, total, bytes FROM parts WHERE mixtasy_id = ?1"
                              " ORDER BY part"));
     st->bind(1, id);
     std::vector<Bytes> parts;
     for (;;) {
-        STORE_TRY(row, st->step());
+        MIXTASY_TRY(row, st->step());
         if (!*row)
             break;
         std::int64_t number = st->column_int(0);
@@ -87,7 +76,7 @@ Result<std::optional<std::vector<Bytes>>> read_complete(sql::Database& db, std::
             return Parts();
         parts.push_back(st->column_blob(2));
         if (static_cast<std::int64_t>(parts.size()) == total) {
-            STORE_TRY(more, st->step());
+            MIXTASY_TRY(more, st->step());
             if (*more)
                 return Parts();  // rows beyond total: not a set we hand out
             return Parts(std::move(parts));
@@ -97,78 +86,78 @@ Result<std::optional<std::vector<Bytes>>> read_complete(sql::Database& db, std::
 }
 
 Result<void> delete_set(sql::Database& db, std::string_view id) {
-    STORE_TRY(st, db.prepare("DELETE FROM parts WHERE mixtasy_id = ?1"));
+    MIXTASY_TRY(st, db.prepare("DELETE FROM parts WHERE mixtasy_id = ?1"));
     st->bind(1, id);
     return st->run();
 }
 
 }  // namespace
 
-Result<PartAdded> Store::add_part_with_replay(const ReplayEntry& replay, const NewPart& part,
+Result<PartAdded> SqliteStore::add_part_with_replay(const ReplayEntry& replay, const NewPart& part,
                                               std::span<const StatDelta> stats) {
-    STORE_CHECK(detail::check_replay(replay, impl_->limits()));
-    STORE_CHECK(check_part(part, impl_->limits()));
-    STORE_CHECK(detail::check_stats(stats, impl_->limits()));
-    STORE_TRY(db, impl_->connection());
-    STORE_TRY(tx, impl_->begin_write(**db));
-    STORE_CHECK(detail::insert_replay(**db, replay));
-    STORE_TRY(added, insert_part(**db, part));
-    STORE_CHECK(detail::apply_stats(**db, day_of(replay.seen_at), stats));
-    STORE_CHECK(tx->commit());
+    MIXTASY_CHECK(detail::check_replay(replay, impl_->limits()));
+    MIXTASY_CHECK(detail::check_part(part, impl_->limits()));
+    MIXTASY_CHECK(detail::check_stats(stats, impl_->limits()));
+    MIXTASY_TRY(db, impl_->connection());
+    MIXTASY_TRY(tx, impl_->begin_write(**db));
+    MIXTASY_CHECK(detail::insert_replay(**db, replay));
+    MIXTASY_TRY(added, insert_part(**db, part));
+    MIXTASY_CHECK(detail::apply_stats(**db, day_of(replay.seen_at), stats));
+    MIXTASY_CHECK(tx->commit());
     return *added;
 }
 
-Result<PartAdded> Store::add_part(const NewPart& part) {
-    STORE_CHECK(check_part(part, impl_->limits()));
-    STORE_TRY(db, impl_->connection());
-    STORE_TRY(tx, impl_->begin_write(**db));
-    STORE_TRY(added, insert_part(**db, part));
-    STORE_CHECK(tx->commit());
+Result<PartAdded> SqliteStore::add_part(const NewPart& part) {
+    MIXTASY_CHECK(detail::check_part(part, impl_->limits()));
+    MIXTASY_TRY(db, impl_->connection());
+    MIXTASY_TRY(tx, impl_->begin_write(**db));
+    MIXTASY_TRY(added, insert_part(**db, part));
+    MIXTASY_CHECK(tx->commit());
     return *added;
 }
 
-Result<std::uint32_t> Store::count_parts(std::string_view mixtasy_id) {
-    STORE_CHECK(detail::check_text(mixtasy_id, impl_->limits().max_text_bytes, "multipart id"));
-    STORE_TRY(db, impl_->connection());
+Result<std::uint32_t> SqliteStore::count_parts(std::string_view mixtasy_id) {
+    MIXTASY_CHECK(detail::check_text(mixtasy_id, impl_->limits().max_text_bytes, "multipart id"));
+    MIXTASY_TRY(db, impl_->connection());
     return count_set(**db, mixtasy_id);
 }
 
-Result<std::optional<std::vector<Bytes>>> Store::take_parts(std::string_view mixtasy_id) {
+Result<std::optional<std::vector<Bytes>>> SqliteStore::take_parts(std::string_view mixtasy_id) {
     using Parts = std::optional<std::vector<Bytes>>;
-    STORE_CHECK(detail::check_text(mixtasy_id, impl_->limits().max_text_bytes, "multipart id"));
-    STORE_TRY(db, impl_->connection());
-    STORE_TRY(tx, impl_->begin_write(**db));
-    STORE_TRY(parts, read_complete(**db, mixtasy_id, impl_->limits()));
+    MIXTASY_CHECK(detail::check_text(mixtasy_id, impl_->limits().max_text_bytes, "multipart id"));
+    MIXTASY_TRY(db, impl_->connection());
+    MIXTASY_TRY(tx, impl_->begin_write(**db));
+    MIXTASY_TRY(parts, read_complete(**db, mixtasy_id, impl_->limits()));
     if (!*parts)
         return Parts();  // the transaction rolls back: nothing was written
-    STORE_CHECK(delete_set(**db, mixtasy_id));
-    STORE_CHECK(tx->commit());
+    MIXTASY_CHECK(delete_set(**db, mixtasy_id));
+    MIXTASY_CHECK(tx->commit());
     return std::move(*parts);
 }
 
-Result<std::optional<std::vector<PoolId>>> Store::take_parts_and_enqueue(
+Result<std::optional<std::vector<PoolId>>> SqliteStore::take_parts_and_enqueue(
     std::string_view mixtasy_id, UnixTime now, const PartsAssembler& assemble,
     std::span<const StatDelta> stats) {
     using Ids = std::optional<std::vector<PoolId>>;
-    STORE_CHECK(detail::check_text(mixtasy_id, impl_->limits().max_text_bytes, "multipart id"));
-    STORE_CHECK(detail::check_stats(stats, impl_->limits()));
+    MIXTASY_CHECK(detail::check_text(mixtasy_id, impl_->limits().max_text_bytes, "multipart id"));
+    MIXTASY_CHECK(detail::check_stats(stats, impl_->limits()));
     if (!assemble)
         return Unexpected{StoreError{StoreError::Code::Misuse, "no assembler given"}};
-    STORE_TRY(db, impl_->connection());
-    STORE_TRY(tx, impl_->begin_write(**db));
-    STORE_TRY(parts, read_complete(**db, mixtasy_id, impl_->limits()));
+    MIXTASY_TRY(db, impl_->connection());
+    MIXTASY_TRY(tx, impl_->begin_write(**db));
+    MIXTASY_TRY(parts, read_complete(**db, mixtasy_id, impl_->limits()));
     if (!*parts)
         return Ids();
-    STORE_TRY(items, assemble(**parts));
+    MIXTASY_TRY(items, assemble(**parts));
     std::vector<PoolId> ids;
     for (const auto& item : *items) {
-        STORE_CHECK(detail::check_pool_item(item, impl_->limits()));
-        STORE_TRY(id, detail::insert_pool_item(**db, item));
+        MIXTASY_CHECK(detail::check_pool_item(item, impl_->limits()));
+        MIXTASY_TRY(id, detail::insert_pool_item(**db, item));
         ids.push_back(*id);
     }
-    STORE_CHECK(delete_set(**db, mixtasy_id));
-    STORE_CHECK(detail::apply_stats(**db, day_of(now), stats));
-    STORE_CHECK(tx->commit());
+    MIXTASY_CHECK(delete_set(**db, mixtasy_id));
+    MIXTASY_CHECK(detail::apply_stats(**db, day_of(now), stats));
+    MIXTASY_CHECK(tx->commit());
     return Ids(std::move(ids));
 }
 
