@@ -109,7 +109,7 @@ struct Fixture {
         options.home = (dir / "mixtasy@a.bench").string();
         auto opened = Node::open(options);
         if (!opened) {
-            std::cerr << opened.error() << "\n";
+            std::cerr << opened.error().detail << "\n";
             std::abort();
         }
         node = std::move(*opened);

@@ -56,6 +56,10 @@ KeyRing load_known_mixes(const std::string& path) {
     return KeyRing::parse(text.str());
 }
 
+OpenError store_error(const store::StoreError& error) {
+    return OpenError{OpenError::Code::Store, "store: " + error.detail, error};
+}
+
 Decision from_store_failure(const store::StoreError& failure) {
     if (failure.code == store::StoreError::Code::Replay) return Decision::dropped("replay");
     if (failure.temporary()) return Decision::tempfail("store-unavailable");
@@ -67,7 +71,7 @@ public:
     MixNode(NodeOptions options, std::shared_ptr<Clock> clock, std::shared_ptr<Random> random)
         : options_(std::move(options)), clock_(std::move(clock)), random_(std::move(random)) {}
 
-    Expected<void, std::string> start();
+    Expected<void, OpenError> start();
 
     bool is_own_address(std::string_view recipient) const override;
     Decision accept(const Envelope& envelope, ByteView message) override;
@@ -113,9 +117,9 @@ private:
     std::mutex flush_mutex_;
 };
 
-Expected<void, std::string> MixNode::start() {
+Expected<void, OpenError> MixNode::start() {
     auto keys = load_keys(options_.home);
-    if (!keys) return Unexpected{keys.error()};
+    if (!keys) return Unexpected{OpenError{OpenError::Code::Keys, keys.error(), std::nullopt}};
     keys_ = std::move(*keys);
 
     store::SqliteOptions store_options;
@@ -123,7 +127,7 @@ Expected<void, std::string> MixNode::start() {
                              ? (std::filesystem::path(options_.home) / "node.db").string()
                              : options_.database;
     auto store = store::open_sqlite(store_options);
-    if (!store) return Unexpected{"store: " + store.error().detail};
+    if (!store) return Unexpected{store_error(store.error())};
     store_ = std::move(*store);
 
     ExitPolicyOptions exit_options;
@@ -133,7 +137,10 @@ Expected<void, std::string> MixNode::start() {
     exit_options.local_domains = options_.local_domains;
     exit_options.exit_private = keys_->identity.modes.exitprivate && !keys_->identity.modes.exitpublic;
     auto exit = ExitPolicy::create(exit_options);
-    if (!exit) return Unexpected{"exit policy: " + exit.error()};
+    if (!exit) {
+        return Unexpected{
+            OpenError{OpenError::Code::Options, "exit policy: " + exit.error(), std::nullopt}};
+    }
     exit_ = std::move(*exit);
 
     reassembler_ = std::make_unique<Reassembler>(*store_, *clock_, ReassemblyLimits{}, ages_);
@@ -144,7 +151,7 @@ Expected<void, std::string> MixNode::start() {
     flush_options.ages = ages_;
     flusher_ = std::make_unique<Flusher>(*store_, *clock_, *random_, *dummies_, flush_options);
     if (auto recovered = flusher_->recover(); !recovered) {
-        return Unexpected{"store: " + recovered.error().detail};
+        return Unexpected{store_error(recovered.error())};
     }
     return {};
 }
@@ -296,12 +303,22 @@ Expected<RotationReport, std::string> MixNode::maintain_keys() {
 
 }  // namespace
 
-Expected<std::unique_ptr<Node>, std::string> Node::open(const NodeOptions& options) {
+const char* to_string(OpenError::Code code) noexcept {
+    switch (code) {
+        case OpenError::Code::Keys: return "keys";
+        case OpenError::Code::Store: return "store";
+        case OpenError::Code::Options: return "options";
+        case OpenError::Code::Internal: return "internal";
+    }
+    return "unknown";
+}
+
+Expected<std::unique_ptr<Node>, OpenError> Node::open(const NodeOptions& options) {
     return open(options, {});
 }
 
-Expected<std::unique_ptr<Node>, std::string> Node::open(const NodeOptions& options,
-                                                        NodeServices services) {
+Expected<std::unique_ptr<Node>, OpenError> Node::open(const NodeOptions& options,
+                                                      NodeServices services) {
     try {
         if (!services.clock) services.clock = std::make_shared<SystemClock>();
         if (!services.random) services.random = std::make_shared<SystemRandom>();
@@ -310,7 +327,8 @@ Expected<std::unique_ptr<Node>, std::string> Node::open(const NodeOptions& optio
         if (auto started = node->start(); !started) return Unexpected{started.error()};
         return std::unique_ptr<Node>(std::move(node));
     } catch (const std::exception& e) {
-        return Unexpected{std::string("mixtasy node: ") + e.what()};
+        return Unexpected{OpenError{OpenError::Code::Internal,
+                                    std::string("mixtasy node: ") + e.what(), std::nullopt}};
     }
 }
 
