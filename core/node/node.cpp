@@ -324,7 +324,7 @@ Expected<std::unique_ptr<Node>, OpenError> Node::open(const NodeOptions& options
         if (!services.random) services.random = std::make_shared<SystemRandom>();
         auto node = std::make_unique<MixNode>(options, std::move(services.clock),
                                               std::move(services.random));
-        if (auto started = node->start(); !started) return Unexpected{started.error()};
+        MIXTASY_CHECK(node->start());
         return std::unique_ptr<Node>(std::move(node));
     } catch (const std::exception& e) {
         return Unexpected{OpenError{OpenError::Code::Internal,

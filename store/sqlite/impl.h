@@ -50,9 +50,7 @@ public:
         if (!lock.try_lock_for(options.busy_timeout))
             return Unexpected{StoreError{StoreError::Code::Busy,
                                          "another thread held the write lock beyond busy_timeout"}};
-        auto tx = sql::Transaction::begin(db, sql::Transaction::Mode::Write);
-        if (!tx)
-            return Unexpected{tx.error()};
+        MIXTASY_TRY(tx, sql::Transaction::begin(db, sql::Transaction::Mode::Write));
         return WriteTransaction{std::move(lock), std::move(*tx)};
     }
 

@@ -74,9 +74,7 @@ constexpr std::array<Step, kCurrentSchemaVersion> steps = {migrate_to_v1};
 }  // namespace
 
 Result<int> version_of(sql::Database& db) {
-    auto v = db.query_int("PRAGMA user_version");
-    if (!v)
-        return Unexpected{v.error()};
+    MIXTASY_TRY(v, db.query_int("PRAGMA user_version"));
     return static_cast<int>(*v);
 }
 
@@ -89,12 +87,8 @@ Result<void> migrate(sql::Database& db) {
     for (;;) {
         // Read and bump the version inside the write transaction, so two
         // processes opening a new file at once migrate it once.
-        auto tx = sql::Transaction::begin(db, sql::Transaction::Mode::Write);
-        if (!tx)
-            return Unexpected{tx.error()};
-        auto version = version_of(db);
-        if (!version)
-            return Unexpected{version.error()};
+        MIXTASY_TRY(tx, sql::Transaction::begin(db, sql::Transaction::Mode::Write));
+        MIXTASY_TRY(version, version_of(db));
         if (*version == kCurrentSchemaVersion)
             return tx->commit();
         if (*version < 0 || *version > kCurrentSchemaVersion)
