@@ -18,7 +18,6 @@
 #include "core/ports/random.h"
 #include "core/node/reassembly.h"
 #include "core/pool/outbox.h"
-#include "core/stats/counters.h"
 #include "crypto/key_home.h"
 #include "crypto/keygen.h"
 #include "store/open.h"
@@ -197,11 +196,8 @@ Decision MixNode::accept_peeled(const NodeKeys& keys, Peeled peeled) {
 }
 
 Decision MixNode::commit_pooled(store::ReplayEntry replay, store::NewPoolItem row) {
-    const Instant now = clock_->now();
-    replay.seen_at = to_unix(now);
-    schedule(row, now, ages_);
-    const store::StatDelta counted[] = {count(Counter::Pooled)};
-    auto pooled = store_->enqueue_with_replay(replay, row, counted);
+    auto pooled =
+        pool_with_replay(*store_, std::move(replay), std::move(row), clock_->now(), ages_);
     if (!pooled) return from_store_failure(pooled.error());
     return Decision::pooled();
 }

@@ -6,6 +6,9 @@
 //   message to send; schedule(row, now, ages) stamps it: enqueued and ready
 //   at `now`, given up at now + max_pool_age.  Every row core pools (next
 //   hops, exit deliveries, reassembled messages, dummies) passes here.
+//   pool_with_replay(store, replay, row, now, ages) is how a peeled message
+//   enters the pool: its replay entry, the scheduled row and the "pooled"
+//   counter (core/stats/counters.h) in ONE store transaction.
 //
 // WHAT IT GUARANTEES
 //   Nothing waits in the pool forever, even if the flusher's own backoff
@@ -46,5 +49,10 @@ inline void schedule(store::NewPoolItem& row, Instant now, const OutboxAges& age
     row.next_attempt_at = to_unix(now);
     row.give_up_at = to_unix(now + ages.max_pool_age);
 }
+
+// Replay if the hash is known (nothing written); the store's error else.
+store::Result<store::PoolId> pool_with_replay(store::Store& store, store::ReplayEntry replay,
+                                              store::NewPoolItem row, Instant now,
+                                              const OutboxAges& ages);
 
 }  // namespace mixtasy::core

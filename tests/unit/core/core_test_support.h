@@ -128,9 +128,8 @@ inline store::NewPoolItem mix_item(const std::string& recipient, const std::stri
 inline store::Result<store::PoolId> commit_pooled(store::Store& store, ByteView hash,
                                                   Instant replay_expires, store::NewPoolItem row,
                                                   Instant now) {
-    schedule(row, now, OutboxAges{});
-    const store::StatDelta counted[] = {count(Counter::Pooled)};
-    return store.enqueue_with_replay({hash, to_unix(replay_expires), to_unix(now)}, row, counted);
+    return pool_with_replay(store, {hash, to_unix(replay_expires), 0}, std::move(row), now,
+                            OutboxAges{});
 }
 
 inline std::size_t in_state(store::Store& store, store::PoolState state) {

@@ -20,7 +20,6 @@
 #include <string>
 
 #include "store/open.h"
-#include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
 
 using namespace mixtasy;

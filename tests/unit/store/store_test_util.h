@@ -47,7 +47,7 @@ inline SqliteOptions options_for(const std::string& path) {
 inline std::unique_ptr<Store> open_store(const SqliteOptions& options) {
     auto store = open_sqlite(options);
     if (!store)
-        FAIL("Store::open: " << store.error().detail);
+        FAIL("open_sqlite: " << store.error().detail);
     return std::move(*store);
 }
 
