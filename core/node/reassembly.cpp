@@ -74,7 +74,8 @@ store::Result<bool> Reassembler::discarded(std::string_view mixtasy_id) {
 }
 
 store::Result<PartOutcome> Reassembler::add(ByteView replay_hash, Instant replay_expires_at,
-                                            const IncomingPart& part, const OriginalBuilder& build) {
+                                            const IncomingPart& part,
+                                            const OriginalBuilder& build) {
     if (!well_formed(part)) return PartOutcome{PartOutcome::Kind::Malformed, 0, {}};
 
     const Instant now = clock_.now();

@@ -4,8 +4,9 @@
 // payload, Mixtasy-Type dummy, through one to four random known mixes),
 // ready for the Transport: kind Dummy, recipient = the first mix of its
 // path; the flusher stamps its times (core/pool/outbox.h).  nullopt when
-// it cannot (no known mixes yet); the flusher then makes fewer dummies.  The node implements it over the message creator
-// (core/node/dummy_maker.h); tests give a fake.  The pool never sees how a
+// it cannot (no known mixes yet); the flusher then makes fewer dummies.
+// The node implements it over the message creator (core/node/dummy_maker.h);
+// tests give a fake.  The pool never sees how a
 // dummy is built, so pool/ depends on nothing of the sender.
 #pragma once
 

@@ -18,8 +18,8 @@ std::chrono::seconds at_least_one_second(std::chrono::seconds s) {
 }
 
 void log_store_failure(const char* during, const store::StoreError& failure) {
-    log(LogLevel::Warning, std::string("flush: store ") + store::to_string(failure.code) + " during " +
-                               during + ": " + failure.detail);
+    log(LogLevel::Warning, std::string("flush: store ") + store::to_string(failure.code) +
+                               " during " + during + ": " + failure.detail);
 }
 
 // The Transport is someone else's code; an exception from it must not end

@@ -29,10 +29,10 @@ Result<void> SqliteStore::put_key(const KeyRecord& key) {
     MIXTASY_CHECK(check_key(key, impl_->limits()));
     MIXTASY_TRY(db, impl_->connection());
     MIXTASY_TRY(st, (*db)->prepare(
-                      "INSERT INTO keys (fingerprint, kind, created_at, expires_at, secret_path)"
-                      " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (fingerprint) DO UPDATE SET"
-                      " kind = excluded.kind, created_at = excluded.created_at,"
-                      " expires_at = excluded.expires_at, secret_path = excluded.secret_path"));
+                        "INSERT INTO keys (fingerprint, kind, created_at, expires_at, secret_path)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (fingerprint) DO UPDATE SET"
+                        " kind = excluded.kind, created_at = excluded.created_at,"
+                        " expires_at = excluded.expires_at, secret_path = excluded.secret_path"));
     st->bind(1, key.fingerprint)
         .bind(2, key.kind)
         .bind(3, key.created_at)
@@ -47,7 +47,7 @@ Result<KeyRecord> SqliteStore::get_key(std::string_view fingerprint) {
     MIXTASY_CHECK(detail::check_text(fingerprint, impl_->limits().max_text_bytes, "key fingerprint"));
     MIXTASY_TRY(db, impl_->connection());
     MIXTASY_TRY(st, (*db)->prepare("SELECT fingerprint, kind, created_at, expires_at, secret_path"
-                                 " FROM keys WHERE fingerprint = ?1"));
+                                   " FROM keys WHERE fingerprint = ?1"));
     st->bind(1, fingerprint);
     MIXTASY_TRY(row, st->step());
     if (!*row)
@@ -58,7 +58,7 @@ Result<KeyRecord> SqliteStore::get_key(std::string_view fingerprint) {
 Result<std::vector<KeyRecord>> SqliteStore::list_keys() {
     MIXTASY_TRY(db, impl_->connection());
     MIXTASY_TRY(st, (*db)->prepare("SELECT fingerprint, kind, created_at, expires_at, secret_path"
-                                 " FROM keys ORDER BY created_at, fingerprint LIMIT ?1"));
+                                   " FROM keys ORDER BY created_at, fingerprint LIMIT ?1"));
     st->bind(1, static_cast<std::int64_t>(impl_->limits().max_batch));
     std::vector<KeyRecord> keys;
     for (;;) {
@@ -94,7 +94,8 @@ Result<void> SqliteStore::add_stats(UnixTime now, std::span<const StatDelta> sta
 Result<std::vector<StatRow>> SqliteStore::read_stats(std::int64_t first_day, std::int64_t last_day) {
     MIXTASY_TRY(db, impl_->connection());
     MIXTASY_TRY(st, (*db)->prepare("SELECT day, counter, value FROM stats"
-                                 " WHERE day >= ?1 AND day <= ?2 ORDER BY day, counter LIMIT ?3"));
+                                   " WHERE day >= ?1 AND day <= ?2"
+                                   " ORDER BY day, counter LIMIT ?3"));
     st->bind(1, first_day).bind(2, last_day).bind(3,
                                                   static_cast<std::int64_t>(impl_->limits().max_batch));
     std::vector<StatRow> rows;

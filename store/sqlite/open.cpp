@@ -67,11 +67,11 @@ Result<std::unique_ptr<sql::Database>> open_connection(const SqliteOptions& opti
     if ((*db)->read_only())
         return Unexpected{read_only("database opened read-only")};
     MIXTASY_CHECK((*db)->exec(options.durable ? "PRAGMA synchronous = FULL"
-                                            : "PRAGMA synchronous = NORMAL"));
+                                              : "PRAGMA synchronous = NORMAL"));
     // Deleted message bytes are overwritten, not left in free pages for
     // whoever images the disk later.
     MIXTASY_CHECK((*db)->exec("PRAGMA secure_delete = ON; PRAGMA foreign_keys = ON;"
-                            " PRAGMA trusted_schema = OFF;"));
+                              " PRAGMA trusted_schema = OFF;"));
     if (options.max_database_bytes > 0) {
         MIXTASY_TRY(page_size, (*db)->query_int("PRAGMA page_size"));
         std::int64_t pages = options.max_database_bytes / (*page_size > 0 ? *page_size : 4096);
@@ -108,7 +108,8 @@ Result<std::unique_ptr<Store>> open_sqlite(const SqliteOptions& options) {
     MIXTASY_TRY(first, open_connection(options));
     MIXTASY_CHECK(prepare_file(**first, options.check_on_open));
 
-    auto impl = std::make_unique<SqliteStore::Impl>(options, [options] { return open_connection(options); });
+    auto impl = std::make_unique<SqliteStore::Impl>(
+        options, [options] { return open_connection(options); });
     impl->pool.adopt(std::move(*first));
     return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(impl)));
 }
@@ -138,8 +139,8 @@ namespace detail {
 Result<void> apply_stats(sql::Database& db, std::int64_t day, std::span<const StatDelta> stats) {
     for (const auto& delta : stats) {
         MIXTASY_TRY(st, db.prepare("INSERT INTO stats (day, counter, value) VALUES (?1, ?2, ?3)"
-                                 " ON CONFLICT (day, counter)"
-                                 " DO UPDATE SET value = stats.value + excluded.value"));
+                                   " ON CONFLICT (day, counter)"
+                                   " DO UPDATE SET value = stats.value + excluded.value"));
         st->bind(1, day).bind(2, delta.counter).bind(3, delta.amount);
         MIXTASY_CHECK(st->run());
     }
@@ -148,7 +149,7 @@ Result<void> apply_stats(sql::Database& db, std::int64_t day, std::span<const St
 
 Result<void> insert_replay(sql::Database& db, const ReplayEntry& replay) {
     MIXTASY_TRY(st, db.prepare("INSERT INTO replay (hash, expires_at) VALUES (?1, ?2)"
-                             " ON CONFLICT (hash) DO NOTHING"));
+                               " ON CONFLICT (hash) DO NOTHING"));
     st->bind(1, replay.hash).bind(2, replay.expires_at);
     MIXTASY_CHECK(st->run());
     if (db.changes() == 0)

@@ -38,8 +38,8 @@ Result<PartAdded> insert_part(sql::Database& db, const NewPart& part) {
         return Unexpected{detail::invalid("part announces a different total than its set")};
     {
         MIXTASY_TRY(st, db.prepare("INSERT INTO parts (mixtasy_id, part, total, bytes, expires_at)"
-                                 " VALUES (?1, ?2, ?3, ?4, ?5)"
-                                 " ON CONFLICT (mixtasy_id, part) DO NOTHING"));
+                                   " VALUES (?1, ?2, ?3, ?4, ?5)"
+                                   " ON CONFLICT (mixtasy_id, part) DO NOTHING"));
         st->bind(1, part.mixtasy_id)
             .bind(2, static_cast<std::int64_t>(part.part))
             .bind(3, static_cast<std::int64_t>(part.total))
@@ -60,7 +60,7 @@ Result<std::optional<std::vector<Bytes>>> read_complete(sql::Database& db, std::
                                                         const StoreLimits& limits) {
     using Parts = std::optional<std::vector<Bytes>>;
     MIXTASY_TRY(st, db.prepare("SELECT part, total, bytes FROM parts WHERE mixtasy_id = ?1"
-                             " ORDER BY part"));
+                               " ORDER BY part"));
     st->bind(1, id);
     std::vector<Bytes> parts;
     for (;;) {

@@ -19,9 +19,9 @@ namespace detail {
 
 Result<PoolId> insert_pool_item(sql::Database& db, const NewPoolItem& item) {
     MIXTASY_TRY(st, db.prepare(
-                      "INSERT INTO pool (kind, state, next_hop, envelope_from, bytes, enqueued_at,"
-                      " next_attempt_at, give_up_at, attempts, changed_at)"
-                      " VALUES (?1, 'pooled', ?2, ?3, ?4, ?5, ?6, ?7, 0, ?5) RETURNING id"));
+                        "INSERT INTO pool (kind, state, next_hop, envelope_from, bytes,"
+                        " enqueued_at, next_attempt_at, give_up_at, attempts, changed_at)"
+                        " VALUES (?1, 'pooled', ?2, ?3, ?4, ?5, ?6, ?7, 0, ?5) RETURNING id"));
     st->bind(1, std::string_view(sql_name(item.kind)))
         .bind(2, item.next_hop)
         .bind(3, item.envelope_from)
@@ -103,7 +103,7 @@ Result<std::optional<PoolItem>> claim_one(sql::Database& db, PoolId id, UnixTime
 
 Result<std::vector<PoolId>> select_ready_ids(sql::Database& db, UnixTime now, std::size_t max) {
     MIXTASY_TRY(st, db.prepare("SELECT id FROM pool WHERE state = 'pooled' AND next_attempt_at <= ?1"
-                             " ORDER BY id LIMIT ?2"));
+                               " ORDER BY id LIMIT ?2"));
     st->bind(1, now).bind(2, static_cast<std::int64_t>(max));
     std::vector<PoolId> ids;
     for (;;) {
@@ -224,7 +224,7 @@ Result<std::vector<PoolId>> SqliteStore::enqueue(std::span<const NewPoolItem> it
 Result<std::size_t> SqliteStore::count_ready(UnixTime now) {
     MIXTASY_TRY(db, impl_->connection());
     MIXTASY_TRY(st, (*db)->prepare("SELECT count(*) FROM pool"
-                                 " WHERE state = 'pooled' AND next_attempt_at <= ?1"));
+                                   " WHERE state = 'pooled' AND next_attempt_at <= ?1"));
     st->bind(1, now);
     MIXTASY_TRY(row, st->step());
     return static_cast<std::size_t>(st->column_int(0));
@@ -333,7 +333,7 @@ Result<std::size_t> SqliteStore::give_up_expired(UnixTime now) {
     MIXTASY_TRY(tx, impl_->begin_write(**db));
     {
         MIXTASY_TRY(st, (*db)->prepare("UPDATE pool SET state = 'failed', bytes = ?2, changed_at = ?1"
-                                     " WHERE state = 'pooled' AND give_up_at <= ?1"));
+                                       " WHERE state = 'pooled' AND give_up_at <= ?1"));
         st->bind(1, now).bind(2, ByteView{});
         MIXTASY_CHECK(st->run());
     }
@@ -349,7 +349,7 @@ Result<std::size_t> SqliteStore::recover_sending(UnixTime claimed_before) {
     {
         // Usually there is nothing to recover: then take no write lock.
         MIXTASY_TRY(st, (*db)->prepare("SELECT count(*) FROM pool"
-                                     " WHERE state = 'sending' AND changed_at < ?1"));
+                                       " WHERE state = 'sending' AND changed_at < ?1"));
         st->bind(1, claimed_before);
         MIXTASY_TRY(row, st->step());
         if (*row && st->column_int(0) == 0)
@@ -358,7 +358,7 @@ Result<std::size_t> SqliteStore::recover_sending(UnixTime claimed_before) {
     MIXTASY_TRY(tx, impl_->begin_write(**db));
     {
         MIXTASY_TRY(st, (*db)->prepare("UPDATE pool SET state = 'pooled'"
-                                     " WHERE state = 'sending' AND changed_at < ?1"));
+                                       " WHERE state = 'sending' AND changed_at < ?1"));
         st->bind(1, claimed_before);
         MIXTASY_CHECK(st->run());
     }
