@@ -53,7 +53,7 @@ int run_process(const ProcessOptions& o) {
     }
     auto node = core::Node::open(options);
     if (!node) {
-        std::cerr << "mixtasy process: " << node.error() << "\n";
+        std::cerr << "mixtasy process: " << node.error().detail << "\n";
         return kExitUsage;
     }
     Bytes message;

@@ -203,7 +203,7 @@ int run(const Options& options, const Config& config, const NodeFactory& open_no
     }
     auto node = open_node(config.node);
     if (!node) {
-        log_msg(LogLevel::Error, "cannot open the mix node: %s", node.error().c_str());
+        log_msg(LogLevel::Error, "cannot open the mix node: %s", node.error().detail.c_str());
         return kExitStartup;
     }
     // A node that was down past its subkey's half-life or expiry gets its

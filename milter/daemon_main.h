@@ -20,7 +20,7 @@
 namespace mixtasy::milter {
 
 using NodeFactory =
-    std::function<Expected<std::unique_ptr<core::Node>, std::string>(const core::NodeOptions&)>;
+    std::function<Expected<std::unique_ptr<core::Node>, core::OpenError>(const core::NodeOptions&)>;
 
 int daemon_main(int argc, char** argv, const NodeFactory& open_node);
 

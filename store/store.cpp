@@ -1,210 +1,56 @@
-// store.cpp - opening the store: file checks, connection setup, quick_check,
-// migrations; plus the helpers every operation shares.
-#include <fcntl.h>
-#include <unistd.h>
+// store.cpp - what every engine shares: the names of pool kinds and states,
+// and the operations written once over the engine's pure virtual ones.
+#include "store/store.h"
 
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <string>
-
-#include "store/schema.h"
-#include "store/store_impl.h"
+#include <limits>
 
 namespace mixtasy::store {
 
-const char* to_string(StoreError::Code code) noexcept {
-    switch (code) {
-    case StoreError::Code::Replay: return "replay";
-    case StoreError::Code::NotFound: return "not-found";
-    case StoreError::Code::InvalidArgument: return "invalid-argument";
-    case StoreError::Code::Full: return "disk-full";
-    case StoreError::Code::Busy: return "busy";
-    case StoreError::Code::ReadOnly: return "read-only";
-    case StoreError::Code::Corrupt: return "corrupt";
-    case StoreError::Code::Io: return "io-error";
-    case StoreError::Code::Constraint: return "constraint";
-    case StoreError::Code::Schema: return "schema";
-    case StoreError::Code::Misuse: return "misuse";
+// The same tokens are the SQL values of the pool's kind and state columns.
+const char* to_string(PoolKind kind) noexcept {
+    switch (kind) {
+    case PoolKind::Mix: return "mix";
+    case PoolKind::Exit: return "exit";
+    case PoolKind::Dummy: return "dummy";
+    case PoolKind::AdminReply: return "admin-reply";
     }
-    return "unknown";
+    return "mix";
 }
 
-namespace {
-
-StoreError read_only(std::string detail) {
-    return StoreError{StoreError::Code::ReadOnly, std::move(detail)};
-}
-
-// SQLite in WAL mode writes the database, a -wal and a -shm file beside it.
-// Finding out up front that we cannot gives the admin one clear error
-// instead of a CANTOPEN at the first write.  (access() honours the real
-// uid; the daemon runs with real == effective after dropping privileges.)
-Result<void> check_writable(const std::string& path) {
-    namespace fs = std::filesystem;
-    fs::path file(path);
-    fs::path dir = file.has_parent_path() ? file.parent_path() : fs::path(".");
-    if (::access(dir.c_str(), W_OK | X_OK) != 0) {
-        int err = errno;
-        std::string why = std::strerror(err);
-        if (err == ENOENT || err == ENOTDIR)
-            return Unexpected{StoreError{StoreError::Code::Io,
-                                         "directory of the database does not exist: " + why}};
-        return Unexpected{read_only("directory of the database is not writable: " + why)};
+const char* to_string(PoolState state) noexcept {
+    switch (state) {
+    case PoolState::Pooled: return "pooled";
+    case PoolState::Sending: return "sending";
+    case PoolState::Sent: return "sent";
+    case PoolState::Failed: return "failed";
     }
-    if (::access(file.c_str(), F_OK) == 0 && ::access(file.c_str(), R_OK | W_OK) != 0)
-        return Unexpected{read_only("database file is not writable: " +
-                                    std::string(std::strerror(errno)))};
-    return {};
+    return "pooled";
 }
 
-// A new database file is created 0600 before SQLite sees it: it holds
-// messages in transit.  SQLite gives the -wal and -shm files the same mode.
-Result<void> create_private(const std::string& path) {
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd >= 0) {
-        ::close(fd);
-        return {};
-    }
-    if (errno == EEXIST)
-        return {};
-    int err = errno;
-    StoreError::Code code = (err == EACCES || err == EROFS || err == EPERM)
-                                ? StoreError::Code::ReadOnly
-                                : StoreError::Code::Io;
-    return Unexpected{StoreError{code, "create database file: " + std::string(std::strerror(err))}};
+Result<PoolId> Store::enqueue_with_replay(const ReplayEntry& replay, const NewPoolItem& item,
+                                          std::span<const StatDelta> stats) {
+    MIXTASY_TRY(ids, enqueue_with_replay(replay, std::span<const NewPoolItem>(&item, 1), stats));
+    return ids->front();
 }
 
-Result<std::unique_ptr<sql::Database>> open_connection(const StoreOptions& options) {
-    sql::Database::OpenOptions how;
-    how.create = false;  // created by create_private()
-    auto ms = options.busy_timeout.count();
-    how.busy_timeout_ms = ms < 0 ? 0 : (ms > INT32_MAX ? INT32_MAX : static_cast<int>(ms));
-    STORE_TRY(db, sql::Database::open(options.path, how));
-    if ((*db)->read_only())
-        return Unexpected{read_only("database opened read-only")};
-    STORE_CHECK((*db)->exec(options.durable ? "PRAGMA synchronous = FULL"
-                                            : "PRAGMA synchronous = NORMAL"));
-    // Deleted message bytes are overwritten, not left in free pages for
-    // whoever images the disk later.
-    STORE_CHECK((*db)->exec("PRAGMA secure_delete = ON; PRAGMA foreign_keys = ON;"
-                            " PRAGMA trusted_schema = OFF;"));
-    if (options.max_database_bytes > 0) {
-        STORE_TRY(page_size, (*db)->query_int("PRAGMA page_size"));
-        std::int64_t pages = options.max_database_bytes / (*page_size > 0 ? *page_size : 4096);
-        if (pages < 1)
-            pages = 1;
-        std::string pragma = "PRAGMA max_page_count = " + std::to_string(pages);
-        STORE_TRY(applied, (*db)->query_int(pragma));
-        (void)applied;
-    }
-    return std::move(*db);
+Result<PoolId> Store::enqueue(const NewPoolItem& item, std::span<const StatDelta> stats) {
+    MIXTASY_TRY(ids, enqueue(std::span<const NewPoolItem>(&item, 1), stats));
+    return ids->front();
 }
 
-// WAL is a property of the file, set once; quick_check reads every page.
-Result<void> prepare_file(sql::Database& db, bool check) {
-    STORE_TRY(mode, db.query_text("PRAGMA journal_mode = WAL"));
-    if (*mode != "wal")
-        return Unexpected{StoreError{StoreError::Code::Io, "cannot switch to WAL mode: " + *mode}};
-    if (check) {
-        STORE_TRY(verdict, db.query_text("PRAGMA quick_check"));
-        if (*verdict != "ok")
-            return Unexpected{StoreError{StoreError::Code::Corrupt, "quick_check: " + *verdict}};
-    }
-    return schema::migrate(db);
+Result<std::size_t> Store::recover_sending() {
+    return recover_sending(std::numeric_limits<UnixTime>::max());
 }
 
-}  // namespace
-
-Result<std::unique_ptr<Store>> Store::open(const StoreOptions& options) {
-    if (options.path.empty() || options.path.size() > 4096 ||
-        options.path.find('\0') != std::string::npos)
-        return Unexpected{detail::invalid("database path empty, too long or with NUL")};
-    STORE_CHECK(check_writable(options.path));
-    STORE_CHECK(create_private(options.path));
-    STORE_TRY(first, open_connection(options));
-    STORE_CHECK(prepare_file(**first, options.check_on_open));
-
-    auto impl = std::make_unique<Impl>(options, [options] { return open_connection(options); });
-    impl->pool.adopt(std::move(*first));
-    return std::make_unique<Store>(Key{}, std::move(impl));
+Result<SweepReport> Store::sweep(UnixTime now, std::int64_t pool_retention_seconds) {
+    SweepReport report;
+    MIXTASY_TRY(replay, sweep_replay(now));
+    report.replay = *replay;
+    MIXTASY_TRY(parts, sweep_parts(now));
+    report.parts = *parts;
+    MIXTASY_TRY(pool, sweep_pool(now, pool_retention_seconds));
+    report.pool = *pool;
+    return report;
 }
 
-Store::Store(Key, std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-Store::~Store() = default;
-
-int Store::current_schema_version() noexcept { return schema::kCurrentSchemaVersion; }
-
-Result<int> Store::schema_version() {
-    STORE_TRY(db, impl_->connection());
-    return schema::version_of(**db);
-}
-
-Result<void> Store::integrity_check() {
-    STORE_TRY(db, impl_->connection());
-    STORE_TRY(verdict, (*db)->query_text("PRAGMA integrity_check"));
-    if (*verdict != "ok")
-        return Unexpected{StoreError{StoreError::Code::Corrupt, "integrity_check: " + *verdict}};
-    return {};
-}
-
-// ---- shared helpers ---------------------------------------------------------
-
-namespace detail {
-
-StoreError invalid(std::string detail) {
-    return StoreError{StoreError::Code::InvalidArgument, std::move(detail)};
-}
-
-Result<void> check_text(std::string_view text, std::size_t limit, const char* what) {
-    if (text.size() > limit)
-        return Unexpected{invalid(std::string(what) + " longer than its limit")};
-    if (text.find('\0') != std::string_view::npos)
-        return Unexpected{invalid(std::string(what) + " contains NUL")};
-    return {};
-}
-
-Result<void> check_blob(ByteView blob, std::size_t limit, const char* what) {
-    if (blob.size() > limit)
-        return Unexpected{invalid(std::string(what) + " larger than its limit")};
-    return {};
-}
-
-Result<void> check_replay(const ReplayEntry& replay, const StoreLimits& limits) {
-    if (replay.hash.empty())
-        return Unexpected{invalid("replay hash empty")};
-    return check_blob(replay.hash, limits.max_hash_bytes, "replay hash");
-}
-
-Result<void> check_stats(std::span<const StatDelta> stats, const StoreLimits& limits) {
-    for (const auto& delta : stats) {
-        if (delta.counter.empty())
-            return Unexpected{invalid("stat counter name empty")};
-        STORE_CHECK(check_text(delta.counter, limits.max_text_bytes, "stat counter name"));
-    }
-    return {};
-}
-
-Result<void> apply_stats(sql::Database& db, std::int64_t day, std::span<const StatDelta> stats) {
-    for (const auto& delta : stats) {
-        STORE_TRY(st, db.prepare("INSERT INTO stats (day, counter, value) VALUES (?1, ?2, ?3)"
-                                 " ON CONFLICT (day, counter)"
-                                 " DO UPDATE SET value = stats.value + excluded.value"));
-        st->bind(1, day).bind(2, delta.counter).bind(3, delta.amount);
-        STORE_CHECK(st->run());
-    }
-    return {};
-}
-
-Result<void> insert_replay(sql::Database& db, const ReplayEntry& replay) {
-    STORE_TRY(st, db.prepare("INSERT INTO replay (hash, expires_at) VALUES (?1, ?2)"
-                             " ON CONFLICT (hash) DO NOTHING"));
-    st->bind(1, replay.hash).bind(2, replay.expires_at);
-    STORE_CHECK(st->run());
-    if (db.changes() == 0)
-        return Unexpected{StoreError{StoreError::Code::Replay, "replay hash already present"}};
-    return {};
-}
-
-}  // namespace detail
 }  // namespace mixtasy::store

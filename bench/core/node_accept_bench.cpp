@@ -39,10 +39,12 @@
 #include "core/node/node.h"
 #include "core/node/processor.h"
 #include "core/ports/random.h"
-#include "core/node/sqlite_store.h"
+#include "core/pool/outbox.h"
+#include "core/stats/counters.h"
 #include "crypto/armor.h"
 #include "crypto/key_home.h"
 #include "crypto/keygen.h"
+#include "store/open.h"
 
 using namespace mixtasy;
 using namespace mixtasy::core;
@@ -71,7 +73,7 @@ struct Fixture {
     std::unique_ptr<Node> concurrent_node;  // same key, its own store
     std::vector<Bytes> messages;
     std::filesystem::path layer_file;
-    std::unique_ptr<SqliteStore> floor_store;
+    std::unique_ptr<store::Store> floor_store;
     Bytes outgoing;  // one next-hop message, as accept() pools it
     double node_seconds = 0, gpg_seconds = 0, concurrent_seconds = 0, store_seconds = 0;
     CpuTimes node_cpu, concurrent_cpu;  // per message
@@ -107,7 +109,7 @@ struct Fixture {
         options.home = (dir / "mixtasy@a.bench").string();
         auto opened = Node::open(options);
         if (!opened) {
-            std::cerr << opened.error() << "\n";
+            std::cerr << opened.error().detail << "\n";
             std::abort();
         }
         node = std::move(*opened);
@@ -115,9 +117,9 @@ struct Fixture {
         auto second = Node::open(options);
         if (!second) std::abort();
         concurrent_node = std::move(*second);
-        SqliteStoreOptions floor_options;
+        store::SqliteOptions floor_options;
         floor_options.path = (dir / "floor.db").string();
-        auto floor = SqliteStore::open(floor_options);
+        auto floor = store::open_sqlite(floor_options);
         if (!floor) std::abort();
         floor_store = std::move(*floor);
         // What accept() pools for a middle hop: header plus a 30 KiB body armored.
@@ -203,11 +205,16 @@ void BM_StoreCommitConcurrent(benchmark::State& state) {
     Fixture& f = fixture();
     static std::atomic<std::uint64_t> next_hash{0};
     const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-    const OutgoingItem item{ItemKind::Mix, "mixtasy@b.bench", "mixtasy@a.bench", f.outgoing};
+    // The row and counter the node commits for a forwarded message.
+    store::NewPoolItem row =
+        outgoing(store::PoolKind::Mix, "mixtasy@b.bench", "mixtasy@a.bench", f.outgoing);
+    schedule(row, now, OutboxAges{});
+    const store::StatDelta counted[] = {count(Counter::Pooled)};
     const auto start = std::chrono::steady_clock::now();
     for (auto _ : state) {
         const std::string hash = std::to_string(1000000 + next_hash.fetch_add(1));  // distinct, like Verification values
-        auto pooled = f.floor_store->commit_pooled({as_bytes(hash), now + std::chrono::hours(48)}, item, now);
+        auto pooled = f.floor_store->enqueue_with_replay(
+            {as_bytes(hash), to_unix(now + std::chrono::hours(48)), to_unix(now)}, row, counted);
         if (!pooled) {
             state.SkipWithError(pooled.error().detail.c_str());
             break;

@@ -22,6 +22,7 @@
 #include <memory>
 #include <string>
 
+#include "store/open.h"
 #include "store/store.h"
 
 using namespace mixtasy;
@@ -120,10 +121,10 @@ int main(int argc, char** argv) {
     if (::mkdtemp(pattern.data()) == nullptr)
         return 1;
     g_dir = pattern;
-    StoreOptions options;
+    SqliteOptions options;
     options.path = g_dir + "/node.db";
     options.busy_timeout = std::chrono::milliseconds(30000);
-    auto store = Store::open(options);
+    auto store = open_sqlite(options);
     if (!store) {
         std::fprintf(stderr, "open: %s\n", store.error().detail.c_str());
         return 1;

@@ -2,13 +2,14 @@
 #include "core/node/dummy_maker.h"
 
 #include "core/format/mix_format.h"
+#include "core/pool/outbox.h"
 #include "core/ports/random.h"
 #include "core/sender/creator.h"
 #include "core/sender/path.h"
 
 namespace mixtasy::core {
 
-std::optional<OutgoingItem> CreatorDummyFactory::make_dummy(Random& random) {
+std::optional<store::NewPoolItem> CreatorDummyFactory::make_dummy(Random& random) {
     const Instant now = clock_.now();
     const auto mixes = ring_.usable_addresses(now);
     if (mixes.empty()) return std::nullopt;
@@ -22,12 +23,8 @@ std::optional<OutgoingItem> CreatorDummyFactory::make_dummy(Random& random) {
     }
     auto dummy = create_dummy(ring_, *path, now, random);
     if (!dummy) return std::nullopt;
-    OutgoingItem item;
-    item.kind = ItemKind::Dummy;
-    item.recipient = dummy->first_hop;
-    item.envelope_from = own_address_;
-    item.message = std::move(dummy->message);
-    return item;
+    return outgoing(store::PoolKind::Dummy, dummy->first_hop, own_address_,
+                    std::move(dummy->message));
 }
 
 }  // namespace mixtasy::core

@@ -23,7 +23,7 @@ class CreatorDummyFactory final : public DummyFactory {
 public:
     CreatorDummyFactory(KeyRing ring, std::string own_address, const Clock& clock)
         : ring_(std::move(ring)), own_address_(std::move(own_address)), clock_(clock) {}
-    std::optional<OutgoingItem> make_dummy(Random& random) override;
+    std::optional<store::NewPoolItem> make_dummy(Random& random) override;
     // The mixes dummies go through from now on (a re-read mixes.asc).  Not
     // safe beside make_dummy: the caller serializes the two.
     void set_ring(KeyRing ring) { ring_ = std::move(ring); }

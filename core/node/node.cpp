@@ -18,9 +18,10 @@
 #include "core/node/processor.h"
 #include "core/ports/random.h"
 #include "core/node/reassembly.h"
-#include "core/node/sqlite_store.h"
+#include "core/pool/outbox.h"
 #include "crypto/key_home.h"
 #include "crypto/keygen.h"
+#include "store/open.h"
 
 namespace mixtasy::core {
 namespace {
@@ -55,10 +56,18 @@ KeyRing load_known_mixes(const std::string& path) {
     return KeyRing::parse(text.str());
 }
 
-Decision from_store_failure(const StoreFailure& failure) {
-    if (failure.code == StoreFailure::Code::Replay) return Decision::dropped("replay");
+OpenError options_error(std::string detail) {
+    return OpenError{OpenError::Code::Options, std::move(detail), std::nullopt};
+}
+
+OpenError store_error(const store::StoreError& error) {
+    return OpenError{OpenError::Code::Store, "store: " + error.detail, error};
+}
+
+Decision from_store_failure(const store::StoreError& failure) {
+    if (failure.code == store::StoreError::Code::Replay) return Decision::dropped("replay");
     if (failure.temporary()) return Decision::tempfail("store-unavailable");
-    return Decision::dropped("malformed");  // Invalid: our limits refused it
+    return Decision::dropped("malformed");  // our limits refused it
 }
 
 class MixNode final : public Node {
@@ -66,7 +75,7 @@ public:
     MixNode(NodeOptions options, std::shared_ptr<Clock> clock, std::shared_ptr<Random> random)
         : options_(std::move(options)), clock_(std::move(clock)), random_(std::move(random)) {}
 
-    Expected<void, std::string> start();
+    Expected<void, OpenError> start();
 
     bool is_own_address(std::string_view recipient) const override;
     Decision accept(const Envelope& envelope, ByteView message) override;
@@ -90,10 +99,12 @@ private:
                                             : options_.known_mixes;
     }
     Decision accept_peeled(const NodeKeys& keys, Peeled peeled);
-    Decision deliver_single(const ReplayStamp& stamp, ByteView original);
+    // Replay entry, pool row and its "pooled" counter in one transaction.
+    Decision commit_pooled(store::ReplayEntry replay, store::NewPoolItem row);
+    Decision deliver_single(store::ReplayEntry replay, ByteView original);
     Decision deliver_part(const Peeled& peeled);
     // The exit rows for one original message, or why there are none.
-    Expected<OutgoingItem, Decision> exit_item(ByteView original);
+    Expected<store::NewPoolItem, Decision> exit_item(ByteView original);
 
     NodeOptions options_;
     std::shared_ptr<Clock> clock_;
@@ -101,7 +112,8 @@ private:
     mutable std::mutex keys_mutex_;
     std::mutex rotation_mutex_;  // one maintain_keys() at a time
     std::shared_ptr<const NodeKeys> keys_;
-    std::unique_ptr<SqliteStore> store_;
+    OutboxAges ages_;  // of every row this node pools
+    std::unique_ptr<store::Store> store_;
     std::unique_ptr<ExitAdmission> admission_;
     std::unique_ptr<ExitHeaders> exit_headers_;
     std::unique_ptr<Reassembler> reassembler_;
@@ -110,23 +122,23 @@ private:
     std::mutex flush_mutex_;
 };
 
-Expected<void, std::string> MixNode::start() {
+Expected<void, OpenError> MixNode::start() {
     auto keys = load_keys(options_.home);
-    if (!keys) return Unexpected{keys.error()};
+    if (!keys) return Unexpected{OpenError{OpenError::Code::Keys, keys.error(), std::nullopt}};
     keys_ = std::move(*keys);
 
-    SqliteStoreOptions store_options;
+    store::SqliteOptions store_options;
     store_options.path = options_.database.empty()
                              ? (std::filesystem::path(options_.home) / "node.db").string()
                              : options_.database;
-    auto store = SqliteStore::open(store_options);
-    if (!store) return Unexpected{"store: " + store.error().detail};
+    auto store = store::open_sqlite(store_options);
+    if (!store) return Unexpected{store_error(store.error())};
     store_ = std::move(*store);
 
     ExitHeaderOptions header_options;
     if (!options_.anonymous_from.empty()) header_options.anonymous_from = options_.anonymous_from;
     auto headers = ExitHeaders::create(header_options);
-    if (!headers) return Unexpected{"exit policy: " + headers.error().detail};
+    if (!headers) return Unexpected{options_error("exit policy: " + headers.error().detail)};
     exit_headers_ = std::move(*headers);
     ExitAdmissionOptions admission_options;
     admission_options.blocked = options_.blocked_destinations;
@@ -135,17 +147,18 @@ Expected<void, std::string> MixNode::start() {
     admission_options.exit_private =
         keys_->identity.modes.exitprivate && !keys_->identity.modes.exitpublic;
     auto admission = ExitAdmission::create(admission_options);
-    if (!admission) return Unexpected{"exit policy: " + admission.error().detail};
+    if (!admission) return Unexpected{options_error("exit policy: " + admission.error().detail)};
     admission_ = std::move(*admission);
 
-    reassembler_ = std::make_unique<Reassembler>(*store_, *clock_);
+    reassembler_ = std::make_unique<Reassembler>(*store_, *clock_, ReassemblyLimits{}, ages_);
     dummies_ = std::make_unique<CreatorDummyFactory>(load_known_mixes(known_mixes_path()),
                                                      keys_->identity.address, *clock_);
     FlusherOptions flush_options;
     flush_options.pool = options_.pool;
+    flush_options.ages = ages_;
     flusher_ = std::make_unique<Flusher>(*store_, *clock_, *random_, *dummies_, flush_options);
     if (auto recovered = flusher_->recover(); !recovered) {
-        return Unexpected{"store: " + recovered.error().detail};
+        return Unexpected{store_error(recovered.error())};
     }
     return {};
 }
@@ -169,30 +182,35 @@ Decision MixNode::accept(const Envelope& /*envelope*/, ByteView message) {
 
 Decision MixNode::accept_peeled(const NodeKeys& keys, Peeled peeled) {
     const Instant now = clock_->now();
-    const ReplayStamp stamp{as_bytes(peeled.replay_hash), peeled.replay_expires};
+    const store::ReplayEntry replay{as_bytes(peeled.replay_hash), to_unix(peeled.replay_expires),
+                                    to_unix(now)};
     switch (peeled.kind) {
         case Peeled::Kind::Destroy:
             return Decision::dropped(peeled.reason);
         case Peeled::Kind::Dummy: {
-            auto burnt = store_->commit_replay(stamp, now);
+            auto burnt = store_->record_replay(replay, {}, to_unix(now));
             if (!burnt) return from_store_failure(burnt.error());
             return Decision::dropped("dummy");
         }
-        case Peeled::Kind::Forward: {
-            OutgoingItem item{ItemKind::Mix, peeled.next_hop, keys.identity.address,
-                              std::move(peeled.message)};
-            auto pooled = store_->commit_pooled(stamp, item, now);
-            if (!pooled) return from_store_failure(pooled.error());
-            return Decision::pooled();
-        }
+        case Peeled::Kind::Forward:
+            return commit_pooled(replay, outgoing(store::PoolKind::Mix, peeled.next_hop,
+                                                  keys.identity.address,
+                                                  std::move(peeled.message)));
         case Peeled::Kind::Final:
             if (peeled.fields.type == MixType::Multipart) return deliver_part(peeled);
-            return deliver_single(stamp, peeled.message);
+            return deliver_single(replay, peeled.message);
     }
     return Decision::dropped("malformed");
 }
 
-Expected<OutgoingItem, Decision> MixNode::exit_item(ByteView original) {
+Decision MixNode::commit_pooled(store::ReplayEntry replay, store::NewPoolItem row) {
+    auto pooled =
+        pool_with_replay(*store_, std::move(replay), std::move(row), clock_->now(), ages_);
+    if (!pooled) return from_store_failure(pooled.error());
+    return Decision::pooled();
+}
+
+Expected<store::NewPoolItem, Decision> MixNode::exit_item(ByteView original) {
     const std::string recipient = original_recipient(original);
     if (recipient.empty()) return Unexpected{Decision::dropped("malformed")};
     switch (admission_->admit(recipient, clock_->now())) {
@@ -206,25 +224,25 @@ Expected<OutgoingItem, Decision> MixNode::exit_item(ByteView original) {
     if (!sanitized) return Unexpected{Decision::dropped("malformed")};
     // MAIL FROM of deliveries: the node's own address; bounces come back to
     // the mix, never to the (unknown) sender.
-    return OutgoingItem{ItemKind::Exit, recipient, keys()->identity.address, std::move(*sanitized)};
+    return outgoing(store::PoolKind::Exit, recipient, keys()->identity.address,
+                    std::move(*sanitized));
 }
 
-Decision MixNode::deliver_single(const ReplayStamp& stamp, ByteView original) {
+Decision MixNode::deliver_single(store::ReplayEntry replay, ByteView original) {
     // The exit policy counts a delivery against the destination's hourly
     // allowance, so a replay must be refused before it gets that far: else
     // an attacker replaying one captured message could starve a destination.
-    auto seen = store_->replay_seen(stamp.hash);
+    auto seen = store_->replay_seen(replay.hash);
     if (!seen) return from_store_failure(seen.error());
     if (*seen) return Decision::dropped("replay");
     auto item = exit_item(original);
     if (!item) {
         // Still burn the hash: a replay of a refused message stays refused.
-        (void)store_->commit_replay(stamp, clock_->now());
+        replay.seen_at = to_unix(clock_->now());
+        (void)store_->record_replay(replay, {}, replay.seen_at);
         return item.error();
     }
-    auto pooled = store_->commit_pooled(stamp, *item, clock_->now());
-    if (!pooled) return from_store_failure(pooled.error());
-    return Decision::pooled();
+    return commit_pooled(replay, std::move(*item));
 }
 
 Decision MixNode::deliver_part(const Peeled& peeled) {
@@ -232,13 +250,15 @@ Decision MixNode::deliver_part(const Peeled& peeled) {
                       peeled.message};
     std::optional<Decision> refused;
     const OriginalBuilder build = [&](ByteView original)
-        -> Expected<std::vector<OutgoingItem>, StoreFailure> {
+        -> store::Result<std::vector<store::NewPoolItem>> {
         auto item = exit_item(original);
         if (!item) {
             refused = item.error();
-            return std::vector<OutgoingItem>{};
+            return std::vector<store::NewPoolItem>{};
         }
-        return std::vector<OutgoingItem>{std::move(*item)};
+        std::vector<store::NewPoolItem> rows;
+        rows.push_back(std::move(*item));
+        return rows;
     };
     auto outcome = reassembler_->add(as_bytes(peeled.replay_hash), peeled.replay_expires, part, build);
     if (!outcome) return from_store_failure(outcome.error());
@@ -287,21 +307,32 @@ Expected<RotationReport, std::string> MixNode::maintain_keys() {
 
 }  // namespace
 
-Expected<std::unique_ptr<Node>, std::string> Node::open(const NodeOptions& options) {
+const char* to_string(OpenError::Code code) noexcept {
+    switch (code) {
+        case OpenError::Code::Keys: return "keys";
+        case OpenError::Code::Store: return "store";
+        case OpenError::Code::Options: return "options";
+        case OpenError::Code::Internal: return "internal";
+    }
+    return "unknown";
+}
+
+Expected<std::unique_ptr<Node>, OpenError> Node::open(const NodeOptions& options) {
     return open(options, {});
 }
 
-Expected<std::unique_ptr<Node>, std::string> Node::open(const NodeOptions& options,
-                                                        NodeServices services) {
+Expected<std::unique_ptr<Node>, OpenError> Node::open(const NodeOptions& options,
+                                                      NodeServices services) {
     try {
         if (!services.clock) services.clock = std::make_shared<SystemClock>();
         if (!services.random) services.random = std::make_shared<SystemRandom>();
         auto node = std::make_unique<MixNode>(options, std::move(services.clock),
                                               std::move(services.random));
-        if (auto started = node->start(); !started) return Unexpected{started.error()};
+        MIXTASY_CHECK(node->start());
         return std::unique_ptr<Node>(std::move(node));
     } catch (const std::exception& e) {
-        return Unexpected{std::string("mixtasy node: ") + e.what()};
+        return Unexpected{OpenError{OpenError::Code::Internal,
+                                    std::string("mixtasy node: ") + e.what(), std::nullopt}};
     }
 }
 

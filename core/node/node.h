@@ -2,8 +2,9 @@
 // `mixtasy process`.
 //
 // WHAT IT DOES
-//   Node::open(options)     opens the node's key home and store; fails with a
-//                           one-line reason (missing keys, unreadable store).
+//   Node::open(options)     opens the node's key home and store; fails with an
+//                           OpenError: what failed (keys, store, options)
+//                           and a one-line reason for the log.
 //                           The node's address and modes come from its key
 //                           (the one user ID, seed 000 6.3), not from options.
 //                           open(options, services) lets tests and `mixtasy
@@ -43,6 +44,7 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -55,6 +57,7 @@
 #include "core/pool/pool_policy.h"
 #include "core/ports/envelope.h"
 #include "core/ports/transport.h"
+#include "store/error.h"
 
 namespace mixtasy::core {
 
@@ -81,11 +84,28 @@ struct NodeServices {
     std::shared_ptr<Random> random;
 };
 
+// Why Node::open failed.  The code says which part to look at; detail is
+// the one line for the log ("node key: ...", "store: ...", "exit policy:
+// ...", "mixtasy node: ..."), never message content.
+//   Keys      the node key is missing, unreadable or not a Mixtasy key
+//   Store     the database cannot be opened or recovered (store_error says
+//             how; temporary() ones may pass by themselves)
+//   Options   the options contradict themselves (exit policy)
+//   Internal  an unexpected exception while starting
+struct OpenError {
+    enum class Code { Keys, Store, Options, Internal };
+    Code code = Code::Internal;
+    std::string detail;
+    std::optional<store::StoreError> store_error;  // with Code::Store
+};
+
+const char* to_string(OpenError::Code code) noexcept;  // "keys", "store", ...
+
 class Node {
 public:
-    static Expected<std::unique_ptr<Node>, std::string> open(const NodeOptions& options);
-    static Expected<std::unique_ptr<Node>, std::string> open(const NodeOptions& options,
-                                                             NodeServices services);
+    static Expected<std::unique_ptr<Node>, OpenError> open(const NodeOptions& options);
+    static Expected<std::unique_ptr<Node>, OpenError> open(const NodeOptions& options,
+                                                           NodeServices services);
     virtual ~Node() = default;
 
     virtual bool is_own_address(std::string_view recipient) const = 0;

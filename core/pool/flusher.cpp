@@ -6,8 +6,9 @@
 #include <exception>
 #include <string>
 
-#include "core/ports/log.h"
 #include "core/pool/pool_policy.h"
+#include "core/ports/log.h"
+#include "core/stats/counters.h"
 
 namespace mixtasy::core {
 namespace {
@@ -16,9 +17,9 @@ std::chrono::seconds at_least_one_second(std::chrono::seconds s) {
     return s.count() < 1 ? std::chrono::seconds{1} : s;
 }
 
-void log_store_failure(const char* during, const StoreFailure& failure) {
-    log(LogLevel::Warning, std::string("flush: store ") + to_string(failure.code) + " during " +
-                               during + ": " + failure.detail);
+void log_store_failure(const char* during, const store::StoreError& failure) {
+    log(LogLevel::Warning, std::string("flush: store ") + store::to_string(failure.code) +
+                               " during " + during + ": " + failure.detail);
 }
 
 // The Transport is someone else's code; an exception from it must not end
@@ -31,7 +32,7 @@ SendResult send_guarded(Transport& transport, const OutgoingMessage& message) {
     }
 }
 
-std::optional<OutgoingItem> make_dummy_guarded(DummyFactory& factory, Random& random) {
+std::optional<store::NewPoolItem> make_dummy_guarded(DummyFactory& factory, Random& random) {
     try {
         return factory.make_dummy(random);
     } catch (...) {
@@ -39,8 +40,10 @@ std::optional<OutgoingItem> make_dummy_guarded(DummyFactory& factory, Random& ra
     }
 }
 
-OutgoingMessage to_message(const OutgoingItem& item) {
-    return OutgoingMessage{item.envelope_from, item.recipient, ByteView(item.message)};
+// A pooled row and a flush-triggered dummy leave the same way.
+template <typename Row>
+OutgoingMessage to_message(const Row& row) {
+    return OutgoingMessage{row.envelope_from, row.next_hop, ByteView(row.bytes)};
 }
 
 }  // namespace
@@ -77,13 +80,13 @@ bool should_give_up(const RetryParameters& retry, std::int64_t failed_attempts) 
     return remaining_attempts >= (still_needed + max.count() - 1) / max.count();
 }
 
-Flusher::Flusher(Store& store, Clock& clock, Random& random, DummyFactory& dummies,
+Flusher::Flusher(store::Store& store, Clock& clock, Random& random, DummyFactory& dummies,
                  FlusherOptions options)
     : store_(store), clock_(clock), random_(random), dummies_(dummies),
       options_(std::move(options)) {}
 
-StoreResult<std::size_t> Flusher::recover() {
-    auto recovered = store_.recover_in_flight();
+store::Result<std::size_t> Flusher::recover() {
+    auto recovered = store_.recover_sending();
     if (recovered) {
         store_trouble_ = false;
         if (*recovered > 0)
@@ -116,11 +119,11 @@ void Flusher::run_round(Transport& transport, FlushReport& report) {
     if (store_trouble_ && !recover()) return;
 
     const Instant start = clock_.now();
-    if (auto swept = store_.sweep(start); !swept) log_store_failure("sweep", swept.error());
+    if (auto swept = sweep(start); !swept) log_store_failure("sweep", swept.error());
 
     add_time_triggered_dummies(start, report);
 
-    auto ready = store_.count_ready(start);
+    auto ready = store_.count_ready(to_unix(start));
     if (!ready) {
         log_store_failure("count", ready.error());
         store_trouble_ = true;
@@ -130,7 +133,10 @@ void Flusher::run_round(Transport& transport, FlushReport& report) {
         std::min(messages_to_send(options_.pool, *ready), options_.max_per_round);
     if (k == 0) return;
 
-    auto claimed = store_.claim_random(start, k, random_);
+    const store::UniformIndex uniform = [this](std::uint64_t bound) {
+        return random_.uniform(bound);
+    };
+    auto claimed = store_.claim_random_ready(to_unix(start), k, uniform);
     if (!claimed) {
         log_store_failure("claim", claimed.error());
         store_trouble_ = true;
@@ -139,16 +145,23 @@ void Flusher::run_round(Transport& transport, FlushReport& report) {
     send_interleaved(transport, *claimed, report);
 }
 
-void Flusher::send_interleaved(Transport& transport, const std::vector<PooledItem>& rows,
+store::Result<store::SweepReport> Flusher::sweep(Instant now) {
+    // Rows past their maximum age first: they then wait `retention` among
+    // the failed rows like any other.
+    MIXTASY_CHECK(store_.give_up_expired(to_unix(now)));
+    return store_.sweep(to_unix(now), options_.ages.retention.count());
+}
+
+void Flusher::send_interleaved(Transport& transport, const std::vector<store::PoolItem>& rows,
                                FlushReport& report) {
     // Flush-triggered dummies (seed 000 6.6) leave with this flush, never
     // pooled.  Pooled rows and dummies go out in one random order, so
     // neither the position of a dummy nor the store's row order says
     // anything to an observer of the outgoing SMTP sessions.
-    std::vector<OutgoingItem> extra;
+    std::vector<store::NewPoolItem> extra;
     const std::size_t wanted = flush_triggered_dummies(options_.dummies, rows.size(), random_);
     for (std::size_t i = 0; i < wanted; ++i) {
-        std::optional<OutgoingItem> dummy = make_dummy_guarded(dummies_, random_);
+        std::optional<store::NewPoolItem> dummy = make_dummy_guarded(dummies_, random_);
         if (!dummy) break;
         extra.push_back(std::move(*dummy));
     }
@@ -163,7 +176,7 @@ void Flusher::send_interleaved(Transport& transport, const std::vector<PooledIte
         } else {
             // A dummy that does not get through is not retried: its only
             // job was to leave with this flush.
-            const OutgoingItem& dummy = extra[index - rows.size()];
+            const store::NewPoolItem& dummy = extra[index - rows.size()];
             if (send_guarded(transport, to_message(dummy)) == SendResult::Accepted)
                 ++report.dummies;
         }
@@ -173,10 +186,12 @@ void Flusher::send_interleaved(Transport& transport, const std::vector<PooledIte
 void Flusher::add_time_triggered_dummies(Instant now, FlushReport& report) {
     const std::size_t wanted = time_triggered_dummies(options_.dummies, random_);
     for (std::size_t i = 0; i < wanted; ++i) {
-        std::optional<OutgoingItem> dummy = make_dummy_guarded(dummies_, random_);
+        std::optional<store::NewPoolItem> dummy = make_dummy_guarded(dummies_, random_);
         if (!dummy) return;  // no known mixes yet: nothing to hide in
-        dummy->kind = ItemKind::Dummy;
-        if (auto id = store_.enqueue(*dummy, now); !id) {
+        dummy->kind = store::PoolKind::Dummy;
+        schedule(*dummy, now, options_.ages);
+        const store::StatDelta counted[] = {count(Counter::Dummy)};
+        if (auto id = store_.enqueue(*dummy, counted); !id) {
             log_store_failure("dummy enqueue", id.error());
             return;
         }
@@ -184,14 +199,16 @@ void Flusher::add_time_triggered_dummies(Instant now, FlushReport& report) {
     }
 }
 
-bool Flusher::send_pooled(Transport& transport, const PooledItem& row, FlushReport& report) {
-    const SendResult result = send_guarded(transport, to_message(row.item));
+bool Flusher::send_pooled(Transport& transport, const store::PoolItem& row,
+                          FlushReport& report) {
+    const SendResult result = send_guarded(transport, to_message(row));
     const Instant now = clock_.now();
     if (result == SendResult::Accepted) {
         ++report.sent;
         // If this mark fails the row stays "sending" and goes out again
         // after recovery: at least once, never lost.
-        if (auto marked = store_.mark_sent(row.id, now); !marked) {
+        const store::StatDelta counted[] = {count(Counter::Sent)};
+        if (auto marked = store_.mark_sent(row.id, to_unix(now), counted); !marked) {
             log_store_failure("mark-sent", marked.error());
             return false;
         }
@@ -204,14 +221,16 @@ bool Flusher::send_pooled(Transport& transport, const PooledItem& row, FlushRepo
         log(LogLevel::Warning, "flush: pool row " + std::to_string(row.id) + " given up after " +
                                    std::to_string(failures) + " attempts (" +
                                    (result == SendResult::PermFail ? "refused" : "timed out") + ")");
-        if (auto marked = store_.mark_failed(row.id, now); !marked) {
+        const store::StatDelta counted[] = {count(Counter::Failed)};
+        if (auto marked = store_.mark_failed(row.id, to_unix(now), counted); !marked) {
             log_store_failure("mark-failed", marked.error());
             return false;
         }
         return true;
     }
     const Instant next = now + retry_delay(options_.retry, failures);
-    if (auto marked = store_.mark_retry(row.id, next); !marked) {
+    const store::StatDelta counted[] = {count(Counter::Retry)};
+    if (auto marked = store_.mark_retry(row.id, to_unix(next), counted); !marked) {
         log_store_failure("mark-retry", marked.error());
         return false;
     }

@@ -3,8 +3,9 @@
 // WHAT IT DOES
 //   Flusher::round(transport), called every PoolParameters::interval by one
 //   thread (the milter's flush thread, via Node::flush_round):
-//     1. sweeps the store (expired replay entries and part sets, old sent
-//        rows, rows past the store's maximum age),
+//     1. sweeps the store: rows past OutboxAges::max_pool_age are failed,
+//        then expired replay entries and part sets and sent/failed rows
+//        older than OutboxAges::retention are deleted (core/pool/outbox.h),
 //     2. adds the time-triggered dummies of core/pool/dummy_policy.h to the pool,
 //     3. counts the ready rows m and computes k = messages_to_send(m)
 //        (core/pool/pool_policy.h),
@@ -18,8 +19,9 @@
 //   (failed: retried later or given up), and dummies made (time-triggered
 //   ones pooled plus flush-triggered ones accepted).
 //   recover() returns rows left "sending" by a crash to the pool; call it
-//   once before the first round.  ONE Flusher owns a store's pool.  Such rows are sent again: at least once,
-//   and the next mix's replay cache makes it exactly once.
+//   once before the first round.  ONE Flusher owns a store's pool.  Such
+//   rows are sent again: at least once, and the next mix's replay cache
+//   makes it exactly once.
 //
 // BACKOFF
 //   After the i-th failed attempt (i = 1, 2, ...) a row waits
@@ -29,6 +31,8 @@
 //
 // WHAT IT GUARANTEES
 //   A row is marked sent only after the Transport returned Accepted.  A
+//   Every state change counts itself (core/stats/counters.h: Dummy, Sent,
+//   Retry, Failed) in the same store transaction.  A
 //   store failure is logged and leaves the row "sending", never lost; the
 //   next round first returns such rows to the pool (so an accepted row
 //   whose mark failed is sent again: at least once).  Never throws:
@@ -44,13 +48,14 @@
 #include <optional>
 #include <vector>
 
-#include "core/ports/clock.h"
 #include "core/pool/dummy_factory.h"
 #include "core/pool/dummy_policy.h"
+#include "core/pool/outbox.h"
 #include "core/pool/pool_policy.h"
+#include "core/ports/clock.h"
 #include "core/ports/random.h"
-#include "core/ports/store.h"
 #include "core/ports/transport.h"
+#include "store/store.h"
 
 namespace mixtasy::core {
 
@@ -70,6 +75,7 @@ struct FlusherOptions {
     PoolParameters pool;
     DummyParameters dummies;
     RetryParameters retry;
+    OutboxAges ages;  // of the dummies it pools, and for its sweeps
     std::size_t max_per_round = 10000;
 };
 
@@ -80,24 +86,27 @@ bool should_give_up(const RetryParameters& retry, std::int64_t failed_attempts);
 
 class Flusher {
 public:
-    Flusher(Store& store, Clock& clock, Random& random, DummyFactory& dummies,
+    Flusher(store::Store& store, Clock& clock, Random& random, DummyFactory& dummies,
             FlusherOptions options);
 
     // Rows left "sending" by a crash back to the pool; how many, or the
     // store's failure.
-    StoreResult<std::size_t> recover();
+    store::Result<std::size_t> recover();
     FlushReport round(Transport& transport);
+    // Step 1 of a round on its own: rows past max_pool_age failed, then the
+    // store's sweeps with OutboxAges::retention.
+    store::Result<store::SweepReport> sweep(Instant now);
 
     const FlusherOptions& options() const noexcept { return options_; }
 
 private:
     void run_round(Transport& transport, FlushReport& report);
     void add_time_triggered_dummies(Instant now, FlushReport& report);
-    bool send_pooled(Transport& transport, const PooledItem& row, FlushReport& report);
-    void send_interleaved(Transport& transport, const std::vector<PooledItem>& rows,
+    bool send_pooled(Transport& transport, const store::PoolItem& row, FlushReport& report);
+    void send_interleaved(Transport& transport, const std::vector<store::PoolItem>& rows,
                           FlushReport& report);
 
-    Store& store_;
+    store::Store& store_;
     Clock& clock_;
     Random& random_;
     DummyFactory& dummies_;

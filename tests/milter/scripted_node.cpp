@@ -134,11 +134,12 @@ private:
 
 }  // namespace
 
-Expected<std::unique_ptr<core::Node>, std::string> open_scripted_node(const core::NodeOptions& options) {
+Expected<std::unique_ptr<core::Node>, core::OpenError> open_scripted_node(const core::NodeOptions& options) {
     try {
         return std::unique_ptr<core::Node>(std::make_unique<ScriptedNode>(options));
     } catch (const std::exception& e) {
-        return Unexpected{std::string("scripted node: ") + e.what()};
+        return Unexpected{core::OpenError{core::OpenError::Code::Internal,
+                                          std::string("scripted node: ") + e.what(), {}}};
     }
 }
 

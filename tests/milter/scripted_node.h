@@ -24,6 +24,6 @@
 
 namespace mixtasy::milter::testing {
 
-Expected<std::unique_ptr<core::Node>, std::string> open_scripted_node(const core::NodeOptions& options);
+Expected<std::unique_ptr<core::Node>, core::OpenError> open_scripted_node(const core::NodeOptions& options);
 
 }  // namespace mixtasy::milter::testing

@@ -107,7 +107,7 @@ public:
             options.pool.fraction = 1.0;
             if (adjust) adjust(n, options);
             auto opened = Node::open(options, NodeServices{clock, random});
-            if (!opened) FAIL(opened.error());
+            if (!opened) FAIL(opened.error().detail);
             n.node = std::move(*opened);
         }
     }

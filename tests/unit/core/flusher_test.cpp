@@ -26,79 +26,40 @@ FlusherOptions quiet_options() {
     return options;
 }
 
-void pool_messages(Store& store, std::size_t n, Instant now, const std::string& prefix = "m") {
+void pool_messages(store::Store& store, std::size_t n, Instant now,
+                   const std::string& prefix = "m") {
     for (std::size_t i = 0; i < n; ++i) {
         const std::string hash = prefix + std::to_string(i);
-        auto id = store.commit_pooled({as_bytes(hash), now + 48h},
-                                      mix_item("mixtasy@next.example", prefix + "-body-" +
-                                                                           std::to_string(i)),
-                                      now);
+        auto id = commit_pooled(store, as_bytes(hash), now + 48h,
+                                mix_item("mixtasy@next.example",
+                                         prefix + "-body-" + std::to_string(i)),
+                                now);
         REQUIRE(id);
     }
 }
 
-std::size_t in_state(SqliteStore& store, store::PoolState state) {
-    auto n = store.raw().count_in_state(state);
-    REQUIRE(n);
-    return *n;
-}
-
 // Forwards to a real store, failing chosen calls as a dying disk would.
-class FailingStore final : public Store {
+class FailingStore final : public ForwardingStore {
 public:
-    explicit FailingStore(Store& inner) : inner_(inner) {}
+    using ForwardingStore::ForwardingStore;
     bool fail_mark_sent = false;
     bool fail_claim = false;
 
-    StoreResult<bool> replay_seen(ByteView h) override { return inner_.replay_seen(h); }
-    StoreResult<void> commit_replay(const ReplayStamp& r, Instant now) override {
-        return inner_.commit_replay(r, now);
-    }
-    StoreResult<PoolId> commit_pooled(const ReplayStamp& r, const OutgoingItem& i,
-                                      Instant now) override {
-        return inner_.commit_pooled(r, i, now);
-    }
-    StoreResult<PoolId> enqueue(const OutgoingItem& i, Instant now) override {
-        return inner_.enqueue(i, now);
-    }
-    StoreResult<std::size_t> count_ready(Instant now) override { return inner_.count_ready(now); }
-    StoreResult<std::vector<PooledItem>> claim_random(Instant now, std::size_t k,
-                                                      Random& r) override {
+    store::Result<std::vector<store::PoolItem>> claim_random_ready(
+        store::UnixTime now, std::size_t k, const store::UniformIndex& uniform) override {
         if (fail_claim) return unavailable();
-        return inner_.claim_random(now, k, r);
+        return ForwardingStore::claim_random_ready(now, k, uniform);
     }
-    StoreResult<void> mark_sent(PoolId id, Instant now) override {
+    store::Result<void> mark_sent(store::PoolId id, store::UnixTime now,
+                                  std::span<const store::StatDelta> stats) override {
         if (fail_mark_sent) return unavailable();
-        return inner_.mark_sent(id, now);
+        return ForwardingStore::mark_sent(id, now, stats);
     }
-    StoreResult<void> mark_retry(PoolId id, Instant next) override {
-        return inner_.mark_retry(id, next);
-    }
-    StoreResult<void> mark_failed(PoolId id, Instant now) override {
-        return inner_.mark_failed(id, now);
-    }
-    StoreResult<std::size_t> recover_in_flight() override { return inner_.recover_in_flight(); }
-    StoreResult<PartStatus> commit_part(const ReplayStamp& r, const PartRecord& p,
-                                        Instant now) override {
-        return inner_.commit_part(r, p, now);
-    }
-    StoreResult<std::optional<std::vector<PoolId>>> complete_set(
-        std::string_view id, Instant now, const SetAssembler& a) override {
-        return inner_.complete_set(id, now, a);
-    }
-    StoreResult<void> discard_set(std::string_view id, Instant until) override {
-        return inner_.discard_set(id, until);
-    }
-    StoreResult<void> count(std::string_view c, std::int64_t a, Instant now) override {
-        return inner_.count(c, a, now);
-    }
-    StoreResult<SweepCounts> sweep(Instant now) override { return inner_.sweep(now); }
 
 private:
-    static Unexpected<StoreFailure> unavailable() {
-        return Unexpected{StoreFailure{StoreFailure::Code::Unavailable, "disk I/O error"}};
+    static Unexpected<store::StoreError> unavailable() {
+        return Unexpected{store::StoreError{store::StoreError::Code::Io, "disk I/O error"}};
     }
-    Store& inner_;
 };
 
 }  // namespace
@@ -260,7 +221,7 @@ TEST_CASE("flusher: sent only on Accepted; TempFail backs off and retries", "[fl
     report = flusher.round(transport);
     CHECK(report.sent == 3);
     CHECK(in_state(*store, store::PoolState::Sent) == 3);
-    auto row = store->raw().get(1);
+    auto row = store->get(1);
     REQUIRE(row);
     CHECK(row->attempts == 2);
 }
@@ -404,10 +365,10 @@ TEST_CASE("flusher: time-triggered dummies join the pool", "[flusher]") {
     const FlushReport report = flusher.round(transport);  // 3 < n: nothing leaves
     CHECK(report.dummies == 3);
     CHECK(transport.attempts.empty());
-    auto ids = store->raw().ready_ids(to_unix(t0));
+    auto ids = store->ready_ids(to_unix(t0));
     REQUIRE(ids);
     REQUIRE(ids->size() == 3);
-    auto row = store->raw().get(ids->front());
+    auto row = store->get(ids->front());
     REQUIRE(row);
     CHECK(row->kind == store::PoolKind::Dummy);
 
@@ -534,8 +495,8 @@ TEST_CASE("flusher: rounds during concurrent commits send each message once", "[
         threads.emplace_back([&, w] {
             for (int i = 0; i < per_writer; ++i) {
                 const std::string tag = std::to_string(w) + "/" + std::to_string(i);
-                if (store->commit_pooled({as_bytes(tag), t0 + 48h},
-                                         mix_item("mixtasy@next.example", tag), t0))
+                if (commit_pooled(*store, as_bytes(tag), t0 + 48h,
+                                  mix_item("mixtasy@next.example", tag), t0))
                     ++committed;
             }
         });
@@ -559,4 +520,49 @@ TEST_CASE("flusher: rounds during concurrent commits send each message once", "[
     CHECK(copies.size() == static_cast<std::size_t>(writers * per_writer));
     for (const auto& [body, n] : copies) REQUIRE(n == 1);
     CHECK(in_state(*store, store::PoolState::Sent) == static_cast<std::size_t>(writers * per_writer));
+}
+
+TEST_CASE("flusher: rows past the maximum age are failed by the sweep", "[flusher]") {
+    // (Was the core adapter's sweep; the ages are the pool's now.)
+    TempDatabase db;
+    auto store = db.open();
+    ManualClock clock(t0);
+    DeterministicRandom random(12);
+    FakeDummyFactory dummies;
+    FlusherOptions options = quiet_options();
+    options.ages.max_pool_age = 1h;
+    options.ages.retention = 24h;
+    Flusher flusher(*store, clock, random, dummies, options);
+    store::NewPoolItem row = mix_item("n@x.example", "old");
+    schedule(row, t0, options.ages);
+    const store::StatDelta counted[] = {count(Counter::Pooled)};
+    REQUIRE(store->enqueue_with_replay(
+        {as_bytes(std::string_view("old")), to_unix(t0 + 2h), to_unix(t0)}, row, counted));
+    auto swept = flusher.sweep(t0 + 30min);
+    REQUIRE(swept);
+    CHECK(*store->count_ready(to_unix(t0 + 30min)) == 1);
+    swept = flusher.sweep(t0 + 1h);
+    REQUIRE(swept);
+    CHECK(*store->count_ready(to_unix(t0 + 1h)) == 0);
+    CHECK(*store->count_in_state(store::PoolState::Failed) == 1);
+    // The replay entry lives until its own expiry, then goes.
+    CHECK(*store->replay_seen(as_bytes(std::string_view("old"))));
+    swept = flusher.sweep(t0 + 3h);
+    REQUIRE(swept);
+    CHECK(swept->replay == 1);
+    CHECK_FALSE(*store->replay_seen(as_bytes(std::string_view("old"))));
+    swept = flusher.sweep(t0 + 26h);
+    REQUIRE(swept);
+    CHECK(swept->pool == 1);  // failed row past retention
+}
+
+TEST_CASE("flusher: the pool's default ages are two weeks and one week", "[flusher]") {
+    const OutboxAges ages;
+    CHECK(ages.max_pool_age == 14 * 24h);
+    CHECK(ages.retention == 7 * 24h);
+    store::NewPoolItem row = mix_item("n@x.example", "x");
+    schedule(row, t0, ages);
+    CHECK(row.enqueued_at == to_unix(t0));
+    CHECK(row.next_attempt_at == to_unix(t0));
+    CHECK(row.give_up_at == to_unix(t0 + 14 * 24h));
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <thread>
 
 #include "core/node/reassembly.h"
@@ -27,34 +28,32 @@ std::string part_text(std::uint32_t number) {
 struct Collector {
     std::vector<std::string> originals;
     OriginalBuilder builder() {
-        return [this](ByteView original) -> Expected<std::vector<OutgoingItem>, StoreFailure> {
+        return [this](ByteView original) -> store::Result<std::vector<store::NewPoolItem>> {
             originals.emplace_back(as_chars(original));
-            OutgoingItem item;
-            item.kind = ItemKind::Exit;
-            item.recipient = "alice@example.org";
-            item.envelope_from = "nobody@this.example";
-            item.message.assign(original.begin(), original.end());
-            return std::vector<OutgoingItem>{std::move(item)};
+            std::vector<store::NewPoolItem> rows;
+            rows.push_back(outgoing(store::PoolKind::Exit, "alice@example.org",
+                                    "nobody@this.example", Bytes(original.begin(), original.end())));
+            return rows;
         };
     }
 };
 
 struct Fixture {
     TempDatabase db;
-    std::unique_ptr<SqliteStore> store = db.open();
+    std::unique_ptr<store::Store> store = db.open();
     ManualClock clock{t0};
     Reassembler reassembler{*store, clock};
     Collector collector;
     int hashes = 0;
 
-    StoreResult<PartOutcome> add(const std::string& id, std::uint32_t number, std::uint32_t total,
+    store::Result<PartOutcome> add(const std::string& id, std::uint32_t number, std::uint32_t total,
                                  const std::string& content) {
         const std::string hash = "hash-" + std::to_string(hashes++);
         return reassembler.add(as_bytes(hash), clock.now() + 48h,
                                IncomingPart{id, number, total, as_bytes(content)},
                                collector.builder());
     }
-    StoreResult<PartOutcome> add(const std::string& id, std::uint32_t number,
+    store::Result<PartOutcome> add(const std::string& id, std::uint32_t number,
                                  std::uint32_t total) {
         return add(id, number, total, part_text(number));
     }
@@ -76,7 +75,7 @@ TEST_CASE("reassembly: a single part completes at once", "[reassembly]") {
     CHECK(out->pooled.size() == 1);
     REQUIRE(f.collector.originals.size() == 1);
     CHECK(f.collector.originals[0] == expected_original(1));
-    auto ready = f.store->count_ready(t0);
+    auto ready = f.store->count_ready(to_unix(t0));
     REQUIRE(ready);
     CHECK(*ready == 1);
 }
@@ -151,7 +150,7 @@ TEST_CASE("reassembly: the same replay hash is a replay", "[reassembly]") {
     auto again = f.reassembler.add(as_bytes(std::string_view("H")), t0 + 48h, part,
                                    f.collector.builder());
     REQUIRE_FALSE(again);
-    CHECK(again.error().code == StoreFailure::Code::Replay);
+    CHECK(again.error().code == store::StoreError::Code::Replay);
 }
 
 TEST_CASE("reassembly: a conflicting total destroys the set", "[reassembly]") {
@@ -166,7 +165,7 @@ TEST_CASE("reassembly: a conflicting total destroys the set", "[reassembly]") {
     REQUIRE(last);
     CHECK(last->kind == Kind::Discarded);
     CHECK(f.collector.originals.empty());
-    auto ready = f.store->count_ready(f.clock.now());
+    auto ready = f.store->count_ready(to_unix(f.clock.now()));
     REQUIRE(ready);
     CHECK(*ready == 0);
     // Other sets are untouched.
@@ -191,7 +190,7 @@ TEST_CASE("reassembly: incomplete sets expire after the timeout", "[reassembly]"
     // The store sweep drops expired sets too.
     REQUIRE(f.add("<h@x>", 1, 2)->kind == Kind::Stored);
     f.clock.advance(f.reassembler.limits().timeout + 1s);
-    auto swept = f.store->sweep(f.clock.now());
+    auto swept = f.store->sweep(to_unix(f.clock.now()), OutboxAges{}.retention.count());
     REQUIRE(swept);
     CHECK(swept->parts >= 1);
 }
@@ -227,7 +226,7 @@ TEST_CASE("reassembly: an oversized original is dropped whole", "[reassembly]") 
     REQUIRE(b);
     CHECK(b->kind == Kind::Dropped);
     CHECK(collector.originals.empty());
-    auto count = store->raw().count_parts("<o@x>");
+    auto count = store->count_parts("<o@x>");
     REQUIRE(count);
     CHECK(*count == 0);
 }
@@ -235,13 +234,13 @@ TEST_CASE("reassembly: an oversized original is dropped whole", "[reassembly]") 
 TEST_CASE("reassembly: a builder error keeps the parts for a later try", "[reassembly]") {
     Fixture f;
     REQUIRE(f.add("<k@x>", 1, 2)->kind == Kind::Stored);
-    const OriginalBuilder failing = [](ByteView) -> Expected<std::vector<OutgoingItem>, StoreFailure> {
-        return Unexpected{StoreFailure{StoreFailure::Code::Unavailable, "keys not loaded"}};
+    const OriginalBuilder failing = [](ByteView) -> store::Result<std::vector<store::NewPoolItem>> {
+        return Unexpected{store::StoreError{store::StoreError::Code::Io, "keys not loaded"}};
     };
     auto out = f.reassembler.add(as_bytes(std::string_view("hk")), t0 + 48h,
                                  {"<k@x>", 2, 2, as_bytes(part_text(2))}, failing);
     REQUIRE_FALSE(out);
-    auto count = f.store->raw().count_parts("<k@x>");
+    auto count = f.store->count_parts("<k@x>");
     REQUIRE(count);
     CHECK(*count == 2);
 }
@@ -255,13 +254,12 @@ TEST_CASE("reassembly: racing last parts hand the set out exactly once", "[reass
         const std::string id = "<race" + std::to_string(trial) + "@x>";
         std::atomic<int> built{0};
         const OriginalBuilder builder =
-            [&built](ByteView original) -> Expected<std::vector<OutgoingItem>, StoreFailure> {
+            [&built](ByteView original) -> store::Result<std::vector<store::NewPoolItem>> {
             ++built;
-            OutgoingItem item;
-            item.kind = ItemKind::Exit;
-            item.recipient = "bob@example.org";
-            item.message.assign(original.begin(), original.end());
-            return std::vector<OutgoingItem>{std::move(item)};
+            std::vector<store::NewPoolItem> rows;
+            rows.push_back(outgoing(store::PoolKind::Exit, "bob@example.org", "",
+                                    Bytes(original.begin(), original.end())));
+            return rows;
         };
         const std::uint32_t total = 8;
         std::vector<std::thread> threads;
@@ -278,4 +276,56 @@ TEST_CASE("reassembly: racing last parts hand the set out exactly once", "[reass
         CHECK(completed == 1);
         CHECK(built == 1);
     }
+}
+
+TEST_CASE("reassembly: commit, discard and completion as the store sees them", "[reassembly]") {
+    // (Was the core adapter's multipart case; the discarded-set mark and the
+    // counters are the Reassembler's now.)
+    Fixture f;
+    const auto part = [&](const char* hash, std::uint32_t n, std::uint32_t total,
+                          const char* id = "<set@x>") {
+        return f.reassembler.add(as_bytes(std::string_view(hash)), t0 + 48h,
+                                 IncomingPart{id, n, total, as_bytes(std::string_view("p"))},
+                                 f.collector.builder());
+    };
+    auto a = part("a", 1, 2);
+    REQUIRE(a);
+    CHECK(a->kind == Kind::Stored);
+    CHECK(a->present == 1);
+    auto replay = part("a", 2, 2);
+    REQUIRE_FALSE(replay);
+    CHECK(replay.error().code == store::StoreError::Code::Replay);
+    auto conflict = part("b", 2, 3);
+    REQUIRE(conflict);
+    CHECK(conflict->kind == Kind::Discarded);
+    CHECK(*f.store->replay_seen(as_bytes(std::string_view("b"))));  // burnt too
+    // A second conflict on the destroyed set is as harmless as the first.
+    auto again = part("b2", 2, 3);
+    REQUIRE(again);
+    CHECK(again->kind == Kind::Discarded);
+
+    auto after = part("c", 2, 2);
+    REQUIRE(after);
+    CHECK(after->kind == Kind::Discarded);
+    CHECK(*f.store->replay_seen(as_bytes(std::string_view("c"))));
+    CHECK(f.collector.originals.empty());  // a discarded set is never assembled
+
+    // A different set completes and its rows enter the pool, scheduled and
+    // counted.
+    auto d = part("d", 1, 1, "<other@x>");
+    REQUIRE(d);
+    REQUIRE(d->kind == Kind::Completed);
+    REQUIRE(d->pooled.size() == 1);
+    auto row = f.store->get(d->pooled[0]);
+    REQUIRE(row);
+    CHECK(row->kind == store::PoolKind::Exit);
+    CHECK(std::string(as_chars(row->bytes)) == "p");
+    CHECK(row->give_up_at == to_unix(t0 + 14 * 24h));
+    const std::int64_t day = store::day_of(to_unix(t0));
+    auto stats = f.store->read_stats(day, day);
+    REQUIRE(stats);
+    std::map<std::string, std::int64_t> by_name;
+    for (const auto& s : *stats) by_name[s.counter] = s.value;
+    CHECK(by_name["part"] == 2);  // "a" and "d"; refused parts count nothing
+    CHECK(by_name["reassembled"] == 1);
 }

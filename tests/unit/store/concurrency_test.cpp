@@ -74,7 +74,7 @@ Outcome run_writers_and_flusher(Store& store, int writers, int per_writer) {
 
 TEST_CASE("8 writer threads and a flusher: no duplicates, no losses", "[store][concurrency]") {
     TempDir dir;
-    StoreOptions options = options_for(dir.file("node.db"));
+    SqliteOptions options = options_for(dir.file("node.db"));
     options.busy_timeout = std::chrono::milliseconds(30000);
     auto store = open_store(options);
     const int writers = 8;
@@ -94,7 +94,7 @@ TEST_CASE("8 writer threads and a flusher: no duplicates, no losses", "[store][c
 
 TEST_CASE("more threads than connections wait for a free one", "[store][concurrency]") {
     TempDir dir;
-    StoreOptions options = options_for(dir.file("node.db"));
+    SqliteOptions options = options_for(dir.file("node.db"));
     options.max_connections = 2;
     options.durable = false;
     options.busy_timeout = std::chrono::milliseconds(30000);
@@ -106,7 +106,7 @@ TEST_CASE("more threads than connections wait for a free one", "[store][concurre
 
 TEST_CASE("concurrent replays of one hash: exactly one wins", "[store][concurrency]") {
     TempDir dir;
-    StoreOptions options = options_for(dir.file("node.db"));
+    SqliteOptions options = options_for(dir.file("node.db"));
     options.busy_timeout = std::chrono::milliseconds(30000);
     auto store = open_store(options);
     std::atomic<int> won{0};

@@ -20,7 +20,7 @@ std::int64_t orphan_replays(RawDb& raw) {
 NewPoolItem linked_item(const std::string& hash, ByteView bytes) {
     NewPoolItem it = item("");
     it.next_hop = hash;
-    it.bytes = bytes;
+    it.bytes = Bytes(bytes.begin(), bytes.end());
     return it;
 }
 
@@ -29,7 +29,7 @@ NewPoolItem linked_item(const std::string& hash, ByteView bytes) {
 TEST_CASE("a full disk fails with Full and leaves no half-written message", "[store][fault]") {
     TempDir dir;
     std::string path = dir.file("node.db");
-    StoreOptions options = options_for(path);
+    SqliteOptions options = options_for(path);
     options.max_database_bytes = 400 * 1024;
     auto store = open_store(options);
 
@@ -52,7 +52,7 @@ TEST_CASE("a full disk fails with Full and leaves no half-written message", "[st
     CHECK(committed > 0);
     CHECK(committed < 100);
     CHECK(last.code == StoreError::Code::Full);
-    CHECK(last.transient());
+    CHECK(last.temporary());
 
     // Small writes fail the same way or succeed whole; reads still work.
     CHECK(*store->count_ready(1000) == static_cast<std::size_t>(committed));
@@ -76,7 +76,7 @@ TEST_CASE("a full disk fails with Full and leaves no half-written message", "[st
 TEST_CASE("a database locked beyond busy_timeout fails with Busy, then recovers", "[store][fault]") {
     TempDir dir;
     std::string path = dir.file("node.db");
-    StoreOptions options = options_for(path);
+    SqliteOptions options = options_for(path);
     options.busy_timeout = std::chrono::milliseconds(100);
     auto store = open_store(options);
     REQUIRE(store->enqueue_with_replay({bv("before"), 9}, linked_item("before", bv("x"))));
@@ -91,7 +91,7 @@ TEST_CASE("a database locked beyond busy_timeout fails with Busy, then recovers"
     auto waited = std::chrono::steady_clock::now() - start;
     REQUIRE_FALSE(blocked);
     CHECK(blocked.error().code == StoreError::Code::Busy);
-    CHECK(blocked.error().transient());
+    CHECK(blocked.error().temporary());
     CHECK(waited >= std::chrono::milliseconds(90));  // it did wait busy_timeout
     CHECK(store->mark_sent(1, 10).error().code == StoreError::Code::Busy);
     // WAL: readers are not blocked by the writer.

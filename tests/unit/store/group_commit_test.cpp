@@ -3,8 +3,8 @@
 #include <atomic>
 #include <thread>
 
-#include "store/group_commit.h"
-#include "store/sqlite.h"
+#include "store/sqlite/group_commit.h"
+#include "store/sqlite/sql.h"
 #include "tests/unit/store/store_test_util.h"
 
 using namespace mixtasy;

@@ -19,6 +19,7 @@
 #include <random>
 #include <string>
 
+#include "store/open.h"
 #include "store/store.h"
 
 using namespace mixtasy;
@@ -50,12 +51,12 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "usage: store_kill_writer DB FIRST [nocheck]\n");
         return 2;
     }
-    StoreOptions options;
+    SqliteOptions options;
     options.path = argv[1];
     options.busy_timeout = std::chrono::milliseconds(10000);
     options.check_on_open = argc == 3;
     long long first = std::strtoll(argv[2], nullptr, 10);
-    auto opened = Store::open(options);
+    auto opened = open_sqlite(options);
     if (!opened)
         return fail("open", opened.error());
     Store& store = **opened;

@@ -46,7 +46,7 @@ int open_code_unprivileged(const std::string& path) {
     if (pid == 0) {
         if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0))
             ::_exit(100);
-        auto store = Store::open(options_for(path));
+        auto store = open_sqlite(options_for(path));
         ::_exit(store ? 101 : static_cast<int>(store.error().code));
     }
     int status = 0;
@@ -63,8 +63,8 @@ TEST_CASE("a new store is created private, in WAL mode, at the current schema", 
     TempDir dir;
     std::string path = dir.file("node.db");
     auto store = open_store(path);
-    CHECK(*store->schema_version() == Store::current_schema_version());
-    CHECK(Store::current_schema_version() == 1);
+    CHECK(*store->schema_version() == SqliteStore::current_schema_version());
+    CHECK(SqliteStore::current_schema_version() == 1);
     struct stat st {};
     REQUIRE(::stat(path.c_str(), &st) == 0);
     CHECK((st.st_mode & 0777) == 0600);
@@ -120,7 +120,7 @@ TEST_CASE("a file from a newer program is refused", "[store][open][migrate]") {
         RawDb raw(path);
         REQUIRE(raw.exec("PRAGMA user_version = 7") == SQLITE_OK);
     }
-    auto store = Store::open(options_for(path));
+    auto store = open_sqlite(options_for(path));
     REQUIRE_FALSE(store);
     CHECK(store.error().code == StoreError::Code::Schema);
 }
@@ -134,20 +134,20 @@ TEST_CASE("a corrupt file fails to open with Corrupt", "[store][open][fault]") {
     }  // last connection closed: WAL checkpointed into the main file
     SECTION("garbage over the header") {
         overwrite(path, 0, 100, 1);
-        auto store = Store::open(options_for(path));
+        auto store = open_sqlite(options_for(path));
         REQUIRE_FALSE(store);
         CHECK(store.error().code == StoreError::Code::Corrupt);
     }
     SECTION("garbage over table pages") {
         overwrite(path, 4096 * 3, 4096 * 8, 2);
-        auto store = Store::open(options_for(path));
+        auto store = open_sqlite(options_for(path));
         REQUIRE_FALSE(store);
         CHECK(store.error().code == StoreError::Code::Corrupt);
     }
     SECTION("a file that is not a database at all") {
         std::string other = dir.file("text.db");
         std::ofstream(other) << std::string(8192, 'x');
-        auto store = Store::open(options_for(other));
+        auto store = open_sqlite(options_for(other));
         REQUIRE_FALSE(store);
         CHECK(store.error().code == StoreError::Code::Corrupt);
     }
@@ -180,11 +180,11 @@ TEST_CASE("read-only directories and files fail with ReadOnly", "[store][open][f
 }
 
 TEST_CASE("bad paths are refused", "[store][open]") {
-    StoreOptions options;
+    SqliteOptions options;
     options.path = "";
-    CHECK(Store::open(options).error().code == StoreError::Code::InvalidArgument);
+    CHECK(open_sqlite(options).error().code == StoreError::Code::InvalidArgument);
     options.path = "/nonexistent-dir-mixtasy/x/node.db";
-    auto store = Store::open(options);
+    auto store = open_sqlite(options);
     REQUIRE_FALSE(store);
     CHECK(store.error().code == StoreError::Code::Io);
 }

@@ -69,7 +69,7 @@ TEST_CASE("a replayed part is refused whole", "[store][parts]") {
 
 TEST_CASE("part numbers and totals are checked", "[store][parts][limits]") {
     TempDir dir;
-    StoreOptions options = options_for(dir.file("node.db"));
+    SqliteOptions options = options_for(dir.file("node.db"));
     options.limits.max_parts = 8;
     auto store = open_store(options);
     CHECK(store->add_part(part_of("X", 0, 2, "a")).error().code ==

@@ -48,7 +48,7 @@ TEST_CASE("a replayed hash is refused and writes nothing", "[store][pool]") {
     auto again = store->enqueue_with_replay({bv("same"), 5000}, item("second"), pooled);
     REQUIRE_FALSE(again);
     CHECK(again.error().code == StoreError::Code::Replay);
-    CHECK_FALSE(again.error().transient());
+    CHECK_FALSE(again.error().temporary());
     CHECK(*store->count_ready(1000) == 1);
     auto stats = store->read_stats(0, 10);
     REQUIRE(stats);
@@ -95,7 +95,7 @@ TEST_CASE("enqueue without replay, for dummies and admin replies", "[store][pool
 
 TEST_CASE("limits are enforced before any SQL runs", "[store][pool][limits]") {
     TempDir dir;
-    StoreOptions options = options_for(dir.file("node.db"));
+    SqliteOptions options = options_for(dir.file("node.db"));
     options.limits.max_blob_bytes = 16;
     options.limits.max_hash_bytes = 8;
     options.limits.max_text_bytes = 32;
@@ -185,7 +185,7 @@ TEST_CASE("claim_random_ready picks uniformly", "[store][pool][random]") {
     // 10 rows, pick 3, many rounds (claim then put back): each row should be
     // picked about 3/10 of the time.
     TempDir dir;
-    StoreOptions options = options_for(dir.file("node.db"));
+    SqliteOptions options = options_for(dir.file("node.db"));
     options.durable = false;  // this test measures selection, not fsync
     auto store = open_store(options);
     for (int i = 0; i < 10; ++i)

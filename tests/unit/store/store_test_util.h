@@ -11,6 +11,8 @@
 #include <memory>
 #include <string>
 
+#include "store/open.h"
+#include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
 
 namespace mixtasy::store::test {
@@ -35,17 +37,17 @@ private:
     std::filesystem::path path_;
 };
 
-inline StoreOptions options_for(const std::string& path) {
-    StoreOptions options;
+inline SqliteOptions options_for(const std::string& path) {
+    SqliteOptions options;
     options.path = path;
     options.busy_timeout = std::chrono::milliseconds(5000);
     return options;
 }
 
-inline std::unique_ptr<Store> open_store(const StoreOptions& options) {
-    auto store = Store::open(options);
+inline std::unique_ptr<Store> open_store(const SqliteOptions& options) {
+    auto store = open_sqlite(options);
     if (!store)
-        FAIL("Store::open: " << store.error().detail);
+        FAIL("open_sqlite: " << store.error().detail);
     return std::move(*store);
 }
 
@@ -61,7 +63,7 @@ inline NewPoolItem item(std::string_view text, UnixTime at = 1000,
     it.kind = kind;
     it.next_hop = "next@mix.example";
     it.envelope_from = "mixtasy@node.example";
-    it.bytes = as_bytes(text);
+    it.bytes = Bytes(text.begin(), text.end());
     it.enqueued_at = at;
     it.next_attempt_at = at;
     it.give_up_at = at + 86400;

@@ -20,7 +20,7 @@
 #include <mutex>
 #include <vector>
 
-#include "store/sqlite.h"
+#include "store/sqlite/sql.h"
 
 namespace mixtasy::store {
 
@@ -49,7 +49,7 @@ public:
         std::unique_ptr<sql::Database> db_;
     };
 
-    // Adds an already opened connection (the one Store::open checked).
+    // Adds an already opened connection (the one open_sqlite checked).
     void adopt(std::unique_ptr<sql::Database> db);
     sql::Result<Lease> acquire();
 

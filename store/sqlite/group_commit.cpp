@@ -1,5 +1,5 @@
 // group_commit.cpp - see group_commit.h.
-#include "store/group_commit.h"
+#include "store/sqlite/group_commit.h"
 
 #include <algorithm>
 

@@ -23,7 +23,7 @@
 #include <mutex>
 #include <vector>
 
-#include "store/sqlite.h"
+#include "store/sqlite/sql.h"
 
 namespace mixtasy::store {
 

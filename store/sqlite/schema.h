@@ -12,7 +12,7 @@
 // add a test that opens a file of every earlier version.
 #pragma once
 
-#include "store/sqlite.h"
+#include "store/sqlite/sql.h"
 
 namespace mixtasy::store::schema {
 

@@ -1,4 +1,4 @@
-// sqlite.h - a small RAII wrapper over the SQLite C API, private to store/.
+// sql.h - a small RAII wrapper over the SQLite C API, private to store/sqlite/.
 //
 // Database     one connection (sqlite3*), closed in its destructor, with a
 //              cache of prepared statements keyed by their SQL text.
@@ -18,7 +18,7 @@
 //
 // Every SQLite result code is mapped to a StoreError by error_from(): the
 // one place that knows SQLite's codes.  A Database is used by one thread at
-// a time (the connection pool in store/connection_pool.h sees to that), so
+// a time (the connection pool in store/sqlite/connection_pool.h sees to that), so
 // connections are opened with SQLITE_OPEN_NOMUTEX.
 #pragma once
 

@@ -1,5 +1,5 @@
-// sqlite.cpp - see sqlite.h.
-#include "store/sqlite.h"
+// sql.cpp - see sql.h.
+#include "store/sqlite/sql.h"
 
 #include <sqlite3.h>
 
@@ -135,28 +135,20 @@ void Database::give_back(const std::string* key, sqlite3_stmt* stmt) {
 // The statement of `sql` stepped onto its first row; a query that yields no
 // row is a programming error (the callers ask for PRAGMA values).
 Result<Statement> Database::first_row(std::string_view sql) {
-    auto st = prepare(sql);
-    if (!st)
-        return Unexpected{st.error()};
-    auto row = st->step();
-    if (!row)
-        return Unexpected{row.error()};
+    MIXTASY_TRY(st, prepare(sql));
+    MIXTASY_TRY(row, st->step());
     if (!*row)
         return Unexpected{StoreError{StoreError::Code::Misuse, "query returned no row"}};
     return std::move(*st);
 }
 
 Result<std::int64_t> Database::query_int(std::string_view sql) {
-    auto st = first_row(sql);
-    if (!st)
-        return Unexpected{st.error()};
+    MIXTASY_TRY(st, first_row(sql));
     return st->column_int(0);
 }
 
 Result<std::string> Database::query_text(std::string_view sql) {
-    auto st = first_row(sql);
-    if (!st)
-        return Unexpected{st.error()};
+    MIXTASY_TRY(st, first_row(sql));
     return st->column_text(0);
 }
 
@@ -220,9 +212,7 @@ Result<bool> Statement::step() {
 
 Result<void> Statement::run() {
     for (;;) {
-        auto row = step();
-        if (!row)
-            return Unexpected{row.error()};
+        MIXTASY_TRY(row, step());
         if (!*row)
             return {};
     }
@@ -256,9 +246,7 @@ int Statement::parameter_count() const { return sqlite3_bind_parameter_count(stm
 // ---- Transaction ----------------------------------------------------------
 
 Result<Transaction> Transaction::begin(Database& db, Mode mode) {
-    auto started = db.exec(mode == Mode::Write ? "BEGIN IMMEDIATE" : "BEGIN");
-    if (!started)
-        return Unexpected{started.error()};
+    MIXTASY_CHECK(db.exec(mode == Mode::Write ? "BEGIN IMMEDIATE" : "BEGIN"));
     return Transaction(&db);
 }
 

@@ -1,4 +1,4 @@
-// pool.cpp - replay cache and pool/outbox operations of Store.
+// pool.cpp - replay cache and pool/outbox operations of SqliteStore.
 //
 // Every write runs in one BEGIN IMMEDIATE transaction; a row's state moves
 // only along pooled -> sending -> (sent | failed | pooled again), and each
@@ -9,48 +9,19 @@
 #include <limits>
 #include <utility>
 
-#include "store/store_impl.h"
+#include "store/sqlite/impl.h"
 
 namespace mixtasy::store {
 
 using sql::Transaction;
 
-const char* to_string(PoolKind kind) noexcept { return detail::sql_name(kind); }
-const char* to_string(PoolState state) noexcept { return detail::sql_name(state); }
-
 namespace detail {
 
-const char* sql_name(PoolKind kind) noexcept {
-    switch (kind) {
-    case PoolKind::Mix: return "mix";
-    case PoolKind::Exit: return "exit";
-    case PoolKind::Dummy: return "dummy";
-    case PoolKind::AdminReply: return "admin-reply";
-    }
-    return "mix";
-}
-
-const char* sql_name(PoolState state) noexcept {
-    switch (state) {
-    case PoolState::Pooled: return "pooled";
-    case PoolState::Sending: return "sending";
-    case PoolState::Sent: return "sent";
-    case PoolState::Failed: return "failed";
-    }
-    return "pooled";
-}
-
-Result<void> check_pool_item(const NewPoolItem& item, const StoreLimits& limits) {
-    STORE_CHECK(check_text(item.next_hop, limits.max_text_bytes, "next hop"));
-    STORE_CHECK(check_text(item.envelope_from, limits.max_text_bytes, "envelope sender"));
-    return check_blob(item.bytes, limits.max_blob_bytes, "pool message");
-}
-
 Result<PoolId> insert_pool_item(sql::Database& db, const NewPoolItem& item) {
-    STORE_TRY(st, db.prepare(
-                      "INSERT INTO pool (kind, state, next_hop, envelope_from, bytes, enqueued_at,"
-                      " next_attempt_at, give_up_at, attempts, changed_at)"
-                      " VALUES (?1, 'pooled', ?2, ?3, ?4, ?5, ?6, ?7, 0, ?5) RETURNING id"));
+    MIXTASY_TRY(st, db.prepare(
+                        "INSERT INTO pool (kind, state, next_hop, envelope_from, bytes,"
+                        " enqueued_at, next_attempt_at, give_up_at, attempts, changed_at)"
+                        " VALUES (?1, 'pooled', ?2, ?3, ?4, ?5, ?6, ?7, 0, ?5) RETURNING id"));
     st->bind(1, std::string_view(sql_name(item.kind)))
         .bind(2, item.next_hop)
         .bind(3, item.envelope_from)
@@ -58,11 +29,11 @@ Result<PoolId> insert_pool_item(sql::Database& db, const NewPoolItem& item) {
         .bind(5, item.enqueued_at)
         .bind(6, item.next_attempt_at)
         .bind(7, item.give_up_at);
-    STORE_TRY(row, st->step());
+    MIXTASY_TRY(row, st->step());
     if (!*row)
         return Unexpected{StoreError{StoreError::Code::Misuse, "insert returned no id"}};
     PoolId id = st->column_int(0);
-    STORE_CHECK(st->run());  // finish the statement so COMMIT is not blocked
+    MIXTASY_CHECK(st->run());  // finish the statement so COMMIT is not blocked
     return id;
 }
 
@@ -103,19 +74,11 @@ PoolItem item_from(const sql::Statement& st) {
     return item;
 }
 
-Result<void> check_items(std::span<const NewPoolItem> items, const StoreLimits& limits) {
-    if (items.size() > limits.max_batch)
-        return Unexpected{detail::invalid("too many pool items in one call")};
-    for (const auto& item : items)
-        STORE_CHECK(detail::check_pool_item(item, limits));
-    return {};
-}
-
 Result<std::vector<PoolId>> insert_items(sql::Database& db, std::span<const NewPoolItem> items) {
     std::vector<PoolId> ids;
     ids.reserve(items.size());
     for (const auto& item : items) {
-        STORE_TRY(id, detail::insert_pool_item(db, item));
+        MIXTASY_TRY(id, detail::insert_pool_item(db, item));
         ids.push_back(*id);
     }
     return ids;
@@ -128,23 +91,23 @@ Result<std::optional<PoolItem>> claim_one(sql::Database& db, PoolId id, UnixTime
         "UPDATE pool SET state = 'sending', changed_at = ?3"
         " WHERE id = ?1 AND state = 'pooled' AND next_attempt_at <= ?2 RETURNING " +
         std::string(kItemColumns);
-    STORE_TRY(st, db.prepare(sql));
+    MIXTASY_TRY(st, db.prepare(sql));
     st->bind(1, id).bind(2, now).bind(3, now);
-    STORE_TRY(row, st->step());
+    MIXTASY_TRY(row, st->step());
     if (!*row)
         return std::optional<PoolItem>();
     PoolItem item = item_from(*st);
-    STORE_CHECK(st->run());
+    MIXTASY_CHECK(st->run());
     return std::optional<PoolItem>(std::move(item));
 }
 
 Result<std::vector<PoolId>> select_ready_ids(sql::Database& db, UnixTime now, std::size_t max) {
-    STORE_TRY(st, db.prepare("SELECT id FROM pool WHERE state = 'pooled' AND next_attempt_at <= ?1"
-                             " ORDER BY id LIMIT ?2"));
+    MIXTASY_TRY(st, db.prepare("SELECT id FROM pool WHERE state = 'pooled' AND next_attempt_at <= ?1"
+                               " ORDER BY id LIMIT ?2"));
     st->bind(1, now).bind(2, static_cast<std::int64_t>(max));
     std::vector<PoolId> ids;
     for (;;) {
-        STORE_TRY(row, st->step());
+        MIXTASY_TRY(row, st->step());
         if (!*row)
             return ids;
         ids.push_back(st->column_int(0));
@@ -152,28 +115,28 @@ Result<std::vector<PoolId>> select_ready_ids(sql::Database& db, UnixTime now, st
 }
 
 // UPDATE ... WHERE id = ? AND state = 'sending'; NotFound if nothing moved.
-Result<void> move_from_sending(Store::Impl& impl, std::string_view sql, PoolId id,
+Result<void> move_from_sending(SqliteStore::Impl& impl, std::string_view sql, PoolId id,
                                std::int64_t value, std::int64_t day,
                                std::span<const StatDelta> stats) {
-    STORE_CHECK(detail::check_stats(stats, impl.limits()));
-    STORE_TRY(db, impl.connection());
-    STORE_TRY(tx, impl.begin_write(**db));
+    MIXTASY_CHECK(detail::check_stats(stats, impl.limits()));
+    MIXTASY_TRY(db, impl.connection());
+    MIXTASY_TRY(tx, impl.begin_write(**db));
     {
-        STORE_TRY(st, (*db)->prepare(sql));
+        MIXTASY_TRY(st, (*db)->prepare(sql));
         st->bind(1, id).bind(2, value);
         if (st->parameter_count() >= 3)  // the statements that clear the bytes
             st->bind(3, ByteView{});
-        STORE_CHECK(st->run());
+        MIXTASY_CHECK(st->run());
     }
     if ((*db)->changes() == 0)
         return Unexpected{StoreError{StoreError::Code::NotFound, "pool row not in state sending"}};
-    STORE_CHECK(detail::apply_stats(**db, day, stats));
+    MIXTASY_CHECK(detail::apply_stats(**db, day, stats));
     return tx->commit();
 }
 
 
 // One batch of the group commit: one connection, one write transaction.
-void run_enqueue_batch(Store::Impl& impl, std::vector<GroupCommit::Request*>& batch) {
+void run_enqueue_batch(SqliteStore::Impl& impl, std::vector<GroupCommit::Request*>& batch) {
     auto fail = [&](const StoreError& error) {
         for (auto* request : batch)
             request->outcome = Unexpected{error};
@@ -188,19 +151,19 @@ void run_enqueue_batch(Store::Impl& impl, std::vector<GroupCommit::Request*>& ba
 }
 
 // Replay entry (if any) + pool rows + stats as one request of the group
-// commit (store/group_commit.h): atomic on its own, durable when this
+// commit (store/sqlite/group_commit.h): atomic on its own, durable when this
 // returns, sharing the fsync with whatever other threads enqueue meanwhile.
 constexpr std::size_t kMaxGroupCommit = 64;
 
-Result<std::vector<PoolId>> enqueue_grouped(Store::Impl& impl, const ReplayEntry* replay,
+Result<std::vector<PoolId>> enqueue_grouped(SqliteStore::Impl& impl, const ReplayEntry* replay,
                                             std::span<const NewPoolItem> items,
                                             std::span<const StatDelta> stats, std::int64_t day) {
     std::vector<PoolId> ids;
     GroupCommit::Request request;
     request.work = [&](sql::Database& db) -> Result<void> {
         if (replay != nullptr)
-            STORE_CHECK(detail::insert_replay(db, *replay));
-        STORE_TRY(inserted, insert_items(db, items));
+            MIXTASY_CHECK(detail::insert_replay(db, *replay));
+        MIXTASY_TRY(inserted, insert_items(db, items));
         ids = std::move(*inserted);
         return detail::apply_stats(db, day, stats);
     };
@@ -216,102 +179,91 @@ Result<std::vector<PoolId>> enqueue_grouped(Store::Impl& impl, const ReplayEntry
 
 // ---- replay ---------------------------------------------------------------
 
-Result<bool> Store::replay_seen(ByteView hash) {
-    STORE_CHECK(detail::check_replay(ReplayEntry{hash, 0, 0}, impl_->limits()));
-    STORE_TRY(db, impl_->connection());
-    STORE_TRY(st, (*db)->prepare("SELECT 1 FROM replay WHERE hash = ?1"));
+Result<bool> SqliteStore::replay_seen(ByteView hash) {
+    MIXTASY_CHECK(detail::check_replay(ReplayEntry{hash, 0, 0}, impl_->limits()));
+    MIXTASY_TRY(db, impl_->connection());
+    MIXTASY_TRY(st, (*db)->prepare("SELECT 1 FROM replay WHERE hash = ?1"));
     st->bind(1, hash);
     return st->step();
 }
 
-Result<void> Store::record_replay(const ReplayEntry& replay, std::span<const StatDelta> stats,
+Result<void> SqliteStore::record_replay(const ReplayEntry& replay, std::span<const StatDelta> stats,
                                   UnixTime now) {
-    STORE_CHECK(detail::check_replay(replay, impl_->limits()));
-    STORE_CHECK(detail::check_stats(stats, impl_->limits()));
-    STORE_TRY(db, impl_->connection());
-    STORE_TRY(tx, impl_->begin_write(**db));
-    STORE_CHECK(detail::insert_replay(**db, replay));
-    STORE_CHECK(detail::apply_stats(**db, day_of(now != 0 ? now : replay.seen_at), stats));
+    MIXTASY_CHECK(detail::check_replay(replay, impl_->limits()));
+    MIXTASY_CHECK(detail::check_stats(stats, impl_->limits()));
+    MIXTASY_TRY(db, impl_->connection());
+    MIXTASY_TRY(tx, impl_->begin_write(**db));
+    MIXTASY_CHECK(detail::insert_replay(**db, replay));
+    MIXTASY_CHECK(detail::apply_stats(**db, day_of(now != 0 ? now : replay.seen_at), stats));
     return tx->commit();
 }
 
 // ---- enqueue --------------------------------------------------------------
 
-Result<std::vector<PoolId>> Store::enqueue_with_replay(const ReplayEntry& replay,
+Result<std::vector<PoolId>> SqliteStore::enqueue_with_replay(const ReplayEntry& replay,
                                                        std::span<const NewPoolItem> items,
                                                        std::span<const StatDelta> stats) {
-    STORE_CHECK(detail::check_replay(replay, impl_->limits()));
-    STORE_CHECK(check_items(items, impl_->limits()));
-    STORE_CHECK(detail::check_stats(stats, impl_->limits()));
+    MIXTASY_CHECK(detail::check_replay(replay, impl_->limits()));
+    MIXTASY_CHECK(detail::check_items(items, impl_->limits()));
+    MIXTASY_CHECK(detail::check_stats(stats, impl_->limits()));
     UnixTime when = replay.seen_at != 0 ? replay.seen_at
                                         : (items.empty() ? 0 : items.front().enqueued_at);
     return enqueue_grouped(*impl_, &replay, items, stats, day_of(when));
 }
 
-Result<PoolId> Store::enqueue_with_replay(const ReplayEntry& replay, const NewPoolItem& item,
-                                          std::span<const StatDelta> stats) {
-    STORE_TRY(ids, enqueue_with_replay(replay, std::span<const NewPoolItem>(&item, 1), stats));
-    return ids->front();
-}
-
-Result<std::vector<PoolId>> Store::enqueue(std::span<const NewPoolItem> items,
+Result<std::vector<PoolId>> SqliteStore::enqueue(std::span<const NewPoolItem> items,
                                            std::span<const StatDelta> stats) {
-    STORE_CHECK(check_items(items, impl_->limits()));
-    STORE_CHECK(detail::check_stats(stats, impl_->limits()));
+    MIXTASY_CHECK(detail::check_items(items, impl_->limits()));
+    MIXTASY_CHECK(detail::check_stats(stats, impl_->limits()));
     return enqueue_grouped(*impl_, nullptr, items, stats,
                            day_of(items.empty() ? 0 : items.front().enqueued_at));
 }
 
-Result<PoolId> Store::enqueue(const NewPoolItem& item, std::span<const StatDelta> stats) {
-    STORE_TRY(ids, enqueue(std::span<const NewPoolItem>(&item, 1), stats));
-    return ids->front();
-}
-
 // ---- reading and claiming -------------------------------------------------
 
-Result<std::size_t> Store::count_ready(UnixTime now) {
-    STORE_TRY(db, impl_->connection());
-    STORE_TRY(st, (*db)->prepare("SELECT count(*) FROM pool"
-                                 " WHERE state = 'pooled' AND next_attempt_at <= ?1"));
+Result<std::size_t> SqliteStore::count_ready(UnixTime now) {
+    MIXTASY_TRY(db, impl_->connection());
+    MIXTASY_TRY(st, (*db)->prepare("SELECT count(*) FROM pool"
+                                   " WHERE state = 'pooled' AND next_attempt_at <= ?1"));
     st->bind(1, now);
-    STORE_TRY(row, st->step());
+    MIXTASY_TRY(row, st->step());
     return static_cast<std::size_t>(st->column_int(0));
 }
 
-Result<std::size_t> Store::count_in_state(PoolState state) {
-    STORE_TRY(db, impl_->connection());
-    STORE_TRY(st, (*db)->prepare("SELECT count(*) FROM pool WHERE state = ?1"));
+Result<std::size_t> SqliteStore::count_in_state(PoolState state) {
+    MIXTASY_TRY(db, impl_->connection());
+    MIXTASY_TRY(st, (*db)->prepare("SELECT count(*) FROM pool WHERE state = ?1"));
     st->bind(1, std::string_view(detail::sql_name(state)));
-    STORE_TRY(row, st->step());
+    MIXTASY_TRY(row, st->step());
     return static_cast<std::size_t>(st->column_int(0));
 }
 
-Result<std::vector<PoolId>> Store::ready_ids(UnixTime now) {
-    STORE_TRY(db, impl_->connection());
+Result<std::vector<PoolId>> SqliteStore::ready_ids(UnixTime now) {
+    MIXTASY_TRY(db, impl_->connection());
     return select_ready_ids(**db, now, impl_->limits().max_batch);
 }
 
-Result<PoolItem> Store::get(PoolId id) {
+Result<PoolItem> SqliteStore::get(PoolId id) {
     static const std::string sql =
         "SELECT " + std::string(kItemColumns) + " FROM pool WHERE id = ?1";
-    STORE_TRY(db, impl_->connection());
-    STORE_TRY(st, (*db)->prepare(sql));
+    MIXTASY_TRY(db, impl_->connection());
+    MIXTASY_TRY(st, (*db)->prepare(sql));
     st->bind(1, id);
-    STORE_TRY(row, st->step());
+    MIXTASY_TRY(row, st->step());
     if (!*row)
         return Unexpected{StoreError{StoreError::Code::NotFound, "no such pool row"}};
     return item_from(*st);
 }
 
-Result<std::vector<PoolItem>> Store::claim_random_ready(UnixTime now, std::size_t k,
+Result<std::vector<PoolItem>> SqliteStore::claim_random_ready(UnixTime now, std::size_t k,
                                                         const UniformIndex& uniform) {
     if (!uniform)  // a pool without randomness would leak arrival order
         return Unexpected{StoreError{StoreError::Code::Misuse, "no random source given"}};
     if (k > impl_->limits().max_batch)
         k = impl_->limits().max_batch;
-    STORE_TRY(db, impl_->connection());
-    STORE_TRY(tx, impl_->begin_write(**db));
-    STORE_TRY(ids, select_ready_ids(**db, now, impl_->limits().max_batch));
+    MIXTASY_TRY(db, impl_->connection());
+    MIXTASY_TRY(tx, impl_->begin_write(**db));
+    MIXTASY_TRY(ids, select_ready_ids(**db, now, impl_->limits().max_batch));
     std::vector<PoolId>& ready = *ids;
     if (k > ready.size())
         k = ready.size();
@@ -328,46 +280,46 @@ Result<std::vector<PoolItem>> Store::claim_random_ready(UnixTime now, std::size_
     std::vector<PoolItem> claimed;
     claimed.reserve(k);
     for (std::size_t i = 0; i < k; ++i) {
-        STORE_TRY(item, claim_one(**db, ready[i], now));
+        MIXTASY_TRY(item, claim_one(**db, ready[i], now));
         if (*item)
             claimed.push_back(std::move(**item));
     }
-    STORE_CHECK(tx->commit());
+    MIXTASY_CHECK(tx->commit());
     return claimed;
 }
 
-Result<std::vector<PoolItem>> Store::claim(std::span<const PoolId> ids, UnixTime now) {
+Result<std::vector<PoolItem>> SqliteStore::claim(std::span<const PoolId> ids, UnixTime now) {
     if (ids.size() > impl_->limits().max_batch)
         return Unexpected{detail::invalid("too many ids in one claim")};
-    STORE_TRY(db, impl_->connection());
-    STORE_TRY(tx, impl_->begin_write(**db));
+    MIXTASY_TRY(db, impl_->connection());
+    MIXTASY_TRY(tx, impl_->begin_write(**db));
     std::vector<PoolItem> claimed;
     for (PoolId id : ids) {
-        STORE_TRY(item, claim_one(**db, id, now));
+        MIXTASY_TRY(item, claim_one(**db, id, now));
         if (*item)
             claimed.push_back(std::move(**item));
     }
-    STORE_CHECK(tx->commit());
+    MIXTASY_CHECK(tx->commit());
     return claimed;
 }
 
 // ---- state changes after sending ----------------------------------------------
 
-Result<void> Store::mark_sent(PoolId id, UnixTime now, std::span<const StatDelta> stats) {
+Result<void> SqliteStore::mark_sent(PoolId id, UnixTime now, std::span<const StatDelta> stats) {
     return move_from_sending(*impl_,
                              "UPDATE pool SET state = 'sent', bytes = ?3, changed_at = ?2"
                              " WHERE id = ?1 AND state = 'sending'",
                              id, now, day_of(now), stats);
 }
 
-Result<void> Store::mark_failed(PoolId id, UnixTime now, std::span<const StatDelta> stats) {
+Result<void> SqliteStore::mark_failed(PoolId id, UnixTime now, std::span<const StatDelta> stats) {
     return move_from_sending(*impl_,
                              "UPDATE pool SET state = 'failed', bytes = ?3, changed_at = ?2"
                              " WHERE id = ?1 AND state = 'sending'",
                              id, now, day_of(now), stats);
 }
 
-Result<void> Store::mark_retry(PoolId id, UnixTime next_attempt_at,
+Result<void> SqliteStore::mark_retry(PoolId id, UnixTime next_attempt_at,
                                std::span<const StatDelta> stats) {
     return move_from_sending(*impl_,
                              "UPDATE pool SET state = 'pooled', attempts = attempts + 1,"
@@ -376,46 +328,42 @@ Result<void> Store::mark_retry(PoolId id, UnixTime next_attempt_at,
                              id, next_attempt_at, day_of(next_attempt_at), stats);
 }
 
-Result<std::size_t> Store::give_up_expired(UnixTime now) {
-    STORE_TRY(db, impl_->connection());
-    STORE_TRY(tx, impl_->begin_write(**db));
+Result<std::size_t> SqliteStore::give_up_expired(UnixTime now) {
+    MIXTASY_TRY(db, impl_->connection());
+    MIXTASY_TRY(tx, impl_->begin_write(**db));
     {
-        STORE_TRY(st, (*db)->prepare("UPDATE pool SET state = 'failed', bytes = ?2, changed_at = ?1"
-                                     " WHERE state = 'pooled' AND give_up_at <= ?1"));
+        MIXTASY_TRY(st, (*db)->prepare("UPDATE pool SET state = 'failed', bytes = ?2, changed_at = ?1"
+                                       " WHERE state = 'pooled' AND give_up_at <= ?1"));
         st->bind(1, now).bind(2, ByteView{});
-        STORE_CHECK(st->run());
+        MIXTASY_CHECK(st->run());
     }
     auto changed = static_cast<std::size_t>((*db)->changes());
-    STORE_CHECK(tx->commit());
+    MIXTASY_CHECK(tx->commit());
     return changed;
 }
 
-Result<std::size_t> Store::recover_sending() {
-    return recover_sending(std::numeric_limits<UnixTime>::max());
-}
-
-Result<std::size_t> Store::recover_sending(UnixTime claimed_before) {
+Result<std::size_t> SqliteStore::recover_sending(UnixTime claimed_before) {
     // claim sets changed_at to the claim time, and nothing else touches a
     // sending row until mark_*, so changed_at is when it was claimed.
-    STORE_TRY(db, impl_->connection());
+    MIXTASY_TRY(db, impl_->connection());
     {
         // Usually there is nothing to recover: then take no write lock.
-        STORE_TRY(st, (*db)->prepare("SELECT count(*) FROM pool"
-                                     " WHERE state = 'sending' AND changed_at < ?1"));
+        MIXTASY_TRY(st, (*db)->prepare("SELECT count(*) FROM pool"
+                                       " WHERE state = 'sending' AND changed_at < ?1"));
         st->bind(1, claimed_before);
-        STORE_TRY(row, st->step());
+        MIXTASY_TRY(row, st->step());
         if (*row && st->column_int(0) == 0)
             return std::size_t{0};
     }
-    STORE_TRY(tx, impl_->begin_write(**db));
+    MIXTASY_TRY(tx, impl_->begin_write(**db));
     {
-        STORE_TRY(st, (*db)->prepare("UPDATE pool SET state = 'pooled'"
-                                     " WHERE state = 'sending' AND changed_at < ?1"));
+        MIXTASY_TRY(st, (*db)->prepare("UPDATE pool SET state = 'pooled'"
+                                       " WHERE state = 'sending' AND changed_at < ?1"));
         st->bind(1, claimed_before);
-        STORE_CHECK(st->run());
+        MIXTASY_CHECK(st->run());
     }
     auto changed = static_cast<std::size_t>((*db)->changes());
-    STORE_CHECK(tx->commit());
+    MIXTASY_CHECK(tx->commit());
     return changed;
 }
 

@@ -1,31 +1,22 @@
-// store_impl.h - what the Store operations share, private to store/.
+// impl.h - what the SQLite engine's operations share, private to
+// store/sqlite/.
 //
-// Store::Impl owns the options and the connection pool.  The STORE_TRY /
-// STORE_CHECK macros propagate a StoreError out of the calling function; they
-// keep each operation a straight sequence of SQL steps, which is what a
+// SqliteStore::Impl owns the options and the connection pool.  Operations
+// propagate errors with MIXTASY_TRY / MIXTASY_CHECK (common/expected.h);
+// they keep each operation a straight sequence of SQL steps, which is what a
 // reviewer needs to see to judge its transaction.
 #pragma once
 
 #include <mutex>
+#include <span>
 #include <string_view>
 
-#include "store/connection_pool.h"
-#include "store/group_commit.h"
-#include "store/sqlite.h"
-#include "store/store.h"
-
-// `auto name = expr;` and return its error if it failed.
-#define STORE_TRY(name, expr)                 \
-    auto name = (expr);                       \
-    if (!name)                                \
-        return ::mixtasy::Unexpected { name.error() }
-// Evaluate expr and return its error if it failed.
-#define STORE_CHECK(expr)                                  \
-    do {                                                   \
-        auto store_check_result_ = (expr);                 \
-        if (!store_check_result_)                          \
-            return ::mixtasy::Unexpected{store_check_result_.error()}; \
-    } while (0)
+#include "store/checks.h"
+#include "store/open.h"
+#include "store/sqlite/connection_pool.h"
+#include "store/sqlite/group_commit.h"
+#include "store/sqlite/sql.h"
+#include "store/sqlite/sqlite_store.h"
 
 namespace mixtasy::store {
 
@@ -38,12 +29,12 @@ struct WriteTransaction {
     Result<void> commit() { return tx.commit(); }
 };
 
-class Store::Impl {
+class SqliteStore::Impl {
 public:
-    Impl(StoreOptions opts, ConnectionPool::Opener opener)
+    Impl(SqliteOptions opts, ConnectionPool::Opener opener)
         : options(std::move(opts)), pool(std::move(opener), options.max_connections) {}
 
-    StoreOptions options;
+    SqliteOptions options;
     ConnectionPool pool;
     GroupCommit group_commit;
 
@@ -59,9 +50,7 @@ public:
         if (!lock.try_lock_for(options.busy_timeout))
             return Unexpected{StoreError{StoreError::Code::Busy,
                                          "another thread held the write lock beyond busy_timeout"}};
-        auto tx = sql::Transaction::begin(db, sql::Transaction::Mode::Write);
-        if (!tx)
-            return Unexpected{tx.error()};
+        MIXTASY_TRY(tx, sql::Transaction::begin(db, sql::Transaction::Mode::Write));
         return WriteTransaction{std::move(lock), std::move(*tx)};
     }
 
@@ -71,20 +60,16 @@ private:
 
 namespace detail {
 
-StoreError invalid(std::string detail);
-Result<void> check_text(std::string_view text, std::size_t limit, const char* what);
-Result<void> check_blob(ByteView blob, std::size_t limit, const char* what);
-Result<void> check_replay(const ReplayEntry& replay, const StoreLimits& limits);
-Result<void> check_stats(std::span<const StatDelta> stats, const StoreLimits& limits);
 // Adds stats to the counters of `day` on db, inside the caller's transaction.
 Result<void> apply_stats(sql::Database& db, std::int64_t day, std::span<const StatDelta> stats);
 // Inserts a replay entry; Replay if the hash is present.
 Result<void> insert_replay(sql::Database& db, const ReplayEntry& replay);
-Result<void> check_pool_item(const NewPoolItem& item, const StoreLimits& limits);
 Result<PoolId> insert_pool_item(sql::Database& db, const NewPoolItem& item);
 
-const char* sql_name(PoolKind kind) noexcept;
-const char* sql_name(PoolState state) noexcept;
+// The SQL values of the kind and state columns (the CHECK constraints of
+// schema.cpp): the tokens of to_string in store/store.h.
+inline const char* sql_name(PoolKind kind) noexcept { return to_string(kind); }
+inline const char* sql_name(PoolState state) noexcept { return to_string(state); }
 
 }  // namespace detail
 }  // namespace mixtasy::store

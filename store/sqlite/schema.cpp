@@ -2,9 +2,9 @@
 // ROWID, no SQLite-only types): INTEGER, TEXT, BLOB, CHECK and plain indexes
 // translate to PostgreSQL as they stand (BLOB -> BYTEA, INTEGER PRIMARY KEY
 // -> BIGINT GENERATED ALWAYS AS IDENTITY).
-#include "store/schema.h"
+#include "store/sqlite/schema.h"
 
-#include "store/store_impl.h"  // STORE_TRY
+#include "store/sqlite/impl.h"  // MIXTASY_TRY
 
 #include <array>
 #include <string>
@@ -74,27 +74,21 @@ constexpr std::array<Step, kCurrentSchemaVersion> steps = {migrate_to_v1};
 }  // namespace
 
 Result<int> version_of(sql::Database& db) {
-    auto v = db.query_int("PRAGMA user_version");
-    if (!v)
-        return Unexpected{v.error()};
+    MIXTASY_TRY(v, db.query_int("PRAGMA user_version"));
     return static_cast<int>(*v);
 }
 
 Result<void> migrate(sql::Database& db) {
     // The common case, a file already current, needs no write lock: opening
     // the store then never waits behind writers of other processes.
-    STORE_TRY(current, version_of(db));
+    MIXTASY_TRY(current, version_of(db));
     if (*current == kCurrentSchemaVersion)
         return {};
     for (;;) {
         // Read and bump the version inside the write transaction, so two
         // processes opening a new file at once migrate it once.
-        auto tx = sql::Transaction::begin(db, sql::Transaction::Mode::Write);
-        if (!tx)
-            return Unexpected{tx.error()};
-        auto version = version_of(db);
-        if (!version)
-            return Unexpected{version.error()};
+        MIXTASY_TRY(tx, sql::Transaction::begin(db, sql::Transaction::Mode::Write));
+        MIXTASY_TRY(version, version_of(db));
         if (*version == kCurrentSchemaVersion)
             return tx->commit();
         if (*version < 0 || *version > kCurrentSchemaVersion)

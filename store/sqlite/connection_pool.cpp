@@ -1,5 +1,5 @@
 // connection_pool.cpp - see connection_pool.h.
-#include "store/connection_pool.h"
+#include "store/sqlite/connection_pool.h"
 
 #include <utility>
 
