@@ -41,8 +41,9 @@
 #include "core/ports/random.h"
 #include "core/node/sqlite_store.h"
 #include "crypto/armor.h"
-#include "crypto/key_home.h"
-#include "crypto/keygen.h"
+#include "core/keys/key_home.h"
+#include "core/keys/node_key.h"
+#include "crypto/key_io.h"
 
 using namespace mixtasy;
 using namespace mixtasy::core;
@@ -85,12 +86,12 @@ struct Fixture {
         const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
         std::string ring_text;
         for (const char* addr : {"mixtasy@a.bench", "mixtasy@b.bench"}) {
-            crypto::NodeKeyParams p;
+            core::NodeKeyParams p;
             p.address = addr;
             p.modes = {"middleman", "exitpublic"};
             p.created = crypto::to_timestamp(std::chrono::system_clock::now()) - 60;
-            auto key = crypto::generate_node_key(p, rng);
-            if (!key || !crypto::save_node_key(dir / addr, *key)) std::abort();
+            auto key = core::generate_node_key(p, rng);
+            if (!key || !core::save_node_key(dir / addr, *key)) std::abort();
             ring_text += crypto::export_public(key->cert);
         }
         const KeyRing ring = KeyRing::parse(ring_text);

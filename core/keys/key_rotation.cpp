@@ -6,7 +6,8 @@
 #include <limits>
 
 #include "core/ports/random.h"
-#include "crypto/key_home.h"
+#include "core/keys/key_home.h"
+#include "crypto/keygen.h"
 
 namespace mixtasy::core {
 namespace {
@@ -61,7 +62,7 @@ Expected<MaintainedKey, std::string> maintain_key_home(const std::string& home, 
                                                        std::chrono::seconds validity, Random& random) {
     RotationReport report;
     std::string refused;
-    auto key = crypto::update_node_key(home, [&](crypto::SecretCertificate& k) {
+    auto key = update_node_key(home, [&](crypto::SecretCertificate& k) {
         auto rotated = rotate_subkeys(k, now, validity, random);
         if (!rotated) {
             refused = rotated.error();

@@ -13,7 +13,7 @@
 //        half-life (created + lifetime / 2 > now).  A subkey without expiry
 //        never asks for a successor: its admin chose a permanent key.
 //   maintain_key_home(home, now, validity, random): the same on the key
-//     files, under the home's lock (crypto::update_node_key), saved only
+//     files, under the home's lock (update_node_key, key_home.h), saved only
 //     when something changed, so public.asc carries the successor to
 //     whatever publishes it.  Returns the key as it now stands.
 //
@@ -41,12 +41,9 @@
 #include "core/ports/clock.h"
 #include "core/ports/random.h"
 #include "crypto/key.h"
-#include "crypto/keygen.h"
+#include "core/keys/node_key.h"
 
 namespace mixtasy::core {
-
-// Seed 000 section 6.3: short-term subkeys live two days, as keygen makes them.
-inline constexpr std::chrono::seconds kDefaultSubkeyValidity{crypto::kDefaultSubkeyValidity};
 
 struct RotationReport {
     std::size_t added = 0;    // 0 or 1

@@ -2,7 +2,7 @@
 #include "core/keys/mix_key.h"
 
 #include "core/format/mix_fields.h"
-#include "crypto/keygen.h"
+#include "core/keys/node_key.h"
 
 namespace mixtasy::core {
 namespace {
@@ -39,7 +39,7 @@ Expected<MixKey, std::string> check_mix_key(const crypto::Certificate& cert) {
     if (!key.address.starts_with("mixtasy@")) {
         return Unexpected{std::string("address is not mixtasy@fqdn")};
     }
-    const auto modes = crypto::modes_of_user_id(uid);
+    const auto modes = modes_of_user_id(uid);
     if (modes.empty()) return Unexpected{std::string("no mixtasy-mode feature")};
     for (const auto& m : modes) {
         if (m == "middleman") key.modes.middleman = true;

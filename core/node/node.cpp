@@ -18,8 +18,7 @@
 #include "core/ports/random.h"
 #include "core/node/reassembly.h"
 #include "core/node/sqlite_store.h"
-#include "crypto/key_home.h"
-#include "crypto/keygen.h"
+#include "core/keys/key_home.h"
 
 namespace mixtasy::core {
 namespace {
@@ -41,7 +40,7 @@ Expected<std::shared_ptr<const NodeKeys>, std::string> node_keys(crypto::SecretC
 }
 
 Expected<std::shared_ptr<const NodeKeys>, std::string> load_keys(const std::string& home) {
-    auto secret = crypto::load_node_key(home);
+    auto secret = load_node_key(home);
     if (!secret) return Unexpected{"node key: " + crypto::to_string(secret.error())};
     return node_keys(std::move(*secret));
 }

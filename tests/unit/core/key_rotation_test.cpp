@@ -8,7 +8,8 @@
 
 #include "core/sender/creator.h"
 #include "core/keys/key_rotation.h"
-#include "crypto/key_home.h"
+#include "core/keys/key_home.h"
+#include "core/keys/node_key.h"
 #include "tests/unit/core/core_test_util.h"
 
 using namespace mixtasy;
@@ -21,11 +22,11 @@ constexpr std::int64_t kDay = 24 * 3600;
 constexpr std::int64_t kCreated = kTestEpoch - 3600;  // TestNet's keys
 
 crypto::SecretCertificate fresh_key(Random& random) {
-    crypto::NodeKeyParams params;
+    NodeKeyParams params;
     params.address = "mixtasy@rot.example";
     params.modes = {"middleman"};
     params.created = static_cast<crypto::Timestamp>(kCreated);
-    auto key = crypto::generate_node_key(params, random);
+    auto key = generate_node_key(params, random);
     REQUIRE(key);
     return std::move(*key);
 }
@@ -109,7 +110,7 @@ TEST_CASE("key rotation: the key files change under a lock, once for two maintai
     TempDir dir;
     DeterministicRandom random(10);
     const auto home = dir.path() / "node";
-    REQUIRE(crypto::save_node_key(home, fresh_key(random)));
+    REQUIRE(save_node_key(home, fresh_key(random)));
 
     auto unchanged = maintain_key_home(home.string(), from_unix(kCreated + 60), kDefaultSubkeyValidity, random);
     REQUIRE(unchanged);
@@ -125,10 +126,10 @@ TEST_CASE("key rotation: the key files change under a lock, once for two maintai
     }
     for (auto& t : threads) t.join();
     CHECK(added == 1);
-    auto on_disk = crypto::load_node_key(home);
+    auto on_disk = load_node_key(home);
     REQUIRE(on_disk);
     CHECK(on_disk->cert.subkeys.size() == 2);
-    auto published = crypto::load_node_certificate(home);
+    auto published = load_node_certificate(home);
     REQUIRE(published);
     CHECK(published->subkeys.size() == 2);  // public.asc carries the successor
 }
@@ -176,7 +177,7 @@ TEST_CASE("node: messages keep flowing while every node's subkeys rotate", "[cor
     options.database = (net.dir.path() / "reopened.db").string();
     auto reopened = Node::open(options, NodeServices{net.clock, net.random});
     REQUIRE(reopened);
-    auto on_disk = crypto::load_node_key(net.nodes[0].home);
+    auto on_disk = load_node_key(net.nodes[0].home);
     REQUIRE(on_disk);
     CHECK(on_disk->cert.subkeys.size() == 2);
 }

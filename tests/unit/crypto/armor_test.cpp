@@ -5,6 +5,7 @@
 #include <botan/auto_rng.h>
 
 #include "crypto/armor.h"
+#include "crypto/armor_blocks.h"
 #include "test_util.h"
 
 using namespace mixtasy;
@@ -188,4 +189,24 @@ TEST_CASE("armor decoding takes base64 quanta split across lines", "[armor]") {
     CHECK(decode("AQ\n==")->data == Bytes{1});
     CHECK(!decode("AQ=\nAQID"));
     CHECK(!decode("AQ\n*D"));
+}
+
+TEST_CASE("split_armor_blocks cuts concatenated blocks, bounded", "[armor]") {
+    const std::string a = "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nAAAA\n-----END PGP PUBLIC KEY BLOCK-----\n";
+    const std::string b = "-----BEGIN PGP MESSAGE-----\r\n\r\nBBBB\r\n-----END PGP MESSAGE-----";
+    const std::string text = "junk before\n" + a + "between\n" + b;
+    auto blocks = split_armor_blocks(text, 10);
+    REQUIRE(blocks.size() == 2);
+    CHECK(blocks[0] == a);
+    CHECK(blocks[1] == b);  // no line feed after END: runs to the end
+    CHECK(split_armor_blocks(text, 1).size() == 1);
+    CHECK(split_armor_blocks(text, 0).empty());
+    CHECK(split_armor_blocks("-----BEGIN PGP MESSAGE-----\n\nAAAA\n", 10).empty());  // no END
+    CHECK(split_armor_blocks("no armor here", 10).empty());
+    std::string many;
+    for (int i = 0; i < 50; ++i) many += a;
+    CHECK(split_armor_blocks(many, 20).size() == 20);
+    auto decoded = armor_decode(as_bytes(blocks[1]));
+    REQUIRE(decoded);
+    CHECK(decoded->label == "PGP MESSAGE");
 }

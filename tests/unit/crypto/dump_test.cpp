@@ -8,7 +8,7 @@
 
 #include "crypto/armor.h"
 #include "crypto/dump.h"
-#include "crypto/key_home.h"
+#include "crypto/key_io.h"
 #include "crypto/keygen.h"
 #include "test_util.h"
 
@@ -18,10 +18,11 @@ using namespace mixtasy::crypto;
 namespace {
 SecretCertificate node() {
     Botan::AutoSeeded_RNG rng;
-    NodeKeyParams p;
-    p.address = "mixtasy@dump.example";
+    KeyGenParams p;
+    p.user_id = "Mixtasy node (mixtasy-mode:middleman) <mixtasy@dump.example>";
     p.created = 1700000000;
-    auto k = generate_node_key(p, rng);
+    p.subkey_validity = test::kTwoDays;
+    auto k = generate_key(p, rng);
     REQUIRE(k);
     return std::move(*k);
 }

@@ -171,11 +171,11 @@ TEST_CASE("RSA-3072 interop with gpg, both directions", "[interop]") {
 TEST_CASE("a mixtasy keygen node key works with gpg and sq, both directions", "[interop]") {
     TempGpg g;
     Botan::AutoSeeded_RNG rng;
-    NodeKeyParams params;
-    params.name = "Enc Interop Node";
-    params.address = "mixtasy@node.example.org";
+    KeyGenParams params;
+    params.user_id = "Enc Interop Node (mixtasy-mode:middleman) <mixtasy@node.example.org>";
     params.created = to_timestamp(std::chrono::system_clock::now()) - 60;
-    auto node = generate_node_key(params, rng);
+    params.subkey_validity = 2 * 24 * 3600;
+    auto node = generate_key(params, rng);
     REQUIRE(node);
     REQUIRE(node->cert.subkeys.size() == 1);
     g.write("node.pub", serialize(node->cert));

@@ -14,7 +14,7 @@
 
 #include "crypto/armor.h"
 #include "crypto/key.h"
-#include "crypto/key_home.h"
+#include "crypto/key_io.h"
 #include "crypto/keygen.h"
 #include "crypto/packet.h"
 #include "crypto/signature.h"
@@ -48,12 +48,11 @@ Timestamp now() { return to_timestamp(std::chrono::system_clock::now()); }
 
 SecretCertificate fresh_node(const std::string& address) {
     Botan::AutoSeeded_RNG rng;
-    NodeKeyParams p;
-    p.name = "Interop Node";
-    p.address = address;
-    p.modes = {"middleman", "exitpublic"};
+    KeyGenParams p;
+    p.user_id = "Interop Node (mixtasy-mode:middleman,exitpublic) <" + address + ">";
     p.created = now() - 60;
-    auto k = generate_node_key(p, rng);
+    p.subkey_validity = test::kTwoDays;
+    auto k = generate_key(p, rng);
     REQUIRE(k);
     return std::move(*k);
 }

@@ -31,10 +31,11 @@ Packet single(const std::string& armored) {
 
 SecretCertificate node() {
     Botan::AutoSeeded_RNG rng;
-    NodeKeyParams params;
-    params.address = "mixtasy@sig.example";
+    KeyGenParams params;
+    params.user_id = "Mixtasy node (mixtasy-mode:middleman) <mixtasy@sig.example>";
     params.created = 1700000000;
-    auto k = generate_node_key(params, rng);
+    params.subkey_validity = test::kTwoDays;
+    auto k = generate_key(params, rng);
     REQUIRE(k);
     return std::move(*k);
 }
