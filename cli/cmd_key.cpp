@@ -37,7 +37,7 @@ void run_export(const KeyExportOptions& o) {
     if (o.secret) {
         auto key = core::load_node_key(o.home);
         if (!key) {
-            std::cerr << "mixtasy key export: " << crypto::to_string(key.error()) << "\n";
+            std::cerr << "mixtasy key export: " << crypto::describe(key.error()) << "\n";
             set_exit_status(kExitUsage);
             return;
         }
@@ -47,7 +47,7 @@ void run_export(const KeyExportOptions& o) {
     } else {
         auto cert = core::load_node_certificate(o.home);
         if (!cert) {
-            std::cerr << "mixtasy key export: " << crypto::to_string(cert.error()) << "\n";
+            std::cerr << "mixtasy key export: " << crypto::describe(cert.error()) << "\n";
             set_exit_status(kExitUsage);
             return;
         }

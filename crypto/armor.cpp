@@ -37,7 +37,7 @@ public:
         std::string_view line = text_.substr(pos_, end - pos_);
         pos_ = end + 1;
         if (line.size() > max_line_)
-            return fail(ErrorCode::limit_exceeded, line_offset_,
+            return fail(ErrorCode::LimitExceeded, line_offset_,
                         "armor line longer than " + std::to_string(max_line_) + " characters");
         return std::optional<std::string_view>{trim_right(line)};
     }
@@ -204,7 +204,7 @@ Result<Bytes> decode_base64(std::string_view text, std::size_t offset, const cha
         Bytes out;
         Base64Decoder decoder(out, text.size());
         if (!decoder.feed(text) || !decoder.finish()) {
-            return fail(ErrorCode::bad_armor, offset, std::string("invalid base64 in ") + what);
+            return fail(ErrorCode::BadArmor, offset, std::string("invalid base64 in ") + what);
         }
         return out;
     }
@@ -212,7 +212,7 @@ Result<Bytes> decode_base64(std::string_view text, std::size_t offset, const cha
         auto v = Botan::base64_decode(text.data(), text.size(), false);
         return Bytes(v.begin(), v.end());
     } catch (const std::exception&) {
-        return fail(ErrorCode::bad_armor, offset, std::string("invalid base64 in ") + what);
+        return fail(ErrorCode::BadArmor, offset, std::string("invalid base64 in ") + what);
     }
 }
 
@@ -234,7 +234,7 @@ bool is_armored(ByteView input) noexcept {
 
 Result<Armored> armor_decode(ByteView input, const ArmorLimits& limits) {
     if (input.size() > limits.max_input_size)
-        return fail(ErrorCode::limit_exceeded, 0, "armored input above " + std::to_string(limits.max_input_size) + " bytes");
+        return fail(ErrorCode::LimitExceeded, 0, "armored input above " + std::to_string(limits.max_input_size) + " bytes");
     Lines lines(as_chars(input), limits.max_line_length);
     Armored out;
 
@@ -242,7 +242,7 @@ Result<Armored> armor_decode(ByteView input, const ArmorLimits& limits) {
     while (true) {
         auto l = lines.next();
         if (!l) return Unexpected{l.error()};
-        if (!*l) return fail(ErrorCode::bad_armor, input.size(), "no BEGIN line");
+        if (!*l) return fail(ErrorCode::BadArmor, input.size(), "no BEGIN line");
         std::string_view text = **l;
         while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
         auto label = label_of(text, kBegin);
@@ -270,17 +270,17 @@ Result<Armored> armor_decode(ByteView input, const ArmorLimits& limits) {
     while (true) {
         auto l = lines.next();
         if (!l) return Unexpected{l.error()};
-        if (!*l) return fail(ErrorCode::bad_armor, input.size(), "armor ends inside the headers");
+        if (!*l) return fail(ErrorCode::BadArmor, input.size(), "armor ends inside the headers");
         std::string_view text = **l;
         if (text.empty()) break;
         const auto colon = text.find(": ");
         if (colon == std::string_view::npos || colon == 0) {
             // No blank line: this was the first body line.
-            if (!add_body_line(text)) return fail(ErrorCode::bad_armor, lines.line_offset(), "malformed armor header");
+            if (!add_body_line(text)) return fail(ErrorCode::BadArmor, lines.line_offset(), "malformed armor header");
             break;
         }
         if (out.headers.size() >= limits.max_headers)
-            return fail(ErrorCode::limit_exceeded, lines.line_offset(), "too many armor headers");
+            return fail(ErrorCode::LimitExceeded, lines.line_offset(), "too many armor headers");
         out.headers.emplace_back(std::string(text.substr(0, colon)), std::string(text.substr(colon + 2)));
     }
 
@@ -290,23 +290,23 @@ Result<Armored> armor_decode(ByteView input, const ArmorLimits& limits) {
     while (true) {
         auto l = lines.next();
         if (!l) return Unexpected{l.error()};
-        if (!*l) return fail(ErrorCode::bad_armor, input.size(), "no END line");
+        if (!*l) return fail(ErrorCode::BadArmor, input.size(), "no END line");
         std::string_view text = **l;
         // Leading whitespace is tolerated too (some mailers indent).
         while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
         if (auto end_label = label_of(text, kEnd)) {
             if (*end_label != out.label)
-                return fail(ErrorCode::bad_armor, lines.line_offset(), "END label does not match BEGIN label");
+                return fail(ErrorCode::BadArmor, lines.line_offset(), "END label does not match BEGIN label");
             break;
         }
         if (text.empty()) continue;
-        if (checksum) return fail(ErrorCode::bad_armor, lines.line_offset(), "data after the checksum line");
+        if (checksum) return fail(ErrorCode::BadArmor, lines.line_offset(), "data after the checksum line");
         if (text.front() == '=' && text.size() == 5) {
             checksum = text.substr(1);
             checksum_offset = lines.line_offset();
             continue;
         }
-        if (!add_body_line(text)) return fail(ErrorCode::bad_armor, lines.line_offset(), "invalid base64 line");
+        if (!add_body_line(text)) return fail(ErrorCode::BadArmor, lines.line_offset(), "invalid base64 line");
     }
 
     if (secret) {
@@ -314,14 +314,14 @@ Result<Armored> armor_decode(ByteView input, const ArmorLimits& limits) {
         if (!data) return Unexpected{data.error()};
         out.data = std::move(*data);
     } else if (!decoder.finish()) {
-        return fail(ErrorCode::bad_armor, 0, "invalid base64 in armor body");
+        return fail(ErrorCode::BadArmor, 0, "invalid base64 in armor body");
     }
     if (checksum) {
         auto crc = decode_base64(*checksum, checksum_offset, "armor checksum", false);
         if (!crc) return Unexpected{crc.error()};
-        if (crc->size() != 3) return fail(ErrorCode::bad_armor, checksum_offset, "checksum is not 3 bytes");
+        if (crc->size() != 3) return fail(ErrorCode::BadArmor, checksum_offset, "checksum is not 3 bytes");
         const uint32_t want = (uint32_t{(*crc)[0]} << 16) | (uint32_t{(*crc)[1]} << 8) | uint32_t{(*crc)[2]};
-        if (want != crc24(out.data)) return fail(ErrorCode::bad_checksum, checksum_offset, "armor CRC24 mismatch");
+        if (want != crc24(out.data)) return fail(ErrorCode::BadChecksum, checksum_offset, "armor CRC24 mismatch");
         out.had_checksum = true;
     }
     return out;

@@ -46,7 +46,7 @@ void dump_key(const PublicKey& k, std::ostream& out) {
         << "), created " << iso_time(k.created) << "\n";
     if (!k.rsa.n.empty()) out << "\tRSA " << k.rsa_bits() << " bits\n";
     if (!k.ecc.oid.empty()) out << "\tcurve " << curve_name(k.ecc.curve) << ", oid " << to_hex(k.ecc.oid) << "\n";
-    if (k.algorithm == PublicKeyAlgorithm::ecdh)
+    if (k.algorithm == PublicKeyAlgorithm::Ecdh)
         out << "\tKDF hash " << static_cast<int>(k.kdf.hash) << ", KEK cipher " << static_cast<int>(k.kdf.cipher) << "\n";
     out << "\tkey ID " << to_hex(k.key_id) << "\n\tfingerprint " << to_hex(k.fingerprint) << "\n";
 }
@@ -58,23 +58,23 @@ void dump_subpacket(const Subpacket& sp, bool hashed, std::ostream& out) {
         return (uint32_t{sp.data[0]} << 24) | (uint32_t{sp.data[1]} << 16) | (uint32_t{sp.data[2]} << 8) | sp.data[3];
     };
     switch (static_cast<SubpacketType>(sp.type)) {
-        case SubpacketType::creation_time:
+        case SubpacketType::CreationTime:
             if (sp.data.size() >= 4) out << ": " << iso_time(be32());
             break;
-        case SubpacketType::expiration_time:
-        case SubpacketType::key_expiration_time:
+        case SubpacketType::ExpirationTime:
+        case SubpacketType::KeyExpirationTime:
             if (sp.data.size() >= 4) out << ": " << duration(be32());
             break;
-        case SubpacketType::issuer:
-        case SubpacketType::issuer_fingerprint:
-        case SubpacketType::key_flags:
-        case SubpacketType::features:
-        case SubpacketType::preferred_symmetric:
-        case SubpacketType::preferred_hash:
-        case SubpacketType::preferred_compression:
+        case SubpacketType::Issuer:
+        case SubpacketType::IssuerFingerprint:
+        case SubpacketType::KeyFlags:
+        case SubpacketType::Features:
+        case SubpacketType::PreferredSymmetric:
+        case SubpacketType::PreferredHash:
+        case SubpacketType::PreferredCompression:
             out << ": " << to_hex(sp.data);
             break;
-        case SubpacketType::signers_user_id:
+        case SubpacketType::SignersUserId:
             out << ": \"" << escaped(sp.data) << "\"";
             break;
         default:
@@ -146,19 +146,19 @@ Result<void> dump_one_pass(const Packet& p, std::ostream& out) {
 
 Result<void> dump_body(const Packet& p, std::ostream& out) {
     switch (p.tag) {
-        case Tag::public_key:
-        case Tag::public_subkey: {
+        case Tag::PublicKey:
+        case Tag::PublicSubkey: {
             auto k = parse_public_key(p.body(), p.body_offset);
             if (!k) return Unexpected{k.error()};
             dump_key(*k, out);
             return {};
         }
-        case Tag::secret_key:
-        case Tag::secret_subkey: {
+        case Tag::SecretKey:
+        case Tag::SecretSubkey: {
             // Show only the public part; the secret is never printed.
             auto k = parse_secret_key(p.body(), p.body_offset);
             if (!k) {
-                if (k.error().code != ErrorCode::unsupported_feature) return Unexpected{k.error()};
+                if (k.error().code != ErrorCode::UnsupportedFeature) return Unexpected{k.error()};
                 out << "\tsecret material: passphrase-protected (not read)\n";
                 return {};
             }
@@ -166,22 +166,22 @@ Result<void> dump_body(const Packet& p, std::ostream& out) {
             out << "\tsecret material: unprotected, checksum ok\n";
             return {};
         }
-        case Tag::user_id:
+        case Tag::UserId:
             out << "\tuser ID \"" << escaped(p.body()) << "\"\n";
             return {};
-        case Tag::signature: return dump_signature(p, out);
-        case Tag::pkesk: return dump_pkesk(p, out);
-        case Tag::literal: return dump_literal(p, out);
-        case Tag::one_pass_signature: return dump_one_pass(p, out);
-        case Tag::compressed:
+        case Tag::Signature: return dump_signature(p, out);
+        case Tag::Pkesk: return dump_pkesk(p, out);
+        case Tag::Literal: return dump_literal(p, out);
+        case Tag::OnePassSignature: return dump_one_pass(p, out);
+        case Tag::Compressed:
             if (!p.body().empty())
                 out << "\tcompression algorithm " << static_cast<int>(p.body()[0]) << ", "
                     << p.body().size() - 1 << " bytes compressed (not expanded)\n";
             return {};
-        case Tag::sed:
+        case Tag::Sed:
             out << "\t" << p.body().size() << " bytes of encrypted data (no integrity protection)\n";
             return {};
-        case Tag::seipd:
+        case Tag::Seipd:
             if (!p.body().empty())
                 out << "\tversion " << static_cast<int>(p.body()[0]) << ", " << p.body().size() - 1
                     << " bytes of encrypted data\n";
@@ -193,9 +193,9 @@ Result<void> dump_body(const Packet& p, std::ostream& out) {
 
 const char* length_kind_name(LengthKind k) {
     switch (k) {
-        case LengthKind::definite: return "definite";
-        case LengthKind::indeterminate: return "indeterminate";
-        case LengthKind::partial: return "partial";
+        case LengthKind::Definite: return "definite";
+        case LengthKind::Indeterminate: return "indeterminate";
+        case LengthKind::Partial: return "partial";
     }
     return "?";
 }
@@ -213,7 +213,7 @@ Result<void> dump(ByteView input, std::ostream& out, const PacketLimits& limits)
         binary = std::move(a->data);
         packets = binary;
     }
-    if (packets.empty()) return fail(ErrorCode::truncated, 0, "no packets");
+    if (packets.empty()) return fail(ErrorCode::Truncated, 0, "no packets");
     PacketReader reader(packets, limits);
     while (true) {
         auto next = reader.next();
@@ -221,16 +221,16 @@ Result<void> dump(ByteView input, std::ostream& out, const PacketLimits& limits)
         if (!*next) return {};
         const Packet& p = **next;
         out << ":offset " << p.header_offset << " tag " << static_cast<int>(p.tag) << " " << tag_name(p.tag) << ", "
-            << (p.format == Format::old_format ? "old" : "new") << " format, " << length_kind_name(p.length_kind)
+            << (p.format == Format::OldFormat ? "old" : "new") << " format, " << length_kind_name(p.length_kind)
             << " length " << p.body().size() << ", header " << p.header_length;
-        if (p.length_kind == LengthKind::partial) out << ", " << p.partial_chunks << " chunks";
+        if (p.length_kind == LengthKind::Partial) out << ", " << p.partial_chunks << " chunks";
         out << "\n";
         if (auto r = dump_body(p, out); !r) {
             // Well-formed packets of versions or algorithms we do not read
             // are listed, not treated as invalid input.
             const auto code = r.error().code;
-            if (code != ErrorCode::unsupported_version && code != ErrorCode::unsupported_algorithm) return r;
-            out << "\t(not decoded: " << to_string(r.error()) << ")\n";
+            if (code != ErrorCode::UnsupportedVersion && code != ErrorCode::UnsupportedAlgorithm) return r;
+            out << "\t(not decoded: " << describe(r.error()) << ")\n";
         }
     }
 }

@@ -12,7 +12,7 @@ namespace mixtasy::crypto {
 namespace {
 
 Unexpected<Error> io_fail(const std::string& what) {
-    return fail(ErrorCode::io_error, 0, what + ": " + std::strerror(errno));
+    return fail(ErrorCode::IoError, 0, what + ": " + std::strerror(errno));
 }
 
 // RAII file descriptor.
@@ -82,9 +82,9 @@ Result<std::string> read_key_file(const std::filesystem::path& path, FileAccess 
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0) return io_fail("stat " + path.string());
     if (access == FileAccess::OwnerOnly && (st.st_mode & 077) != 0)
-        return fail(ErrorCode::bad_key, 0, path.string() + " must be mode 0600");
+        return fail(ErrorCode::BadKey, 0, path.string() + " must be mode 0600");
     if (st.st_size < 0 || static_cast<std::size_t>(st.st_size) > kMaxKeyFileSize)
-        return fail(ErrorCode::limit_exceeded, 0, path.string() + " larger than 1 MiB");
+        return fail(ErrorCode::LimitExceeded, 0, path.string() + " larger than 1 MiB");
     std::string data(static_cast<std::size_t>(st.st_size), '\0');
     std::size_t done = 0;
     while (done < data.size()) {

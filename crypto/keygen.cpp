@@ -30,10 +30,10 @@ PublicKey ecc_public(PublicKeyAlgorithm algorithm, Curve curve, Timestamp create
 Result<PublicKey> ed25519_public(const Botan::secure_vector<uint8_t>& seed, Timestamp created) {
     try {
         Botan::Ed25519_PrivateKey key(seed);
-        return make_public_key(ecc_public(PublicKeyAlgorithm::eddsa, Curve::ed25519, created,
+        return make_public_key(ecc_public(PublicKeyAlgorithm::Eddsa, Curve::Ed25519, created,
                                           key.get_public_key()));
     } catch (const std::exception& e) {
-        return fail(ErrorCode::internal, 0, std::string("Ed25519 key generation: ") + e.what());
+        return fail(ErrorCode::Internal, 0, std::string("Ed25519 key generation: ") + e.what());
     }
 }
 
@@ -47,21 +47,21 @@ Result<SecretKey> new_ecdh_subkey(Timestamp created, Botan::RandomNumberGenerato
         sk.ecc_secret[31] &= 127;
         sk.ecc_secret[31] |= 64;
         Botan::Curve25519_PrivateKey key(sk.ecc_secret);
-        PublicKey pk = ecc_public(PublicKeyAlgorithm::ecdh, Curve::curve25519, created, key.public_value());
+        PublicKey pk = ecc_public(PublicKeyAlgorithm::Ecdh, Curve::Curve25519, created, key.public_value());
         pk.kdf = KdfParams{kKdfSha256, kKekAes128};
         auto built = make_public_key(std::move(pk));
         if (!built) return Unexpected{built.error()};
         sk.pub = std::move(*built);
         return sk;
     } catch (const std::exception& e) {
-        return fail(ErrorCode::internal, 0, std::string("X25519 key generation: ") + e.what());
+        return fail(ErrorCode::Internal, 0, std::string("X25519 key generation: ") + e.what());
     }
 }
 
 }  // namespace
 
 Result<SecretCertificate> generate_key(const KeyGenParams& params, Botan::RandomNumberGenerator& rng) {
-    if (params.subkey_validity == 0) return fail(ErrorCode::bad_key, 0, "subkey validity must be positive");
+    if (params.subkey_validity == 0) return fail(ErrorCode::BadKey, 0, "subkey validity must be positive");
 
     SecretCertificate out;
     out.primary.ecc_secret = rng.random_vec(kSecretSize);
@@ -70,7 +70,7 @@ Result<SecretCertificate> generate_key(const KeyGenParams& params, Botan::Random
     out.cert.primary = out.primary.pub;
 
     SignatureParams cert_params;
-    cert_params.type = SignatureType::positive_certification;
+    cert_params.type = SignatureType::PositiveCertification;
     cert_params.created = params.created;
     cert_params.key_flags = kFlagCertify | kFlagSign;
     cert_params.primary_user_id = true;
@@ -85,12 +85,12 @@ Result<SecretCertificate> generate_key(const KeyGenParams& params, Botan::Random
 
 Result<void> add_encryption_subkey(SecretCertificate& key, Timestamp created, uint32_t validity,
                                    Botan::RandomNumberGenerator& rng) {
-    if (validity == 0) return fail(ErrorCode::bad_key, 0, "subkey validity must be positive");
-    if (created < key.cert.primary.created) return fail(ErrorCode::bad_key, 0, "subkey older than its primary key");
+    if (validity == 0) return fail(ErrorCode::BadKey, 0, "subkey validity must be positive");
+    if (created < key.cert.primary.created) return fail(ErrorCode::BadKey, 0, "subkey older than its primary key");
     auto sub = new_ecdh_subkey(created, rng);
     if (!sub) return Unexpected{sub.error()};
     SignatureParams params;
-    params.type = SignatureType::subkey_binding;
+    params.type = SignatureType::SubkeyBinding;
     params.created = created;
     params.key_flags = kFlagsEncrypt;
     params.key_expires_after = validity;

@@ -9,8 +9,8 @@ namespace mixtasy::crypto {
 namespace {
 
 bool partial_allowed(Tag tag) noexcept {
-    return tag == Tag::literal || tag == Tag::compressed || tag == Tag::sed ||
-           tag == Tag::seipd || tag == Tag::aead;
+    return tag == Tag::Literal || tag == Tag::Compressed || tag == Tag::Sed ||
+           tag == Tag::Seipd || tag == Tag::Aead;
 }
 
 // One new-format length field: either a definite length or a partial chunk.
@@ -39,30 +39,30 @@ Result<NewLength> read_new_length(Cursor& in) {
 
 std::string_view tag_name(Tag tag) noexcept {
     switch (tag) {
-        case Tag::reserved: return "Reserved";
-        case Tag::pkesk: return "PKESK";
-        case Tag::signature: return "Signature";
-        case Tag::skesk: return "SKESK";
-        case Tag::one_pass_signature: return "OnePassSignature";
-        case Tag::secret_key: return "SecretKey";
-        case Tag::public_key: return "PublicKey";
-        case Tag::secret_subkey: return "SecretSubkey";
-        case Tag::compressed: return "Compressed";
-        case Tag::sed: return "SED";
-        case Tag::marker: return "Marker";
-        case Tag::literal: return "Literal";
-        case Tag::trust: return "Trust";
-        case Tag::user_id: return "UserID";
-        case Tag::public_subkey: return "PublicSubkey";
-        case Tag::user_attribute: return "UserAttribute";
-        case Tag::seipd: return "SEIPD";
-        case Tag::mdc: return "MDC";
-        case Tag::aead: return "AEAD";
-        case Tag::padding: return "Padding";
-        case Tag::private_60:
-        case Tag::private_61:
-        case Tag::private_62:
-        case Tag::private_63: return "Private";
+        case Tag::Reserved: return "Reserved";
+        case Tag::Pkesk: return "PKESK";
+        case Tag::Signature: return "Signature";
+        case Tag::Skesk: return "SKESK";
+        case Tag::OnePassSignature: return "OnePassSignature";
+        case Tag::SecretKey: return "SecretKey";
+        case Tag::PublicKey: return "PublicKey";
+        case Tag::SecretSubkey: return "SecretSubkey";
+        case Tag::Compressed: return "Compressed";
+        case Tag::Sed: return "SED";
+        case Tag::Marker: return "Marker";
+        case Tag::Literal: return "Literal";
+        case Tag::Trust: return "Trust";
+        case Tag::UserId: return "UserID";
+        case Tag::PublicSubkey: return "PublicSubkey";
+        case Tag::UserAttribute: return "UserAttribute";
+        case Tag::Seipd: return "SEIPD";
+        case Tag::Mdc: return "MDC";
+        case Tag::Aead: return "AEAD";
+        case Tag::Padding: return "Padding";
+        case Tag::Private60:
+        case Tag::Private61:
+        case Tag::Private62:
+        case Tag::Private63: return "Private";
     }
     return "Unknown";
 }
@@ -76,7 +76,7 @@ Result<std::optional<Packet>> PacketReader::next() {
         return Unexpected{*failed_};
     };
     if (count_ >= limits_.max_packets)
-        return error(ErrorCode::limit_exceeded, offset(),
+        return error(ErrorCode::LimitExceeded, offset(),
                      "more than " + std::to_string(limits_.max_packets) + " packets");
 
     Cursor in(data_.subspan(pos_), base_ + pos_);
@@ -84,19 +84,19 @@ Result<std::optional<Packet>> PacketReader::next() {
     p.header_offset = in.offset();
     const uint8_t ctb = *in.u8();  // at_end() was false, so one byte exists
     if ((ctb & 0x80) == 0)
-        return error(ErrorCode::bad_header, p.header_offset, "bit 7 of the packet tag octet is clear");
+        return error(ErrorCode::BadHeader, p.header_offset, "bit 7 of the packet tag octet is clear");
 
     std::size_t body_length = 0;
     if (ctb & 0x40) {
-        p.format = Format::new_format;
+        p.format = Format::NewFormat;
         p.tag = static_cast<Tag>(ctb & 0x3f);
     } else {
-        p.format = Format::old_format;
+        p.format = Format::OldFormat;
         p.tag = static_cast<Tag>((ctb >> 2) & 0x0f);
     }
-    if (p.tag == Tag::reserved) return error(ErrorCode::bad_header, p.header_offset, "reserved tag 0");
+    if (p.tag == Tag::Reserved) return error(ErrorCode::BadHeader, p.header_offset, "reserved tag 0");
 
-    if (p.format == Format::old_format) {
+    if (p.format == Format::OldFormat) {
         const unsigned length_type = ctb & 0x03;
         Result<uint32_t> len = uint32_t{0};
         switch (length_type) {
@@ -111,18 +111,18 @@ Result<std::optional<Packet>> PacketReader::next() {
                 break;
             }
             case 2: len = in.u32("old-format length"); break;
-            default: p.length_kind = LengthKind::indeterminate; break;
+            default: p.length_kind = LengthKind::Indeterminate; break;
         }
         if (!len) return error(len.error().code, len.error().offset, len.error().detail);
-        body_length = p.length_kind == LengthKind::indeterminate ? in.remaining() : *len;
+        body_length = p.length_kind == LengthKind::Indeterminate ? in.remaining() : *len;
     } else {
         auto len = read_new_length(in);
         if (!len) return error(len.error().code, len.error().offset, len.error().detail);
         if (len->partial) {
             if (!partial_allowed(p.tag))
-                return error(ErrorCode::bad_header, p.header_offset,
+                return error(ErrorCode::BadHeader, p.header_offset,
                              "partial body length on a non-data packet");
-            p.length_kind = LengthKind::partial;
+            p.length_kind = LengthKind::Partial;
         }
         body_length = len->length;
     }
@@ -130,13 +130,13 @@ Result<std::optional<Packet>> PacketReader::next() {
     p.body_offset = in.offset();
 
     if (body_length > limits_.max_packet_size)
-        return error(ErrorCode::limit_exceeded, p.header_offset,
+        return error(ErrorCode::LimitExceeded, p.header_offset,
                      "packet body of " + std::to_string(body_length) + " bytes exceeds the limit of " +
                          std::to_string(limits_.max_packet_size));
 
-    if (p.length_kind != LengthKind::partial) {
+    if (p.length_kind != LengthKind::Partial) {
         auto body = in.take(body_length, "packet body");
-        if (!body) return error(ErrorCode::truncated, p.header_offset,
+        if (!body) return error(ErrorCode::Truncated, p.header_offset,
                                 "packet body announces " + std::to_string(body_length) +
                                     " bytes, only " + std::to_string(in.remaining()) + " present");
         p.view_ = *body;
@@ -146,14 +146,14 @@ Result<std::optional<Packet>> PacketReader::next() {
         bool more = true;
         while (true) {
             if (p.owned_.size() + chunk > limits_.max_packet_size)
-                return error(ErrorCode::limit_exceeded, p.header_offset,
+                return error(ErrorCode::LimitExceeded, p.header_offset,
                              "partial body exceeds the limit of " + std::to_string(limits_.max_packet_size));
             if (++p.partial_chunks > limits_.max_partial_chunks)
-                return error(ErrorCode::limit_exceeded, in.offset(),
+                return error(ErrorCode::LimitExceeded, in.offset(),
                              "more than " + std::to_string(limits_.max_partial_chunks) + " partial chunks");
             const std::size_t chunk_at = in.offset();
             auto piece = in.take(chunk, "partial body chunk");
-            if (!piece) return error(ErrorCode::truncated, chunk_at,
+            if (!piece) return error(ErrorCode::Truncated, chunk_at,
                                      "partial chunk announces " + std::to_string(chunk) + " bytes, only " +
                                          std::to_string(in.remaining()) + " present");
             p.owned_.insert(p.owned_.end(), piece->begin(), piece->end());
@@ -197,18 +197,18 @@ void append_new_length(Bytes& out, uint32_t length) {
 
 Result<void> append_packet(Bytes& out, Tag tag, ByteView body, WriteStyle style) {
     const auto tag_value = static_cast<uint8_t>(tag);
-    if (tag_value == 0 || tag_value > 63) return fail(ErrorCode::bad_header, 0, "tag out of range");
+    if (tag_value == 0 || tag_value > 63) return fail(ErrorCode::BadHeader, 0, "tag out of range");
     const bool fits_u32 = body.size() <= 0xffffffffu;
 
-    if (style.format == Format::old_format) {
-        if (tag_value > 15) return fail(ErrorCode::bad_header, 0, "old format cannot carry a tag above 15");
+    if (style.format == Format::OldFormat) {
+        if (tag_value > 15) return fail(ErrorCode::BadHeader, 0, "old format cannot carry a tag above 15");
         const uint8_t ctb = static_cast<uint8_t>(0x80 | (tag_value << 2));
-        if (style.length_kind == LengthKind::partial)
-            return fail(ErrorCode::bad_header, 0, "old format has no partial lengths");
-        if (style.length_kind == LengthKind::indeterminate) {
+        if (style.length_kind == LengthKind::Partial)
+            return fail(ErrorCode::BadHeader, 0, "old format has no partial lengths");
+        if (style.length_kind == LengthKind::Indeterminate) {
             out.push_back(ctb | 3);
         } else if (!fits_u32) {
-            return fail(ErrorCode::length_overflow, 0, "body too large for a definite length");
+            return fail(ErrorCode::LengthOverflow, 0, "body too large for a definite length");
         } else if (body.size() < 256) {
             out.push_back(ctb | 0);
             out.push_back(static_cast<uint8_t>(body.size()));
@@ -225,10 +225,10 @@ Result<void> append_packet(Bytes& out, Tag tag, ByteView body, WriteStyle style)
     }
 
     const uint8_t ctb = static_cast<uint8_t>(0xc0 | tag_value);
-    if (style.length_kind == LengthKind::indeterminate)
-        return fail(ErrorCode::bad_header, 0, "new format has no indeterminate length");
-    if (style.length_kind == LengthKind::definite) {
-        if (!fits_u32) return fail(ErrorCode::length_overflow, 0, "body too large for a definite length");
+    if (style.length_kind == LengthKind::Indeterminate)
+        return fail(ErrorCode::BadHeader, 0, "new format has no indeterminate length");
+    if (style.length_kind == LengthKind::Definite) {
+        if (!fits_u32) return fail(ErrorCode::LengthOverflow, 0, "body too large for a definite length");
         out.push_back(ctb);
         append_new_length(out, static_cast<uint32_t>(body.size()));
         out.insert(out.end(), body.begin(), body.end());
@@ -238,8 +238,8 @@ Result<void> append_packet(Bytes& out, Tag tag, ByteView body, WriteStyle style)
     // Partial: full chunks of 2^k while more than one chunk remains, then
     // the rest with a definite length (possibly zero).
     if (style.partial_chunk_log2 < 9 || style.partial_chunk_log2 > 30)
-        return fail(ErrorCode::bad_header, 0, "partial chunk size must be 2^9..2^30");
-    if (!partial_allowed(tag)) return fail(ErrorCode::bad_header, 0, "partial lengths only on data packets");
+        return fail(ErrorCode::BadHeader, 0, "partial chunk size must be 2^9..2^30");
+    if (!partial_allowed(tag)) return fail(ErrorCode::BadHeader, 0, "partial lengths only on data packets");
     const std::size_t chunk = std::size_t{1} << style.partial_chunk_log2;
     out.push_back(ctb);
     std::size_t pos = 0;

@@ -14,7 +14,7 @@ Result<std::vector<Subpacket>> parse_subpackets(ByteView area, std::size_t base,
     while (!in.empty()) {
         const std::size_t at = in.offset();
         if (out.size() >= max_subpackets)
-            return fail(ErrorCode::limit_exceeded, at, "more than " + std::to_string(max_subpackets) + " subpackets");
+            return fail(ErrorCode::LimitExceeded, at, "more than " + std::to_string(max_subpackets) + " subpackets");
         auto o1 = in.u8("subpacket length");
         if (!o1) return Unexpected{o1.error()};
         std::size_t length = *o1;
@@ -27,9 +27,9 @@ Result<std::vector<Subpacket>> parse_subpackets(ByteView area, std::size_t base,
             if (!v) return Unexpected{v.error()};
             length = *v;
         }
-        if (length == 0) return fail(ErrorCode::bad_packet, at, "subpacket of length 0");
+        if (length == 0) return fail(ErrorCode::BadPacket, at, "subpacket of length 0");
         if (length > in.remaining())
-            return fail(ErrorCode::truncated, at, "subpacket runs past the end of its area");
+            return fail(ErrorCode::Truncated, at, "subpacket runs past the end of its area");
         const uint8_t type_octet = *in.u8();
         auto data = in.take(length - 1, "subpacket data");
         if (!data) return Unexpected{data.error()};

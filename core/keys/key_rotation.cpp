@@ -49,7 +49,7 @@ Expected<RotationReport, std::string> rotate_subkeys(crypto::SecretCertificate& 
         report.removed = crypto::remove_expired_subkeys(key, t);
         if (needs_successor(key, t)) {
             auto added = crypto::add_encryption_subkey(key, t, static_cast<std::uint32_t>(validity.count()), random);
-            if (!added) return Unexpected{"new subkey: " + crypto::to_string(added.error())};
+            if (!added) return Unexpected{"new subkey: " + crypto::describe(added.error())};
             report.added = 1;
         }
         return report;
@@ -71,7 +71,7 @@ Expected<MaintainedKey, std::string> maintain_key_home(const std::string& home, 
         report = *rotated;
         return report.changed();
     });
-    if (!key) return Unexpected{"node key: " + crypto::to_string(key.error())};
+    if (!key) return Unexpected{"node key: " + crypto::describe(key.error())};
     if (!refused.empty()) return Unexpected{refused};
     return MaintainedKey{std::move(*key), report};
 }

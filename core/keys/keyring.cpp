@@ -17,12 +17,12 @@ KeyRing KeyRing::parse(std::string_view text) {
     for (std::string_view block : crypto::split_armor_blocks(text, kMaxKeys + 1)) {
         auto armored = crypto::armor_decode(as_bytes(block));
         if (!armored) {
-            ring.rejected_.push_back("armor: " + crypto::to_string(armored.error()));
+            ring.rejected_.push_back("armor: " + crypto::describe(armored.error()));
             continue;
         }
         auto certs = crypto::parse_certificates(armored->data);
         if (!certs) {
-            ring.rejected_.push_back("key: " + crypto::to_string(certs.error()));
+            ring.rejected_.push_back("key: " + crypto::describe(certs.error()));
             continue;
         }
         for (const auto& cert : *certs) {

@@ -21,19 +21,19 @@ crypto::Result<void> check_address(std::string_view a) {
     const auto at = a.find('@');
     if (a.empty() || at == std::string_view::npos || at == 0 || at + 1 == a.size() ||
         a.find('@', at + 1) != std::string_view::npos || has_any(a, " \t\r\n<>()\""))
-        return fail(ErrorCode::bad_key, 0, "address must look like mixtasy@fqdn");
+        return fail(ErrorCode::BadKey, 0, "address must look like mixtasy@fqdn");
     return {};
 }
 
 // "a,b" after checking each is a known mode listed once.
 crypto::Result<std::string> mode_list(const std::vector<std::string>& modes) {
-    if (modes.empty()) return fail(ErrorCode::bad_key, 0, "at least one mixtasy mode is needed");
+    if (modes.empty()) return fail(ErrorCode::BadKey, 0, "at least one mixtasy mode is needed");
     std::string list;
     for (const auto& m : modes) {
         if (std::find(kModes.begin(), kModes.end(), m) == kModes.end())
-            return fail(ErrorCode::bad_key, 0, "unknown mixtasy mode '" + m + "'");
+            return fail(ErrorCode::BadKey, 0, "unknown mixtasy mode '" + m + "'");
         if (std::count(modes.begin(), modes.end(), m) > 1)
-            return fail(ErrorCode::bad_key, 0, "mixtasy mode '" + m + "' listed twice");
+            return fail(ErrorCode::BadKey, 0, "mixtasy mode '" + m + "' listed twice");
         if (!list.empty()) list.push_back(',');
         list += m;
     }
@@ -56,7 +56,7 @@ std::vector<std::string> split_mode_list(std::string_view list) {
 
 crypto::Result<std::string> node_user_id(const NodeKeyParams& params) {
     MIXTASY_CHECK(check_address(params.address));
-    if (has_any(params.name, "()<>\r\n")) return fail(ErrorCode::bad_key, 0, "name must not contain ( ) < >");
+    if (has_any(params.name, "()<>\r\n")) return fail(ErrorCode::BadKey, 0, "name must not contain ( ) < >");
     MIXTASY_TRY(modes, mode_list(params.modes));
     std::string uid;
     if (!params.name.empty()) uid = params.name + " ";

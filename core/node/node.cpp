@@ -41,7 +41,7 @@ Expected<std::shared_ptr<const NodeKeys>, std::string> node_keys(crypto::SecretC
 
 Expected<std::shared_ptr<const NodeKeys>, std::string> load_keys(const std::string& home) {
     auto secret = load_node_key(home);
-    if (!secret) return Unexpected{"node key: " + crypto::to_string(secret.error())};
+    if (!secret) return Unexpected{"node key: " + crypto::describe(secret.error())};
     return node_keys(std::move(*secret));
 }
 

@@ -65,8 +65,8 @@ TEST_CASE("key home: save writes 0600/0644 files and load reads them back", "[ke
     fs::permissions(home / kSecretKeyFile, fs::perms::group_read, fs::perm_options::add);
     auto refused = load_node_key(home);
     REQUIRE(!refused);
-    CHECK(refused.error().code == crypto::ErrorCode::bad_key);
-    CHECK(load_node_key(dir.path() / "absent").error().code == crypto::ErrorCode::io_error);
+    CHECK(refused.error().code == crypto::ErrorCode::BadKey);
+    CHECK(load_node_key(dir.path() / "absent").error().code == crypto::ErrorCode::IoError);
 }
 
 // An admin rotating as root must not lock the daemon (the home's owner) out

@@ -35,18 +35,18 @@ TEST_CASE("node key parameters are validated", "[node_key]") {
     for (const char* bad : {"", "mixtasy", "@n", "m@", "a@b@c", "a b@c", "a<b@c", "a@b)"}) {
         NodeKeyParams p = good;
         p.address = bad;
-        CHECK(refused(p) == crypto::ErrorCode::bad_key);
+        CHECK(refused(p) == crypto::ErrorCode::BadKey);
     }
     NodeKeyParams p = good;
     p.name = "evil (x)";
-    CHECK(refused(p) == crypto::ErrorCode::bad_key);
+    CHECK(refused(p) == crypto::ErrorCode::BadKey);
     p = good;
     p.modes = {};
-    CHECK(refused(p) == crypto::ErrorCode::bad_key);
+    CHECK(refused(p) == crypto::ErrorCode::BadKey);
     p.modes = {"middleman", "middleman"};
-    CHECK(refused(p) == crypto::ErrorCode::bad_key);
+    CHECK(refused(p) == crypto::ErrorCode::BadKey);
     p.modes = {"relay"};
-    CHECK(refused(p) == crypto::ErrorCode::bad_key);
+    CHECK(refused(p) == crypto::ErrorCode::BadKey);
 }
 
 TEST_CASE("a generated node key carries the profile's user ID and a two-day subkey", "[node_key]") {
@@ -68,7 +68,7 @@ TEST_CASE("a generated node key carries the profile's user ID and a two-day subk
     p.subkey_validity = 0;
     auto refused = generate_node_key(p, rng);
     REQUIRE(!refused);
-    CHECK(refused.error().code == crypto::ErrorCode::bad_key);
+    CHECK(refused.error().code == crypto::ErrorCode::BadKey);
     p.subkey_validity = 3600;
     p.modes = {"relay"};
     CHECK(!generate_node_key(p, rng));

@@ -89,26 +89,26 @@ TEST_CASE("armor refusals are typed", "[armor]") {
         REQUIRE(!a);
         return a.error().code;
     };
-    CHECK(code("no armor here") == ErrorCode::bad_armor);
-    CHECK(code(clean.substr(0, clean.find("-----END"))) == ErrorCode::bad_armor);
-    CHECK(code(replace_all(clean, "-----END PGP MESSAGE", "-----END PGP SIGNATURE")) == ErrorCode::bad_armor);
-    CHECK(code(replace_all(clean, "AQID", "A*ID")) == ErrorCode::bad_armor);
+    CHECK(code("no armor here") == ErrorCode::BadArmor);
+    CHECK(code(clean.substr(0, clean.find("-----END"))) == ErrorCode::BadArmor);
+    CHECK(code(replace_all(clean, "-----END PGP MESSAGE", "-----END PGP SIGNATURE")) == ErrorCode::BadArmor);
+    CHECK(code(replace_all(clean, "AQID", "A*ID")) == ErrorCode::BadArmor);
     SECTION("checksum mismatch") {
         std::string t = clean;
         const auto eq = t.find("\n=") + 2;
         t[eq] = t[eq] == 'A' ? 'B' : 'A';
-        CHECK(code(t) == ErrorCode::bad_checksum);
+        CHECK(code(t) == ErrorCode::BadChecksum);
     }
     SECTION("limits") {
         ArmorLimits small;
         small.max_input_size = 10;
-        CHECK(code(clean, small) == ErrorCode::limit_exceeded);
+        CHECK(code(clean, small) == ErrorCode::LimitExceeded);
         ArmorLimits lines;
         lines.max_line_length = 8;
-        CHECK(code(clean, lines) == ErrorCode::limit_exceeded);
+        CHECK(code(clean, lines) == ErrorCode::LimitExceeded);
         ArmorLimits headers;
         headers.max_headers = 1;
-        CHECK(code(armor_encode(data, kLabelMessage, {{"A", "1"}, {"B", "2"}}), headers) == ErrorCode::limit_exceeded);
+        CHECK(code(armor_encode(data, kLabelMessage, {{"A", "1"}, {"B", "2"}}), headers) == ErrorCode::LimitExceeded);
     }
 }
 
@@ -154,7 +154,7 @@ TEST_CASE("base64 padding is accepted only at the end", "[armor]") {
         INFO(bad);
         auto r = decode(bad);
         REQUIRE(!r);
-        CHECK(r.error().code == ErrorCode::bad_armor);
+        CHECK(r.error().code == ErrorCode::BadArmor);
     }
 }
 

@@ -38,21 +38,21 @@ TEST_CASE("key file reads refuse what the contract names", "[key_file]") {
     REQUIRE(write_key_file(dir.path(), "s.asc", "x", 0640));
     auto open_secret = read_key_file(dir.path() / "s.asc", FileAccess::OwnerOnly);
     REQUIRE(!open_secret);
-    CHECK(open_secret.error().code == ErrorCode::bad_key);
+    CHECK(open_secret.error().code == ErrorCode::BadKey);
     CHECK(open_secret.error().detail == (dir.path() / "s.asc").string() + " must be mode 0600");
     CHECK(read_key_file(dir.path() / "s.asc", FileAccess::Any));
 
     REQUIRE(write_key_file(dir.path(), "big.asc", std::string(kMaxKeyFileSize + 1, 'a'), 0600));
     auto big = read_key_file(dir.path() / "big.asc", FileAccess::OwnerOnly);
     REQUIRE(!big);
-    CHECK(big.error().code == ErrorCode::limit_exceeded);
+    CHECK(big.error().code == ErrorCode::LimitExceeded);
     CHECK(big.error().detail.find("larger than 1 MiB") != std::string::npos);
     REQUIRE(write_key_file(dir.path(), "edge.asc", std::string(kMaxKeyFileSize, 'a'), 0600));
     CHECK(read_key_file(dir.path() / "edge.asc", FileAccess::OwnerOnly));
 
     auto absent = read_key_file(dir.path() / "absent", FileAccess::Any);
     REQUIRE(!absent);
-    CHECK(absent.error().code == ErrorCode::io_error);
+    CHECK(absent.error().code == ErrorCode::IoError);
     CHECK(!write_key_file(dir.path() / "no-such-dir", "x", "y", 0600));
 }
 
