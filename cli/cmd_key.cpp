@@ -66,7 +66,7 @@ void run_rotate(const KeyRotateOptions& o) {
     auto done = core::maintain_key_home(o.home, core::SystemClock{}.now(), std::chrono::seconds(o.subkey_lifetime),
                                         random);
     if (!done) {
-        std::cerr << "mixtasy key rotate: " << done.error() << "\n";
+        std::cerr << "mixtasy key rotate: " << core::describe(done.error()) << "\n";
         set_exit_status(kExitUsage);
         return;
     }

@@ -30,7 +30,9 @@
 //   validity outside 1 s .. 2^32-1 s, a time before the primary key's
 //   creation, an expired or revoked primary key; the key files' errors
 //   (unreadable, unwritable home) come back as one-line reasons and leave
-//   the files as they were.
+//   the files as they were.  Each refusal is a RotationError whose code
+//   says which of these it was and whose detail is the one-line reason the
+//   daemon logs and `mixtasy key rotate` prints (describe()).
 #pragma once
 
 #include <chrono>
@@ -45,21 +47,36 @@
 
 namespace mixtasy::core {
 
+struct RotationError {
+    enum class Code {
+        BadValidity,      // validity outside 1 s .. 2^32-1 s
+        ClockOutOfRange,  // now before the primary key's creation, or past 2106
+        PrimaryUnusable,  // the primary key is expired or revoked: a new key is needed
+        KeyFiles,         // the key home could not be read, locked or written
+        Crypto,           // making the new subkey failed
+    };
+    Code code = Code::Crypto;
+    std::string detail;  // the whole one-line reason
+};
+
+const char* to_string(RotationError::Code code) noexcept;
+std::string describe(const RotationError& error);  // the detail, for logs and the CLI
+
 struct RotationReport {
     std::size_t added = 0;    // 0 or 1
     std::size_t removed = 0;  // expired or revoked subkeys wiped
     bool changed() const { return added + removed > 0; }
 };
 
-Expected<RotationReport, std::string> rotate_subkeys(crypto::SecretCertificate& key, Instant now,
-                                                     std::chrono::seconds validity, Random& random);
+Expected<RotationReport, RotationError> rotate_subkeys(crypto::SecretCertificate& key, Instant now,
+                                                       std::chrono::seconds validity, Random& random);
 
 struct MaintainedKey {
     crypto::SecretCertificate key;
     RotationReport report;
 };
 
-Expected<MaintainedKey, std::string> maintain_key_home(const std::string& home, Instant now,
-                                                       std::chrono::seconds validity, Random& random);
+Expected<MaintainedKey, RotationError> maintain_key_home(const std::string& home, Instant now,
+                                                         std::chrono::seconds validity, Random& random);
 
 }  // namespace mixtasy::core

@@ -268,7 +268,7 @@ Expected<void, std::string> MixNode::reload() {
 Expected<RotationReport, std::string> MixNode::maintain_keys() {
     std::lock_guard rotation(rotation_mutex_);
     auto maintained = maintain_key_home(options_.home, clock_->now(), options_.subkey_validity, *random_);
-    if (!maintained) return Unexpected{maintained.error()};
+    if (!maintained) return Unexpected{describe(maintained.error())};
     // Installed even when unchanged here: another process (mixtasy key
     // rotate) may have rotated the files since we loaded them.
     auto keys = node_keys(std::move(maintained->key));

@@ -33,7 +33,7 @@ crypto::SecretCertificate fresh_key(Random& random) {
 
 RotationReport rotate_at(crypto::SecretCertificate& key, std::int64_t t, Random& random) {
     auto r = rotate_subkeys(key, from_unix(t), kDefaultSubkeyValidity, random);
-    if (!r) FAIL(r.error());
+    if (!r) FAIL(describe(r.error()));
     return *r;
 }
 
@@ -95,15 +95,31 @@ TEST_CASE("key rotation: refusals", "[core][rotation]") {
     auto key = fresh_key(random);
     CHECK_FALSE(rotate_subkeys(key, from_unix(kCreated + 3 * kDay), std::chrono::seconds(0), random));
     CHECK_FALSE(rotate_subkeys(key, from_unix(kCreated - 10), kDefaultSubkeyValidity, random));
+    using Code = RotationError::Code;
+    const auto code_of = [&](crypto::SecretCertificate& k, std::int64_t t, std::chrono::seconds validity) {
+        auto r = rotate_subkeys(k, from_unix(t), validity, random);
+        REQUIRE(!r);
+        return r.error().code;
+    };
+    CHECK(code_of(key, kCreated + 3 * kDay, std::chrono::seconds(0)) == Code::BadValidity);
+    CHECK(code_of(key, kCreated - 10, kDefaultSubkeyValidity) == Code::ClockOutOfRange);
     auto revoked = key;
     revoked.cert.revoked = true;
     CHECK_FALSE(rotate_subkeys(revoked, from_unix(kCreated + 3 * kDay), kDefaultSubkeyValidity, random));
     CHECK(revoked.cert.subkeys.size() == 1);  // nothing added to a dead key
+    CHECK(code_of(revoked, kCreated + 3 * kDay, kDefaultSubkeyValidity) == Code::PrimaryUnusable);
+    CHECK(describe(rotate_subkeys(revoked, from_unix(kCreated + 3 * kDay), kDefaultSubkeyValidity, random).error()) ==
+          "the node's primary key is expired or revoked; it needs a new key");
     auto expired = key;
     expired.cert.expires = static_cast<crypto::Timestamp>(kCreated + kDay);
     CHECK_FALSE(rotate_subkeys(expired, from_unix(kCreated + 3 * kDay), kDefaultSubkeyValidity, random));
     TempDir dir;
     CHECK_FALSE(maintain_key_home((dir.path() / "none").string(), from_unix(kCreated), kDefaultSubkeyValidity, random));
+    auto no_home = maintain_key_home((dir.path() / "none").string(), from_unix(kCreated), kDefaultSubkeyValidity, random);
+    REQUIRE(!no_home);
+    CHECK(no_home.error().code == Code::KeyFiles);
+    CHECK(describe(no_home.error()).rfind("node key: io_error", 0) == 0);
+    CHECK(std::string(to_string(Code::PrimaryUnusable)) == "primary-unusable");
 }
 
 TEST_CASE("key rotation: the key files change under a lock, once for two maintainers", "[core][rotation]") {
