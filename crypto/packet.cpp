@@ -35,6 +35,112 @@ Result<NewLength> read_new_length(Cursor& in) {
     return NewLength{*v, false};
 }
 
+// The tag octet: format and tag.  Refuses bit 7 clear and tag 0.
+Result<uint8_t> read_tag_octet(Cursor& in, Packet& p) {
+    const uint8_t ctb = *in.u8();  // the reader was not at its end, so one byte exists
+    if ((ctb & 0x80) == 0)
+        return fail(ErrorCode::BadHeader, p.header_offset, "bit 7 of the packet tag octet is clear");
+    if (ctb & 0x40) {
+        p.format = Format::NewFormat;
+        p.tag = static_cast<Tag>(ctb & 0x3f);
+    } else {
+        p.format = Format::OldFormat;
+        p.tag = static_cast<Tag>((ctb >> 2) & 0x0f);
+    }
+    if (p.tag == Tag::Reserved) return fail(ErrorCode::BadHeader, p.header_offset, "reserved tag 0");
+    return ctb;
+}
+
+// Old format: a 1, 2 or 4 octet length, or (type 3) the rest of the input.
+Result<std::size_t> read_old_length(Cursor& in, uint8_t ctb, Packet& p) {
+    switch (ctb & 0x03) {
+        case 0: {
+            MIXTASY_TRY(v, in.u8("old-format length"));
+            return static_cast<std::size_t>(*v);
+        }
+        case 1: {
+            MIXTASY_TRY(v, in.u16("old-format length"));
+            return static_cast<std::size_t>(*v);
+        }
+        case 2: {
+            MIXTASY_TRY(v, in.u32("old-format length"));
+            return static_cast<std::size_t>(*v);
+        }
+        default:
+            p.length_kind = LengthKind::Indeterminate;
+            return in.remaining();
+    }
+}
+
+// New format: the first length field; a partial one only on data packets.
+Result<std::size_t> read_first_new_length(Cursor& in, Packet& p) {
+    MIXTASY_TRY(len, read_new_length(in));
+    if (len->partial) {
+        if (!partial_allowed(p.tag))
+            return fail(ErrorCode::BadHeader, p.header_offset, "partial body length on a non-data packet");
+        p.length_kind = LengthKind::Partial;
+    }
+    return static_cast<std::size_t>(len->length);
+}
+
+// A definite or indeterminate body: a view into the input.
+Result<void> take_body(Cursor& in, Packet& p, std::size_t body_length) {
+    auto body = in.take(body_length, "packet body");
+    if (!body)
+        return fail(ErrorCode::Truncated, p.header_offset,
+                    "packet body announces " + std::to_string(body_length) + " bytes, only " +
+                        std::to_string(in.remaining()) + " present");
+    p.view_ = *body;
+    return {};
+}
+
+// A partial body: chunk, length, chunk, ..., final definite chunk, copied
+// into one buffer within the limits.
+Result<void> reassemble_partial(Cursor& in, Packet& p, std::size_t first_chunk, const PacketLimits& limits) {
+    std::size_t chunk = first_chunk;
+    bool more = true;
+    while (true) {
+        if (p.owned_.size() + chunk > limits.max_packet_size)
+            return fail(ErrorCode::LimitExceeded, p.header_offset,
+                        "partial body exceeds the limit of " + std::to_string(limits.max_packet_size));
+        if (++p.partial_chunks > limits.max_partial_chunks)
+            return fail(ErrorCode::LimitExceeded, in.offset(),
+                        "more than " + std::to_string(limits.max_partial_chunks) + " partial chunks");
+        const std::size_t chunk_at = in.offset();
+        auto piece = in.take(chunk, "partial body chunk");
+        if (!piece)
+            return fail(ErrorCode::Truncated, chunk_at,
+                        "partial chunk announces " + std::to_string(chunk) + " bytes, only " +
+                            std::to_string(in.remaining()) + " present");
+        p.owned_.insert(p.owned_.end(), piece->begin(), piece->end());
+        if (!more) return {};
+        MIXTASY_TRY(len, read_new_length(in));
+        chunk = len->length;
+        more = len->partial;
+    }
+}
+
+// One packet from the start of `in`: header, then its body within limits.
+Result<Packet> read_packet(Cursor& in, const PacketLimits& limits) {
+    Packet p;
+    p.header_offset = in.offset();
+    MIXTASY_TRY(ctb, read_tag_octet(in, p));
+    MIXTASY_TRY(body_length,
+                p.format == Format::OldFormat ? read_old_length(in, *ctb, p) : read_first_new_length(in, p));
+    p.header_length = in.offset() - p.header_offset;
+    p.body_offset = in.offset();
+    if (*body_length > limits.max_packet_size)
+        return fail(ErrorCode::LimitExceeded, p.header_offset,
+                    "packet body of " + std::to_string(*body_length) + " bytes exceeds the limit of " +
+                        std::to_string(limits.max_packet_size));
+    if (p.length_kind == LengthKind::Partial) {
+        MIXTASY_CHECK(reassemble_partial(in, p, *body_length, limits));
+    } else {
+        MIXTASY_CHECK(take_body(in, p, *body_length));
+    }
+    return p;
+}
+
 }  // namespace
 
 std::string_view tag_name(Tag tag) noexcept {
@@ -70,104 +176,20 @@ std::string_view tag_name(Tag tag) noexcept {
 Result<std::optional<Packet>> PacketReader::next() {
     if (failed_) return Unexpected{*failed_};
     if (at_end()) return std::optional<Packet>{};
-
-    auto error = [this](ErrorCode code, std::size_t at, std::string detail) {
-        failed_ = Error{code, at, std::move(detail)};
+    if (count_ >= limits_.max_packets) {
+        failed_ = Error{ErrorCode::LimitExceeded, offset(),
+                        "more than " + std::to_string(limits_.max_packets) + " packets"};
         return Unexpected{*failed_};
-    };
-    if (count_ >= limits_.max_packets)
-        return error(ErrorCode::LimitExceeded, offset(),
-                     "more than " + std::to_string(limits_.max_packets) + " packets");
-
+    }
     Cursor in(data_.subspan(pos_), base_ + pos_);
-    Packet p;
-    p.header_offset = in.offset();
-    const uint8_t ctb = *in.u8();  // at_end() was false, so one byte exists
-    if ((ctb & 0x80) == 0)
-        return error(ErrorCode::BadHeader, p.header_offset, "bit 7 of the packet tag octet is clear");
-
-    std::size_t body_length = 0;
-    if (ctb & 0x40) {
-        p.format = Format::NewFormat;
-        p.tag = static_cast<Tag>(ctb & 0x3f);
-    } else {
-        p.format = Format::OldFormat;
-        p.tag = static_cast<Tag>((ctb >> 2) & 0x0f);
+    auto packet = read_packet(in, limits_);
+    if (!packet) {
+        failed_ = packet.error();
+        return Unexpected{*failed_};
     }
-    if (p.tag == Tag::Reserved) return error(ErrorCode::BadHeader, p.header_offset, "reserved tag 0");
-
-    if (p.format == Format::OldFormat) {
-        const unsigned length_type = ctb & 0x03;
-        Result<uint32_t> len = uint32_t{0};
-        switch (length_type) {
-            case 0: {
-                auto v = in.u8("old-format length");
-                len = v ? Result<uint32_t>(*v) : Result<uint32_t>(Unexpected{v.error()});
-                break;
-            }
-            case 1: {
-                auto v = in.u16("old-format length");
-                len = v ? Result<uint32_t>(*v) : Result<uint32_t>(Unexpected{v.error()});
-                break;
-            }
-            case 2: len = in.u32("old-format length"); break;
-            default: p.length_kind = LengthKind::Indeterminate; break;
-        }
-        if (!len) return error(len.error().code, len.error().offset, len.error().detail);
-        body_length = p.length_kind == LengthKind::Indeterminate ? in.remaining() : *len;
-    } else {
-        auto len = read_new_length(in);
-        if (!len) return error(len.error().code, len.error().offset, len.error().detail);
-        if (len->partial) {
-            if (!partial_allowed(p.tag))
-                return error(ErrorCode::BadHeader, p.header_offset,
-                             "partial body length on a non-data packet");
-            p.length_kind = LengthKind::Partial;
-        }
-        body_length = len->length;
-    }
-    p.header_length = in.offset() - p.header_offset;
-    p.body_offset = in.offset();
-
-    if (body_length > limits_.max_packet_size)
-        return error(ErrorCode::LimitExceeded, p.header_offset,
-                     "packet body of " + std::to_string(body_length) + " bytes exceeds the limit of " +
-                         std::to_string(limits_.max_packet_size));
-
-    if (p.length_kind != LengthKind::Partial) {
-        auto body = in.take(body_length, "packet body");
-        if (!body) return error(ErrorCode::Truncated, p.header_offset,
-                                "packet body announces " + std::to_string(body_length) +
-                                    " bytes, only " + std::to_string(in.remaining()) + " present");
-        p.view_ = *body;
-    } else {
-        // Reassemble: chunk, length, chunk, ..., final definite chunk.
-        std::size_t chunk = body_length;
-        bool more = true;
-        while (true) {
-            if (p.owned_.size() + chunk > limits_.max_packet_size)
-                return error(ErrorCode::LimitExceeded, p.header_offset,
-                             "partial body exceeds the limit of " + std::to_string(limits_.max_packet_size));
-            if (++p.partial_chunks > limits_.max_partial_chunks)
-                return error(ErrorCode::LimitExceeded, in.offset(),
-                             "more than " + std::to_string(limits_.max_partial_chunks) + " partial chunks");
-            const std::size_t chunk_at = in.offset();
-            auto piece = in.take(chunk, "partial body chunk");
-            if (!piece) return error(ErrorCode::Truncated, chunk_at,
-                                     "partial chunk announces " + std::to_string(chunk) + " bytes, only " +
-                                         std::to_string(in.remaining()) + " present");
-            p.owned_.insert(p.owned_.end(), piece->begin(), piece->end());
-            if (!more) break;
-            auto len = read_new_length(in);
-            if (!len) return error(len.error().code, len.error().offset, len.error().detail);
-            chunk = len->length;
-            more = len->partial;
-        }
-    }
-
     pos_ += in.consumed();
     ++count_;
-    return std::optional<Packet>{std::move(p)};
+    return std::optional<Packet>{std::move(*packet)};
 }
 
 Result<std::vector<Packet>> read_packets(ByteView data, PacketLimits limits) {

@@ -248,18 +248,9 @@ Bytes serialize_body(const Signature& sig) {
     return body;
 }
 
-Result<Signature> make_signature(const SecretKey& signer, const SignatureParams& params, const Covered& covered,
-                                 Botan::RandomNumberGenerator& rng) {
-    const PublicKey& pub = signer.pub;
-    if (!pub.can_sign_algorithm()) return fail(ErrorCode::UnsupportedAlgorithm, 0, "key cannot sign");
-    if (params.hash != HashAlgorithm::Sha256 && params.hash != HashAlgorithm::Sha512)
-        return fail(ErrorCode::UnsupportedAlgorithm, 0, "signatures are created with SHA-256 or SHA-512 only");
-    Signature sig;
-    sig.type = params.type;
-    sig.algorithm = pub.algorithm;
-    sig.hash = params.hash;
-    sig.created = params.created;
-
+// The hashed subpacket area `params` ask for, in the order gpg writes it,
+// with the parsed fields of `sig` set to match.
+Bytes hashed_area_for(const SignatureParams& params, const PublicKey& pub, Signature& sig) {
     Bytes area;
     Bytes v;
     put32(v, params.created);
@@ -295,19 +286,25 @@ Result<Signature> make_signature(const SecretKey& signer, const SignatureParams&
     append_subpacket(area, SubpacketType::IssuerFingerprint, fpr);
     sig.issuer_fingerprint = pub.fingerprint;
     sig.issuer = pub.key_id;
-    sig.hashed_area = area;
-    auto hashed = parse_subpackets(area, 0, 64);
-    if (!hashed) return Unexpected{hashed.error()};
+    return area;
+}
+
+// The hashed area as written, its parsed form, and the unhashed issuer key ID.
+Result<void> set_subpackets(Signature& sig, Bytes area, const PublicKey& pub) {
+    MIXTASY_TRY(hashed, parse_subpackets(area, 0, 64));
+    sig.hashed_area = std::move(area);
     sig.hashed = std::move(*hashed);
     Subpacket issuer;
     issuer.type = static_cast<uint8_t>(SubpacketType::Issuer);
     issuer.data.assign(pub.key_id.begin(), pub.key_id.end());
     sig.unhashed.push_back(issuer);
+    return {};
+}
 
-    auto h = make_hash(sig.hash);
-    if (!h) return fail(ErrorCode::Internal, 0, "hash unavailable");
-    const auto digest = digest_of(*h, sig, covered);
-    sig.hash_prefix = {digest[0], digest[1]};
+// The signature MPIs over `digest`: Ed25519 (r, s) or RSA PKCS#1 v1.5 (s).
+Result<void> sign_digest(const SecretKey& signer, const Botan::secure_vector<uint8_t>& digest, Signature& sig,
+                         Botan::RandomNumberGenerator& rng) {
+    const PublicKey& pub = signer.pub;
     try {
         if (pub.algorithm == PublicKeyAlgorithm::Eddsa) {
             Botan::Ed25519_PrivateKey key(signer.ecc_secret);
@@ -335,6 +332,27 @@ Result<Signature> make_signature(const SecretKey& signer, const SignatureParams&
         auto first = std::find_if(m.begin(), m.end(), [](uint8_t b) { return b != 0; });
         m.erase(m.begin(), first);
     }
+    return {};
+}
+
+Result<Signature> make_signature(const SecretKey& signer, const SignatureParams& params, const Covered& covered,
+                                 Botan::RandomNumberGenerator& rng) {
+    const PublicKey& pub = signer.pub;
+    if (!pub.can_sign_algorithm()) return fail(ErrorCode::UnsupportedAlgorithm, 0, "key cannot sign");
+    if (params.hash != HashAlgorithm::Sha256 && params.hash != HashAlgorithm::Sha512)
+        return fail(ErrorCode::UnsupportedAlgorithm, 0, "signatures are created with SHA-256 or SHA-512 only");
+    Signature sig;
+    sig.type = params.type;
+    sig.algorithm = pub.algorithm;
+    sig.hash = params.hash;
+    sig.created = params.created;
+    MIXTASY_CHECK(set_subpackets(sig, hashed_area_for(params, pub, sig), pub));
+
+    auto h = make_hash(sig.hash);
+    if (!h) return fail(ErrorCode::Internal, 0, "hash unavailable");
+    const auto digest = digest_of(*h, sig, covered);
+    sig.hash_prefix = {digest[0], digest[1]};
+    MIXTASY_CHECK(sign_digest(signer, digest, sig, rng));
     sig.body = serialize_body(sig);
     return sig;
 }
