@@ -448,8 +448,7 @@ void armor_append(Bytes& out, ByteView data, std::string_view label, const Armor
 
 Result<Bytes> to_binary(ByteView input, const ArmorLimits& limits) {
     if (!is_armored(input)) return Bytes(input.begin(), input.end());
-    auto a = armor_decode(input, limits);
-    if (!a) return Unexpected{a.error()};
+    MIXTASY_TRY(a, armor_decode(input, limits));
     return std::move(a->data);
 }
 

@@ -44,7 +44,7 @@ Result<Bytes> inflate_stream(ByteView in, int window_bits, size_t budget, size_t
     Bytes out;
     size_t used = 0;
     for (;;) {
-        if (auto ok = grow(out, used, budget, base); !ok) return Unexpected{ok.error()};
+        MIXTASY_CHECK(grow(out, used, budget, base));
         zs.next_out = out.data() + used;
         zs.avail_out = clamp_uint(out.size() - used);
         const uInt before = zs.avail_out;
@@ -69,7 +69,7 @@ Result<Bytes> bunzip_stream(ByteView in, size_t budget, size_t base) {
     Bytes out;
     size_t used = 0;
     for (;;) {
-        if (auto ok = grow(out, used, budget, base); !ok) return Unexpected{ok.error()};
+        MIXTASY_CHECK(grow(out, used, budget, base));
         bs.next_out = reinterpret_cast<char*>(out.data() + used);
         bs.avail_out = static_cast<unsigned>(std::min<size_t>(out.size() - used, UINT_MAX));
         const unsigned before = bs.avail_out;

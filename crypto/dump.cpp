@@ -84,8 +84,7 @@ void dump_subpacket(const Subpacket& sp, bool hashed, std::ostream& out) {
 }
 
 Result<void> dump_signature(const Packet& p, std::ostream& out) {
-    auto sig = parse_signature(p.body(), p.body_offset);
-    if (!sig) return Unexpected{sig.error()};
+    MIXTASY_TRY(sig, parse_signature(p.body(), p.body_offset));
     out << "\tversion 4, type 0x" << to_hex(Bytes{static_cast<uint8_t>(sig->type)}) << ", algorithm "
         << static_cast<int>(sig->algorithm) << " (" << algorithm_name(sig->algorithm) << "), hash "
         << static_cast<int>(sig->hash) << " (" << hash_name(sig->hash) << ")\n";
@@ -98,16 +97,13 @@ Result<void> dump_signature(const Packet& p, std::ostream& out) {
 
 Result<void> dump_pkesk(const Packet& p, std::ostream& out) {
     Cursor in(p.body(), p.body_offset);
-    auto version = in.u8("PKESK version");
-    if (!version) return Unexpected{version.error()};
+    MIXTASY_TRY(version, in.u8("PKESK version"));
     if (*version != 3) {
         out << "\tversion " << static_cast<int>(*version) << " (not read further)\n";
         return {};
     }
-    auto id = in.take(8, "PKESK key ID");
-    if (!id) return Unexpected{id.error()};
-    auto algo = in.u8("PKESK algorithm");
-    if (!algo) return Unexpected{algo.error()};
+    MIXTASY_TRY(id, in.take(8, "PKESK key ID"));
+    MIXTASY_TRY(algo, in.u8("PKESK algorithm"));
     out << "\tversion 3, key ID " << to_hex(*id) << ", algorithm " << static_cast<int>(*algo) << " ("
         << algorithm_name(static_cast<PublicKeyAlgorithm>(*algo)) << "), " << in.remaining()
         << " bytes of encrypted session key\n";
@@ -116,14 +112,10 @@ Result<void> dump_pkesk(const Packet& p, std::ostream& out) {
 
 Result<void> dump_literal(const Packet& p, std::ostream& out) {
     Cursor in(p.body(), p.body_offset);
-    auto format = in.u8("literal format");
-    if (!format) return Unexpected{format.error()};
-    auto name_len = in.u8("literal file name length");
-    if (!name_len) return Unexpected{name_len.error()};
-    auto name = in.take(*name_len, "literal file name");
-    if (!name) return Unexpected{name.error()};
-    auto date = in.u32("literal date");
-    if (!date) return Unexpected{date.error()};
+    MIXTASY_TRY(format, in.u8("literal format"));
+    MIXTASY_TRY(name_len, in.u8("literal file name length"));
+    MIXTASY_TRY(name, in.take(*name_len, "literal file name"));
+    MIXTASY_TRY(date, in.u32("literal date"));
     const uint8_t f = *format;
     out << "\tformat '" << escaped(ByteView(&f, 1)) << "', file name \"" << escaped(*name) << "\", date "
         << iso_time(*date) << ", " << in.remaining() << " bytes of data\n";
@@ -132,12 +124,9 @@ Result<void> dump_literal(const Packet& p, std::ostream& out) {
 
 Result<void> dump_one_pass(const Packet& p, std::ostream& out) {
     Cursor in(p.body(), p.body_offset);
-    auto head = in.take(4, "one-pass signature fields");
-    if (!head) return Unexpected{head.error()};
-    auto id = in.take(8, "one-pass key ID");
-    if (!id) return Unexpected{id.error()};
-    auto nested = in.u8("one-pass nested flag");
-    if (!nested) return Unexpected{nested.error()};
+    MIXTASY_TRY(head, in.take(4, "one-pass signature fields"));
+    MIXTASY_TRY(id, in.take(8, "one-pass key ID"));
+    MIXTASY_TRY(nested, in.u8("one-pass nested flag"));
     out << "\tversion " << static_cast<int>((*head)[0]) << ", type 0x" << to_hex(head->subspan(1, 1)) << ", hash "
         << static_cast<int>((*head)[2]) << ", algorithm " << static_cast<int>((*head)[3]) << ", key ID "
         << to_hex(*id) << ", last " << static_cast<int>(*nested) << "\n";
@@ -148,8 +137,7 @@ Result<void> dump_body(const Packet& p, std::ostream& out) {
     switch (p.tag) {
         case Tag::PublicKey:
         case Tag::PublicSubkey: {
-            auto k = parse_public_key(p.body(), p.body_offset);
-            if (!k) return Unexpected{k.error()};
+            MIXTASY_TRY(k, parse_public_key(p.body(), p.body_offset));
             dump_key(*k, out);
             return {};
         }
@@ -206,8 +194,7 @@ Result<void> dump(ByteView input, std::ostream& out, const PacketLimits& limits)
     Bytes binary;
     ByteView packets = input;
     if (is_armored(input)) {
-        auto a = armor_decode(input);
-        if (!a) return Unexpected{a.error()};
+        MIXTASY_TRY(a, armor_decode(input));
         out << "# armor \"" << escaped(as_bytes(a->label)) << "\", " << a->headers.size() << " header(s), "
             << (a->had_checksum ? "CRC24 ok" : "no CRC24") << ", " << a->data.size() << " bytes\n";
         binary = std::move(a->data);
@@ -216,8 +203,7 @@ Result<void> dump(ByteView input, std::ostream& out, const PacketLimits& limits)
     if (packets.empty()) return fail(ErrorCode::Truncated, 0, "no packets");
     PacketReader reader(packets, limits);
     while (true) {
-        auto next = reader.next();
-        if (!next) return Unexpected{next.error()};
+        MIXTASY_TRY(next, reader.next());
         if (!*next) return {};
         const Packet& p = **next;
         out << ":offset " << p.header_offset << " tag " << static_cast<int>(p.tag) << " " << tag_name(p.tag) << ", "

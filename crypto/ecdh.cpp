@@ -116,12 +116,11 @@ Bytes ecdh_kdf_param(uint8_t kdf_hash, uint8_t kek, ByteView fingerprint) {
 
 Result<EcdhCiphertext> ecdh_encrypt(const X25519Recipient& recipient, const SessionKey& sk,
                                     Botan::RandomNumberGenerator& rng) {
-    if (auto ok = check_params(recipient); !ok) return Unexpected{ok.error()};
+    MIXTASY_CHECK(check_params(recipient));
     try {
         const auto eph = rng.random_vec(32);
         const auto eph_pub = x25519_public_from_scalar(eph);
-        auto z = x25519(eph, recipient.public_u);
-        if (!z) return Unexpected{z.error()};
+        MIXTASY_TRY(z, x25519(eph, recipient.public_u));
         const auto kek = derive_kek(recipient, *z);
         const auto padded = pkcs5_pad(encode_session_key(sk));
         EcdhCiphertext out;
@@ -136,13 +135,12 @@ Result<EcdhCiphertext> ecdh_encrypt(const X25519Recipient& recipient, const Sess
 }
 
 Result<SessionKey> ecdh_decrypt(const X25519Secret& secret, ByteView point, ByteView wrapped) {
-    if (auto ok = check_params(secret.pub); !ok) return Unexpected{ok.error()};
+    MIXTASY_CHECK(check_params(secret.pub));
     if (point.size() != 33 || point[0] != 0x40) return fail(ErrorCode::BadKey, 0, "ECDH point is not 0x40 || u");
     if (wrapped.size() < kMinWrapped || wrapped.size() > kMaxWrapped || wrapped.size() % 8 != 0) {
         return fail(ErrorCode::BadPacket, 0, "ECDH wrapped key length");
     }
-    auto z = x25519(secret.scalar, point.subspan(1));
-    if (!z) return Unexpected{z.error()};
+    MIXTASY_TRY(z, x25519(secret.scalar, point.subspan(1)));
     Botan::secure_vector<uint8_t> padded;
     try {
         const auto kek = derive_kek(secret.pub, *z);

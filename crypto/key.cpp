@@ -36,8 +36,7 @@ Result<std::vector<RawCertificate>> split(ByteView input, const KeyLimits& limit
     std::vector<RawCertificate> certs;
     PacketReader reader(input, limits.packets);
     while (true) {
-        auto next = reader.next();
-        if (!next) return Unexpected{next.error()};
+        MIXTASY_TRY(next, reader.next());
         if (!*next) break;
         const Packet& p = **next;
         if (ignorable(p.tag)) continue;
@@ -148,8 +147,7 @@ template <typename Secret>
 Result<PublicKey> key_of(const RawComponent& c, const KeyLimits& limits, Secret* secret_out) {
     if constexpr (std::is_same_v<Secret, SecretKey>) {
         if (c.tag == Tag::SecretKey || c.tag == Tag::SecretSubkey) {
-            auto s = parse_secret_key(c.body, c.offset, limits.material);
-            if (!s) return Unexpected{s.error()};
+            MIXTASY_TRY(s, parse_secret_key(c.body, c.offset, limits.material));
             *secret_out = std::move(*s);
             return secret_out->pub;
         }
@@ -164,8 +162,7 @@ Result<Built<Secret>> build(const RawCertificate& raw, const KeyLimits& limits, 
     Certificate& cert = out.cert;
     if (need_secret && raw.primary.tag != Tag::SecretKey)
         return fail(ErrorCode::UnexpectedPacket, raw.primary.offset, "public key where a secret key was expected");
-    auto primary = key_of<Secret>(raw.primary, limits, &out.primary_secret);
-    if (!primary) return Unexpected{primary.error()};
+    MIXTASY_TRY(primary, key_of<Secret>(raw.primary, limits, &out.primary_secret));
     cert.primary = std::move(*primary);
     if (!cert.primary.can_sign_algorithm())
         return fail(ErrorCode::UnsupportedAlgorithm, raw.primary.offset,
@@ -283,24 +280,20 @@ const SecretKey* SecretCertificate::find_subkey(const Fingerprint& fpr) const no
 }
 
 Result<std::vector<Certificate>> parse_certificates(ByteView binary, const KeyLimits& limits) {
-    auto raw = split(binary, limits);
-    if (!raw) return Unexpected{raw.error()};
+    MIXTASY_TRY(raw, split(binary, limits));
     std::vector<Certificate> out;
     for (const auto& r : *raw) {
-        auto built = build<SecretKey>(r, limits, false);
-        if (!built) return Unexpected{built.error()};
+        MIXTASY_TRY(built, build<SecretKey>(r, limits, false));
         out.push_back(std::move(built->cert));
     }
     return out;
 }
 
 Result<std::vector<SecretCertificate>> parse_secret_certificates(ByteView binary, const KeyLimits& limits) {
-    auto raw = split(binary, limits);
-    if (!raw) return Unexpected{raw.error()};
+    MIXTASY_TRY(raw, split(binary, limits));
     std::vector<SecretCertificate> out;
     for (const auto& r : *raw) {
-        auto built = build<SecretKey>(r, limits, true);
-        if (!built) return Unexpected{built.error()};
+        MIXTASY_TRY(built, build<SecretKey>(r, limits, true));
         out.push_back(SecretCertificate{std::move(built->cert), std::move(built->primary_secret),
                                         std::move(built->subkey_secrets)});
     }

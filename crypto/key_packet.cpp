@@ -65,17 +65,14 @@ void compute_fingerprint(PublicKey& key) {
 
 Result<void> read_ecc(Cursor& in, PublicKey& key) {
     const std::size_t oid_at = in.offset();
-    auto oid_len = in.u8("curve OID length");
-    if (!oid_len) return Unexpected{oid_len.error()};
+    MIXTASY_TRY(oid_len, in.u8("curve OID length"));
     if (*oid_len == 0 || *oid_len == 0xff)
         return fail(ErrorCode::BadKey, oid_at, "reserved curve OID length");
-    auto oid = in.take(*oid_len, "curve OID");
-    if (!oid) return Unexpected{oid.error()};
+    MIXTASY_TRY(oid, in.take(*oid_len, "curve OID"));
     key.ecc.oid.assign(oid->begin(), oid->end());
     key.ecc.curve = curve_of(*oid);
     const std::size_t point_at = in.offset();
-    auto point = read_mpi(in, kMaxEccPointBits, "EC point");
-    if (!point) return Unexpected{point.error()};
+    MIXTASY_TRY(point, read_mpi(in, kMaxEccPointBits, "EC point"));
     key.ecc.point.assign(point->begin(), point->end());
 
     const bool on_25519 = key.ecc.curve == Curve::Ed25519 || key.ecc.curve == Curve::Curve25519;
@@ -91,16 +88,12 @@ Result<void> read_ecc(Cursor& in, PublicKey& key) {
 
 Result<void> read_kdf(Cursor& in, PublicKey& key) {
     const std::size_t at = in.offset();
-    auto len = in.u8("KDF parameters length");
-    if (!len) return Unexpected{len.error()};
+    MIXTASY_TRY(len, in.u8("KDF parameters length"));
     if (*len != 3) return fail(ErrorCode::BadKey, at, "KDF parameters must be 3 octets");
-    auto reserved = in.u8("KDF reserved octet");
-    if (!reserved) return Unexpected{reserved.error()};
+    MIXTASY_TRY(reserved, in.u8("KDF reserved octet"));
     if (*reserved != 1) return fail(ErrorCode::BadKey, at + 1, "KDF parameters version must be 1");
-    auto hash = in.u8("KDF hash");
-    if (!hash) return Unexpected{hash.error()};
-    auto cipher = in.u8("KEK cipher");
-    if (!cipher) return Unexpected{cipher.error()};
+    MIXTASY_TRY(hash, in.u8("KDF hash"));
+    MIXTASY_TRY(cipher, in.u8("KEK cipher"));
     key.kdf = KdfParams{*hash, *cipher};
     return {};
 }
@@ -110,39 +103,31 @@ Result<PublicKey> read_public(Cursor& in, const KeyMaterialLimits& limits) {
     const std::size_t start = in.offset();
     const ByteView whole = in.rest();
     PublicKey key;
-    auto version = in.u8("key version");
-    if (!version) return Unexpected{version.error()};
+    MIXTASY_TRY(version, in.u8("key version"));
     if (*version != 4)
         return fail(ErrorCode::UnsupportedVersion, start, "key version " + std::to_string(*version));
     key.version = 4;
-    auto created = in.u32("key creation time");
-    if (!created) return Unexpected{created.error()};
+    MIXTASY_TRY(created, in.u32("key creation time"));
     key.created = *created;
     const std::size_t algo_at = in.offset();
-    auto algo = in.u8("key algorithm");
-    if (!algo) return Unexpected{algo.error()};
+    MIXTASY_TRY(algo, in.u8("key algorithm"));
     key.algorithm = static_cast<PublicKeyAlgorithm>(*algo);
 
     if (is_rsa(key.algorithm)) {
         const std::size_t n_at = in.offset();
-        auto n = read_mpi(in, limits.max_rsa_bits, "RSA n");
-        if (!n) return Unexpected{n.error()};
+        MIXTASY_TRY(n, read_mpi(in, limits.max_rsa_bits, "RSA n"));
         if (bit_length(*n) < limits.min_rsa_bits)
             return fail(ErrorCode::BadKey, n_at, "RSA modulus below " + std::to_string(limits.min_rsa_bits) + " bits");
-        auto e = read_mpi(in, 64, "RSA e");
-        if (!e) return Unexpected{e.error()};
+        MIXTASY_TRY(e, read_mpi(in, 64, "RSA e"));
         key.rsa.n = stripped(*n);
         key.rsa.e = stripped(*e);
         if (key.rsa.e.empty() || (key.rsa.n.back() & 1) == 0)
             return fail(ErrorCode::BadKey, n_at, "RSA n must be odd and e non-zero");
     } else if (key.algorithm == PublicKeyAlgorithm::Eddsa || key.algorithm == PublicKeyAlgorithm::Ecdsa) {
-        auto r = read_ecc(in, key);
-        if (!r) return Unexpected{r.error()};
+        MIXTASY_TRY(r, read_ecc(in, key));
     } else if (key.algorithm == PublicKeyAlgorithm::Ecdh) {
-        auto r = read_ecc(in, key);
-        if (!r) return Unexpected{r.error()};
-        auto k = read_kdf(in, key);
-        if (!k) return Unexpected{k.error()};
+        MIXTASY_TRY(r, read_ecc(in, key));
+        MIXTASY_TRY(k, read_kdf(in, key));
     } else {
         return fail(ErrorCode::UnsupportedAlgorithm, algo_at,
                     "public key algorithm " + std::to_string(*algo));
@@ -248,13 +233,11 @@ Result<PublicKey> parse_public_key(ByteView body, std::size_t base, const KeyMat
 
 Result<SecretKey> parse_secret_key(ByteView body, std::size_t base, const KeyMaterialLimits& limits) {
     Cursor in(body, base);
-    auto pub = read_public(in, limits);
-    if (!pub) return Unexpected{pub.error()};
+    MIXTASY_TRY(pub, read_public(in, limits));
     SecretKey key;
     key.pub = std::move(*pub);
     const std::size_t usage_at = in.offset();
-    auto usage = in.u8("S2K usage");
-    if (!usage) return Unexpected{usage.error()};
+    MIXTASY_TRY(usage, in.u8("S2K usage"));
     if (*usage != 0) return fail(ErrorCode::UnsupportedFeature, usage_at, "unsupported: passphrase-protected secret key");
 
     const std::size_t secret_at = in.offset();
@@ -263,13 +246,11 @@ Result<SecretKey> parse_secret_key(ByteView body, std::size_t base, const KeyMat
     if (is_rsa(algo)) {
         const unsigned max = limits.max_rsa_bits;
         for (auto* field : {&key.rsa_d, &key.rsa_p, &key.rsa_q, &key.rsa_u}) {
-            auto v = read_mpi(in, max, "RSA secret");
-            if (!v) return Unexpected{v.error()};
+            MIXTASY_TRY(v, read_mpi(in, max, "RSA secret"));
             field->assign(v->begin(), v->end());
         }
     } else {
-        auto v = read_mpi(in, 264, "EC secret");
-        if (!v) return Unexpected{v.error()};
+        MIXTASY_TRY(v, read_mpi(in, 264, "EC secret"));
         const bool native = key.pub.ecc.curve == Curve::Ed25519 || key.pub.ecc.curve == Curve::Curve25519;
         if (!native) return fail(ErrorCode::UnsupportedAlgorithm, secret_at, "secret key on an unsupported curve");
         if (!pad_to(*v, kNativeSize, key.ecc_secret))
@@ -278,8 +259,7 @@ Result<SecretKey> parse_secret_key(ByteView body, std::size_t base, const KeyMat
     }
     const std::size_t secret_len = in.offset() - secret_at;
     const std::size_t sum_at = in.offset();
-    auto sum = in.u16("secret key checksum");
-    if (!sum) return Unexpected{sum.error()};
+    MIXTASY_TRY(sum, in.u16("secret key checksum"));
     if (*sum != checksum(secret_start.first(secret_len)))
         return fail(ErrorCode::BadChecksum, sum_at, "secret key checksum mismatch");
     if (!in.empty()) return fail(ErrorCode::BadPacket, in.offset(), "trailing octets after the secret key");

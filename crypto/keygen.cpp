@@ -49,8 +49,7 @@ Result<SecretKey> new_ecdh_subkey(Timestamp created, Botan::RandomNumberGenerato
         Botan::Curve25519_PrivateKey key(sk.ecc_secret);
         PublicKey pk = ecc_public(PublicKeyAlgorithm::Ecdh, Curve::Curve25519, created, key.public_value());
         pk.kdf = KdfParams{kKdfSha256, kKekAes128};
-        auto built = make_public_key(std::move(pk));
-        if (!built) return Unexpected{built.error()};
+        MIXTASY_TRY(built, make_public_key(std::move(pk)));
         sk.pub = std::move(*built);
         return sk;
     } catch (const std::exception& e) {
@@ -87,15 +86,13 @@ Result<void> add_encryption_subkey(SecretCertificate& key, Timestamp created, ui
                                    Botan::RandomNumberGenerator& rng) {
     if (validity == 0) return fail(ErrorCode::BadKey, 0, "subkey validity must be positive");
     if (created < key.cert.primary.created) return fail(ErrorCode::BadKey, 0, "subkey older than its primary key");
-    auto sub = new_ecdh_subkey(created, rng);
-    if (!sub) return Unexpected{sub.error()};
+    MIXTASY_TRY(sub, new_ecdh_subkey(created, rng));
     SignatureParams params;
     params.type = SignatureType::SubkeyBinding;
     params.created = created;
     params.key_flags = kFlagsEncrypt;
     params.key_expires_after = validity;
-    auto binding = bind_subkey(key.primary, sub->pub, params, rng);
-    if (!binding) return Unexpected{binding.error()};
+    MIXTASY_TRY(binding, bind_subkey(key.primary, sub->pub, params, rng));
     Subkey entry;
     entry.key = sub->pub;
     entry.binding = std::move(*binding);

@@ -29,8 +29,7 @@ Result<Envelope> read_envelope(ByteView message, const DecryptLimits& limits) {
     Envelope env;
     PacketReader reader(message, limits.packets);
     for (;;) {
-        auto next = reader.next();
-        if (!next) return Unexpected{next.error()};
+        MIXTASY_TRY(next, reader.next());
         if (!*next) return fail(ErrorCode::UnexpectedPacket, reader.offset(), "no encrypted data packet");
         Packet& p = **next;
         switch (p.tag) {
@@ -86,14 +85,12 @@ bool skippable_around_literal(Tag tag) {
 Result<PlainMessage> read_plain(ByteView inner, const DecryptLimits& limits, int depth) {
     PacketReader reader(inner, limits.packets);
     for (;;) {
-        auto next = reader.next();
-        if (!next) return Unexpected{next.error()};
+        MIXTASY_TRY(next, reader.next());
         if (!*next) return fail(ErrorCode::UnexpectedPacket, reader.offset(), "no literal data packet");
         const Packet& p = **next;
         if (skippable_around_literal(p.tag)) continue;
         if (p.tag == Tag::Compressed && depth == 0) {
-            auto expanded = decompress_body(p.body(), limits.decompress, p.body_offset);
-            if (!expanded) return Unexpected{expanded.error()};
+            MIXTASY_TRY(expanded, decompress_body(p.body(), limits.decompress, p.body_offset));
             auto plain = read_plain(*expanded, limits, depth + 1);
             if (plain) plain->compressed = true;
             return plain;
@@ -102,8 +99,7 @@ Result<PlainMessage> read_plain(ByteView inner, const DecryptLimits& limits, int
             return fail(ErrorCode::UnexpectedPacket, p.header_offset,
                         std::string("unexpected ") + std::string(tag_name(p.tag)) + " where literal data belongs");
         }
-        auto lit = parse_literal_body(p.body(), p.body_offset);
-        if (!lit) return Unexpected{lit.error()};
+        MIXTASY_TRY(lit, parse_literal_body(p.body(), p.body_offset));
         PlainMessage out;
         out.literal = std::move(*lit);
         return out;
@@ -122,31 +118,24 @@ Result<Bytes> encrypt_to(const PublicKey& recipient, ByteView inner_packets, Sym
 Result<Bytes> encrypt_to(std::span<const PublicKey> recipients, ByteView inner_packets,
                          const EncryptOptions& options, Botan::RandomNumberGenerator& rng) {
     if (recipients.empty()) return fail(ErrorCode::NoValidKey, 0, "no recipient");
-    auto sk = generate_session_key(options.cipher, rng);
-    if (!sk) return Unexpected{sk.error()};
+    MIXTASY_TRY(sk, generate_session_key(options.cipher, rng));
     Bytes out;
     out.reserve(inner_packets.size() + 64 + recipients.size() * 600);
     for (const PublicKey& recipient : recipients) {
-        auto pkesk = pkesk_encrypt(recipient, *sk, rng, options.hide_recipient);
-        if (!pkesk) return Unexpected{pkesk.error()};
-        if (auto ok = append_packet(out, Tag::Pkesk, serialize_pkesk(*pkesk), kOldDefinite); !ok) {
-            return Unexpected{ok.error()};
-        }
+        MIXTASY_TRY(pkesk, pkesk_encrypt(recipient, *sk, rng, options.hide_recipient));
+        MIXTASY_CHECK(append_packet(out, Tag::Pkesk, serialize_pkesk(*pkesk), kOldDefinite));
     }
     const bool sed = options.packet == SymmetricPacket::Sed;
-    auto body = sed ? sed_encrypt_body(*sk, inner_packets, rng) : seipd_encrypt_body(*sk, inner_packets, rng);
-    if (!body) return Unexpected{body.error()};
-    auto ok = sed ? append_packet(out, Tag::Sed, *body, kOldIndeterminate)
-                  : append_packet(out, Tag::Seipd, *body, kNewDefinite);
-    if (!ok) return Unexpected{ok.error()};
+    MIXTASY_TRY(body, sed ? sed_encrypt_body(*sk, inner_packets, rng) : seipd_encrypt_body(*sk, inner_packets, rng));
+    MIXTASY_CHECK(sed ? append_packet(out, Tag::Sed, *body, kOldIndeterminate)
+                      : append_packet(out, Tag::Seipd, *body, kNewDefinite));
     return out;
 }
 
 Result<Decrypted> decrypt_packets(ByteView message, std::span<const SecretKey> keys,
                                   const DecryptLimits& limits) {
     if (message.size() > limits.max_message) return fail(ErrorCode::LimitExceeded, 0, "message size");
-    auto env = read_envelope(message, limits);
-    if (!env) return Unexpected{env.error()};
+    MIXTASY_TRY(env, read_envelope(message, limits));
     bool named_us = false;
     for (const Pkesk& pkesk : env->pkesks) {
         for (const SecretKey& key : keys) {
@@ -163,13 +152,11 @@ Result<Decrypted> decrypt_packets(ByteView message, std::span<const SecretKey> k
 
 Result<PlainMessage> decrypt_message(ByteView message, std::span<const SecretKey> keys,
                                      const DecryptLimits& limits, const MessageOptions& options) {
-    auto dec = decrypt_packets(message, keys, limits);
-    if (!dec) return Unexpected{dec.error()};
+    MIXTASY_TRY(dec, decrypt_packets(message, keys, limits));
     if (!dec->integrity_protected && !options.allow_unprotected) {
         return fail(ErrorCode::IntegrityFailed, 0, "message has no integrity protection (SED)");
     }
-    auto plain = read_inner_message(dec->plaintext, limits);
-    if (!plain) return Unexpected{plain.error()};
+    MIXTASY_TRY(plain, read_inner_message(dec->plaintext, limits));
     plain->key = dec->key;
     plain->packet = dec->packet;
     plain->integrity_protected = dec->integrity_protected;

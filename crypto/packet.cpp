@@ -20,18 +20,15 @@ struct NewLength {
 };
 
 Result<NewLength> read_new_length(Cursor& in) {
-    auto first = in.u8("new-format length");
-    if (!first) return Unexpected{first.error()};
+    MIXTASY_TRY(first, in.u8("new-format length"));
     const uint8_t o1 = *first;
     if (o1 < 192) return NewLength{o1, false};
     if (o1 < 224) {
-        auto o2 = in.u8("two-octet length");
-        if (!o2) return Unexpected{o2.error()};
+        MIXTASY_TRY(o2, in.u8("two-octet length"));
         return NewLength{static_cast<uint32_t>(((o1 - 192) << 8) + *o2 + 192), false};
     }
     if (o1 < 255) return NewLength{uint32_t{1} << (o1 & 0x1f), true};
-    auto v = in.u32("five-octet length");
-    if (!v) return Unexpected{v.error()};
+    MIXTASY_TRY(v, in.u32("five-octet length"));
     return NewLength{*v, false};
 }
 
@@ -196,8 +193,7 @@ Result<std::vector<Packet>> read_packets(ByteView data, PacketLimits limits) {
     PacketReader reader(data, limits);
     std::vector<Packet> packets;
     while (true) {
-        auto p = reader.next();
-        if (!p) return Unexpected{p.error()};
+        MIXTASY_TRY(p, reader.next());
         if (!*p) break;
         packets.push_back(std::move(**p));
     }
@@ -280,8 +276,7 @@ Result<void> append_packet(Bytes& out, Tag tag, ByteView body, WriteStyle style)
 Result<Bytes> write_packet(Tag tag, ByteView body, WriteStyle style) {
     Bytes out;
     out.reserve(body.size() + 6);
-    auto r = append_packet(out, tag, body, style);
-    if (!r) return Unexpected{r.error()};
+    MIXTASY_TRY(r, append_packet(out, tag, body, style));
     return out;
 }
 

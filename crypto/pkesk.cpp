@@ -32,13 +32,11 @@ unsigned bit_length(ByteView v) {
 // encodings, and a flipped count bit would go unnoticed.
 Result<ByteView> read_mpi(Cursor& in, const PkeskLimits& limits, const char* what) {
     const size_t at = in.offset();
-    auto bits = in.u16(what);
-    if (!bits) return Unexpected{bits.error()};
+    MIXTASY_TRY(bits, in.u16(what));
     if (*bits > limits.max_mpi_bits) {
         return fail(ErrorCode::LimitExceeded, at, std::string(what) + ": MPI too large");
     }
-    auto value = in.take((*bits + 7u) / 8u, what);
-    if (!value) return Unexpected{value.error()};
+    MIXTASY_TRY(value, in.take((*bits + 7u) / 8u, what));
     if (bit_length(*value) != *bits) {
         return fail(ErrorCode::BadPacket, at, std::string(what) + ": MPI bit count is not exact");
     }
@@ -113,29 +111,22 @@ bool Pkesk::wildcard() const noexcept {
 
 Result<Pkesk> parse_pkesk(ByteView body, std::size_t base, const PkeskLimits& limits) {
     Cursor in(body, base);
-    auto version = in.u8("PKESK version");
-    if (!version) return Unexpected{version.error()};
+    MIXTASY_TRY(version, in.u8("PKESK version"));
     if (*version != kVersion) return fail(ErrorCode::UnsupportedVersion, base, "PKESK version");
-    auto id = in.take(8, "PKESK key ID");
-    if (!id) return Unexpected{id.error()};
-    auto algo = in.u8("PKESK algorithm");
-    if (!algo) return Unexpected{algo.error()};
+    MIXTASY_TRY(id, in.take(8, "PKESK key ID"));
+    MIXTASY_TRY(algo, in.u8("PKESK algorithm"));
     Pkesk p;
     std::copy(id->begin(), id->end(), p.key_id.begin());
     p.algorithm = static_cast<PublicKeyAlgorithm>(*algo);
     if (p.algorithm == PublicKeyAlgorithm::Ecdh) {
-        auto point = read_mpi(in, limits, "ECDH point");
-        if (!point) return Unexpected{point.error()};
-        auto len = in.u8("ECDH wrapped key length");
-        if (!len) return Unexpected{len.error()};
+        MIXTASY_TRY(point, read_mpi(in, limits, "ECDH point"));
+        MIXTASY_TRY(len, in.u8("ECDH wrapped key length"));
         if (*len == 0) return fail(ErrorCode::BadPacket, in.offset() - 1, "ECDH wrapped key is empty");
-        auto wrapped = in.take(*len, "ECDH wrapped key");
-        if (!wrapped) return Unexpected{wrapped.error()};
+        MIXTASY_TRY(wrapped, in.take(*len, "ECDH wrapped key"));
         p.ecdh_point.assign(point->begin(), point->end());
         p.ecdh_wrapped.assign(wrapped->begin(), wrapped->end());
     } else if (is_rsa(p.algorithm)) {
-        auto c = read_mpi(in, limits, "RSA ciphertext");
-        if (!c) return Unexpected{c.error()};
+        MIXTASY_TRY(c, read_mpi(in, limits, "RSA ciphertext"));
         if (c->empty()) return fail(ErrorCode::BadPacket, in.offset(), "RSA ciphertext is empty");
         p.rsa_ciphertext.assign(c->begin(), c->end());
     } else {
@@ -165,8 +156,7 @@ Result<Pkesk> pkesk_encrypt(const PublicKey& recipient, const SessionKey& sk,
                             Botan::RandomNumberGenerator& rng, bool hide_recipient) {
     Result<Pkesk> p = fail(ErrorCode::UnsupportedAlgorithm, 0, "recipient key cannot encrypt");
     if (is_x25519_ecdh(recipient)) {
-        auto ct = ecdh_encrypt(x25519_recipient(recipient), sk, rng);
-        if (!ct) return Unexpected{ct.error()};
+        MIXTASY_TRY(ct, ecdh_encrypt(x25519_recipient(recipient), sk, rng));
         Pkesk e;
         e.algorithm = PublicKeyAlgorithm::Ecdh;
         e.ecdh_point = std::move(ct->ephemeral_point);

@@ -407,41 +407,30 @@ Result<Signature> parse_signature(ByteView body, std::size_t base, const Signatu
     Cursor in(body, base);
     Signature sig;
     const std::size_t start = in.offset();
-    auto version = in.u8("signature version");
-    if (!version) return Unexpected{version.error()};
+    MIXTASY_TRY(version, in.u8("signature version"));
     if (*version != 4)
         return fail(ErrorCode::UnsupportedVersion, start, "signature version " + std::to_string(*version));
-    auto type = in.u8("signature type");
-    if (!type) return Unexpected{type.error()};
-    auto algo = in.u8("signature algorithm");
-    if (!algo) return Unexpected{algo.error()};
-    auto hash = in.u8("signature hash");
-    if (!hash) return Unexpected{hash.error()};
+    MIXTASY_TRY(type, in.u8("signature type"));
+    MIXTASY_TRY(algo, in.u8("signature algorithm"));
+    MIXTASY_TRY(hash, in.u8("signature hash"));
     sig.type = static_cast<SignatureType>(*type);
     sig.algorithm = static_cast<PublicKeyAlgorithm>(*algo);
     sig.hash = static_cast<HashAlgorithm>(*hash);
 
-    auto hashed_len = in.u16("hashed area length");
-    if (!hashed_len) return Unexpected{hashed_len.error()};
+    MIXTASY_TRY(hashed_len, in.u16("hashed area length"));
     const std::size_t hashed_at = in.offset();
-    auto hashed_area = in.take(*hashed_len, "hashed subpacket area");
-    if (!hashed_area) return Unexpected{hashed_area.error()};
+    MIXTASY_TRY(hashed_area, in.take(*hashed_len, "hashed subpacket area"));
     sig.hashed_area.assign(hashed_area->begin(), hashed_area->end());
-    auto hashed = parse_subpackets(*hashed_area, hashed_at, limits.max_subpackets);
-    if (!hashed) return Unexpected{hashed.error()};
+    MIXTASY_TRY(hashed, parse_subpackets(*hashed_area, hashed_at, limits.max_subpackets));
     sig.hashed = std::move(*hashed);
 
-    auto unhashed_len = in.u16("unhashed area length");
-    if (!unhashed_len) return Unexpected{unhashed_len.error()};
+    MIXTASY_TRY(unhashed_len, in.u16("unhashed area length"));
     const std::size_t unhashed_at = in.offset();
-    auto unhashed_area = in.take(*unhashed_len, "unhashed subpacket area");
-    if (!unhashed_area) return Unexpected{unhashed_area.error()};
-    auto unhashed = parse_subpackets(*unhashed_area, unhashed_at, limits.max_subpackets);
-    if (!unhashed) return Unexpected{unhashed.error()};
+    MIXTASY_TRY(unhashed_area, in.take(*unhashed_len, "unhashed subpacket area"));
+    MIXTASY_TRY(unhashed, parse_subpackets(*unhashed_area, unhashed_at, limits.max_subpackets));
     sig.unhashed = std::move(*unhashed);
 
-    auto prefix = in.take(2, "digest prefix");
-    if (!prefix) return Unexpected{prefix.error()};
+    MIXTASY_TRY(prefix, in.take(2, "digest prefix"));
     sig.hash_prefix = {(*prefix)[0], (*prefix)[1]};
 
     const std::size_t mpi_at = in.offset();
@@ -458,14 +447,13 @@ Result<Signature> parse_signature(ByteView body, std::size_t base, const Signatu
                         "signature algorithm " + std::to_string(*algo));
     }
     for (std::size_t i = 0; i < count; ++i) {
-        auto m = read_mpi(in, max_bits, "signature MPI");
-        if (!m) return Unexpected{m.error()};
+        MIXTASY_TRY(m, read_mpi(in, max_bits, "signature MPI"));
         sig.mpis.emplace_back(m->begin(), m->end());
     }
     if (!in.empty()) return fail(ErrorCode::BadPacket, in.offset(), "trailing octets after the signature");
 
-    if (auto r = resolve(sig, sig.hashed, true); !r) return Unexpected{r.error()};
-    if (auto r = resolve(sig, sig.unhashed, false); !r) return Unexpected{r.error()};
+    MIXTASY_CHECK(resolve(sig, sig.hashed, true));
+    MIXTASY_CHECK(resolve(sig, sig.unhashed, false));
     const bool has_created = std::any_of(sig.hashed.begin(), sig.hashed.end(), [](const Subpacket& sp) {
         return sp.type == static_cast<uint8_t>(SubpacketType::CreationTime);
     });
