@@ -3,8 +3,8 @@
 
 #include <algorithm>
 
+#include "common/ascii.h"
 #include "core/format/layer.h"
-#include "core/format/mix_header.h"
 #include "crypto/armor.h"
 #include "crypto/armor_blocks.h"
 
@@ -51,7 +51,7 @@ void KeyRing::add(MixKey key) {
 
 const MixKey* KeyRing::find(std::string_view address) const {
     for (const auto& k : keys_) {
-        if (iequals(k.address, address)) return &k;
+        if (ascii::iequals(k.address, address)) return &k;
     }
     return nullptr;
 }
