@@ -8,7 +8,7 @@
 //       packet, see literal.h); it is encrypted as is, never compressed.
 //       The overload with EncryptOptions picks the cipher (AES-256 by
 //       default), hides the recipient key ID (wildcard), and takes several
-//       recipients.  Mixtasy layers are encrypt_to(..., sed, ...): padding
+//       recipients.  Mixtasy layers are encrypt_to(..., Sed, ...): padding
 //       appended after that output becomes part of the SED body.
 //
 //   decrypt_packets(message, keys, limits) -> Decrypted
