@@ -156,6 +156,64 @@ Result<PublicKey> key_of(const RawComponent& c, const KeyLimits& limits, Secret*
     return parse_public_key(c.body, c.offset, limits.material);
 }
 
+// A user ID with its newest positive self-certification, unless that is
+// missing or a later certification revocation withdrew it.
+void add_user_id(Certificate& cert, const RawComponent& c, const PublicKey& pk, const KeyLimits& limits) {
+    auto sigs = verified(c, pk, limits, [&](const Signature& s) {
+        return static_cast<bool>(verify_user_id(s, pk, c.body));
+    });
+    const Signature* self = newest_of(sigs, SignatureType::PositiveCertification,
+                                      SignatureType::PositiveCertification);
+    const Signature* revocation = newest_of(sigs, SignatureType::CertificationRevocation,
+                                            SignatureType::CertificationRevocation);
+    if (!self || (revocation && revocation->created >= self->created)) return;
+    cert.user_ids.push_back(UserId{std::string(c.body.begin(), c.body.end()), *self});
+}
+
+// A subkey with its newest verified binding (and its secret, for a secret
+// subkey).  One of an algorithm or version we cannot use, or without a
+// binding, is left out; other malformed key material fails the certificate.
+template <typename Secret>
+Result<void> add_subkey(Built<Secret>& out, const RawComponent& c, const PublicKey& pk, const KeyLimits& limits) {
+    Secret secret{};
+    auto key = key_of<Secret>(c, limits, &secret);
+    if (!key) {
+        if (key.error().code == ErrorCode::UnsupportedAlgorithm ||
+            key.error().code == ErrorCode::UnsupportedVersion)
+            return {};  // a subkey we cannot use: leave it out
+        return Unexpected{key.error()};
+    }
+    auto sigs = verified(c, pk, limits, [&](const Signature& s) {
+        return static_cast<bool>(verify_subkey(s, pk, *key));
+    });
+    const Signature* binding = newest_of(sigs, SignatureType::SubkeyBinding, SignatureType::SubkeyBinding);
+    if (!binding) return {};
+    Subkey sub;
+    sub.key = std::move(*key);
+    sub.binding = *binding;
+    sub.key_flags = binding->key_flags.value_or(0);
+    // A binding that expires takes its subkey with it (RFC 9580 5.2.3.18).
+    sub.expires = earliest(expiry(sub.key.created, binding->key_expires_after), signature_expiry(*binding));
+    sub.revoked = newest_of(sigs, SignatureType::SubkeyRevocation, SignatureType::SubkeyRevocation) != nullptr;
+    if constexpr (std::is_same_v<Secret, SecretKey>) {
+        if (c.tag == Tag::SecretSubkey) out.subkey_secrets.push_back(std::move(secret));
+    }
+    out.cert.subkeys.push_back(std::move(sub));
+    return {};
+}
+
+// Key flags and expiry: the primary user ID's self-signature, else the
+// newest direct-key signature (sq puts them there).
+void set_primary_flags_and_expiry(Certificate& cert) {
+    const PublicKey& pk = cert.primary;
+    const Signature& self = cert.primary_user_id().self_signature;
+    const Signature* direct = newest_of(cert.direct_signatures, SignatureType::DirectKey, SignatureType::DirectKey);
+    cert.key_flags = self.key_flags.value_or(direct && direct->key_flags ? *direct->key_flags : uint8_t{0});
+    cert.expires = earliest(expiry(pk.created, self.key_expires_after ? self.key_expires_after
+                                                                      : (direct ? direct->key_expires_after : std::nullopt)),
+                            signature_expiry(self));
+}
+
 template <typename Secret>
 Result<Built<Secret>> build(const RawCertificate& raw, const KeyLimits& limits, bool need_secret) {
     Built<Secret> out;
@@ -177,54 +235,15 @@ Result<Built<Secret>> build(const RawCertificate& raw, const KeyLimits& limits, 
 
     for (const RawComponent& c : raw.components) {
         if (c.tag == Tag::UserId) {
-            auto sigs = verified(c, pk, limits, [&](const Signature& s) {
-                return static_cast<bool>(verify_user_id(s, pk, c.body));
-            });
-            const Signature* self = newest_of(sigs, SignatureType::PositiveCertification,
-                                              SignatureType::PositiveCertification);
-            const Signature* revocation = newest_of(sigs, SignatureType::CertificationRevocation,
-                                                    SignatureType::CertificationRevocation);
-            if (!self || (revocation && revocation->created >= self->created)) continue;
-            cert.user_ids.push_back(UserId{std::string(c.body.begin(), c.body.end()), *self});
+            add_user_id(cert, c, pk, limits);
         } else if (is_subkey_tag(c.tag)) {
-            Secret secret{};
-            auto key = key_of<Secret>(c, limits, &secret);
-            if (!key) {
-                if (key.error().code == ErrorCode::UnsupportedAlgorithm ||
-                    key.error().code == ErrorCode::UnsupportedVersion)
-                    continue;  // a subkey we cannot use: leave it out
-                return Unexpected{key.error()};
-            }
-            auto sigs = verified(c, pk, limits, [&](const Signature& s) {
-                return static_cast<bool>(verify_subkey(s, pk, *key));
-            });
-            const Signature* binding = newest_of(sigs, SignatureType::SubkeyBinding, SignatureType::SubkeyBinding);
-            if (!binding) continue;
-            Subkey sub;
-            sub.key = std::move(*key);
-            sub.binding = *binding;
-            sub.key_flags = binding->key_flags.value_or(0);
-            // A binding that expires takes its subkey with it (RFC 9580 5.2.3.18).
-            sub.expires = earliest(expiry(sub.key.created, binding->key_expires_after), signature_expiry(*binding));
-            sub.revoked = newest_of(sigs, SignatureType::SubkeyRevocation, SignatureType::SubkeyRevocation) != nullptr;
-            if constexpr (std::is_same_v<Secret, SecretKey>) {
-                if (c.tag == Tag::SecretSubkey) out.subkey_secrets.push_back(std::move(secret));
-            }
-            cert.subkeys.push_back(std::move(sub));
+            MIXTASY_CHECK(add_subkey(out, c, pk, limits));
         }
         // User attributes: kept out of the result; nothing here uses them.
     }
     if (cert.user_ids.empty())
         return fail(ErrorCode::NoValidKey, raw.primary.offset, "no user ID with a valid self-signature");
-
-    // Key flags and expiry: the primary user ID's self-signature, else the
-    // newest direct-key signature (sq puts them there).
-    const Signature& self = cert.primary_user_id().self_signature;
-    const Signature* direct = newest_of(cert.direct_signatures, SignatureType::DirectKey, SignatureType::DirectKey);
-    cert.key_flags = self.key_flags.value_or(direct && direct->key_flags ? *direct->key_flags : uint8_t{0});
-    cert.expires = earliest(expiry(pk.created, self.key_expires_after ? self.key_expires_after
-                                                                      : (direct ? direct->key_expires_after : std::nullopt)),
-                            signature_expiry(self));
+    set_primary_flags_and_expiry(cert);
     return out;
 }
 
