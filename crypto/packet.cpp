@@ -213,56 +213,42 @@ void append_new_length(Bytes& out, uint32_t length) {
     }
 }
 
-Result<void> append_packet(Bytes& out, Tag tag, ByteView body, WriteStyle style) {
-    const auto tag_value = static_cast<uint8_t>(tag);
-    if (tag_value == 0 || tag_value > 63) return fail(ErrorCode::BadHeader, 0, "tag out of range");
-    const bool fits_u32 = body.size() <= 0xffffffffu;
+namespace {
 
-    if (style.format == Format::OldFormat) {
-        if (tag_value > 15) return fail(ErrorCode::BadHeader, 0, "old format cannot carry a tag above 15");
-        const uint8_t ctb = static_cast<uint8_t>(0x80 | (tag_value << 2));
-        if (style.length_kind == LengthKind::Partial)
-            return fail(ErrorCode::BadHeader, 0, "old format has no partial lengths");
-        if (style.length_kind == LengthKind::Indeterminate) {
-            out.push_back(ctb | 3);
-        } else if (!fits_u32) {
-            return fail(ErrorCode::LengthOverflow, 0, "body too large for a definite length");
-        } else if (body.size() < 256) {
-            out.push_back(ctb | 0);
-            out.push_back(static_cast<uint8_t>(body.size()));
-        } else if (body.size() < 65536) {
-            out.push_back(ctb | 1);
-            out.push_back(static_cast<uint8_t>(body.size() >> 8));
-            out.push_back(static_cast<uint8_t>(body.size()));
-        } else {
-            out.push_back(ctb | 2);
-            for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<uint8_t>(body.size() >> shift));
-        }
-        out.insert(out.end(), body.begin(), body.end());
-        return {};
+// Old format: 1, 2 or 4 length octets by size, or indeterminate.
+Result<void> append_old_format(Bytes& out, uint8_t tag_value, ByteView body, LengthKind length_kind) {
+    if (tag_value > 15) return fail(ErrorCode::BadHeader, 0, "old format cannot carry a tag above 15");
+    const uint8_t ctb = static_cast<uint8_t>(0x80 | (tag_value << 2));
+    if (length_kind == LengthKind::Partial) return fail(ErrorCode::BadHeader, 0, "old format has no partial lengths");
+    if (length_kind == LengthKind::Indeterminate) {
+        out.push_back(ctb | 3);
+    } else if (body.size() > 0xffffffffu) {
+        return fail(ErrorCode::LengthOverflow, 0, "body too large for a definite length");
+    } else if (body.size() < 256) {
+        out.push_back(ctb | 0);
+        out.push_back(static_cast<uint8_t>(body.size()));
+    } else if (body.size() < 65536) {
+        out.push_back(ctb | 1);
+        out.push_back(static_cast<uint8_t>(body.size() >> 8));
+        out.push_back(static_cast<uint8_t>(body.size()));
+    } else {
+        out.push_back(ctb | 2);
+        for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<uint8_t>(body.size() >> shift));
     }
+    out.insert(out.end(), body.begin(), body.end());
+    return {};
+}
 
-    const uint8_t ctb = static_cast<uint8_t>(0xc0 | tag_value);
-    if (style.length_kind == LengthKind::Indeterminate)
-        return fail(ErrorCode::BadHeader, 0, "new format has no indeterminate length");
-    if (style.length_kind == LengthKind::Definite) {
-        if (!fits_u32) return fail(ErrorCode::LengthOverflow, 0, "body too large for a definite length");
-        out.push_back(ctb);
-        append_new_length(out, static_cast<uint32_t>(body.size()));
-        out.insert(out.end(), body.begin(), body.end());
-        return {};
-    }
-
-    // Partial: full chunks of 2^k while more than one chunk remains, then
-    // the rest with a definite length (possibly zero).
-    if (style.partial_chunk_log2 < 9 || style.partial_chunk_log2 > 30)
-        return fail(ErrorCode::BadHeader, 0, "partial chunk size must be 2^9..2^30");
+// New format, partial: full chunks of 2^k while more than one chunk
+// remains, then the rest with a definite length (possibly zero).
+Result<void> append_partial(Bytes& out, Tag tag, uint8_t ctb, ByteView body, unsigned chunk_log2) {
+    if (chunk_log2 < 9 || chunk_log2 > 30) return fail(ErrorCode::BadHeader, 0, "partial chunk size must be 2^9..2^30");
     if (!partial_allowed(tag)) return fail(ErrorCode::BadHeader, 0, "partial lengths only on data packets");
-    const std::size_t chunk = std::size_t{1} << style.partial_chunk_log2;
+    const std::size_t chunk = std::size_t{1} << chunk_log2;
     out.push_back(ctb);
     std::size_t pos = 0;
     while (body.size() - pos > chunk) {
-        out.push_back(static_cast<uint8_t>(224 + style.partial_chunk_log2));
+        out.push_back(static_cast<uint8_t>(224 + chunk_log2));
         out.insert(out.end(), body.begin() + static_cast<std::ptrdiff_t>(pos),
                    body.begin() + static_cast<std::ptrdiff_t>(pos + chunk));
         pos += chunk;
@@ -270,6 +256,24 @@ Result<void> append_packet(Bytes& out, Tag tag, ByteView body, WriteStyle style)
     const std::size_t rest = body.size() - pos;
     append_new_length(out, static_cast<uint32_t>(rest));
     out.insert(out.end(), body.begin() + static_cast<std::ptrdiff_t>(pos), body.end());
+    return {};
+}
+
+}  // namespace
+
+Result<void> append_packet(Bytes& out, Tag tag, ByteView body, WriteStyle style) {
+    const auto tag_value = static_cast<uint8_t>(tag);
+    if (tag_value == 0 || tag_value > 63) return fail(ErrorCode::BadHeader, 0, "tag out of range");
+    if (style.format == Format::OldFormat) return append_old_format(out, tag_value, body, style.length_kind);
+
+    const uint8_t ctb = static_cast<uint8_t>(0xc0 | tag_value);
+    if (style.length_kind == LengthKind::Indeterminate)
+        return fail(ErrorCode::BadHeader, 0, "new format has no indeterminate length");
+    if (style.length_kind == LengthKind::Partial) return append_partial(out, tag, ctb, body, style.partial_chunk_log2);
+    if (body.size() > 0xffffffffu) return fail(ErrorCode::LengthOverflow, 0, "body too large for a definite length");
+    out.push_back(ctb);
+    append_new_length(out, static_cast<uint32_t>(body.size()));
+    out.insert(out.end(), body.begin(), body.end());
     return {};
 }
 
