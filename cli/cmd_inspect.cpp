@@ -51,7 +51,7 @@ void run_inspect(const std::string& file) {
     auto r = crypto::dump(input, std::cout);
     std::cout << std::flush;
     if (!r) {
-        std::cerr << "mixtasy inspect: invalid input: " << crypto::to_string(r.error()) << "\n";
+        std::cerr << "mixtasy inspect: invalid input: " << crypto::describe(r.error()) << "\n";
         set_exit_status(kExitDestroyed);
         return;
     }

@@ -20,8 +20,9 @@
 #include "core/ports/clock.h"
 #include "core/keys/key_rotation.h"
 #include "core/ports/random.h"
-#include "crypto/key_home.h"
-#include "crypto/keygen.h"
+#include "core/keys/key_home.h"
+#include "core/keys/node_key.h"
+#include "crypto/key_io.h"
 
 namespace mixtasy::cli {
 namespace {
@@ -34,9 +35,9 @@ struct KeyExportOptions {
 void run_export(const KeyExportOptions& o) {
     namespace crypto = mixtasy::crypto;
     if (o.secret) {
-        auto key = crypto::load_node_key(o.home);
+        auto key = core::load_node_key(o.home);
         if (!key) {
-            std::cerr << "mixtasy key export: " << crypto::to_string(key.error()) << "\n";
+            std::cerr << "mixtasy key export: " << crypto::describe(key.error()) << "\n";
             set_exit_status(kExitUsage);
             return;
         }
@@ -44,9 +45,9 @@ void run_export(const KeyExportOptions& o) {
         std::cout << text << std::flush;
         Botan::secure_scrub_memory(text.data(), text.size());
     } else {
-        auto cert = crypto::load_node_certificate(o.home);
+        auto cert = core::load_node_certificate(o.home);
         if (!cert) {
-            std::cerr << "mixtasy key export: " << crypto::to_string(cert.error()) << "\n";
+            std::cerr << "mixtasy key export: " << crypto::describe(cert.error()) << "\n";
             set_exit_status(kExitUsage);
             return;
         }
@@ -57,7 +58,7 @@ void run_export(const KeyExportOptions& o) {
 
 struct KeyRotateOptions {
     std::string home;
-    std::uint32_t subkey_lifetime = crypto::kDefaultSubkeyValidity;
+    std::uint32_t subkey_lifetime = static_cast<std::uint32_t>(core::kDefaultSubkeyValidity.count());
 };
 
 void run_rotate(const KeyRotateOptions& o) {
@@ -65,7 +66,7 @@ void run_rotate(const KeyRotateOptions& o) {
     auto done = core::maintain_key_home(o.home, core::SystemClock{}.now(), std::chrono::seconds(o.subkey_lifetime),
                                         random);
     if (!done) {
-        std::cerr << "mixtasy key rotate: " << done.error() << "\n";
+        std::cerr << "mixtasy key rotate: " << core::describe(done.error()) << "\n";
         set_exit_status(kExitUsage);
         return;
     }

@@ -4,7 +4,7 @@
 //                  [--modes middleman,exitprivate,exitpublic]
 //                  [--subkey-lifetime SECONDS] [--force]
 //
-// Writes DIR/secret.asc (0600) and DIR/public.asc (see crypto/key_home.h):
+// Writes DIR/secret.asc (0600) and DIR/public.asc (see core/keys/key_home.h):
 // an Ed25519 primary key with one user ID carrying the modes, and one
 // Curve25519 encryption subkey valid two days (or --subkey-lifetime).  Refuses to overwrite an
 // existing key unless --force.  Prints the fingerprint and the subkey, never
@@ -18,8 +18,8 @@
 
 #include "cli/commands.h"
 #include "cli/key_summary.h"
-#include "crypto/key_home.h"
-#include "crypto/keygen.h"
+#include "core/keys/key_home.h"
+#include "core/keys/node_key.h"
 
 namespace mixtasy::cli {
 namespace {
@@ -37,31 +37,31 @@ struct KeygenOptions {
     std::string address;
     std::string name = "Mixtasy node";
     std::string modes = "middleman";
-    std::uint32_t subkey_lifetime = crypto::kDefaultSubkeyValidity;
+    std::uint32_t subkey_lifetime = static_cast<std::uint32_t>(core::kDefaultSubkeyValidity.count());
     bool force = false;
 };
 
 void run_keygen(const KeygenOptions& o) {
     namespace crypto = mixtasy::crypto;
-    if (!o.force && std::filesystem::exists(std::filesystem::path(o.home) / crypto::kSecretKeyFile)) {
+    if (!o.force && std::filesystem::exists(std::filesystem::path(o.home) / core::kSecretKeyFile)) {
         std::cerr << "mixtasy keygen: " << o.home << " already holds a key (use --force to replace it)\n";
         set_exit_status(kExitUsage);
         return;
     }
-    crypto::NodeKeyParams params;
+    core::NodeKeyParams params;
     params.name = o.name;
     params.address = o.address;
     params.modes = split_modes(o.modes);
     params.created = crypto::to_timestamp(std::chrono::system_clock::now());
     params.subkey_validity = o.subkey_lifetime;
     Botan::AutoSeeded_RNG rng;
-    auto key = crypto::generate_node_key(params, rng);
+    auto key = core::generate_node_key(params, rng);
     if (!key) {
         std::cerr << "mixtasy keygen: " << key.error().detail << "\n";
         set_exit_status(kExitUsage);
         return;
     }
-    if (auto saved = crypto::save_node_key(o.home, *key); !saved) {
+    if (auto saved = core::save_node_key(o.home, *key); !saved) {
         std::cerr << "mixtasy keygen: " << saved.error().detail << "\n";
         set_exit_status(kExitUsage);
         return;

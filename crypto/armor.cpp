@@ -37,7 +37,7 @@ public:
         std::string_view line = text_.substr(pos_, end - pos_);
         pos_ = end + 1;
         if (line.size() > max_line_)
-            return fail(ErrorCode::limit_exceeded, line_offset_,
+            return fail(ErrorCode::LimitExceeded, line_offset_,
                         "armor line longer than " + std::to_string(max_line_) + " characters");
         return std::optional<std::string_view>{trim_right(line)};
     }
@@ -204,7 +204,7 @@ Result<Bytes> decode_base64(std::string_view text, std::size_t offset, const cha
         Bytes out;
         Base64Decoder decoder(out, text.size());
         if (!decoder.feed(text) || !decoder.finish()) {
-            return fail(ErrorCode::bad_armor, offset, std::string("invalid base64 in ") + what);
+            return fail(ErrorCode::BadArmor, offset, std::string("invalid base64 in ") + what);
         }
         return out;
     }
@@ -212,8 +212,114 @@ Result<Bytes> decode_base64(std::string_view text, std::size_t offset, const cha
         auto v = Botan::base64_decode(text.data(), text.size(), false);
         return Bytes(v.begin(), v.end());
     } catch (const std::exception&) {
-        return fail(ErrorCode::bad_armor, offset, std::string("invalid base64 in ") + what);
+        return fail(ErrorCode::BadArmor, offset, std::string("invalid base64 in ") + what);
     }
+}
+
+// Where body lines go: message armor is decoded as its lines arrive,
+// straight into the output; secret key armor is collected for Botan's
+// constant-time decoder.
+class ArmorBody {
+public:
+    ArmorBody(Bytes& out, bool secret, std::size_t input_size)
+        : out_(out), secret_(secret), decoder_(out, secret ? 0 : input_size) {}
+
+    bool add_line(std::string_view text) {
+        if (!secret_) return decoder_.feed(text);
+        if (!looks_base64(text)) return false;
+        secret_text_.append(text);
+        return true;
+    }
+
+    Result<void> finish() {
+        if (secret_) {
+            MIXTASY_TRY(data, decode_base64(secret_text_, 0, "armor body", true));
+            out_ = std::move(*data);
+        } else if (!decoder_.finish()) {
+            return fail(ErrorCode::BadArmor, 0, "invalid base64 in armor body");
+        }
+        return {};
+    }
+
+private:
+    Bytes& out_;
+    bool secret_;
+    std::string secret_text_;
+    Base64Decoder decoder_;
+};
+
+std::string_view trim_left(std::string_view s) {
+    while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+    return s;
+}
+
+// 1. The BEGIN line's label; text before it is skipped.
+Result<std::string> read_begin_label(Lines& lines, std::size_t input_size) {
+    while (true) {
+        MIXTASY_TRY(l, lines.next());
+        if (!*l) return fail(ErrorCode::BadArmor, input_size, "no BEGIN line");
+        if (auto label = label_of(trim_left(**l), kBegin)) return std::string(*label);
+    }
+}
+
+// 2. Headers until a blank line, or until the first base64 line when a
+//    sloppy writer left the blank line out (that line goes to the body).
+Result<void> read_headers(Lines& lines, const ArmorLimits& limits, std::size_t input_size, Armored& out,
+                          ArmorBody& body) {
+    while (true) {
+        MIXTASY_TRY(l, lines.next());
+        if (!*l) return fail(ErrorCode::BadArmor, input_size, "armor ends inside the headers");
+        std::string_view text = **l;
+        if (text.empty()) return {};
+        const auto colon = text.find(": ");
+        if (colon == std::string_view::npos || colon == 0) {
+            if (!body.add_line(text)) return fail(ErrorCode::BadArmor, lines.line_offset(), "malformed armor header");
+            return {};
+        }
+        if (out.headers.size() >= limits.max_headers)
+            return fail(ErrorCode::LimitExceeded, lines.line_offset(), "too many armor headers");
+        out.headers.emplace_back(std::string(text.substr(0, colon)), std::string(text.substr(colon + 2)));
+    }
+}
+
+// The "=XXXX" line, when there is one, and where it starts.
+struct ChecksumLine {
+    std::optional<std::string_view> text;
+    std::size_t offset = 0;
+};
+
+// 3. Body lines, an optional checksum line, the END line with the BEGIN
+//    line's label.
+Result<ChecksumLine> read_body(Lines& lines, std::string_view label, std::size_t input_size, ArmorBody& body) {
+    ChecksumLine checksum;
+    while (true) {
+        MIXTASY_TRY(l, lines.next());
+        if (!*l) return fail(ErrorCode::BadArmor, input_size, "no END line");
+        // Leading whitespace is tolerated too (some mailers indent).
+        const std::string_view text = trim_left(**l);
+        if (auto end_label = label_of(text, kEnd)) {
+            if (*end_label != label)
+                return fail(ErrorCode::BadArmor, lines.line_offset(), "END label does not match BEGIN label");
+            return checksum;
+        }
+        if (text.empty()) continue;
+        if (checksum.text) return fail(ErrorCode::BadArmor, lines.line_offset(), "data after the checksum line");
+        if (text.front() == '=' && text.size() == 5) {
+            checksum.text = text.substr(1);
+            checksum.offset = lines.line_offset();
+            continue;
+        }
+        if (!body.add_line(text)) return fail(ErrorCode::BadArmor, lines.line_offset(), "invalid base64 line");
+    }
+}
+
+// 4. The CRC24 of the decoded data against the checksum line.
+Result<void> check_checksum(const ChecksumLine& checksum, ByteView data) {
+    MIXTASY_TRY(crc, decode_base64(*checksum.text, checksum.offset, "armor checksum", false));
+    if (crc->size() != 3) return fail(ErrorCode::BadArmor, checksum.offset, "checksum is not 3 bytes");
+    const uint32_t want = (uint32_t{(*crc)[0]} << 16) | (uint32_t{(*crc)[1]} << 8) | uint32_t{(*crc)[2]};
+    if (want != crc24(data)) return fail(ErrorCode::BadChecksum, checksum.offset, "armor CRC24 mismatch");
+    return {};
 }
 
 }  // namespace
@@ -234,94 +340,17 @@ bool is_armored(ByteView input) noexcept {
 
 Result<Armored> armor_decode(ByteView input, const ArmorLimits& limits) {
     if (input.size() > limits.max_input_size)
-        return fail(ErrorCode::limit_exceeded, 0, "armored input above " + std::to_string(limits.max_input_size) + " bytes");
+        return fail(ErrorCode::LimitExceeded, 0, "armored input above " + std::to_string(limits.max_input_size) + " bytes");
     Lines lines(as_chars(input), limits.max_line_length);
     Armored out;
-
-    // 1. The BEGIN line.
-    while (true) {
-        auto l = lines.next();
-        if (!l) return Unexpected{l.error()};
-        if (!*l) return fail(ErrorCode::bad_armor, input.size(), "no BEGIN line");
-        std::string_view text = **l;
-        while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-        auto label = label_of(text, kBegin);
-        if (label) {
-            out.label = std::string(*label);
-            break;
-        }
-    }
-
-    // The body is decoded as its lines arrive: message armor straight into
-    // out.data; secret key armor is collected for Botan's constant-time
-    // decoder.
-    const bool secret = is_secret_label(out.label);
-    std::string secret_text;
-    Base64Decoder decoder(out.data, secret ? 0 : input.size());
-    const auto add_body_line = [&](std::string_view text) {
-        if (!secret) return decoder.feed(text);
-        if (!looks_base64(text)) return false;
-        secret_text.append(text);
-        return true;
-    };
-
-    // 2. Headers until a blank line (or the first base64 line when a sloppy
-    //    writer left the blank line out).
-    while (true) {
-        auto l = lines.next();
-        if (!l) return Unexpected{l.error()};
-        if (!*l) return fail(ErrorCode::bad_armor, input.size(), "armor ends inside the headers");
-        std::string_view text = **l;
-        if (text.empty()) break;
-        const auto colon = text.find(": ");
-        if (colon == std::string_view::npos || colon == 0) {
-            // No blank line: this was the first body line.
-            if (!add_body_line(text)) return fail(ErrorCode::bad_armor, lines.line_offset(), "malformed armor header");
-            break;
-        }
-        if (out.headers.size() >= limits.max_headers)
-            return fail(ErrorCode::limit_exceeded, lines.line_offset(), "too many armor headers");
-        out.headers.emplace_back(std::string(text.substr(0, colon)), std::string(text.substr(colon + 2)));
-    }
-
-    // 3. Body, optional checksum, END line.
-    std::optional<std::string_view> checksum;
-    std::size_t checksum_offset = 0;
-    while (true) {
-        auto l = lines.next();
-        if (!l) return Unexpected{l.error()};
-        if (!*l) return fail(ErrorCode::bad_armor, input.size(), "no END line");
-        std::string_view text = **l;
-        // Leading whitespace is tolerated too (some mailers indent).
-        while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-        if (auto end_label = label_of(text, kEnd)) {
-            if (*end_label != out.label)
-                return fail(ErrorCode::bad_armor, lines.line_offset(), "END label does not match BEGIN label");
-            break;
-        }
-        if (text.empty()) continue;
-        if (checksum) return fail(ErrorCode::bad_armor, lines.line_offset(), "data after the checksum line");
-        if (text.front() == '=' && text.size() == 5) {
-            checksum = text.substr(1);
-            checksum_offset = lines.line_offset();
-            continue;
-        }
-        if (!add_body_line(text)) return fail(ErrorCode::bad_armor, lines.line_offset(), "invalid base64 line");
-    }
-
-    if (secret) {
-        auto data = decode_base64(secret_text, 0, "armor body", true);
-        if (!data) return Unexpected{data.error()};
-        out.data = std::move(*data);
-    } else if (!decoder.finish()) {
-        return fail(ErrorCode::bad_armor, 0, "invalid base64 in armor body");
-    }
-    if (checksum) {
-        auto crc = decode_base64(*checksum, checksum_offset, "armor checksum", false);
-        if (!crc) return Unexpected{crc.error()};
-        if (crc->size() != 3) return fail(ErrorCode::bad_armor, checksum_offset, "checksum is not 3 bytes");
-        const uint32_t want = (uint32_t{(*crc)[0]} << 16) | (uint32_t{(*crc)[1]} << 8) | uint32_t{(*crc)[2]};
-        if (want != crc24(out.data)) return fail(ErrorCode::bad_checksum, checksum_offset, "armor CRC24 mismatch");
+    MIXTASY_TRY(label, read_begin_label(lines, input.size()));
+    out.label = std::move(*label);
+    ArmorBody body(out.data, is_secret_label(out.label), input.size());
+    MIXTASY_CHECK(read_headers(lines, limits, input.size(), out, body));
+    MIXTASY_TRY(checksum, read_body(lines, out.label, input.size(), body));
+    MIXTASY_CHECK(body.finish());
+    if (checksum->text) {
+        MIXTASY_CHECK(check_checksum(*checksum, out.data));
         out.had_checksum = true;
     }
     return out;
@@ -419,8 +448,7 @@ void armor_append(Bytes& out, ByteView data, std::string_view label, const Armor
 
 Result<Bytes> to_binary(ByteView input, const ArmorLimits& limits) {
     if (!is_armored(input)) return Bytes(input.begin(), input.end());
-    auto a = armor_decode(input, limits);
-    if (!a) return Unexpected{a.error()};
+    MIXTASY_TRY(a, armor_decode(input, limits));
     return std::move(a->data);
 }
 

@@ -21,7 +21,7 @@
 //     labels, bad base64: bad_armor.  CRC mismatch: bad_checksum.  Offsets
 //     in errors point at the start of the offending line.
 //   - The decoded data is plain Bytes: callers that decode secret keys
-//     scrub it (key_home.cpp does).
+//     scrub it (key_io.cpp does).
 #pragma once
 
 #include <string>

@@ -34,7 +34,7 @@ struct DecompressLimits {
     std::size_t ratio_floor = 1024u * 1024;      // ratio checked above this
 };
 
-enum class CompressionAlgorithm : uint8_t { uncompressed = 0, zip = 1, zlib = 2, bzip2 = 3 };
+enum class CompressionAlgorithm : uint8_t { Uncompressed = 0, Zip = 1, Zlib = 2, Bzip2 = 3 };
 
 Result<Bytes> decompress_body(ByteView body, const DecompressLimits& limits = {},
                               std::size_t base = 0);

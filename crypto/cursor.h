@@ -3,7 +3,7 @@
 // What it does
 //   Reads big-endian integers and byte runs from a ByteView, front to back.
 //   Every read checks the remaining length first; on underflow it returns
-//   ErrorCode::truncated with the absolute offset of the failed read and
+//   ErrorCode::Truncated with the absolute offset of the failed read and
 //   does not move.  Parsers never do pointer arithmetic of their own.
 //
 // Guarantees
@@ -70,7 +70,7 @@ public:
 
 private:
     Unexpected<Error> short_read(const char* what) const {
-        return fail(ErrorCode::truncated, offset(),
+        return fail(ErrorCode::Truncated, offset(),
                     std::string(what) + ": need more bytes than the " +
                         std::to_string(remaining()) + " remaining");
     }

@@ -46,7 +46,7 @@ void dump_key(const PublicKey& k, std::ostream& out) {
         << "), created " << iso_time(k.created) << "\n";
     if (!k.rsa.n.empty()) out << "\tRSA " << k.rsa_bits() << " bits\n";
     if (!k.ecc.oid.empty()) out << "\tcurve " << curve_name(k.ecc.curve) << ", oid " << to_hex(k.ecc.oid) << "\n";
-    if (k.algorithm == PublicKeyAlgorithm::ecdh)
+    if (k.algorithm == PublicKeyAlgorithm::Ecdh)
         out << "\tKDF hash " << static_cast<int>(k.kdf.hash) << ", KEK cipher " << static_cast<int>(k.kdf.cipher) << "\n";
     out << "\tkey ID " << to_hex(k.key_id) << "\n\tfingerprint " << to_hex(k.fingerprint) << "\n";
 }
@@ -58,23 +58,23 @@ void dump_subpacket(const Subpacket& sp, bool hashed, std::ostream& out) {
         return (uint32_t{sp.data[0]} << 24) | (uint32_t{sp.data[1]} << 16) | (uint32_t{sp.data[2]} << 8) | sp.data[3];
     };
     switch (static_cast<SubpacketType>(sp.type)) {
-        case SubpacketType::creation_time:
+        case SubpacketType::CreationTime:
             if (sp.data.size() >= 4) out << ": " << iso_time(be32());
             break;
-        case SubpacketType::expiration_time:
-        case SubpacketType::key_expiration_time:
+        case SubpacketType::ExpirationTime:
+        case SubpacketType::KeyExpirationTime:
             if (sp.data.size() >= 4) out << ": " << duration(be32());
             break;
-        case SubpacketType::issuer:
-        case SubpacketType::issuer_fingerprint:
-        case SubpacketType::key_flags:
-        case SubpacketType::features:
-        case SubpacketType::preferred_symmetric:
-        case SubpacketType::preferred_hash:
-        case SubpacketType::preferred_compression:
+        case SubpacketType::Issuer:
+        case SubpacketType::IssuerFingerprint:
+        case SubpacketType::KeyFlags:
+        case SubpacketType::Features:
+        case SubpacketType::PreferredSymmetric:
+        case SubpacketType::PreferredHash:
+        case SubpacketType::PreferredCompression:
             out << ": " << to_hex(sp.data);
             break;
-        case SubpacketType::signers_user_id:
+        case SubpacketType::SignersUserId:
             out << ": \"" << escaped(sp.data) << "\"";
             break;
         default:
@@ -84,8 +84,7 @@ void dump_subpacket(const Subpacket& sp, bool hashed, std::ostream& out) {
 }
 
 Result<void> dump_signature(const Packet& p, std::ostream& out) {
-    auto sig = parse_signature(p.body(), p.body_offset);
-    if (!sig) return Unexpected{sig.error()};
+    MIXTASY_TRY(sig, parse_signature(p.body(), p.body_offset));
     out << "\tversion 4, type 0x" << to_hex(Bytes{static_cast<uint8_t>(sig->type)}) << ", algorithm "
         << static_cast<int>(sig->algorithm) << " (" << algorithm_name(sig->algorithm) << "), hash "
         << static_cast<int>(sig->hash) << " (" << hash_name(sig->hash) << ")\n";
@@ -98,16 +97,13 @@ Result<void> dump_signature(const Packet& p, std::ostream& out) {
 
 Result<void> dump_pkesk(const Packet& p, std::ostream& out) {
     Cursor in(p.body(), p.body_offset);
-    auto version = in.u8("PKESK version");
-    if (!version) return Unexpected{version.error()};
+    MIXTASY_TRY(version, in.u8("PKESK version"));
     if (*version != 3) {
         out << "\tversion " << static_cast<int>(*version) << " (not read further)\n";
         return {};
     }
-    auto id = in.take(8, "PKESK key ID");
-    if (!id) return Unexpected{id.error()};
-    auto algo = in.u8("PKESK algorithm");
-    if (!algo) return Unexpected{algo.error()};
+    MIXTASY_TRY(id, in.take(8, "PKESK key ID"));
+    MIXTASY_TRY(algo, in.u8("PKESK algorithm"));
     out << "\tversion 3, key ID " << to_hex(*id) << ", algorithm " << static_cast<int>(*algo) << " ("
         << algorithm_name(static_cast<PublicKeyAlgorithm>(*algo)) << "), " << in.remaining()
         << " bytes of encrypted session key\n";
@@ -116,14 +112,10 @@ Result<void> dump_pkesk(const Packet& p, std::ostream& out) {
 
 Result<void> dump_literal(const Packet& p, std::ostream& out) {
     Cursor in(p.body(), p.body_offset);
-    auto format = in.u8("literal format");
-    if (!format) return Unexpected{format.error()};
-    auto name_len = in.u8("literal file name length");
-    if (!name_len) return Unexpected{name_len.error()};
-    auto name = in.take(*name_len, "literal file name");
-    if (!name) return Unexpected{name.error()};
-    auto date = in.u32("literal date");
-    if (!date) return Unexpected{date.error()};
+    MIXTASY_TRY(format, in.u8("literal format"));
+    MIXTASY_TRY(name_len, in.u8("literal file name length"));
+    MIXTASY_TRY(name, in.take(*name_len, "literal file name"));
+    MIXTASY_TRY(date, in.u32("literal date"));
     const uint8_t f = *format;
     out << "\tformat '" << escaped(ByteView(&f, 1)) << "', file name \"" << escaped(*name) << "\", date "
         << iso_time(*date) << ", " << in.remaining() << " bytes of data\n";
@@ -132,12 +124,9 @@ Result<void> dump_literal(const Packet& p, std::ostream& out) {
 
 Result<void> dump_one_pass(const Packet& p, std::ostream& out) {
     Cursor in(p.body(), p.body_offset);
-    auto head = in.take(4, "one-pass signature fields");
-    if (!head) return Unexpected{head.error()};
-    auto id = in.take(8, "one-pass key ID");
-    if (!id) return Unexpected{id.error()};
-    auto nested = in.u8("one-pass nested flag");
-    if (!nested) return Unexpected{nested.error()};
+    MIXTASY_TRY(head, in.take(4, "one-pass signature fields"));
+    MIXTASY_TRY(id, in.take(8, "one-pass key ID"));
+    MIXTASY_TRY(nested, in.u8("one-pass nested flag"));
     out << "\tversion " << static_cast<int>((*head)[0]) << ", type 0x" << to_hex(head->subspan(1, 1)) << ", hash "
         << static_cast<int>((*head)[2]) << ", algorithm " << static_cast<int>((*head)[3]) << ", key ID "
         << to_hex(*id) << ", last " << static_cast<int>(*nested) << "\n";
@@ -146,19 +135,18 @@ Result<void> dump_one_pass(const Packet& p, std::ostream& out) {
 
 Result<void> dump_body(const Packet& p, std::ostream& out) {
     switch (p.tag) {
-        case Tag::public_key:
-        case Tag::public_subkey: {
-            auto k = parse_public_key(p.body(), p.body_offset);
-            if (!k) return Unexpected{k.error()};
+        case Tag::PublicKey:
+        case Tag::PublicSubkey: {
+            MIXTASY_TRY(k, parse_public_key(p.body(), p.body_offset));
             dump_key(*k, out);
             return {};
         }
-        case Tag::secret_key:
-        case Tag::secret_subkey: {
+        case Tag::SecretKey:
+        case Tag::SecretSubkey: {
             // Show only the public part; the secret is never printed.
             auto k = parse_secret_key(p.body(), p.body_offset);
             if (!k) {
-                if (k.error().code != ErrorCode::unsupported_feature) return Unexpected{k.error()};
+                if (k.error().code != ErrorCode::UnsupportedFeature) return Unexpected{k.error()};
                 out << "\tsecret material: passphrase-protected (not read)\n";
                 return {};
             }
@@ -166,22 +154,22 @@ Result<void> dump_body(const Packet& p, std::ostream& out) {
             out << "\tsecret material: unprotected, checksum ok\n";
             return {};
         }
-        case Tag::user_id:
+        case Tag::UserId:
             out << "\tuser ID \"" << escaped(p.body()) << "\"\n";
             return {};
-        case Tag::signature: return dump_signature(p, out);
-        case Tag::pkesk: return dump_pkesk(p, out);
-        case Tag::literal: return dump_literal(p, out);
-        case Tag::one_pass_signature: return dump_one_pass(p, out);
-        case Tag::compressed:
+        case Tag::Signature: return dump_signature(p, out);
+        case Tag::Pkesk: return dump_pkesk(p, out);
+        case Tag::Literal: return dump_literal(p, out);
+        case Tag::OnePassSignature: return dump_one_pass(p, out);
+        case Tag::Compressed:
             if (!p.body().empty())
                 out << "\tcompression algorithm " << static_cast<int>(p.body()[0]) << ", "
                     << p.body().size() - 1 << " bytes compressed (not expanded)\n";
             return {};
-        case Tag::sed:
+        case Tag::Sed:
             out << "\t" << p.body().size() << " bytes of encrypted data (no integrity protection)\n";
             return {};
-        case Tag::seipd:
+        case Tag::Seipd:
             if (!p.body().empty())
                 out << "\tversion " << static_cast<int>(p.body()[0]) << ", " << p.body().size() - 1
                     << " bytes of encrypted data\n";
@@ -193,9 +181,9 @@ Result<void> dump_body(const Packet& p, std::ostream& out) {
 
 const char* length_kind_name(LengthKind k) {
     switch (k) {
-        case LengthKind::definite: return "definite";
-        case LengthKind::indeterminate: return "indeterminate";
-        case LengthKind::partial: return "partial";
+        case LengthKind::Definite: return "definite";
+        case LengthKind::Indeterminate: return "indeterminate";
+        case LengthKind::Partial: return "partial";
     }
     return "?";
 }
@@ -206,31 +194,29 @@ Result<void> dump(ByteView input, std::ostream& out, const PacketLimits& limits)
     Bytes binary;
     ByteView packets = input;
     if (is_armored(input)) {
-        auto a = armor_decode(input);
-        if (!a) return Unexpected{a.error()};
+        MIXTASY_TRY(a, armor_decode(input));
         out << "# armor \"" << escaped(as_bytes(a->label)) << "\", " << a->headers.size() << " header(s), "
             << (a->had_checksum ? "CRC24 ok" : "no CRC24") << ", " << a->data.size() << " bytes\n";
         binary = std::move(a->data);
         packets = binary;
     }
-    if (packets.empty()) return fail(ErrorCode::truncated, 0, "no packets");
+    if (packets.empty()) return fail(ErrorCode::Truncated, 0, "no packets");
     PacketReader reader(packets, limits);
     while (true) {
-        auto next = reader.next();
-        if (!next) return Unexpected{next.error()};
+        MIXTASY_TRY(next, reader.next());
         if (!*next) return {};
         const Packet& p = **next;
         out << ":offset " << p.header_offset << " tag " << static_cast<int>(p.tag) << " " << tag_name(p.tag) << ", "
-            << (p.format == Format::old_format ? "old" : "new") << " format, " << length_kind_name(p.length_kind)
+            << (p.format == Format::OldFormat ? "old" : "new") << " format, " << length_kind_name(p.length_kind)
             << " length " << p.body().size() << ", header " << p.header_length;
-        if (p.length_kind == LengthKind::partial) out << ", " << p.partial_chunks << " chunks";
+        if (p.length_kind == LengthKind::Partial) out << ", " << p.partial_chunks << " chunks";
         out << "\n";
         if (auto r = dump_body(p, out); !r) {
             // Well-formed packets of versions or algorithms we do not read
             // are listed, not treated as invalid input.
             const auto code = r.error().code;
-            if (code != ErrorCode::unsupported_version && code != ErrorCode::unsupported_algorithm) return r;
-            out << "\t(not decoded: " << to_string(r.error()) << ")\n";
+            if (code != ErrorCode::UnsupportedVersion && code != ErrorCode::UnsupportedAlgorithm) return r;
+            out << "\t(not decoded: " << describe(r.error()) << ")\n";
         }
     }
 }

@@ -44,20 +44,20 @@ std::optional<KekCipher> kek_cipher(uint8_t id) {
 }
 
 Result<void> check_params(const X25519Recipient& r) {
-    if (!kdf_hash_name(r.kdf_hash)) return fail(ErrorCode::unsupported_algorithm, 0, "ECDH KDF hash");
-    if (!kek_cipher(r.kek_cipher)) return fail(ErrorCode::unsupported_algorithm, 0, "ECDH KEK cipher");
+    if (!kdf_hash_name(r.kdf_hash)) return fail(ErrorCode::UnsupportedAlgorithm, 0, "ECDH KDF hash");
+    if (!kek_cipher(r.kek_cipher)) return fail(ErrorCode::UnsupportedAlgorithm, 0, "ECDH KEK cipher");
     return {};
 }
 
 // Shared secret; an all-zero result means a small-order peer point.
 Result<Botan::secure_vector<uint8_t>> x25519(std::span<const uint8_t> scalar,
                                              std::span<const uint8_t> point) {
-    if (scalar.size() != 32 || point.size() != 32) return fail(ErrorCode::bad_key, 0, "X25519 sizes");
+    if (scalar.size() != 32 || point.size() != 32) return fail(ErrorCode::BadKey, 0, "X25519 sizes");
     Botan::secure_vector<uint8_t> z(32);
     Botan::curve25519_donna(z.data(), scalar.data(), point.data());
     uint8_t acc = 0;
     for (uint8_t b : z) acc |= b;
-    if (acc == 0) return fail(ErrorCode::bad_key, 0, "X25519 shared secret is zero");
+    if (acc == 0) return fail(ErrorCode::BadKey, 0, "X25519 shared secret is zero");
     return z;
 }
 
@@ -116,12 +116,11 @@ Bytes ecdh_kdf_param(uint8_t kdf_hash, uint8_t kek, ByteView fingerprint) {
 
 Result<EcdhCiphertext> ecdh_encrypt(const X25519Recipient& recipient, const SessionKey& sk,
                                     Botan::RandomNumberGenerator& rng) {
-    if (auto ok = check_params(recipient); !ok) return Unexpected{ok.error()};
+    MIXTASY_CHECK(check_params(recipient));
     try {
         const auto eph = rng.random_vec(32);
         const auto eph_pub = x25519_public_from_scalar(eph);
-        auto z = x25519(eph, recipient.public_u);
-        if (!z) return Unexpected{z.error()};
+        MIXTASY_TRY(z, x25519(eph, recipient.public_u));
         const auto kek = derive_kek(recipient, *z);
         const auto padded = pkcs5_pad(encode_session_key(sk));
         EcdhCiphertext out;
@@ -131,31 +130,30 @@ Result<EcdhCiphertext> ecdh_encrypt(const X25519Recipient& recipient, const Sess
         out.ephemeral_point.insert(out.ephemeral_point.end(), eph_pub.begin(), eph_pub.end());
         return out;
     } catch (const std::exception& e) {
-        return fail(ErrorCode::internal, 0, std::string("ECDH encrypt: ") + e.what());
+        return fail(ErrorCode::Internal, 0, std::string("ECDH encrypt: ") + e.what());
     }
 }
 
 Result<SessionKey> ecdh_decrypt(const X25519Secret& secret, ByteView point, ByteView wrapped) {
-    if (auto ok = check_params(secret.pub); !ok) return Unexpected{ok.error()};
-    if (point.size() != 33 || point[0] != 0x40) return fail(ErrorCode::bad_key, 0, "ECDH point is not 0x40 || u");
+    MIXTASY_CHECK(check_params(secret.pub));
+    if (point.size() != 33 || point[0] != 0x40) return fail(ErrorCode::BadKey, 0, "ECDH point is not 0x40 || u");
     if (wrapped.size() < kMinWrapped || wrapped.size() > kMaxWrapped || wrapped.size() % 8 != 0) {
-        return fail(ErrorCode::bad_packet, 0, "ECDH wrapped key length");
+        return fail(ErrorCode::BadPacket, 0, "ECDH wrapped key length");
     }
-    auto z = x25519(secret.scalar, point.subspan(1));
-    if (!z) return Unexpected{z.error()};
+    MIXTASY_TRY(z, x25519(secret.scalar, point.subspan(1)));
     Botan::secure_vector<uint8_t> padded;
     try {
         const auto kek = derive_kek(secret.pub, *z);
         padded = Botan::nist_key_unwrap(wrapped.data(), wrapped.size(), *keyed_kek(secret.pub, kek));
     } catch (const Botan::Invalid_Authentication_Tag&) {
-        return fail(ErrorCode::decrypt_failed, 0, "ECDH key unwrap failed");
+        return fail(ErrorCode::DecryptFailed, 0, "ECDH key unwrap failed");
     } catch (const std::exception& e) {
-        return fail(ErrorCode::decrypt_failed, 0, std::string("ECDH key unwrap: ") + e.what());
+        return fail(ErrorCode::DecryptFailed, 0, std::string("ECDH key unwrap: ") + e.what());
     }
     auto encoded = pkcs5_unpad(padded);
-    if (!encoded) return fail(ErrorCode::decrypt_failed, 0, "ECDH session key padding");
+    if (!encoded) return fail(ErrorCode::DecryptFailed, 0, "ECDH session key padding");
     auto sk = decode_session_key(*encoded);
-    if (!sk) return fail(ErrorCode::decrypt_failed, 0, "ECDH session key encoding");
+    if (!sk) return fail(ErrorCode::DecryptFailed, 0, "ECDH session key encoding");
     return sk;
 }
 

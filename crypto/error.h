@@ -12,48 +12,48 @@
 //   - `detail` never contains secret material nor message plaintext; it
 //     names fields, lengths and limits only.
 //   - to_string(ErrorCode) returns a stable lower-case token suitable for
-//     logs and metrics ("truncated", "bad_header", ...).
+//     logs and metrics ("truncated", "bad_header", ...); describe(Error)
+//     adds where and what: "truncated at offset 17: MPI length".
 #pragma once
 
 #include <cstddef>
 #include <string>
-#include <string_view>
 
 #include "common/expected.h"
 
 namespace mixtasy::crypto {
 
 enum class ErrorCode {
-    truncated,              // input ended before a field it announced
-    bad_header,             // packet header malformed (bit 7 clear, bad tag)
-    length_overflow,        // a length field points beyond what can exist
-    limit_exceeded,         // a named limit (size, count, bits) was hit
-    unsupported_version,    // packet/key/signature version we do not read
-    unsupported_algorithm,  // algorithm id we do not implement
-    unsupported_feature,    // e.g. passphrase-protected secret key
-    bad_armor,              // ASCII armor framing or base64 broken
-    bad_checksum,           // CRC24, secret key checksum, quick check
-    bad_signature,          // signature does not verify or is malformed
-    bad_key,                // key material invalid (point, MPI, sizes)
-    bad_packet,             // packet body structurally wrong for its tag
-    unexpected_packet,      // a packet where the grammar forbids it
-    no_valid_key,           // no usable (verified, unexpired) key/subkey
-    decrypt_failed,         // session key or PKESK could not be recovered
-    integrity_failed,       // MDC / quick check mismatch
-    io_error,               // file could not be read or written
-    internal,               // a library call failed unexpectedly
+    Truncated,             // input ended before a field it announced
+    BadHeader,             // packet header malformed (bit 7 clear, bad tag)
+    LengthOverflow,        // a length field points beyond what can exist
+    LimitExceeded,         // a named limit (size, count, bits) was hit
+    UnsupportedVersion,    // packet/key/signature version we do not read
+    UnsupportedAlgorithm,  // algorithm id we do not implement
+    UnsupportedFeature,    // e.g. passphrase-protected secret key
+    BadArmor,              // ASCII armor framing or base64 broken
+    BadChecksum,           // CRC24, secret key checksum, quick check
+    BadSignature,          // signature does not verify or is malformed
+    BadKey,                // key material invalid (point, MPI, sizes)
+    BadPacket,             // packet body structurally wrong for its tag
+    UnexpectedPacket,      // a packet where the grammar forbids it
+    NoValidKey,            // no usable (verified, unexpired) key/subkey
+    DecryptFailed,         // session key or PKESK could not be recovered
+    IntegrityFailed,       // MDC / quick check mismatch
+    IoError,               // file could not be read or written
+    Internal,              // a library call failed unexpectedly
 };
 
 struct Error {
-    ErrorCode code = ErrorCode::internal;
+    ErrorCode code = ErrorCode::Internal;
     std::size_t offset = 0;
     std::string detail;
 };
 
-std::string_view to_string(ErrorCode code) noexcept;
+const char* to_string(ErrorCode code) noexcept;
 
 // "truncated at offset 17: MPI length" - for logs and `mixtasy inspect`.
-std::string to_string(const Error& error);
+std::string describe(const Error& error);
 
 template <typename T>
 using Result = Expected<T, Error>;

@@ -13,7 +13,7 @@ namespace {
 // One component of a certificate as it came off the wire, before any
 // signature is checked.
 struct RawComponent {
-    Tag tag = Tag::reserved;
+    Tag tag = Tag::Reserved;
     std::size_t offset = 0;
     Bytes body;
     std::vector<std::pair<std::size_t, Bytes>> signatures;  // offset, body
@@ -25,66 +25,65 @@ struct RawCertificate {
     std::vector<RawComponent> components;  // UIDs, attributes, subkeys in order
 };
 
-bool is_primary_tag(Tag t) { return t == Tag::public_key || t == Tag::secret_key; }
-bool is_subkey_tag(Tag t) { return t == Tag::public_subkey || t == Tag::secret_subkey; }
+bool is_primary_tag(Tag t) { return t == Tag::PublicKey || t == Tag::SecretKey; }
+bool is_subkey_tag(Tag t) { return t == Tag::PublicSubkey || t == Tag::SecretSubkey; }
 bool ignorable(Tag t) {
     const auto v = static_cast<uint8_t>(t);
-    return t == Tag::marker || t == Tag::trust || t == Tag::padding || (v >= 60 && v <= 63);
+    return t == Tag::Marker || t == Tag::Trust || t == Tag::Padding || (v >= 60 && v <= 63);
 }
 
 Result<std::vector<RawCertificate>> split(ByteView input, const KeyLimits& limits) {
     std::vector<RawCertificate> certs;
     PacketReader reader(input, limits.packets);
     while (true) {
-        auto next = reader.next();
-        if (!next) return Unexpected{next.error()};
+        MIXTASY_TRY(next, reader.next());
         if (!*next) break;
         const Packet& p = **next;
         if (ignorable(p.tag)) continue;
         const ByteView body = p.body();
         if (is_primary_tag(p.tag)) {
             if (certs.size() >= limits.max_certificates)
-                return fail(ErrorCode::limit_exceeded, p.header_offset,
+                return fail(ErrorCode::LimitExceeded, p.header_offset,
                             "more than " + std::to_string(limits.max_certificates) + " certificates");
             certs.emplace_back();
             certs.back().primary = RawComponent{p.tag, p.body_offset, Bytes(body.begin(), body.end()), {}};
             continue;
         }
         if (certs.empty())
-            return fail(ErrorCode::unexpected_packet, p.header_offset,
+            return fail(ErrorCode::UnexpectedPacket, p.header_offset,
                         std::string(tag_name(p.tag)) + " before any primary key");
         RawCertificate& cert = certs.back();
-        if (p.tag == Tag::signature) {
+        if (p.tag == Tag::Signature) {
             RawComponent& owner = cert.components.empty() ? cert.primary : cert.components.back();
             if (owner.signatures.size() >= limits.max_signatures)
-                return fail(ErrorCode::limit_exceeded, p.header_offset,
+                return fail(ErrorCode::LimitExceeded, p.header_offset,
                             "more than " + std::to_string(limits.max_signatures) + " signatures on one component");
             if (++cert.signatures > limits.max_total_signatures)
-                return fail(ErrorCode::limit_exceeded, p.header_offset,
+                return fail(ErrorCode::LimitExceeded, p.header_offset,
                             "more than " + std::to_string(limits.max_total_signatures) + " signatures in one certificate");
             owner.signatures.emplace_back(p.body_offset, Bytes(body.begin(), body.end()));
             continue;
         }
-        if (p.tag == Tag::user_id || p.tag == Tag::user_attribute || is_subkey_tag(p.tag)) {
+        if (p.tag == Tag::UserId || p.tag == Tag::UserAttribute || is_subkey_tag(p.tag)) {
             const auto uids = std::count_if(cert.components.begin(), cert.components.end(),
-                                            [](const RawComponent& c) { return c.tag == Tag::user_id; });
+                                            [](const RawComponent& c) { return c.tag == Tag::UserId; });
             const auto subkeys = std::count_if(cert.components.begin(), cert.components.end(),
                                                [](const RawComponent& c) { return is_subkey_tag(c.tag); });
-            if (p.tag == Tag::user_id && static_cast<std::size_t>(uids) >= limits.max_user_ids)
-                return fail(ErrorCode::limit_exceeded, p.header_offset, "too many user IDs");
-            if (p.tag == Tag::user_id && body.size() > limits.max_user_id_length)
-                return fail(ErrorCode::limit_exceeded, p.header_offset, "user ID too long");
+            if (p.tag == Tag::UserId && static_cast<std::size_t>(uids) >= limits.max_user_ids)
+                return fail(ErrorCode::LimitExceeded, p.header_offset, "too many user IDs");
+            if (p.tag == Tag::UserId && body.size() > limits.max_user_id_length)
+                return fail(ErrorCode::LimitExceeded, p.header_offset, "user ID too long");
             if (is_subkey_tag(p.tag) && static_cast<std::size_t>(subkeys) >= limits.max_subkeys)
-                return fail(ErrorCode::limit_exceeded, p.header_offset, "too many subkeys");
+                return fail(ErrorCode::LimitExceeded, p.header_offset, "too many subkeys");
             if (cert.components.size() >= limits.max_user_ids + limits.max_subkeys + 64)
-                return fail(ErrorCode::limit_exceeded, p.header_offset, "too many components");
+                return fail(ErrorCode::LimitExceeded, p.header_offset, "too many components");
             cert.components.push_back(RawComponent{p.tag, p.body_offset, Bytes(body.begin(), body.end()), {}});
             continue;
         }
-        return fail(ErrorCode::unexpected_packet, p.header_offset,
+        return fail(ErrorCode::UnexpectedPacket, p.header_offset,
                     std::string(tag_name(p.tag)) + " packet inside a certificate");
     }
-    if (certs.empty()) return fail(ErrorCode::no_valid_key, 0, "no key in input");
+    if (certs.empty()) return fail(ErrorCode::NoValidKey, 0, "no key in input");
     return certs;
 }
 
@@ -127,10 +126,10 @@ const Signature* newest_of(const std::vector<Signature>& sigs, SignatureType a, 
     const Signature* best = nullptr;
     for (const auto& s : sigs) {
         const bool match = s.type == a || s.type == b ||
-                           (a == SignatureType::positive_certification &&
-                            (s.type == SignatureType::generic_certification ||
-                             s.type == SignatureType::persona_certification ||
-                             s.type == SignatureType::casual_certification));
+                           (a == SignatureType::PositiveCertification &&
+                            (s.type == SignatureType::GenericCertification ||
+                             s.type == SignatureType::PersonaCertification ||
+                             s.type == SignatureType::CasualCertification));
         if (match && (!best || s.created >= best->created)) best = &s;
     }
     return best;
@@ -147,9 +146,8 @@ struct Built {
 template <typename Secret>
 Result<PublicKey> key_of(const RawComponent& c, const KeyLimits& limits, Secret* secret_out) {
     if constexpr (std::is_same_v<Secret, SecretKey>) {
-        if (c.tag == Tag::secret_key || c.tag == Tag::secret_subkey) {
-            auto s = parse_secret_key(c.body, c.offset, limits.material);
-            if (!s) return Unexpected{s.error()};
+        if (c.tag == Tag::SecretKey || c.tag == Tag::SecretSubkey) {
+            MIXTASY_TRY(s, parse_secret_key(c.body, c.offset, limits.material));
             *secret_out = std::move(*s);
             return secret_out->pub;
         }
@@ -158,17 +156,74 @@ Result<PublicKey> key_of(const RawComponent& c, const KeyLimits& limits, Secret*
     return parse_public_key(c.body, c.offset, limits.material);
 }
 
+// A user ID with its newest positive self-certification, unless that is
+// missing or a later certification revocation withdrew it.
+void add_user_id(Certificate& cert, const RawComponent& c, const PublicKey& pk, const KeyLimits& limits) {
+    auto sigs = verified(c, pk, limits, [&](const Signature& s) {
+        return static_cast<bool>(verify_user_id(s, pk, c.body));
+    });
+    const Signature* self = newest_of(sigs, SignatureType::PositiveCertification,
+                                      SignatureType::PositiveCertification);
+    const Signature* revocation = newest_of(sigs, SignatureType::CertificationRevocation,
+                                            SignatureType::CertificationRevocation);
+    if (!self || (revocation && revocation->created >= self->created)) return;
+    cert.user_ids.push_back(UserId{std::string(c.body.begin(), c.body.end()), *self});
+}
+
+// A subkey with its newest verified binding (and its secret, for a secret
+// subkey).  One of an algorithm or version we cannot use, or without a
+// binding, is left out; other malformed key material fails the certificate.
+template <typename Secret>
+Result<void> add_subkey(Built<Secret>& out, const RawComponent& c, const PublicKey& pk, const KeyLimits& limits) {
+    Secret secret{};
+    auto key = key_of<Secret>(c, limits, &secret);
+    if (!key) {
+        if (key.error().code == ErrorCode::UnsupportedAlgorithm ||
+            key.error().code == ErrorCode::UnsupportedVersion)
+            return {};  // a subkey we cannot use: leave it out
+        return Unexpected{key.error()};
+    }
+    auto sigs = verified(c, pk, limits, [&](const Signature& s) {
+        return static_cast<bool>(verify_subkey(s, pk, *key));
+    });
+    const Signature* binding = newest_of(sigs, SignatureType::SubkeyBinding, SignatureType::SubkeyBinding);
+    if (!binding) return {};
+    Subkey sub;
+    sub.key = std::move(*key);
+    sub.binding = *binding;
+    sub.key_flags = binding->key_flags.value_or(0);
+    // A binding that expires takes its subkey with it (RFC 9580 5.2.3.18).
+    sub.expires = earliest(expiry(sub.key.created, binding->key_expires_after), signature_expiry(*binding));
+    sub.revoked = newest_of(sigs, SignatureType::SubkeyRevocation, SignatureType::SubkeyRevocation) != nullptr;
+    if constexpr (std::is_same_v<Secret, SecretKey>) {
+        if (c.tag == Tag::SecretSubkey) out.subkey_secrets.push_back(std::move(secret));
+    }
+    out.cert.subkeys.push_back(std::move(sub));
+    return {};
+}
+
+// Key flags and expiry: the primary user ID's self-signature, else the
+// newest direct-key signature (sq puts them there).
+void set_primary_flags_and_expiry(Certificate& cert) {
+    const PublicKey& pk = cert.primary;
+    const Signature& self = cert.primary_user_id().self_signature;
+    const Signature* direct = newest_of(cert.direct_signatures, SignatureType::DirectKey, SignatureType::DirectKey);
+    cert.key_flags = self.key_flags.value_or(direct && direct->key_flags ? *direct->key_flags : uint8_t{0});
+    cert.expires = earliest(expiry(pk.created, self.key_expires_after ? self.key_expires_after
+                                                                      : (direct ? direct->key_expires_after : std::nullopt)),
+                            signature_expiry(self));
+}
+
 template <typename Secret>
 Result<Built<Secret>> build(const RawCertificate& raw, const KeyLimits& limits, bool need_secret) {
     Built<Secret> out;
     Certificate& cert = out.cert;
-    if (need_secret && raw.primary.tag != Tag::secret_key)
-        return fail(ErrorCode::unexpected_packet, raw.primary.offset, "public key where a secret key was expected");
-    auto primary = key_of<Secret>(raw.primary, limits, &out.primary_secret);
-    if (!primary) return Unexpected{primary.error()};
+    if (need_secret && raw.primary.tag != Tag::SecretKey)
+        return fail(ErrorCode::UnexpectedPacket, raw.primary.offset, "public key where a secret key was expected");
+    MIXTASY_TRY(primary, key_of<Secret>(raw.primary, limits, &out.primary_secret));
     cert.primary = std::move(*primary);
     if (!cert.primary.can_sign_algorithm())
-        return fail(ErrorCode::unsupported_algorithm, raw.primary.offset,
+        return fail(ErrorCode::UnsupportedAlgorithm, raw.primary.offset,
                     "primary key algorithm cannot be verified here");
     const PublicKey& pk = cert.primary;
 
@@ -176,58 +231,19 @@ Result<Built<Secret>> build(const RawCertificate& raw, const KeyLimits& limits, 
         return static_cast<bool>(verify_direct(s, pk));
     });
     for (const auto& s : cert.direct_signatures)
-        if (s.type == SignatureType::key_revocation) cert.revoked = true;
+        if (s.type == SignatureType::KeyRevocation) cert.revoked = true;
 
     for (const RawComponent& c : raw.components) {
-        if (c.tag == Tag::user_id) {
-            auto sigs = verified(c, pk, limits, [&](const Signature& s) {
-                return static_cast<bool>(verify_user_id(s, pk, c.body));
-            });
-            const Signature* self = newest_of(sigs, SignatureType::positive_certification,
-                                              SignatureType::positive_certification);
-            const Signature* revocation = newest_of(sigs, SignatureType::certification_revocation,
-                                                    SignatureType::certification_revocation);
-            if (!self || (revocation && revocation->created >= self->created)) continue;
-            cert.user_ids.push_back(UserId{std::string(c.body.begin(), c.body.end()), *self});
+        if (c.tag == Tag::UserId) {
+            add_user_id(cert, c, pk, limits);
         } else if (is_subkey_tag(c.tag)) {
-            Secret secret{};
-            auto key = key_of<Secret>(c, limits, &secret);
-            if (!key) {
-                if (key.error().code == ErrorCode::unsupported_algorithm ||
-                    key.error().code == ErrorCode::unsupported_version)
-                    continue;  // a subkey we cannot use: leave it out
-                return Unexpected{key.error()};
-            }
-            auto sigs = verified(c, pk, limits, [&](const Signature& s) {
-                return static_cast<bool>(verify_subkey(s, pk, *key));
-            });
-            const Signature* binding = newest_of(sigs, SignatureType::subkey_binding, SignatureType::subkey_binding);
-            if (!binding) continue;
-            Subkey sub;
-            sub.key = std::move(*key);
-            sub.binding = *binding;
-            sub.key_flags = binding->key_flags.value_or(0);
-            // A binding that expires takes its subkey with it (RFC 9580 5.2.3.18).
-            sub.expires = earliest(expiry(sub.key.created, binding->key_expires_after), signature_expiry(*binding));
-            sub.revoked = newest_of(sigs, SignatureType::subkey_revocation, SignatureType::subkey_revocation) != nullptr;
-            if constexpr (std::is_same_v<Secret, SecretKey>) {
-                if (c.tag == Tag::secret_subkey) out.subkey_secrets.push_back(std::move(secret));
-            }
-            cert.subkeys.push_back(std::move(sub));
+            MIXTASY_CHECK(add_subkey(out, c, pk, limits));
         }
         // User attributes: kept out of the result; nothing here uses them.
     }
     if (cert.user_ids.empty())
-        return fail(ErrorCode::no_valid_key, raw.primary.offset, "no user ID with a valid self-signature");
-
-    // Key flags and expiry: the primary user ID's self-signature, else the
-    // newest direct-key signature (sq puts them there).
-    const Signature& self = cert.primary_user_id().self_signature;
-    const Signature* direct = newest_of(cert.direct_signatures, SignatureType::direct_key, SignatureType::direct_key);
-    cert.key_flags = self.key_flags.value_or(direct && direct->key_flags ? *direct->key_flags : uint8_t{0});
-    cert.expires = earliest(expiry(pk.created, self.key_expires_after ? self.key_expires_after
-                                                                      : (direct ? direct->key_expires_after : std::nullopt)),
-                            signature_expiry(self));
+        return fail(ErrorCode::NoValidKey, raw.primary.offset, "no user ID with a valid self-signature");
+    set_primary_flags_and_expiry(cert);
     return out;
 }
 
@@ -283,24 +299,20 @@ const SecretKey* SecretCertificate::find_subkey(const Fingerprint& fpr) const no
 }
 
 Result<std::vector<Certificate>> parse_certificates(ByteView binary, const KeyLimits& limits) {
-    auto raw = split(binary, limits);
-    if (!raw) return Unexpected{raw.error()};
+    MIXTASY_TRY(raw, split(binary, limits));
     std::vector<Certificate> out;
     for (const auto& r : *raw) {
-        auto built = build<SecretKey>(r, limits, false);
-        if (!built) return Unexpected{built.error()};
+        MIXTASY_TRY(built, build<SecretKey>(r, limits, false));
         out.push_back(std::move(built->cert));
     }
     return out;
 }
 
 Result<std::vector<SecretCertificate>> parse_secret_certificates(ByteView binary, const KeyLimits& limits) {
-    auto raw = split(binary, limits);
-    if (!raw) return Unexpected{raw.error()};
+    MIXTASY_TRY(raw, split(binary, limits));
     std::vector<SecretCertificate> out;
     for (const auto& r : *raw) {
-        auto built = build<SecretKey>(r, limits, true);
-        if (!built) return Unexpected{built.error()};
+        MIXTASY_TRY(built, build<SecretKey>(r, limits, true));
         out.push_back(SecretCertificate{std::move(built->cert), std::move(built->primary_secret),
                                         std::move(built->subkey_secrets)});
     }
@@ -321,15 +333,15 @@ std::vector<const Subkey*> valid_encryption_subkeys(const Certificate& cert,
 
 Bytes serialize(const Certificate& cert) {
     Bytes out;
-    emit(out, Tag::public_key, cert.primary.body);
-    for (const auto& s : cert.direct_signatures) emit(out, Tag::signature, s.body);
+    emit(out, Tag::PublicKey, cert.primary.body);
+    for (const auto& s : cert.direct_signatures) emit(out, Tag::Signature, s.body);
     for (const auto& u : cert.user_ids) {
-        emit(out, Tag::user_id, as_bytes(u.text));
-        emit(out, Tag::signature, u.self_signature.body);
+        emit(out, Tag::UserId, as_bytes(u.text));
+        emit(out, Tag::Signature, u.self_signature.body);
     }
     for (const auto& s : cert.subkeys) {
-        emit(out, Tag::public_subkey, s.key.body);
-        emit(out, Tag::signature, s.binding.body);
+        emit(out, Tag::PublicSubkey, s.key.body);
+        emit(out, Tag::Signature, s.binding.body);
     }
     return out;
 }
@@ -343,18 +355,18 @@ Botan::secure_vector<uint8_t> serialize(const SecretCertificate& tsk) {
         out.insert(out.end(), framed.begin(), framed.end());
         Botan::secure_scrub_memory(framed.data(), framed.size());
     };
-    add(Tag::secret_key, serialize_secret_key(tsk.primary));
-    for (const auto& s : tsk.cert.direct_signatures) add(Tag::signature, s.body);
+    add(Tag::SecretKey, serialize_secret_key(tsk.primary));
+    for (const auto& s : tsk.cert.direct_signatures) add(Tag::Signature, s.body);
     for (const auto& u : tsk.cert.user_ids) {
-        add(Tag::user_id, as_bytes(u.text));
-        add(Tag::signature, u.self_signature.body);
+        add(Tag::UserId, as_bytes(u.text));
+        add(Tag::Signature, u.self_signature.body);
     }
     for (const auto& s : tsk.cert.subkeys) {
         if (const SecretKey* secret = tsk.find_subkey(s.key.fingerprint))
-            add(Tag::secret_subkey, serialize_secret_key(*secret));
+            add(Tag::SecretSubkey, serialize_secret_key(*secret));
         else
-            add(Tag::public_subkey, s.key.body);
-        add(Tag::signature, s.binding.body);
+            add(Tag::PublicSubkey, s.key.body);
+        add(Tag::Signature, s.binding.body);
     }
     return out;
 }

@@ -24,17 +24,17 @@ constexpr std::size_t kNativeSize = 32;
 
 Curve curve_of(ByteView oid) {
     auto is = [&](const Bytes& known) { return std::equal(oid.begin(), oid.end(), known.begin(), known.end()); };
-    if (is(kOidEd25519)) return Curve::ed25519;
-    if (is(kOidCurve25519)) return Curve::curve25519;
-    if (is(kOidP256)) return Curve::nist_p256;
-    if (is(kOidP384)) return Curve::nist_p384;
-    if (is(kOidP521)) return Curve::nist_p521;
-    return Curve::unknown;
+    if (is(kOidEd25519)) return Curve::Ed25519;
+    if (is(kOidCurve25519)) return Curve::Curve25519;
+    if (is(kOidP256)) return Curve::NistP256;
+    if (is(kOidP384)) return Curve::NistP384;
+    if (is(kOidP521)) return Curve::NistP521;
+    return Curve::Unknown;
 }
 
 bool is_rsa(PublicKeyAlgorithm a) {
-    return a == PublicKeyAlgorithm::rsa || a == PublicKeyAlgorithm::rsa_encrypt_only ||
-           a == PublicKeyAlgorithm::rsa_sign_only;
+    return a == PublicKeyAlgorithm::Rsa || a == PublicKeyAlgorithm::RsaEncryptOnly ||
+           a == PublicKeyAlgorithm::RsaSignOnly;
 }
 
 unsigned bit_length(ByteView v) {
@@ -65,42 +65,35 @@ void compute_fingerprint(PublicKey& key) {
 
 Result<void> read_ecc(Cursor& in, PublicKey& key) {
     const std::size_t oid_at = in.offset();
-    auto oid_len = in.u8("curve OID length");
-    if (!oid_len) return Unexpected{oid_len.error()};
+    MIXTASY_TRY(oid_len, in.u8("curve OID length"));
     if (*oid_len == 0 || *oid_len == 0xff)
-        return fail(ErrorCode::bad_key, oid_at, "reserved curve OID length");
-    auto oid = in.take(*oid_len, "curve OID");
-    if (!oid) return Unexpected{oid.error()};
+        return fail(ErrorCode::BadKey, oid_at, "reserved curve OID length");
+    MIXTASY_TRY(oid, in.take(*oid_len, "curve OID"));
     key.ecc.oid.assign(oid->begin(), oid->end());
     key.ecc.curve = curve_of(*oid);
     const std::size_t point_at = in.offset();
-    auto point = read_mpi(in, kMaxEccPointBits, "EC point");
-    if (!point) return Unexpected{point.error()};
+    MIXTASY_TRY(point, read_mpi(in, kMaxEccPointBits, "EC point"));
     key.ecc.point.assign(point->begin(), point->end());
 
-    const bool on_25519 = key.ecc.curve == Curve::ed25519 || key.ecc.curve == Curve::curve25519;
+    const bool on_25519 = key.ecc.curve == Curve::Ed25519 || key.ecc.curve == Curve::Curve25519;
     if (on_25519 && (key.ecc.point.size() != kNativeSize + 1 || key.ecc.point[0] != 0x40))
-        return fail(ErrorCode::bad_key, point_at, "25519 point must be 0x40 followed by 32 octets");
-    if (key.algorithm == PublicKeyAlgorithm::eddsa && key.ecc.curve != Curve::ed25519 &&
-        key.ecc.curve != Curve::unknown)
-        return fail(ErrorCode::bad_key, oid_at, "EdDSA on a non-Edwards curve");
-    if (key.algorithm == PublicKeyAlgorithm::ecdh && key.ecc.curve == Curve::ed25519)
-        return fail(ErrorCode::bad_key, oid_at, "ECDH on the Ed25519 curve");
+        return fail(ErrorCode::BadKey, point_at, "25519 point must be 0x40 followed by 32 octets");
+    if (key.algorithm == PublicKeyAlgorithm::Eddsa && key.ecc.curve != Curve::Ed25519 &&
+        key.ecc.curve != Curve::Unknown)
+        return fail(ErrorCode::BadKey, oid_at, "EdDSA on a non-Edwards curve");
+    if (key.algorithm == PublicKeyAlgorithm::Ecdh && key.ecc.curve == Curve::Ed25519)
+        return fail(ErrorCode::BadKey, oid_at, "ECDH on the Ed25519 curve");
     return {};
 }
 
 Result<void> read_kdf(Cursor& in, PublicKey& key) {
     const std::size_t at = in.offset();
-    auto len = in.u8("KDF parameters length");
-    if (!len) return Unexpected{len.error()};
-    if (*len != 3) return fail(ErrorCode::bad_key, at, "KDF parameters must be 3 octets");
-    auto reserved = in.u8("KDF reserved octet");
-    if (!reserved) return Unexpected{reserved.error()};
-    if (*reserved != 1) return fail(ErrorCode::bad_key, at + 1, "KDF parameters version must be 1");
-    auto hash = in.u8("KDF hash");
-    if (!hash) return Unexpected{hash.error()};
-    auto cipher = in.u8("KEK cipher");
-    if (!cipher) return Unexpected{cipher.error()};
+    MIXTASY_TRY(len, in.u8("KDF parameters length"));
+    if (*len != 3) return fail(ErrorCode::BadKey, at, "KDF parameters must be 3 octets");
+    MIXTASY_TRY(reserved, in.u8("KDF reserved octet"));
+    if (*reserved != 1) return fail(ErrorCode::BadKey, at + 1, "KDF parameters version must be 1");
+    MIXTASY_TRY(hash, in.u8("KDF hash"));
+    MIXTASY_TRY(cipher, in.u8("KEK cipher"));
     key.kdf = KdfParams{*hash, *cipher};
     return {};
 }
@@ -110,45 +103,37 @@ Result<PublicKey> read_public(Cursor& in, const KeyMaterialLimits& limits) {
     const std::size_t start = in.offset();
     const ByteView whole = in.rest();
     PublicKey key;
-    auto version = in.u8("key version");
-    if (!version) return Unexpected{version.error()};
+    MIXTASY_TRY(version, in.u8("key version"));
     if (*version != 4)
-        return fail(ErrorCode::unsupported_version, start, "key version " + std::to_string(*version));
+        return fail(ErrorCode::UnsupportedVersion, start, "key version " + std::to_string(*version));
     key.version = 4;
-    auto created = in.u32("key creation time");
-    if (!created) return Unexpected{created.error()};
+    MIXTASY_TRY(created, in.u32("key creation time"));
     key.created = *created;
     const std::size_t algo_at = in.offset();
-    auto algo = in.u8("key algorithm");
-    if (!algo) return Unexpected{algo.error()};
+    MIXTASY_TRY(algo, in.u8("key algorithm"));
     key.algorithm = static_cast<PublicKeyAlgorithm>(*algo);
 
     if (is_rsa(key.algorithm)) {
         const std::size_t n_at = in.offset();
-        auto n = read_mpi(in, limits.max_rsa_bits, "RSA n");
-        if (!n) return Unexpected{n.error()};
+        MIXTASY_TRY(n, read_mpi(in, limits.max_rsa_bits, "RSA n"));
         if (bit_length(*n) < limits.min_rsa_bits)
-            return fail(ErrorCode::bad_key, n_at, "RSA modulus below " + std::to_string(limits.min_rsa_bits) + " bits");
-        auto e = read_mpi(in, 64, "RSA e");
-        if (!e) return Unexpected{e.error()};
+            return fail(ErrorCode::BadKey, n_at, "RSA modulus below " + std::to_string(limits.min_rsa_bits) + " bits");
+        MIXTASY_TRY(e, read_mpi(in, 64, "RSA e"));
         key.rsa.n = stripped(*n);
         key.rsa.e = stripped(*e);
         if (key.rsa.e.empty() || (key.rsa.n.back() & 1) == 0)
-            return fail(ErrorCode::bad_key, n_at, "RSA n must be odd and e non-zero");
-    } else if (key.algorithm == PublicKeyAlgorithm::eddsa || key.algorithm == PublicKeyAlgorithm::ecdsa) {
-        auto r = read_ecc(in, key);
-        if (!r) return Unexpected{r.error()};
-    } else if (key.algorithm == PublicKeyAlgorithm::ecdh) {
-        auto r = read_ecc(in, key);
-        if (!r) return Unexpected{r.error()};
-        auto k = read_kdf(in, key);
-        if (!k) return Unexpected{k.error()};
+            return fail(ErrorCode::BadKey, n_at, "RSA n must be odd and e non-zero");
+    } else if (key.algorithm == PublicKeyAlgorithm::Eddsa || key.algorithm == PublicKeyAlgorithm::Ecdsa) {
+        MIXTASY_TRY(r, read_ecc(in, key));
+    } else if (key.algorithm == PublicKeyAlgorithm::Ecdh) {
+        MIXTASY_TRY(r, read_ecc(in, key));
+        MIXTASY_TRY(k, read_kdf(in, key));
     } else {
-        return fail(ErrorCode::unsupported_algorithm, algo_at,
+        return fail(ErrorCode::UnsupportedAlgorithm, algo_at,
                     "public key algorithm " + std::to_string(*algo));
     }
     const std::size_t used = in.offset() - start;
-    if (used > 0xffff) return fail(ErrorCode::limit_exceeded, start, "key body above 65535 octets");
+    if (used > 0xffff) return fail(ErrorCode::LimitExceeded, start, "key body above 65535 octets");
     key.body.assign(whole.begin(), whole.begin() + static_cast<std::ptrdiff_t>(used));
     compute_fingerprint(key);
     return key;
@@ -161,7 +146,7 @@ void append_secret_mpis(Botan::secure_vector<uint8_t>& out, const SecretKey& key
         append_mpi(out, key.rsa_p);
         append_mpi(out, key.rsa_q);
         append_mpi(out, key.rsa_u);
-    } else if (key.pub.algorithm == PublicKeyAlgorithm::ecdh) {
+    } else if (key.pub.algorithm == PublicKeyAlgorithm::Ecdh) {
         Botan::secure_vector<uint8_t> reversed(key.ecc_secret.rbegin(), key.ecc_secret.rend());
         append_mpi(out, reversed);
     } else {
@@ -179,30 +164,30 @@ uint16_t checksum(ByteView octets) {
 
 std::string_view algorithm_name(PublicKeyAlgorithm algorithm) noexcept {
     switch (algorithm) {
-        case PublicKeyAlgorithm::rsa: return "RSA";
-        case PublicKeyAlgorithm::rsa_encrypt_only: return "RSA-E";
-        case PublicKeyAlgorithm::rsa_sign_only: return "RSA-S";
-        case PublicKeyAlgorithm::elgamal: return "ElGamal";
-        case PublicKeyAlgorithm::dsa: return "DSA";
-        case PublicKeyAlgorithm::ecdh: return "ECDH";
-        case PublicKeyAlgorithm::ecdsa: return "ECDSA";
-        case PublicKeyAlgorithm::eddsa: return "EdDSA";
-        case PublicKeyAlgorithm::x25519: return "X25519";
-        case PublicKeyAlgorithm::x448: return "X448";
-        case PublicKeyAlgorithm::ed25519: return "Ed25519";
-        case PublicKeyAlgorithm::ed448: return "Ed448";
+        case PublicKeyAlgorithm::Rsa: return "RSA";
+        case PublicKeyAlgorithm::RsaEncryptOnly: return "RSA-E";
+        case PublicKeyAlgorithm::RsaSignOnly: return "RSA-S";
+        case PublicKeyAlgorithm::Elgamal: return "ElGamal";
+        case PublicKeyAlgorithm::Dsa: return "DSA";
+        case PublicKeyAlgorithm::Ecdh: return "ECDH";
+        case PublicKeyAlgorithm::Ecdsa: return "ECDSA";
+        case PublicKeyAlgorithm::Eddsa: return "EdDSA";
+        case PublicKeyAlgorithm::X25519: return "X25519";
+        case PublicKeyAlgorithm::X448: return "X448";
+        case PublicKeyAlgorithm::Ed25519: return "Ed25519";
+        case PublicKeyAlgorithm::Ed448: return "Ed448";
     }
     return "unknown";
 }
 
 std::string_view curve_name(Curve curve) noexcept {
     switch (curve) {
-        case Curve::ed25519: return "Ed25519";
-        case Curve::curve25519: return "Curve25519";
-        case Curve::nist_p256: return "NIST P-256";
-        case Curve::nist_p384: return "NIST P-384";
-        case Curve::nist_p521: return "NIST P-521";
-        case Curve::unknown: break;
+        case Curve::Ed25519: return "Ed25519";
+        case Curve::Curve25519: return "Curve25519";
+        case Curve::NistP256: return "NIST P-256";
+        case Curve::NistP384: return "NIST P-384";
+        case Curve::NistP521: return "NIST P-521";
+        case Curve::Unknown: break;
     }
     return "unknown";
 }
@@ -219,7 +204,7 @@ std::string to_hex(ByteView bytes) {
 }
 
 ByteView PublicKey::native_point() const noexcept {
-    if ((ecc.curve != Curve::ed25519 && ecc.curve != Curve::curve25519) || ecc.point.size() != kNativeSize + 1)
+    if ((ecc.curve != Curve::Ed25519 && ecc.curve != Curve::Curve25519) || ecc.point.size() != kNativeSize + 1)
         return {};
     return ByteView(ecc.point).subspan(1);
 }
@@ -227,13 +212,13 @@ ByteView PublicKey::native_point() const noexcept {
 unsigned PublicKey::rsa_bits() const noexcept { return bit_length(rsa.n); }
 
 bool PublicKey::can_sign_algorithm() const noexcept {
-    if (algorithm == PublicKeyAlgorithm::eddsa) return ecc.curve == Curve::ed25519;
-    return algorithm == PublicKeyAlgorithm::rsa || algorithm == PublicKeyAlgorithm::rsa_sign_only;
+    if (algorithm == PublicKeyAlgorithm::Eddsa) return ecc.curve == Curve::Ed25519;
+    return algorithm == PublicKeyAlgorithm::Rsa || algorithm == PublicKeyAlgorithm::RsaSignOnly;
 }
 
 bool PublicKey::can_encrypt_algorithm() const noexcept {
-    if (algorithm == PublicKeyAlgorithm::ecdh) return ecc.curve == Curve::curve25519;
-    if (algorithm == PublicKeyAlgorithm::rsa || algorithm == PublicKeyAlgorithm::rsa_encrypt_only)
+    if (algorithm == PublicKeyAlgorithm::Ecdh) return ecc.curve == Curve::Curve25519;
+    if (algorithm == PublicKeyAlgorithm::Rsa || algorithm == PublicKeyAlgorithm::RsaEncryptOnly)
         return rsa_bits() >= KeyMaterialLimits{}.min_rsa_encrypt_bits;
     return false;
 }
@@ -242,20 +227,18 @@ Result<PublicKey> parse_public_key(ByteView body, std::size_t base, const KeyMat
     Cursor in(body, base);
     auto key = read_public(in, limits);
     if (!key) return key;
-    if (!in.empty()) return fail(ErrorCode::bad_packet, in.offset(), "trailing octets after the key material");
+    if (!in.empty()) return fail(ErrorCode::BadPacket, in.offset(), "trailing octets after the key material");
     return key;
 }
 
 Result<SecretKey> parse_secret_key(ByteView body, std::size_t base, const KeyMaterialLimits& limits) {
     Cursor in(body, base);
-    auto pub = read_public(in, limits);
-    if (!pub) return Unexpected{pub.error()};
+    MIXTASY_TRY(pub, read_public(in, limits));
     SecretKey key;
     key.pub = std::move(*pub);
     const std::size_t usage_at = in.offset();
-    auto usage = in.u8("S2K usage");
-    if (!usage) return Unexpected{usage.error()};
-    if (*usage != 0) return fail(ErrorCode::unsupported_feature, usage_at, "unsupported: passphrase-protected secret key");
+    MIXTASY_TRY(usage, in.u8("S2K usage"));
+    if (*usage != 0) return fail(ErrorCode::UnsupportedFeature, usage_at, "unsupported: passphrase-protected secret key");
 
     const std::size_t secret_at = in.offset();
     const ByteView secret_start = in.rest();
@@ -263,26 +246,23 @@ Result<SecretKey> parse_secret_key(ByteView body, std::size_t base, const KeyMat
     if (is_rsa(algo)) {
         const unsigned max = limits.max_rsa_bits;
         for (auto* field : {&key.rsa_d, &key.rsa_p, &key.rsa_q, &key.rsa_u}) {
-            auto v = read_mpi(in, max, "RSA secret");
-            if (!v) return Unexpected{v.error()};
+            MIXTASY_TRY(v, read_mpi(in, max, "RSA secret"));
             field->assign(v->begin(), v->end());
         }
     } else {
-        auto v = read_mpi(in, 264, "EC secret");
-        if (!v) return Unexpected{v.error()};
-        const bool native = key.pub.ecc.curve == Curve::ed25519 || key.pub.ecc.curve == Curve::curve25519;
-        if (!native) return fail(ErrorCode::unsupported_algorithm, secret_at, "secret key on an unsupported curve");
+        MIXTASY_TRY(v, read_mpi(in, 264, "EC secret"));
+        const bool native = key.pub.ecc.curve == Curve::Ed25519 || key.pub.ecc.curve == Curve::Curve25519;
+        if (!native) return fail(ErrorCode::UnsupportedAlgorithm, secret_at, "secret key on an unsupported curve");
         if (!pad_to(*v, kNativeSize, key.ecc_secret))
-            return fail(ErrorCode::bad_key, secret_at, "25519 secret longer than 32 octets");
-        if (algo == PublicKeyAlgorithm::ecdh) std::reverse(key.ecc_secret.begin(), key.ecc_secret.end());
+            return fail(ErrorCode::BadKey, secret_at, "25519 secret longer than 32 octets");
+        if (algo == PublicKeyAlgorithm::Ecdh) std::reverse(key.ecc_secret.begin(), key.ecc_secret.end());
     }
     const std::size_t secret_len = in.offset() - secret_at;
     const std::size_t sum_at = in.offset();
-    auto sum = in.u16("secret key checksum");
-    if (!sum) return Unexpected{sum.error()};
+    MIXTASY_TRY(sum, in.u16("secret key checksum"));
     if (*sum != checksum(secret_start.first(secret_len)))
-        return fail(ErrorCode::bad_checksum, sum_at, "secret key checksum mismatch");
-    if (!in.empty()) return fail(ErrorCode::bad_packet, in.offset(), "trailing octets after the secret key");
+        return fail(ErrorCode::BadChecksum, sum_at, "secret key checksum mismatch");
+    if (!in.empty()) return fail(ErrorCode::BadPacket, in.offset(), "trailing octets after the secret key");
     return key;
 }
 
@@ -293,16 +273,16 @@ Result<PublicKey> make_public_key(PublicKey fields) {
     if (is_rsa(fields.algorithm)) {
         append_mpi(body, fields.rsa.n);
         append_mpi(body, fields.rsa.e);
-    } else if (fields.algorithm == PublicKeyAlgorithm::eddsa || fields.algorithm == PublicKeyAlgorithm::ecdsa ||
-               fields.algorithm == PublicKeyAlgorithm::ecdh) {
+    } else if (fields.algorithm == PublicKeyAlgorithm::Eddsa || fields.algorithm == PublicKeyAlgorithm::Ecdsa ||
+               fields.algorithm == PublicKeyAlgorithm::Ecdh) {
         body.push_back(static_cast<uint8_t>(fields.ecc.oid.size()));
         body.insert(body.end(), fields.ecc.oid.begin(), fields.ecc.oid.end());
         append_mpi(body, fields.ecc.point);
-        if (fields.algorithm == PublicKeyAlgorithm::ecdh) {
+        if (fields.algorithm == PublicKeyAlgorithm::Ecdh) {
             body.insert(body.end(), {3, 1, fields.kdf.hash, fields.kdf.cipher});
         }
     } else {
-        return fail(ErrorCode::unsupported_algorithm, 0, "cannot build this key algorithm");
+        return fail(ErrorCode::UnsupportedAlgorithm, 0, "cannot build this key algorithm");
     }
     // Re-parse what we wrote: one code path decides what a valid key is.
     return parse_public_key(body);
@@ -323,12 +303,12 @@ Botan::secure_vector<uint8_t> serialize_secret_key(const SecretKey& key) {
 // Curve OIDs for builders elsewhere in crypto/.
 ByteView curve_oid(Curve curve) noexcept {
     switch (curve) {
-        case Curve::ed25519: return kOidEd25519;
-        case Curve::curve25519: return kOidCurve25519;
-        case Curve::nist_p256: return kOidP256;
-        case Curve::nist_p384: return kOidP384;
-        case Curve::nist_p521: return kOidP521;
-        case Curve::unknown: break;
+        case Curve::Ed25519: return kOidEd25519;
+        case Curve::Curve25519: return kOidCurve25519;
+        case Curve::NistP256: return kOidP256;
+        case Curve::NistP384: return kOidP384;
+        case Curve::NistP521: return kOidP521;
+        case Curve::Unknown: break;
     }
     return {};
 }

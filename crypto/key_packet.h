@@ -40,21 +40,21 @@
 namespace mixtasy::crypto {
 
 enum class PublicKeyAlgorithm : uint8_t {
-    rsa = 1,
-    rsa_encrypt_only = 2,
-    rsa_sign_only = 3,
-    elgamal = 16,
-    dsa = 17,
-    ecdh = 18,
-    ecdsa = 19,
-    eddsa = 22,
-    x25519 = 25,
-    x448 = 26,
-    ed25519 = 27,
-    ed448 = 28,
+    Rsa = 1,
+    RsaEncryptOnly = 2,
+    RsaSignOnly = 3,
+    Elgamal = 16,
+    Dsa = 17,
+    Ecdh = 18,
+    Ecdsa = 19,
+    Eddsa = 22,
+    X25519 = 25,
+    X448 = 26,
+    Ed25519 = 27,
+    Ed448 = 28,
 };
 
-enum class Curve : uint8_t { unknown, ed25519, curve25519, nist_p256, nist_p384, nist_p521 };
+enum class Curve : uint8_t { Unknown, Ed25519, Curve25519, NistP256, NistP384, NistP521 };
 
 std::string_view algorithm_name(PublicKeyAlgorithm algorithm) noexcept;
 std::string_view curve_name(Curve curve) noexcept;
@@ -74,7 +74,7 @@ struct RsaMaterial {
 };
 
 struct EccMaterial {
-    Curve curve = Curve::unknown;
+    Curve curve = Curve::Unknown;
     Bytes oid;    // DER content octets of the curve OID, as on the wire
     Bytes point;  // MPI contents: 0x40 || 32 bytes for the 25519 curves
 };
@@ -94,7 +94,7 @@ struct KeyMaterialLimits {
 struct PublicKey {
     uint8_t version = 4;
     Timestamp created = 0;
-    PublicKeyAlgorithm algorithm = PublicKeyAlgorithm::eddsa;
+    PublicKeyAlgorithm algorithm = PublicKeyAlgorithm::Eddsa;
     RsaMaterial rsa;   // RSA only
     EccMaterial ecc;   // ECDH, ECDSA, EdDSA
     KdfParams kdf;     // ECDH only

@@ -1,8 +1,7 @@
-// keygen.cpp - node keys; see keygen.h.
+// keygen.cpp - key generation and subkey upkeep; see keygen.h.
 #include "crypto/keygen.h"
 
 #include <algorithm>
-#include <array>
 
 #include <botan/curve25519.h>
 #include <botan/ed25519.h>
@@ -10,21 +9,9 @@
 namespace mixtasy::crypto {
 namespace {
 
-constexpr std::array<std::string_view, 3> kModes{"middleman", "exitprivate", "exitpublic"};
-constexpr std::string_view kModeFeature = "mixtasy-mode:";
 constexpr uint8_t kKdfSha256 = 8;
 constexpr uint8_t kKekAes128 = 7;
 constexpr std::size_t kSecretSize = 32;
-
-bool has_any(std::string_view s, std::string_view chars) { return s.find_first_of(chars) != std::string_view::npos; }
-
-Result<void> check_address(std::string_view a) {
-    const auto at = a.find('@');
-    if (a.empty() || at == std::string_view::npos || at == 0 || at + 1 == a.size() ||
-        a.find('@', at + 1) != std::string_view::npos || has_any(a, " \t\r\n<>()\""))
-        return fail(ErrorCode::bad_key, 0, "address must look like mixtasy@fqdn");
-    return {};
-}
 
 // The key packet fields of a 25519 key: curve, its OID, and the point in
 // the native format OpenPGP uses for both curves (0x40 then 32 bytes).
@@ -43,10 +30,10 @@ PublicKey ecc_public(PublicKeyAlgorithm algorithm, Curve curve, Timestamp create
 Result<PublicKey> ed25519_public(const Botan::secure_vector<uint8_t>& seed, Timestamp created) {
     try {
         Botan::Ed25519_PrivateKey key(seed);
-        return make_public_key(ecc_public(PublicKeyAlgorithm::eddsa, Curve::ed25519, created,
+        return make_public_key(ecc_public(PublicKeyAlgorithm::Eddsa, Curve::Ed25519, created,
                                           key.get_public_key()));
     } catch (const std::exception& e) {
-        return fail(ErrorCode::internal, 0, std::string("Ed25519 key generation: ") + e.what());
+        return fail(ErrorCode::Internal, 0, std::string("Ed25519 key generation: ") + e.what());
     }
 }
 
@@ -60,105 +47,52 @@ Result<SecretKey> new_ecdh_subkey(Timestamp created, Botan::RandomNumberGenerato
         sk.ecc_secret[31] &= 127;
         sk.ecc_secret[31] |= 64;
         Botan::Curve25519_PrivateKey key(sk.ecc_secret);
-        PublicKey pk = ecc_public(PublicKeyAlgorithm::ecdh, Curve::curve25519, created, key.public_value());
+        PublicKey pk = ecc_public(PublicKeyAlgorithm::Ecdh, Curve::Curve25519, created, key.public_value());
         pk.kdf = KdfParams{kKdfSha256, kKekAes128};
-        auto built = make_public_key(std::move(pk));
-        if (!built) return Unexpected{built.error()};
+        MIXTASY_TRY(built, make_public_key(std::move(pk)));
         sk.pub = std::move(*built);
         return sk;
     } catch (const std::exception& e) {
-        return fail(ErrorCode::internal, 0, std::string("X25519 key generation: ") + e.what());
+        return fail(ErrorCode::Internal, 0, std::string("X25519 key generation: ") + e.what());
     }
 }
 
 }  // namespace
 
-Result<std::string> node_user_id(const NodeKeyParams& params) {
-    if (auto r = check_address(params.address); !r) return Unexpected{r.error()};
-    if (has_any(params.name, "()<>\r\n")) return fail(ErrorCode::bad_key, 0, "name must not contain ( ) < >");
-    if (params.modes.empty()) return fail(ErrorCode::bad_key, 0, "at least one mixtasy mode is needed");
-    std::string modes;
-    for (const auto& m : params.modes) {
-        if (std::find(kModes.begin(), kModes.end(), m) == kModes.end())
-            return fail(ErrorCode::bad_key, 0, "unknown mixtasy mode '" + m + "'");
-        if (std::count(params.modes.begin(), params.modes.end(), m) > 1)
-            return fail(ErrorCode::bad_key, 0, "mixtasy mode '" + m + "' listed twice");
-        if (!modes.empty()) modes.push_back(',');
-        modes += m;
-    }
-    std::string uid;
-    if (!params.name.empty()) uid = params.name + " ";
-    uid += "(" + std::string(kModeFeature) + modes + ") <" + params.address + ">";
-    return uid;
-}
-
-std::vector<std::string> modes_of_user_id(std::string_view uid) {
-    std::vector<std::string> out;
-    const auto open = uid.find('(');
-    const auto close = uid.find(')', open == std::string_view::npos ? 0 : open);
-    if (open == std::string_view::npos || close == std::string_view::npos) return out;
-    std::string_view comment = uid.substr(open + 1, close - open - 1);
-    // Feature statements are space separated; find ours.
-    while (!comment.empty()) {
-        const auto space = comment.find(' ');
-        std::string_view statement = comment.substr(0, space);
-        if (statement.substr(0, kModeFeature.size()) == kModeFeature) {
-            std::string_view list = statement.substr(kModeFeature.size());
-            while (!list.empty()) {
-                const auto comma = list.find(',');
-                if (auto m = list.substr(0, comma); !m.empty()) out.emplace_back(m);
-                if (comma == std::string_view::npos) break;
-                list.remove_prefix(comma + 1);
-            }
-            return out;
-        }
-        if (space == std::string_view::npos) break;
-        comment.remove_prefix(space + 1);
-    }
-    return out;
-}
-
-Result<SecretCertificate> generate_node_key(const NodeKeyParams& params, Botan::RandomNumberGenerator& rng) {
-    auto uid = node_user_id(params);
-    if (!uid) return Unexpected{uid.error()};
-    if (params.subkey_validity == 0) return fail(ErrorCode::bad_key, 0, "subkey validity must be positive");
+Result<SecretCertificate> generate_key(const KeyGenParams& params, Botan::RandomNumberGenerator& rng) {
+    if (params.subkey_validity == 0) return fail(ErrorCode::BadKey, 0, "subkey validity must be positive");
 
     SecretCertificate out;
     out.primary.ecc_secret = rng.random_vec(kSecretSize);
-    auto pub = ed25519_public(out.primary.ecc_secret, params.created);
-    if (!pub) return Unexpected{pub.error()};
+    MIXTASY_TRY(pub, ed25519_public(out.primary.ecc_secret, params.created));
     out.primary.pub = std::move(*pub);
     out.cert.primary = out.primary.pub;
 
     SignatureParams cert_params;
-    cert_params.type = SignatureType::positive_certification;
+    cert_params.type = SignatureType::PositiveCertification;
     cert_params.created = params.created;
     cert_params.key_flags = kFlagCertify | kFlagSign;
     cert_params.primary_user_id = true;
     cert_params.preferences = true;
-    auto self = certify_user_id(out.primary, as_bytes(*uid), cert_params, rng);
-    if (!self) return Unexpected{self.error()};
-    out.cert.user_ids.push_back(UserId{*uid, std::move(*self)});
+    MIXTASY_TRY(self, certify_user_id(out.primary, as_bytes(params.user_id), cert_params, rng));
+    out.cert.user_ids.push_back(UserId{params.user_id, std::move(*self)});
     out.cert.key_flags = kFlagCertify | kFlagSign;
 
-    if (auto r = add_encryption_subkey(out, params.created, params.subkey_validity, rng); !r)
-        return Unexpected{r.error()};
+    MIXTASY_CHECK(add_encryption_subkey(out, params.created, params.subkey_validity, rng));
     return out;
 }
 
 Result<void> add_encryption_subkey(SecretCertificate& key, Timestamp created, uint32_t validity,
                                    Botan::RandomNumberGenerator& rng) {
-    if (validity == 0) return fail(ErrorCode::bad_key, 0, "subkey validity must be positive");
-    if (created < key.cert.primary.created) return fail(ErrorCode::bad_key, 0, "subkey older than its primary key");
-    auto sub = new_ecdh_subkey(created, rng);
-    if (!sub) return Unexpected{sub.error()};
+    if (validity == 0) return fail(ErrorCode::BadKey, 0, "subkey validity must be positive");
+    if (created < key.cert.primary.created) return fail(ErrorCode::BadKey, 0, "subkey older than its primary key");
+    MIXTASY_TRY(sub, new_ecdh_subkey(created, rng));
     SignatureParams params;
-    params.type = SignatureType::subkey_binding;
+    params.type = SignatureType::SubkeyBinding;
     params.created = created;
     params.key_flags = kFlagsEncrypt;
     params.key_expires_after = validity;
-    auto binding = bind_subkey(key.primary, sub->pub, params, rng);
-    if (!binding) return Unexpected{binding.error()};
+    MIXTASY_TRY(binding, bind_subkey(key.primary, sub->pub, params, rng));
     Subkey entry;
     entry.key = sub->pub;
     entry.binding = std::move(*binding);

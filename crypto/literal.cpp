@@ -18,8 +18,8 @@ bool writable_format(char f) { return f == 'b' || f == 't' || f == 'u'; }
 }  // namespace
 
 Result<Bytes> literal_body(const LiteralData& lit) {
-    if (!writable_format(lit.format)) return fail(ErrorCode::bad_packet, 0, "literal format");
-    if (lit.filename.size() > kMaxFilename) return fail(ErrorCode::bad_packet, 0, "literal filename over 255 bytes");
+    if (!writable_format(lit.format)) return fail(ErrorCode::BadPacket, 0, "literal format");
+    if (lit.filename.size() > kMaxFilename) return fail(ErrorCode::BadPacket, 0, "literal filename over 255 bytes");
     Bytes body;
     body.reserve(6 + lit.filename.size() + lit.contents.size());
     body.push_back(static_cast<uint8_t>(lit.format));
@@ -31,22 +31,17 @@ Result<Bytes> literal_body(const LiteralData& lit) {
 }
 
 Result<Bytes> write_literal(const LiteralData& lit, WriteStyle style) {
-    auto body = literal_body(lit);
-    if (!body) return Unexpected{body.error()};
-    return write_packet(Tag::literal, *body, style);
+    MIXTASY_TRY(body, literal_body(lit));
+    return write_packet(Tag::Literal, *body, style);
 }
 
 Result<LiteralData> parse_literal_body(ByteView body, std::size_t base) {
     Cursor in(body, base);
-    auto format = in.u8("literal format");
-    if (!format) return Unexpected{format.error()};
-    if (!readable_format(*format)) return fail(ErrorCode::bad_packet, base, "literal format");
-    auto name_len = in.u8("literal filename length");
-    if (!name_len) return Unexpected{name_len.error()};
-    auto name = in.take(*name_len, "literal filename");
-    if (!name) return Unexpected{name.error()};
-    auto date = in.u32("literal date");
-    if (!date) return Unexpected{date.error()};
+    MIXTASY_TRY(format, in.u8("literal format"));
+    if (!readable_format(*format)) return fail(ErrorCode::BadPacket, base, "literal format");
+    MIXTASY_TRY(name_len, in.u8("literal filename length"));
+    MIXTASY_TRY(name, in.take(*name_len, "literal filename"));
+    MIXTASY_TRY(date, in.u32("literal date"));
     LiteralData lit;
     lit.format = static_cast<char>(*format);
     lit.filename.assign(name->begin(), name->end());
@@ -58,13 +53,11 @@ Result<LiteralData> parse_literal_body(ByteView body, std::size_t base) {
 
 Result<LiteralRead> read_literal(ByteView packets, const PacketLimits& limits) {
     PacketReader reader(packets, limits);
-    auto packet = reader.next();
-    if (!packet) return Unexpected{packet.error()};
-    if (!*packet) return fail(ErrorCode::truncated, 0, "no packet where a literal packet belongs");
+    MIXTASY_TRY(packet, reader.next());
+    if (!*packet) return fail(ErrorCode::Truncated, 0, "no packet where a literal packet belongs");
     const Packet& p = **packet;
-    if (p.tag != Tag::literal) return fail(ErrorCode::unexpected_packet, p.header_offset, "expected a literal data packet");
-    auto lit = parse_literal_body(p.body(), p.body_offset);
-    if (!lit) return Unexpected{lit.error()};
+    if (p.tag != Tag::Literal) return fail(ErrorCode::UnexpectedPacket, p.header_offset, "expected a literal data packet");
+    MIXTASY_TRY(lit, parse_literal_body(p.body(), p.body_offset));
     LiteralRead out;
     out.literal = std::move(*lit);
     out.rest = packets.subspan(reader.offset());

@@ -15,9 +15,9 @@ namespace mixtasy::crypto {
 
 namespace {
 
-constexpr WriteStyle kOldDefinite{Format::old_format, LengthKind::definite};
-constexpr WriteStyle kOldIndeterminate{Format::old_format, LengthKind::indeterminate};
-constexpr WriteStyle kNewDefinite{Format::new_format, LengthKind::definite};
+constexpr WriteStyle kOldDefinite{Format::OldFormat, LengthKind::Definite};
+constexpr WriteStyle kOldIndeterminate{Format::OldFormat, LengthKind::Indeterminate};
+constexpr WriteStyle kNewDefinite{Format::NewFormat, LengthKind::Definite};
 
 // What decrypt_packets found before the encrypted data.
 struct Envelope {
@@ -29,29 +29,28 @@ Result<Envelope> read_envelope(ByteView message, const DecryptLimits& limits) {
     Envelope env;
     PacketReader reader(message, limits.packets);
     for (;;) {
-        auto next = reader.next();
-        if (!next) return Unexpected{next.error()};
-        if (!*next) return fail(ErrorCode::unexpected_packet, reader.offset(), "no encrypted data packet");
+        MIXTASY_TRY(next, reader.next());
+        if (!*next) return fail(ErrorCode::UnexpectedPacket, reader.offset(), "no encrypted data packet");
         Packet& p = **next;
         switch (p.tag) {
-            case Tag::pkesk: {
+            case Tag::Pkesk: {
                 if (env.pkesks.size() >= limits.max_pkesk) {
-                    return fail(ErrorCode::limit_exceeded, p.header_offset, "too many PKESK packets");
+                    return fail(ErrorCode::LimitExceeded, p.header_offset, "too many PKESK packets");
                 }
                 auto pkesk = parse_pkesk(p.body(), p.body_offset);
                 // Another recipient's v6 or ElGamal PKESK must not stop us.
                 if (pkesk) env.pkesks.push_back(std::move(*pkesk));
                 break;
             }
-            case Tag::skesk:
-            case Tag::marker:
+            case Tag::Skesk:
+            case Tag::Marker:
                 break;
-            case Tag::sed:
-            case Tag::seipd:
+            case Tag::Sed:
+            case Tag::Seipd:
                 env.data = std::move(p);
                 return env;
             default:
-                return fail(ErrorCode::unexpected_packet, p.header_offset,
+                return fail(ErrorCode::UnexpectedPacket, p.header_offset,
                             std::string("unexpected ") + std::string(tag_name(p.tag)) + " before encrypted data");
         }
     }
@@ -65,7 +64,7 @@ Result<Decrypted> decrypt_body(const Packet& data, const SessionKey& sk, const S
     Decrypted out;
     out.key = key.pub.fingerprint;
     out.cipher = sk.algo;
-    Result<Bytes> plain = data.tag == Tag::sed ? sed_decrypt_body(sk, data.body())
+    Result<Bytes> plain = data.tag == Tag::Sed ? sed_decrypt_body(sk, data.body())
                                                : seipd_decrypt_body(sk, data.body());
     if (!plain) {
         Error e = plain.error();
@@ -73,37 +72,34 @@ Result<Decrypted> decrypt_body(const Packet& data, const SessionKey& sk, const S
         return Unexpected{std::move(e)};
     }
     out.plaintext = std::move(*plain);
-    out.packet = data.tag == Tag::sed ? SymmetricPacket::sed : SymmetricPacket::seipd;
-    out.integrity_protected = data.tag == Tag::seipd;
+    out.packet = data.tag == Tag::Sed ? SymmetricPacket::Sed : SymmetricPacket::Seipd;
+    out.integrity_protected = data.tag == Tag::Seipd;
     return out;
 }
 
 // Skips packets that may surround the literal data in ordinary mail.
 bool skippable_around_literal(Tag tag) {
-    return tag == Tag::one_pass_signature || tag == Tag::signature || tag == Tag::marker;
+    return tag == Tag::OnePassSignature || tag == Tag::Signature || tag == Tag::Marker;
 }
 
 Result<PlainMessage> read_plain(ByteView inner, const DecryptLimits& limits, int depth) {
     PacketReader reader(inner, limits.packets);
     for (;;) {
-        auto next = reader.next();
-        if (!next) return Unexpected{next.error()};
-        if (!*next) return fail(ErrorCode::unexpected_packet, reader.offset(), "no literal data packet");
+        MIXTASY_TRY(next, reader.next());
+        if (!*next) return fail(ErrorCode::UnexpectedPacket, reader.offset(), "no literal data packet");
         const Packet& p = **next;
         if (skippable_around_literal(p.tag)) continue;
-        if (p.tag == Tag::compressed && depth == 0) {
-            auto expanded = decompress_body(p.body(), limits.decompress, p.body_offset);
-            if (!expanded) return Unexpected{expanded.error()};
+        if (p.tag == Tag::Compressed && depth == 0) {
+            MIXTASY_TRY(expanded, decompress_body(p.body(), limits.decompress, p.body_offset));
             auto plain = read_plain(*expanded, limits, depth + 1);
             if (plain) plain->compressed = true;
             return plain;
         }
-        if (p.tag != Tag::literal) {
-            return fail(ErrorCode::unexpected_packet, p.header_offset,
+        if (p.tag != Tag::Literal) {
+            return fail(ErrorCode::UnexpectedPacket, p.header_offset,
                         std::string("unexpected ") + std::string(tag_name(p.tag)) + " where literal data belongs");
         }
-        auto lit = parse_literal_body(p.body(), p.body_offset);
-        if (!lit) return Unexpected{lit.error()};
+        MIXTASY_TRY(lit, parse_literal_body(p.body(), p.body_offset));
         PlainMessage out;
         out.literal = std::move(*lit);
         return out;
@@ -121,32 +117,25 @@ Result<Bytes> encrypt_to(const PublicKey& recipient, ByteView inner_packets, Sym
 
 Result<Bytes> encrypt_to(std::span<const PublicKey> recipients, ByteView inner_packets,
                          const EncryptOptions& options, Botan::RandomNumberGenerator& rng) {
-    if (recipients.empty()) return fail(ErrorCode::no_valid_key, 0, "no recipient");
-    auto sk = generate_session_key(options.cipher, rng);
-    if (!sk) return Unexpected{sk.error()};
+    if (recipients.empty()) return fail(ErrorCode::NoValidKey, 0, "no recipient");
+    MIXTASY_TRY(sk, generate_session_key(options.cipher, rng));
     Bytes out;
     out.reserve(inner_packets.size() + 64 + recipients.size() * 600);
     for (const PublicKey& recipient : recipients) {
-        auto pkesk = pkesk_encrypt(recipient, *sk, rng, options.hide_recipient);
-        if (!pkesk) return Unexpected{pkesk.error()};
-        if (auto ok = append_packet(out, Tag::pkesk, serialize_pkesk(*pkesk), kOldDefinite); !ok) {
-            return Unexpected{ok.error()};
-        }
+        MIXTASY_TRY(pkesk, pkesk_encrypt(recipient, *sk, rng, options.hide_recipient));
+        MIXTASY_CHECK(append_packet(out, Tag::Pkesk, serialize_pkesk(*pkesk), kOldDefinite));
     }
-    const bool sed = options.packet == SymmetricPacket::sed;
-    auto body = sed ? sed_encrypt_body(*sk, inner_packets, rng) : seipd_encrypt_body(*sk, inner_packets, rng);
-    if (!body) return Unexpected{body.error()};
-    auto ok = sed ? append_packet(out, Tag::sed, *body, kOldIndeterminate)
-                  : append_packet(out, Tag::seipd, *body, kNewDefinite);
-    if (!ok) return Unexpected{ok.error()};
+    const bool sed = options.packet == SymmetricPacket::Sed;
+    MIXTASY_TRY(body, sed ? sed_encrypt_body(*sk, inner_packets, rng) : seipd_encrypt_body(*sk, inner_packets, rng));
+    MIXTASY_CHECK(sed ? append_packet(out, Tag::Sed, *body, kOldIndeterminate)
+                      : append_packet(out, Tag::Seipd, *body, kNewDefinite));
     return out;
 }
 
 Result<Decrypted> decrypt_packets(ByteView message, std::span<const SecretKey> keys,
                                   const DecryptLimits& limits) {
-    if (message.size() > limits.max_message) return fail(ErrorCode::limit_exceeded, 0, "message size");
-    auto env = read_envelope(message, limits);
-    if (!env) return Unexpected{env.error()};
+    if (message.size() > limits.max_message) return fail(ErrorCode::LimitExceeded, 0, "message size");
+    MIXTASY_TRY(env, read_envelope(message, limits));
     bool named_us = false;
     for (const Pkesk& pkesk : env->pkesks) {
         for (const SecretKey& key : keys) {
@@ -157,19 +146,17 @@ Result<Decrypted> decrypt_packets(ByteView message, std::span<const SecretKey> k
             return decrypt_body(*env->data, *sk, key);
         }
     }
-    if (named_us) return fail(ErrorCode::decrypt_failed, 0, "a PKESK for our key did not open");
-    return fail(ErrorCode::no_valid_key, 0, "no PKESK for any of our keys");
+    if (named_us) return fail(ErrorCode::DecryptFailed, 0, "a PKESK for our key did not open");
+    return fail(ErrorCode::NoValidKey, 0, "no PKESK for any of our keys");
 }
 
 Result<PlainMessage> decrypt_message(ByteView message, std::span<const SecretKey> keys,
                                      const DecryptLimits& limits, const MessageOptions& options) {
-    auto dec = decrypt_packets(message, keys, limits);
-    if (!dec) return Unexpected{dec.error()};
+    MIXTASY_TRY(dec, decrypt_packets(message, keys, limits));
     if (!dec->integrity_protected && !options.allow_unprotected) {
-        return fail(ErrorCode::integrity_failed, 0, "message has no integrity protection (SED)");
+        return fail(ErrorCode::IntegrityFailed, 0, "message has no integrity protection (SED)");
     }
-    auto plain = read_inner_message(dec->plaintext, limits);
-    if (!plain) return Unexpected{plain.error()};
+    MIXTASY_TRY(plain, read_inner_message(dec->plaintext, limits));
     plain->key = dec->key;
     plain->packet = dec->packet;
     plain->integrity_protected = dec->integrity_protected;

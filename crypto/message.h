@@ -1,14 +1,14 @@
 // message.h - encrypt to and decrypt OpenPGP messages: the API core/ uses.
 //
 // What it does
-//   encrypt_to(recipient, inner, SymmetricPacket::sed | seipd, rng)
+//   encrypt_to(recipient, inner, SymmetricPacket::Sed | Seipd, rng)
 //       -> PKESK (old format) || SED (old format, INDETERMINATE length)
 //       -> PKESK (old format) || SEIPD v1 (new format, definite length)
 //       `inner` is an already framed packet stream (usually one literal
 //       packet, see literal.h); it is encrypted as is, never compressed.
 //       The overload with EncryptOptions picks the cipher (AES-256 by
 //       default), hides the recipient key ID (wildcard), and takes several
-//       recipients.  Mixtasy layers are encrypt_to(..., sed, ...): padding
+//       recipients.  Mixtasy layers are encrypt_to(..., Sed, ...): padding
 //       appended after that output becomes part of the SED body.
 //
 //   decrypt_packets(message, keys, limits) -> Decrypted
@@ -63,10 +63,10 @@
 
 namespace mixtasy::crypto {
 
-enum class SymmetricPacket : uint8_t { sed, seipd };
+enum class SymmetricPacket : uint8_t { Sed, Seipd };
 
 struct EncryptOptions {
-    SymmetricPacket packet = SymmetricPacket::seipd;
+    SymmetricPacket packet = SymmetricPacket::Seipd;
     uint8_t cipher = 9;           // OpenPGP symmetric id, 9 = AES-256
     bool hide_recipient = false;  // wildcard key ID in every PKESK
 };
@@ -86,7 +86,7 @@ struct DecryptLimits {
 struct Decrypted {
     Bytes plaintext;                       // the inner packet stream
     Fingerprint key{};                     // the subkey that opened it
-    SymmetricPacket packet = SymmetricPacket::seipd;
+    SymmetricPacket packet = SymmetricPacket::Seipd;
     bool integrity_protected = false;      // SEIPD with a verified MDC
     uint8_t cipher = 0;                    // symmetric algorithm id
 };
@@ -101,7 +101,7 @@ struct MessageOptions {
 struct PlainMessage {
     LiteralData literal;
     Fingerprint key{};
-    SymmetricPacket packet = SymmetricPacket::seipd;
+    SymmetricPacket packet = SymmetricPacket::Seipd;
     bool integrity_protected = false;
     bool compressed = false;
 };

@@ -39,48 +39,48 @@
 namespace mixtasy::crypto {
 
 enum class Tag : uint8_t {
-    reserved = 0,
-    pkesk = 1,
-    signature = 2,
-    skesk = 3,
-    one_pass_signature = 4,
-    secret_key = 5,
-    public_key = 6,
-    secret_subkey = 7,
-    compressed = 8,
-    sed = 9,
-    marker = 10,
-    literal = 11,
-    trust = 12,
-    user_id = 13,
-    public_subkey = 14,
-    user_attribute = 17,
-    seipd = 18,
-    mdc = 19,
-    aead = 20,
-    padding = 21,
-    private_60 = 60,
-    private_61 = 61,
-    private_62 = 62,
-    private_63 = 63,
+    Reserved = 0,
+    Pkesk = 1,
+    Signature = 2,
+    Skesk = 3,
+    OnePassSignature = 4,
+    SecretKey = 5,
+    PublicKey = 6,
+    SecretSubkey = 7,
+    Compressed = 8,
+    Sed = 9,
+    Marker = 10,
+    Literal = 11,
+    Trust = 12,
+    UserId = 13,
+    PublicSubkey = 14,
+    UserAttribute = 17,
+    Seipd = 18,
+    Mdc = 19,
+    Aead = 20,
+    Padding = 21,
+    Private60 = 60,
+    Private61 = 61,
+    Private62 = 62,
+    Private63 = 63,
 };
 
 // "PKESK", "Signature", ..., "Unknown" for tags without a name.
 std::string_view tag_name(Tag tag) noexcept;
 
-enum class Format : uint8_t { old_format, new_format };
+enum class Format : uint8_t { OldFormat, NewFormat };
 
 // How the body length was (or is to be) encoded.
 enum class LengthKind : uint8_t {
-    definite,       // one length field gives the whole body
-    indeterminate,  // old format only: body runs to end of input
-    partial,        // new format only: chunked, reassembled
+    Definite,       // one length field gives the whole body
+    Indeterminate,  // old format only: body runs to end of input
+    Partial,        // new format only: chunked, reassembled
 };
 
 struct Packet {
-    Tag tag = Tag::reserved;
-    Format format = Format::new_format;
-    LengthKind length_kind = LengthKind::definite;
+    Tag tag = Tag::Reserved;
+    Format format = Format::NewFormat;
+    LengthKind length_kind = LengthKind::Definite;
     std::size_t header_offset = 0;  // absolute offset of the tag octet
     std::size_t header_length = 0;  // tag octet + (first) length field
     std::size_t body_offset = 0;    // absolute offset of the first body byte
@@ -88,7 +88,7 @@ struct Packet {
 
     // The body, wherever it lives.
     ByteView body() const noexcept {
-        return length_kind == LengthKind::partial ? ByteView(owned_) : view_;
+        return length_kind == LengthKind::Partial ? ByteView(owned_) : view_;
     }
 
     // Internal to the reader; use body().
@@ -131,8 +131,8 @@ Result<std::vector<Packet>> read_packets(ByteView data, PacketLimits limits = {}
 // ---- writing ---------------------------------------------------------------
 
 struct WriteStyle {
-    Format format = Format::new_format;
-    LengthKind length_kind = LengthKind::definite;
+    Format format = Format::NewFormat;
+    LengthKind length_kind = LengthKind::Definite;
     // For new-format partial: log2 of each chunk size (9..30); the last
     // chunk is written with a definite length.  RFC 4880 requires the first
     // chunk to be at least 512 bytes.

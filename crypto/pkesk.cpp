@@ -17,7 +17,7 @@ namespace {
 constexpr uint8_t kVersion = 3;
 
 bool is_rsa(PublicKeyAlgorithm a) {
-    return a == PublicKeyAlgorithm::rsa || a == PublicKeyAlgorithm::rsa_encrypt_only;
+    return a == PublicKeyAlgorithm::Rsa || a == PublicKeyAlgorithm::RsaEncryptOnly;
 }
 
 unsigned bit_length(ByteView v) {
@@ -32,15 +32,13 @@ unsigned bit_length(ByteView v) {
 // encodings, and a flipped count bit would go unnoticed.
 Result<ByteView> read_mpi(Cursor& in, const PkeskLimits& limits, const char* what) {
     const size_t at = in.offset();
-    auto bits = in.u16(what);
-    if (!bits) return Unexpected{bits.error()};
+    MIXTASY_TRY(bits, in.u16(what));
     if (*bits > limits.max_mpi_bits) {
-        return fail(ErrorCode::limit_exceeded, at, std::string(what) + ": MPI too large");
+        return fail(ErrorCode::LimitExceeded, at, std::string(what) + ": MPI too large");
     }
-    auto value = in.take((*bits + 7u) / 8u, what);
-    if (!value) return Unexpected{value.error()};
+    MIXTASY_TRY(value, in.take((*bits + 7u) / 8u, what));
     if (bit_length(*value) != *bits) {
-        return fail(ErrorCode::bad_packet, at, std::string(what) + ": MPI bit count is not exact");
+        return fail(ErrorCode::BadPacket, at, std::string(what) + ": MPI bit count is not exact");
     }
     return value;
 }
@@ -64,7 +62,7 @@ X25519Recipient x25519_recipient(const PublicKey& key) {
 }
 
 bool is_x25519_ecdh(const PublicKey& key) {
-    return key.algorithm == PublicKeyAlgorithm::ecdh && key.ecc.curve == Curve::curve25519 &&
+    return key.algorithm == PublicKeyAlgorithm::Ecdh && key.ecc.curve == Curve::Curve25519 &&
            key.native_point().size() == 32;
 }
 
@@ -80,7 +78,7 @@ Result<Pkesk> encrypt_rsa(const PublicKey& recipient, const SessionKey& sk,
         p.rsa_ciphertext = enc.encrypt(encoded, rng);
         return p;
     } catch (const std::exception& e) {
-        return fail(ErrorCode::bad_key, 0, std::string("RSA encrypt: ") + e.what());
+        return fail(ErrorCode::BadKey, 0, std::string("RSA encrypt: ") + e.what());
     }
 }
 
@@ -98,10 +96,10 @@ Result<SessionKey> decrypt_rsa(const Pkesk& pkesk, const SecretKey& secret,
         Botan::PK_Decryptor_EME dec(priv, rng, "PKCS1v15");
         encoded = dec.decrypt(pkesk.rsa_ciphertext);
     } catch (const std::exception&) {
-        return fail(ErrorCode::decrypt_failed, 0, "RSA session key not recovered");
+        return fail(ErrorCode::DecryptFailed, 0, "RSA session key not recovered");
     }
     auto sk = decode_session_key(encoded);
-    if (!sk) return fail(ErrorCode::decrypt_failed, 0, "RSA session key not recovered");
+    if (!sk) return fail(ErrorCode::DecryptFailed, 0, "RSA session key not recovered");
     return sk;
 }
 
@@ -113,35 +111,28 @@ bool Pkesk::wildcard() const noexcept {
 
 Result<Pkesk> parse_pkesk(ByteView body, std::size_t base, const PkeskLimits& limits) {
     Cursor in(body, base);
-    auto version = in.u8("PKESK version");
-    if (!version) return Unexpected{version.error()};
-    if (*version != kVersion) return fail(ErrorCode::unsupported_version, base, "PKESK version");
-    auto id = in.take(8, "PKESK key ID");
-    if (!id) return Unexpected{id.error()};
-    auto algo = in.u8("PKESK algorithm");
-    if (!algo) return Unexpected{algo.error()};
+    MIXTASY_TRY(version, in.u8("PKESK version"));
+    if (*version != kVersion) return fail(ErrorCode::UnsupportedVersion, base, "PKESK version");
+    MIXTASY_TRY(id, in.take(8, "PKESK key ID"));
+    MIXTASY_TRY(algo, in.u8("PKESK algorithm"));
     Pkesk p;
     std::copy(id->begin(), id->end(), p.key_id.begin());
     p.algorithm = static_cast<PublicKeyAlgorithm>(*algo);
-    if (p.algorithm == PublicKeyAlgorithm::ecdh) {
-        auto point = read_mpi(in, limits, "ECDH point");
-        if (!point) return Unexpected{point.error()};
-        auto len = in.u8("ECDH wrapped key length");
-        if (!len) return Unexpected{len.error()};
-        if (*len == 0) return fail(ErrorCode::bad_packet, in.offset() - 1, "ECDH wrapped key is empty");
-        auto wrapped = in.take(*len, "ECDH wrapped key");
-        if (!wrapped) return Unexpected{wrapped.error()};
+    if (p.algorithm == PublicKeyAlgorithm::Ecdh) {
+        MIXTASY_TRY(point, read_mpi(in, limits, "ECDH point"));
+        MIXTASY_TRY(len, in.u8("ECDH wrapped key length"));
+        if (*len == 0) return fail(ErrorCode::BadPacket, in.offset() - 1, "ECDH wrapped key is empty");
+        MIXTASY_TRY(wrapped, in.take(*len, "ECDH wrapped key"));
         p.ecdh_point.assign(point->begin(), point->end());
         p.ecdh_wrapped.assign(wrapped->begin(), wrapped->end());
     } else if (is_rsa(p.algorithm)) {
-        auto c = read_mpi(in, limits, "RSA ciphertext");
-        if (!c) return Unexpected{c.error()};
-        if (c->empty()) return fail(ErrorCode::bad_packet, in.offset(), "RSA ciphertext is empty");
+        MIXTASY_TRY(c, read_mpi(in, limits, "RSA ciphertext"));
+        if (c->empty()) return fail(ErrorCode::BadPacket, in.offset(), "RSA ciphertext is empty");
         p.rsa_ciphertext.assign(c->begin(), c->end());
     } else {
-        return fail(ErrorCode::unsupported_algorithm, base + 9, "PKESK public-key algorithm");
+        return fail(ErrorCode::UnsupportedAlgorithm, base + 9, "PKESK public-key algorithm");
     }
-    if (!in.empty()) return fail(ErrorCode::bad_packet, in.offset(), "bytes after the PKESK fields");
+    if (!in.empty()) return fail(ErrorCode::BadPacket, in.offset(), "bytes after the PKESK fields");
     return p;
 }
 
@@ -151,7 +142,7 @@ Bytes serialize_pkesk(const Pkesk& p) {
     out.push_back(kVersion);
     out.insert(out.end(), p.key_id.begin(), p.key_id.end());
     out.push_back(static_cast<uint8_t>(p.algorithm));
-    if (p.algorithm == PublicKeyAlgorithm::ecdh) {
+    if (p.algorithm == PublicKeyAlgorithm::Ecdh) {
         append_mpi(out, p.ecdh_point);
         out.push_back(static_cast<uint8_t>(p.ecdh_wrapped.size()));
         out.insert(out.end(), p.ecdh_wrapped.begin(), p.ecdh_wrapped.end());
@@ -163,12 +154,11 @@ Bytes serialize_pkesk(const Pkesk& p) {
 
 Result<Pkesk> pkesk_encrypt(const PublicKey& recipient, const SessionKey& sk,
                             Botan::RandomNumberGenerator& rng, bool hide_recipient) {
-    Result<Pkesk> p = fail(ErrorCode::unsupported_algorithm, 0, "recipient key cannot encrypt");
+    Result<Pkesk> p = fail(ErrorCode::UnsupportedAlgorithm, 0, "recipient key cannot encrypt");
     if (is_x25519_ecdh(recipient)) {
-        auto ct = ecdh_encrypt(x25519_recipient(recipient), sk, rng);
-        if (!ct) return Unexpected{ct.error()};
+        MIXTASY_TRY(ct, ecdh_encrypt(x25519_recipient(recipient), sk, rng));
         Pkesk e;
-        e.algorithm = PublicKeyAlgorithm::ecdh;
+        e.algorithm = PublicKeyAlgorithm::Ecdh;
         e.ecdh_point = std::move(ct->ephemeral_point);
         e.ecdh_wrapped = std::move(ct->wrapped);
         p = std::move(e);
@@ -181,8 +171,8 @@ Result<Pkesk> pkesk_encrypt(const PublicKey& recipient, const SessionKey& sk,
 
 Result<SessionKey> pkesk_decrypt(const Pkesk& pkesk, const SecretKey& secret,
                                  Botan::RandomNumberGenerator& rng) {
-    if (pkesk.algorithm == PublicKeyAlgorithm::ecdh && is_x25519_ecdh(secret.pub)) {
-        if (secret.ecc_secret.size() != 32) return fail(ErrorCode::bad_key, 0, "X25519 secret size");
+    if (pkesk.algorithm == PublicKeyAlgorithm::Ecdh && is_x25519_ecdh(secret.pub)) {
+        if (secret.ecc_secret.size() != 32) return fail(ErrorCode::BadKey, 0, "X25519 secret size");
         X25519Secret s;
         s.pub = x25519_recipient(secret.pub);
         s.scalar = secret.ecc_secret;
@@ -191,7 +181,7 @@ Result<SessionKey> pkesk_decrypt(const Pkesk& pkesk, const SecretKey& secret,
     if (is_rsa(pkesk.algorithm) && is_rsa(secret.pub.algorithm)) {
         return decrypt_rsa(pkesk, secret, rng);
     }
-    return fail(ErrorCode::no_valid_key, 0, "PKESK algorithm does not match the key");
+    return fail(ErrorCode::NoValidKey, 0, "PKESK algorithm does not match the key");
 }
 
 }  // namespace mixtasy::crypto

@@ -16,7 +16,7 @@ constexpr size_t kMdcPacket = 22;  // D3 14 || SHA-1
 Result<Bytes> seipd_encrypt_body(const SessionKey& sk, ByteView plaintext,
                                  Botan::RandomNumberGenerator& rng) {
     const auto spec = cipher_spec(sk.algo);
-    if (!spec) return fail(ErrorCode::unsupported_algorithm, 0, "SEIPD cipher");
+    if (!spec) return fail(ErrorCode::UnsupportedAlgorithm, 0, "SEIPD cipher");
     const size_t bs = spec->block_length;
     Bytes buf(1 + bs + 2 + plaintext.size() + kMdcPacket);
     buf[0] = kVersion;
@@ -32,27 +32,27 @@ Result<Bytes> seipd_encrypt_body(const SessionKey& sk, ByteView plaintext,
     sha1->update(p, bs + 2 + plaintext.size() + 2);
     sha1->final(mdc + 2);
     if (!seipd_encrypt(*spec, sk.key, std::span<uint8_t>(p, buf.size() - 1))) {
-        return fail(ErrorCode::bad_key, 0, "SEIPD session key length");
+        return fail(ErrorCode::BadKey, 0, "SEIPD session key length");
     }
     return buf;
 }
 
 Result<Bytes> seipd_decrypt_body(const SessionKey& sk, ByteView body) {
-    if (body.empty()) return fail(ErrorCode::truncated, 0, "SEIPD version");
-    if (body[0] != kVersion) return fail(ErrorCode::unsupported_version, 0, "SEIPD version");
+    if (body.empty()) return fail(ErrorCode::Truncated, 0, "SEIPD version");
+    if (body[0] != kVersion) return fail(ErrorCode::UnsupportedVersion, 0, "SEIPD version");
     const auto spec = cipher_spec(sk.algo);
-    if (!spec) return fail(ErrorCode::unsupported_algorithm, 0, "SEIPD cipher");
+    if (!spec) return fail(ErrorCode::UnsupportedAlgorithm, 0, "SEIPD cipher");
     const size_t bs = spec->block_length;
-    if (body.size() < 1 + bs + 2 + kMdcPacket) return fail(ErrorCode::truncated, body.size(), "SEIPD prefix and MDC");
+    if (body.size() < 1 + bs + 2 + kMdcPacket) return fail(ErrorCode::Truncated, body.size(), "SEIPD prefix and MDC");
     Bytes buf(body.begin() + 1, body.end());
-    if (!seipd_decrypt(*spec, sk.key, buf)) return fail(ErrorCode::bad_key, 0, "SEIPD session key length");
+    if (!seipd_decrypt(*spec, sk.key, buf)) return fail(ErrorCode::BadKey, 0, "SEIPD session key length");
     const size_t hashed = buf.size() - 20;
     uint8_t expect[kMdcPacket] = {0xD3, 0x14};
     auto sha1 = Botan::HashFunction::create_or_throw("SHA-1");
     sha1->update(buf.data(), hashed);
     sha1->final(expect + 2);
     if (!Botan::constant_time_compare(expect, buf.data() + buf.size() - kMdcPacket, kMdcPacket)) {
-        return fail(ErrorCode::integrity_failed, 1, "SEIPD modification detection code");
+        return fail(ErrorCode::IntegrityFailed, 1, "SEIPD modification detection code");
     }
     buf.resize(buf.size() - kMdcPacket);
     buf.erase(buf.begin(), buf.begin() + static_cast<ptrdiff_t>(bs + 2));

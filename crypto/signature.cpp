@@ -31,12 +31,12 @@ void put32(Bytes& out, uint32_t v) {
     for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<uint8_t>(v >> shift));
 }
 
-bool is_data_type(SignatureType t) { return t == SignatureType::binary || t == SignatureType::text; }
+bool is_data_type(SignatureType t) { return t == SignatureType::Binary || t == SignatureType::Text; }
 
 bool is_certification(SignatureType t) {
-    return t == SignatureType::generic_certification || t == SignatureType::persona_certification ||
-           t == SignatureType::casual_certification || t == SignatureType::positive_certification ||
-           t == SignatureType::certification_revocation;
+    return t == SignatureType::GenericCertification || t == SignatureType::PersonaCertification ||
+           t == SignatureType::CasualCertification || t == SignatureType::PositiveCertification ||
+           t == SignatureType::CertificationRevocation;
 }
 
 // Resolves the subpackets that matter into `sig`; `hashed` says which area.
@@ -45,20 +45,20 @@ Result<void> resolve(Signature& sig, const std::vector<Subpacket>& area, bool ha
         const auto n = sp.data.size();
         auto need = [&](std::size_t size) -> Result<void> {
             if (n < size)
-                return fail(ErrorCode::bad_packet, sp.offset,
+                return fail(ErrorCode::BadPacket, sp.offset,
                             std::string(subpacket_name(sp.type)) + " subpacket too short");
             return {};
         };
         if (sp.critical && !subpacket_understood(sp.type)) sig.has_unknown_critical = true;
         const auto type = static_cast<SubpacketType>(sp.type);
-        if (type == SubpacketType::issuer) {
+        if (type == SubpacketType::Issuer) {
             if (auto r = need(8); !r) return r;
             KeyId id;
             std::copy_n(sp.data.begin(), 8, id.begin());
             if (!sig.issuer || hashed) sig.issuer = id;
             continue;
         }
-        if (type == SubpacketType::issuer_fingerprint) {
+        if (type == SubpacketType::IssuerFingerprint) {
             if (auto r = need(21); !r) return r;
             if (sp.data[0] == 4 && n == 21) {
                 Fingerprint f;
@@ -69,22 +69,22 @@ Result<void> resolve(Signature& sig, const std::vector<Subpacket>& area, bool ha
         }
         if (!hashed) continue;  // nothing else is trusted from the unhashed area
         switch (type) {
-            case SubpacketType::creation_time:
+            case SubpacketType::CreationTime:
                 if (auto r = need(4); !r) return r;
                 sig.created = be32(sp.data);
                 break;
-            case SubpacketType::expiration_time:
+            case SubpacketType::ExpirationTime:
                 if (auto r = need(4); !r) return r;
                 sig.expires_after = be32(sp.data);
                 break;
-            case SubpacketType::key_expiration_time:
+            case SubpacketType::KeyExpirationTime:
                 if (auto r = need(4); !r) return r;
                 sig.key_expires_after = be32(sp.data);
                 break;
-            case SubpacketType::key_flags:
+            case SubpacketType::KeyFlags:
                 sig.key_flags = n ? sp.data[0] : uint8_t{0};
                 break;
-            case SubpacketType::primary_user_id:
+            case SubpacketType::PrimaryUserId:
                 sig.primary_user_id = n && sp.data[0] != 0;
                 break;
             default:
@@ -96,27 +96,27 @@ Result<void> resolve(Signature& sig, const std::vector<Subpacket>& area, bool ha
 
 std::string botan_hash_name(HashAlgorithm h) {
     switch (h) {
-        case HashAlgorithm::sha1: return "SHA-1";
-        case HashAlgorithm::sha224: return "SHA-224";
-        case HashAlgorithm::sha256: return "SHA-256";
-        case HashAlgorithm::sha384: return "SHA-384";
-        case HashAlgorithm::sha512: return "SHA-512";
+        case HashAlgorithm::Sha1: return "SHA-1";
+        case HashAlgorithm::Sha224: return "SHA-224";
+        case HashAlgorithm::Sha256: return "SHA-256";
+        case HashAlgorithm::Sha384: return "SHA-384";
+        case HashAlgorithm::Sha512: return "SHA-512";
         default: return "";
     }
 }
 
 Result<void> hash_allowed(const Signature& sig) {
     switch (sig.hash) {
-        case HashAlgorithm::sha224:
-        case HashAlgorithm::sha256:
-        case HashAlgorithm::sha384:
-        case HashAlgorithm::sha512:
+        case HashAlgorithm::Sha224:
+        case HashAlgorithm::Sha256:
+        case HashAlgorithm::Sha384:
+        case HashAlgorithm::Sha512:
             return {};
-        case HashAlgorithm::sha1:
+        case HashAlgorithm::Sha1:
             if (is_data_type(sig.type) || sig.created < kSha1SelfSigCutoff) return {};
-            return fail(ErrorCode::bad_signature, 0, "SHA-1 self-signature created after 2022");
+            return fail(ErrorCode::BadSignature, 0, "SHA-1 self-signature created after 2022");
         default:
-            return fail(ErrorCode::unsupported_algorithm, 0, "signature hash algorithm refused");
+            return fail(ErrorCode::UnsupportedAlgorithm, 0, "signature hash algorithm refused");
     }
 }
 
@@ -135,7 +135,7 @@ void hash_user_id(Botan::HashFunction& h, ByteView uid) {
 }
 
 void hash_data(Botan::HashFunction& h, SignatureType type, ByteView data) {
-    if (type != SignatureType::text) {
+    if (type != SignatureType::Text) {
         h.update(data.data(), data.size());
         return;
     }
@@ -193,42 +193,42 @@ Botan::secure_vector<uint8_t> digest_of(Botan::HashFunction& h, const Signature&
 }
 
 Result<void> verify_raw(const Signature& sig, const PublicKey& signer, const Covered& covered) {
-    if (sig.version != 4) return fail(ErrorCode::unsupported_version, 0, "signature version");
+    if (sig.version != 4) return fail(ErrorCode::UnsupportedVersion, 0, "signature version");
     if (sig.algorithm != signer.algorithm || !signer.can_sign_algorithm())
-        return fail(ErrorCode::bad_signature, 0, "signature algorithm does not match a signing key");
-    if (sig.has_unknown_critical) return fail(ErrorCode::bad_signature, 0, "unknown critical subpacket");
+        return fail(ErrorCode::BadSignature, 0, "signature algorithm does not match a signing key");
+    if (sig.has_unknown_critical) return fail(ErrorCode::BadSignature, 0, "unknown critical subpacket");
     if (auto r = hash_allowed(sig); !r) return r;
     auto h = make_hash(sig.hash);
-    if (!h) return fail(ErrorCode::unsupported_algorithm, 0, "hash unavailable");
+    if (!h) return fail(ErrorCode::UnsupportedAlgorithm, 0, "hash unavailable");
     const auto digest = digest_of(*h, sig, covered);
     if (digest[0] != sig.hash_prefix[0] || digest[1] != sig.hash_prefix[1])
-        return fail(ErrorCode::bad_signature, 0, "digest prefix mismatch");
+        return fail(ErrorCode::BadSignature, 0, "digest prefix mismatch");
     try {
-        if (signer.algorithm == PublicKeyAlgorithm::eddsa) {
-            if (sig.mpis.size() != 2) return fail(ErrorCode::bad_signature, 0, "EdDSA needs r and s");
+        if (signer.algorithm == PublicKeyAlgorithm::Eddsa) {
+            if (sig.mpis.size() != 2) return fail(ErrorCode::BadSignature, 0, "EdDSA needs r and s");
             Bytes rs, s;
             if (!pad_to(sig.mpis[0], kEd25519Half, rs) || !pad_to(sig.mpis[1], kEd25519Half, s))
-                return fail(ErrorCode::bad_signature, 0, "EdDSA r or s too long");
+                return fail(ErrorCode::BadSignature, 0, "EdDSA r or s too long");
             rs.insert(rs.end(), s.begin(), s.end());
             const ByteView point = signer.native_point();
             Botan::Ed25519_PublicKey key(point.data(), point.size());
             Botan::PK_Verifier verifier(key, "Pure");
             if (!verifier.verify_message(digest.data(), digest.size(), rs.data(), rs.size()))
-                return fail(ErrorCode::bad_signature, 0, "EdDSA signature does not verify");
+                return fail(ErrorCode::BadSignature, 0, "EdDSA signature does not verify");
             return {};
         }
-        if (sig.mpis.size() != 1) return fail(ErrorCode::bad_signature, 0, "RSA needs one MPI");
+        if (sig.mpis.size() != 1) return fail(ErrorCode::BadSignature, 0, "RSA needs one MPI");
         Botan::RSA_PublicKey key(Botan::BigInt(signer.rsa.n.data(), signer.rsa.n.size()),
                                  Botan::BigInt(signer.rsa.e.data(), signer.rsa.e.size()));
         Bytes s;
         if (!pad_to(sig.mpis[0], signer.rsa.n.size(), s))
-            return fail(ErrorCode::bad_signature, 0, "RSA signature longer than the modulus");
+            return fail(ErrorCode::BadSignature, 0, "RSA signature longer than the modulus");
         Botan::PK_Verifier verifier(key, "EMSA3(Raw," + botan_hash_name(sig.hash) + ")");
         if (!verifier.verify_message(digest.data(), digest.size(), s.data(), s.size()))
-            return fail(ErrorCode::bad_signature, 0, "RSA signature does not verify");
+            return fail(ErrorCode::BadSignature, 0, "RSA signature does not verify");
         return {};
     } catch (const std::exception& e) {
-        return fail(ErrorCode::bad_signature, 0, std::string("signature check failed: ") + e.what());
+        return fail(ErrorCode::BadSignature, 0, std::string("signature check failed: ") + e.what());
     }
 }
 
@@ -248,72 +248,69 @@ Bytes serialize_body(const Signature& sig) {
     return body;
 }
 
-Result<Signature> make_signature(const SecretKey& signer, const SignatureParams& params, const Covered& covered,
-                                 Botan::RandomNumberGenerator& rng) {
-    const PublicKey& pub = signer.pub;
-    if (!pub.can_sign_algorithm()) return fail(ErrorCode::unsupported_algorithm, 0, "key cannot sign");
-    if (params.hash != HashAlgorithm::sha256 && params.hash != HashAlgorithm::sha512)
-        return fail(ErrorCode::unsupported_algorithm, 0, "signatures are created with SHA-256 or SHA-512 only");
-    Signature sig;
-    sig.type = params.type;
-    sig.algorithm = pub.algorithm;
-    sig.hash = params.hash;
-    sig.created = params.created;
-
+// The hashed subpacket area `params` ask for, in the order gpg writes it,
+// with the parsed fields of `sig` set to match.
+Bytes hashed_area_for(const SignatureParams& params, const PublicKey& pub, Signature& sig) {
     Bytes area;
     Bytes v;
     put32(v, params.created);
-    append_subpacket(area, SubpacketType::creation_time, v);
+    append_subpacket(area, SubpacketType::CreationTime, v);
     if (params.expires_after) {
         v.clear();
         put32(v, *params.expires_after);
-        append_subpacket(area, SubpacketType::expiration_time, v);
+        append_subpacket(area, SubpacketType::ExpirationTime, v);
         sig.expires_after = params.expires_after;
     }
     if (params.key_flags) {
-        append_subpacket(area, SubpacketType::key_flags, Bytes{*params.key_flags});
+        append_subpacket(area, SubpacketType::KeyFlags, Bytes{*params.key_flags});
         sig.key_flags = params.key_flags;
     }
     if (params.key_expires_after) {
         v.clear();
         put32(v, *params.key_expires_after);
-        append_subpacket(area, SubpacketType::key_expiration_time, v);
+        append_subpacket(area, SubpacketType::KeyExpirationTime, v);
         sig.key_expires_after = params.key_expires_after;
     }
     if (params.primary_user_id) {
-        append_subpacket(area, SubpacketType::primary_user_id, Bytes{1});
+        append_subpacket(area, SubpacketType::PrimaryUserId, Bytes{1});
         sig.primary_user_id = true;
     }
     if (params.preferences) {
-        append_subpacket(area, SubpacketType::preferred_symmetric, Bytes{9, 8, 7});
-        append_subpacket(area, SubpacketType::preferred_hash, Bytes{10, 9, 8});
-        append_subpacket(area, SubpacketType::preferred_compression, Bytes{0});
-        append_subpacket(area, SubpacketType::features, Bytes{0x01});
+        append_subpacket(area, SubpacketType::PreferredSymmetric, Bytes{9, 8, 7});
+        append_subpacket(area, SubpacketType::PreferredHash, Bytes{10, 9, 8});
+        append_subpacket(area, SubpacketType::PreferredCompression, Bytes{0});
+        append_subpacket(area, SubpacketType::Features, Bytes{0x01});
     }
     Bytes fpr{4};
     fpr.insert(fpr.end(), pub.fingerprint.begin(), pub.fingerprint.end());
-    append_subpacket(area, SubpacketType::issuer_fingerprint, fpr);
+    append_subpacket(area, SubpacketType::IssuerFingerprint, fpr);
     sig.issuer_fingerprint = pub.fingerprint;
     sig.issuer = pub.key_id;
-    sig.hashed_area = area;
-    auto hashed = parse_subpackets(area, 0, 64);
-    if (!hashed) return Unexpected{hashed.error()};
+    return area;
+}
+
+// The hashed area as written, its parsed form, and the unhashed issuer key ID.
+Result<void> set_subpackets(Signature& sig, Bytes area, const PublicKey& pub) {
+    MIXTASY_TRY(hashed, parse_subpackets(area, 0, 64));
+    sig.hashed_area = std::move(area);
     sig.hashed = std::move(*hashed);
     Subpacket issuer;
-    issuer.type = static_cast<uint8_t>(SubpacketType::issuer);
+    issuer.type = static_cast<uint8_t>(SubpacketType::Issuer);
     issuer.data.assign(pub.key_id.begin(), pub.key_id.end());
     sig.unhashed.push_back(issuer);
+    return {};
+}
 
-    auto h = make_hash(sig.hash);
-    if (!h) return fail(ErrorCode::internal, 0, "hash unavailable");
-    const auto digest = digest_of(*h, sig, covered);
-    sig.hash_prefix = {digest[0], digest[1]};
+// The signature MPIs over `digest`: Ed25519 (r, s) or RSA PKCS#1 v1.5 (s).
+Result<void> sign_digest(const SecretKey& signer, const Botan::secure_vector<uint8_t>& digest, Signature& sig,
+                         Botan::RandomNumberGenerator& rng) {
+    const PublicKey& pub = signer.pub;
     try {
-        if (pub.algorithm == PublicKeyAlgorithm::eddsa) {
+        if (pub.algorithm == PublicKeyAlgorithm::Eddsa) {
             Botan::Ed25519_PrivateKey key(signer.ecc_secret);
             Botan::PK_Signer s(key, rng, "Pure");
             const auto rs = s.sign_message(digest.data(), digest.size(), rng);
-            if (rs.size() != 2 * kEd25519Half) return fail(ErrorCode::internal, 0, "Ed25519 signature size");
+            if (rs.size() != 2 * kEd25519Half) return fail(ErrorCode::Internal, 0, "Ed25519 signature size");
             sig.mpis.emplace_back(rs.begin(), rs.begin() + kEd25519Half);
             sig.mpis.emplace_back(rs.begin() + kEd25519Half, rs.end());
         } else {
@@ -328,13 +325,34 @@ Result<Signature> make_signature(const SecretKey& signer, const SignatureParams&
             sig.mpis.emplace_back(value.begin(), value.end());
         }
     } catch (const std::exception& e) {
-        return fail(ErrorCode::internal, 0, std::string("signing failed: ") + e.what());
+        return fail(ErrorCode::Internal, 0, std::string("signing failed: ") + e.what());
     }
     // Strip leading zeros as the MPI encoding will; keeps body and mpis equal.
     for (auto& m : sig.mpis) {
         auto first = std::find_if(m.begin(), m.end(), [](uint8_t b) { return b != 0; });
         m.erase(m.begin(), first);
     }
+    return {};
+}
+
+Result<Signature> make_signature(const SecretKey& signer, const SignatureParams& params, const Covered& covered,
+                                 Botan::RandomNumberGenerator& rng) {
+    const PublicKey& pub = signer.pub;
+    if (!pub.can_sign_algorithm()) return fail(ErrorCode::UnsupportedAlgorithm, 0, "key cannot sign");
+    if (params.hash != HashAlgorithm::Sha256 && params.hash != HashAlgorithm::Sha512)
+        return fail(ErrorCode::UnsupportedAlgorithm, 0, "signatures are created with SHA-256 or SHA-512 only");
+    Signature sig;
+    sig.type = params.type;
+    sig.algorithm = pub.algorithm;
+    sig.hash = params.hash;
+    sig.created = params.created;
+    MIXTASY_CHECK(set_subpackets(sig, hashed_area_for(params, pub, sig), pub));
+
+    auto h = make_hash(sig.hash);
+    if (!h) return fail(ErrorCode::Internal, 0, "hash unavailable");
+    const auto digest = digest_of(*h, sig, covered);
+    sig.hash_prefix = {digest[0], digest[1]};
+    MIXTASY_CHECK(sign_digest(signer, digest, sig, rng));
     sig.body = serialize_body(sig);
     return sig;
 }
@@ -343,13 +361,13 @@ Result<Signature> make_signature(const SecretKey& signer, const SignatureParams&
 
 std::string_view hash_name(HashAlgorithm hash) noexcept {
     switch (hash) {
-        case HashAlgorithm::md5: return "MD5";
-        case HashAlgorithm::sha1: return "SHA-1";
-        case HashAlgorithm::ripemd160: return "RIPEMD-160";
-        case HashAlgorithm::sha256: return "SHA-256";
-        case HashAlgorithm::sha384: return "SHA-384";
-        case HashAlgorithm::sha512: return "SHA-512";
-        case HashAlgorithm::sha224: return "SHA-224";
+        case HashAlgorithm::Md5: return "MD5";
+        case HashAlgorithm::Sha1: return "SHA-1";
+        case HashAlgorithm::Ripemd160: return "RIPEMD-160";
+        case HashAlgorithm::Sha256: return "SHA-256";
+        case HashAlgorithm::Sha384: return "SHA-384";
+        case HashAlgorithm::Sha512: return "SHA-512";
+        case HashAlgorithm::Sha224: return "SHA-224";
     }
     return "unknown";
 }
@@ -389,76 +407,64 @@ Result<Signature> parse_signature(ByteView body, std::size_t base, const Signatu
     Cursor in(body, base);
     Signature sig;
     const std::size_t start = in.offset();
-    auto version = in.u8("signature version");
-    if (!version) return Unexpected{version.error()};
+    MIXTASY_TRY(version, in.u8("signature version"));
     if (*version != 4)
-        return fail(ErrorCode::unsupported_version, start, "signature version " + std::to_string(*version));
-    auto type = in.u8("signature type");
-    if (!type) return Unexpected{type.error()};
-    auto algo = in.u8("signature algorithm");
-    if (!algo) return Unexpected{algo.error()};
-    auto hash = in.u8("signature hash");
-    if (!hash) return Unexpected{hash.error()};
+        return fail(ErrorCode::UnsupportedVersion, start, "signature version " + std::to_string(*version));
+    MIXTASY_TRY(type, in.u8("signature type"));
+    MIXTASY_TRY(algo, in.u8("signature algorithm"));
+    MIXTASY_TRY(hash, in.u8("signature hash"));
     sig.type = static_cast<SignatureType>(*type);
     sig.algorithm = static_cast<PublicKeyAlgorithm>(*algo);
     sig.hash = static_cast<HashAlgorithm>(*hash);
 
-    auto hashed_len = in.u16("hashed area length");
-    if (!hashed_len) return Unexpected{hashed_len.error()};
+    MIXTASY_TRY(hashed_len, in.u16("hashed area length"));
     const std::size_t hashed_at = in.offset();
-    auto hashed_area = in.take(*hashed_len, "hashed subpacket area");
-    if (!hashed_area) return Unexpected{hashed_area.error()};
+    MIXTASY_TRY(hashed_area, in.take(*hashed_len, "hashed subpacket area"));
     sig.hashed_area.assign(hashed_area->begin(), hashed_area->end());
-    auto hashed = parse_subpackets(*hashed_area, hashed_at, limits.max_subpackets);
-    if (!hashed) return Unexpected{hashed.error()};
+    MIXTASY_TRY(hashed, parse_subpackets(*hashed_area, hashed_at, limits.max_subpackets));
     sig.hashed = std::move(*hashed);
 
-    auto unhashed_len = in.u16("unhashed area length");
-    if (!unhashed_len) return Unexpected{unhashed_len.error()};
+    MIXTASY_TRY(unhashed_len, in.u16("unhashed area length"));
     const std::size_t unhashed_at = in.offset();
-    auto unhashed_area = in.take(*unhashed_len, "unhashed subpacket area");
-    if (!unhashed_area) return Unexpected{unhashed_area.error()};
-    auto unhashed = parse_subpackets(*unhashed_area, unhashed_at, limits.max_subpackets);
-    if (!unhashed) return Unexpected{unhashed.error()};
+    MIXTASY_TRY(unhashed_area, in.take(*unhashed_len, "unhashed subpacket area"));
+    MIXTASY_TRY(unhashed, parse_subpackets(*unhashed_area, unhashed_at, limits.max_subpackets));
     sig.unhashed = std::move(*unhashed);
 
-    auto prefix = in.take(2, "digest prefix");
-    if (!prefix) return Unexpected{prefix.error()};
+    MIXTASY_TRY(prefix, in.take(2, "digest prefix"));
     sig.hash_prefix = {(*prefix)[0], (*prefix)[1]};
 
     const std::size_t mpi_at = in.offset();
     std::size_t count = 0;
     unsigned max_bits = 0;
     switch (sig.algorithm) {
-        case PublicKeyAlgorithm::rsa:
-        case PublicKeyAlgorithm::rsa_sign_only: count = 1; max_bits = 4096; break;
-        case PublicKeyAlgorithm::eddsa: count = 2; max_bits = 256; break;
-        case PublicKeyAlgorithm::ecdsa: count = 2; max_bits = 528; break;
-        case PublicKeyAlgorithm::dsa: count = 2; max_bits = 512; break;
+        case PublicKeyAlgorithm::Rsa:
+        case PublicKeyAlgorithm::RsaSignOnly: count = 1; max_bits = 4096; break;
+        case PublicKeyAlgorithm::Eddsa: count = 2; max_bits = 256; break;
+        case PublicKeyAlgorithm::Ecdsa: count = 2; max_bits = 528; break;
+        case PublicKeyAlgorithm::Dsa: count = 2; max_bits = 512; break;
         default:
-            return fail(ErrorCode::unsupported_algorithm, mpi_at,
+            return fail(ErrorCode::UnsupportedAlgorithm, mpi_at,
                         "signature algorithm " + std::to_string(*algo));
     }
     for (std::size_t i = 0; i < count; ++i) {
-        auto m = read_mpi(in, max_bits, "signature MPI");
-        if (!m) return Unexpected{m.error()};
+        MIXTASY_TRY(m, read_mpi(in, max_bits, "signature MPI"));
         sig.mpis.emplace_back(m->begin(), m->end());
     }
-    if (!in.empty()) return fail(ErrorCode::bad_packet, in.offset(), "trailing octets after the signature");
+    if (!in.empty()) return fail(ErrorCode::BadPacket, in.offset(), "trailing octets after the signature");
 
-    if (auto r = resolve(sig, sig.hashed, true); !r) return Unexpected{r.error()};
-    if (auto r = resolve(sig, sig.unhashed, false); !r) return Unexpected{r.error()};
+    MIXTASY_CHECK(resolve(sig, sig.hashed, true));
+    MIXTASY_CHECK(resolve(sig, sig.unhashed, false));
     const bool has_created = std::any_of(sig.hashed.begin(), sig.hashed.end(), [](const Subpacket& sp) {
-        return sp.type == static_cast<uint8_t>(SubpacketType::creation_time);
+        return sp.type == static_cast<uint8_t>(SubpacketType::CreationTime);
     });
-    if (!has_created) return fail(ErrorCode::bad_signature, hashed_at, "no creation time in the hashed area");
+    if (!has_created) return fail(ErrorCode::BadSignature, hashed_at, "no creation time in the hashed area");
     sig.body.assign(body.begin(), body.end());
     return sig;
 }
 
 Result<Signature> sign_data(const SecretKey& signer, ByteView data, const SignatureParams& params,
                             Botan::RandomNumberGenerator& rng) {
-    if (!is_data_type(params.type)) return fail(ErrorCode::bad_signature, 0, "not a data signature type");
+    if (!is_data_type(params.type)) return fail(ErrorCode::BadSignature, 0, "not a data signature type");
     Covered c;
     c.data = data;
     c.has_data = true;
@@ -466,7 +472,7 @@ Result<Signature> sign_data(const SecretKey& signer, ByteView data, const Signat
 }
 
 Result<void> verify_data(const Signature& sig, const PublicKey& signer, ByteView data) {
-    if (!is_data_type(sig.type)) return fail(ErrorCode::bad_signature, 0, "not a data signature");
+    if (!is_data_type(sig.type)) return fail(ErrorCode::BadSignature, 0, "not a data signature");
     Covered c;
     c.data = data;
     c.has_data = true;
@@ -475,7 +481,7 @@ Result<void> verify_data(const Signature& sig, const PublicKey& signer, ByteView
 
 Result<Signature> certify_user_id(const SecretKey& primary, ByteView user_id, const SignatureParams& params,
                                   Botan::RandomNumberGenerator& rng) {
-    if (!is_certification(params.type)) return fail(ErrorCode::bad_signature, 0, "not a certification type");
+    if (!is_certification(params.type)) return fail(ErrorCode::BadSignature, 0, "not a certification type");
     Covered c;
     c.primary = &primary.pub;
     c.user_id = user_id;
@@ -484,7 +490,7 @@ Result<Signature> certify_user_id(const SecretKey& primary, ByteView user_id, co
 }
 
 Result<void> verify_user_id(const Signature& sig, const PublicKey& primary, ByteView user_id) {
-    if (!is_certification(sig.type)) return fail(ErrorCode::bad_signature, 0, "not a certification");
+    if (!is_certification(sig.type)) return fail(ErrorCode::BadSignature, 0, "not a certification");
     Covered c;
     c.primary = &primary;
     c.user_id = user_id;
@@ -494,10 +500,10 @@ Result<void> verify_user_id(const Signature& sig, const PublicKey& primary, Byte
 
 Result<Signature> bind_subkey(const SecretKey& primary, const PublicKey& subkey, const SignatureParams& params,
                               Botan::RandomNumberGenerator& rng) {
-    if (params.type != SignatureType::subkey_binding && params.type != SignatureType::subkey_revocation)
-        return fail(ErrorCode::bad_signature, 0, "not a subkey binding type");
-    if (params.type == SignatureType::subkey_binding && params.key_flags && (*params.key_flags & kFlagSign))
-        return fail(ErrorCode::bad_signature, 0, "signing subkeys need a back-signature; not created here");
+    if (params.type != SignatureType::SubkeyBinding && params.type != SignatureType::SubkeyRevocation)
+        return fail(ErrorCode::BadSignature, 0, "not a subkey binding type");
+    if (params.type == SignatureType::SubkeyBinding && params.key_flags && (*params.key_flags & kFlagSign))
+        return fail(ErrorCode::BadSignature, 0, "signing subkeys need a back-signature; not created here");
     Covered c;
     c.primary = &primary.pub;
     c.subkey = &subkey;
@@ -505,29 +511,29 @@ Result<Signature> bind_subkey(const SecretKey& primary, const PublicKey& subkey,
 }
 
 Result<void> verify_subkey(const Signature& sig, const PublicKey& primary, const PublicKey& subkey) {
-    if (sig.type != SignatureType::subkey_binding && sig.type != SignatureType::subkey_revocation)
-        return fail(ErrorCode::bad_signature, 0, "not a subkey binding");
+    if (sig.type != SignatureType::SubkeyBinding && sig.type != SignatureType::SubkeyRevocation)
+        return fail(ErrorCode::BadSignature, 0, "not a subkey binding");
     Covered c;
     c.primary = &primary;
     c.subkey = &subkey;
     if (auto r = verify_raw(sig, primary, c); !r) return r;
-    if (sig.type != SignatureType::subkey_binding || !sig.key_flags || !(*sig.key_flags & kFlagSign)) return {};
+    if (sig.type != SignatureType::SubkeyBinding || !sig.key_flags || !(*sig.key_flags & kFlagSign)) return {};
     // A signing-capable subkey must prove it agrees: an embedded 0x19
     // primary key binding made by the subkey itself.
     for (const auto* area : {&sig.hashed, &sig.unhashed}) {
         for (const auto& sp : *area) {
-            if (sp.type != static_cast<uint8_t>(SubpacketType::embedded_signature)) continue;
+            if (sp.type != static_cast<uint8_t>(SubpacketType::EmbeddedSignature)) continue;
             auto back = parse_signature(sp.data, sp.offset);
-            if (!back || back->type != SignatureType::primary_key_binding) continue;
+            if (!back || back->type != SignatureType::PrimaryKeyBinding) continue;
             if (verify_raw(*back, subkey, c)) return {};
         }
     }
-    return fail(ErrorCode::bad_signature, 0, "signing subkey without a valid back-signature");
+    return fail(ErrorCode::BadSignature, 0, "signing subkey without a valid back-signature");
 }
 
 Result<void> verify_direct(const Signature& sig, const PublicKey& primary) {
-    if (sig.type != SignatureType::direct_key && sig.type != SignatureType::key_revocation)
-        return fail(ErrorCode::bad_signature, 0, "not a direct-key signature");
+    if (sig.type != SignatureType::DirectKey && sig.type != SignatureType::KeyRevocation)
+        return fail(ErrorCode::BadSignature, 0, "not a direct-key signature");
     Covered c;
     c.primary = &primary;
     return verify_raw(sig, primary, c);
@@ -535,7 +541,7 @@ Result<void> verify_direct(const Signature& sig, const PublicKey& primary) {
 
 Bytes signature_packet(const Signature& sig) {
     Bytes out;
-    (void)append_packet(out, Tag::signature, sig.body);  // new-format definite never fails
+    (void)append_packet(out, Tag::Signature, sig.body);  // new-format definite never fails
     return out;
 }
 

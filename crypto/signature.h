@@ -36,55 +36,55 @@
 namespace mixtasy::crypto {
 
 enum class SignatureType : uint8_t {
-    binary = 0x00,
-    text = 0x01,
-    standalone = 0x02,
-    generic_certification = 0x10,
-    persona_certification = 0x11,
-    casual_certification = 0x12,
-    positive_certification = 0x13,
-    subkey_binding = 0x18,
-    primary_key_binding = 0x19,
-    direct_key = 0x1f,
-    key_revocation = 0x20,
-    subkey_revocation = 0x28,
-    certification_revocation = 0x30,
-    timestamp = 0x40,
-    third_party_confirmation = 0x50,
+    Binary = 0x00,
+    Text = 0x01,
+    Standalone = 0x02,
+    GenericCertification = 0x10,
+    PersonaCertification = 0x11,
+    CasualCertification = 0x12,
+    PositiveCertification = 0x13,
+    SubkeyBinding = 0x18,
+    PrimaryKeyBinding = 0x19,
+    DirectKey = 0x1f,
+    KeyRevocation = 0x20,
+    SubkeyRevocation = 0x28,
+    CertificationRevocation = 0x30,
+    TimestampSignature = 0x40,  // not Timestamp: that is the type of every time field
+    ThirdPartyConfirmation = 0x50,
 };
 
 enum class HashAlgorithm : uint8_t {
-    md5 = 1, sha1 = 2, ripemd160 = 3, sha256 = 8, sha384 = 9, sha512 = 10, sha224 = 11,
+    Md5 = 1, Sha1 = 2, Ripemd160 = 3, Sha256 = 8, Sha384 = 9, Sha512 = 10, Sha224 = 11,
 };
 
 std::string_view hash_name(HashAlgorithm hash) noexcept;  // "SHA-256", "unknown"
 
 enum class SubpacketType : uint8_t {
-    creation_time = 2,
-    expiration_time = 3,
-    exportable = 4,
-    trust = 5,
-    regular_expression = 6,
-    revocable = 7,
-    key_expiration_time = 9,
-    preferred_symmetric = 11,
-    revocation_key = 12,
-    issuer = 16,
-    notation = 20,
-    preferred_hash = 21,
-    preferred_compression = 22,
-    keyserver_preferences = 23,
-    preferred_keyserver = 24,
-    primary_user_id = 25,
-    policy_uri = 26,
-    key_flags = 27,
-    signers_user_id = 28,
-    reason_for_revocation = 29,
-    features = 30,
-    signature_target = 31,
-    embedded_signature = 32,
-    issuer_fingerprint = 33,
-    preferred_aead = 34,
+    CreationTime = 2,
+    ExpirationTime = 3,
+    Exportable = 4,
+    Trust = 5,
+    RegularExpression = 6,
+    Revocable = 7,
+    KeyExpirationTime = 9,
+    PreferredSymmetric = 11,
+    RevocationKey = 12,
+    Issuer = 16,
+    Notation = 20,
+    PreferredHash = 21,
+    PreferredCompression = 22,
+    KeyserverPreferences = 23,
+    PreferredKeyserver = 24,
+    PrimaryUserId = 25,
+    PolicyUri = 26,
+    KeyFlags = 27,
+    SignersUserId = 28,
+    ReasonForRevocation = 29,
+    Features = 30,
+    SignatureTarget = 31,
+    EmbeddedSignature = 32,
+    IssuerFingerprint = 33,
+    PreferredAead = 34,
 };
 
 std::string_view subpacket_name(uint8_t type) noexcept;
@@ -109,9 +109,9 @@ struct SignatureLimits {
 
 struct Signature {
     uint8_t version = 4;
-    SignatureType type = SignatureType::binary;
-    PublicKeyAlgorithm algorithm = PublicKeyAlgorithm::eddsa;
-    HashAlgorithm hash = HashAlgorithm::sha256;
+    SignatureType type = SignatureType::Binary;
+    PublicKeyAlgorithm algorithm = PublicKeyAlgorithm::Eddsa;
+    HashAlgorithm hash = HashAlgorithm::Sha256;
     Bytes hashed_area;  // raw hashed subpacket octets, as hashed
     std::vector<Subpacket> hashed;
     std::vector<Subpacket> unhashed;
@@ -135,8 +135,8 @@ Result<Signature> parse_signature(ByteView body, std::size_t base = 0,
 
 // What a created self-signature or data signature carries.
 struct SignatureParams {
-    SignatureType type = SignatureType::binary;
-    HashAlgorithm hash = HashAlgorithm::sha256;
+    SignatureType type = SignatureType::Binary;
+    HashAlgorithm hash = HashAlgorithm::Sha256;
     Timestamp created = 0;
     std::optional<uint32_t> expires_after;      // the signature's own expiration (subpacket 3)
     std::optional<uint32_t> key_expires_after;

@@ -14,25 +14,21 @@ Result<std::vector<Subpacket>> parse_subpackets(ByteView area, std::size_t base,
     while (!in.empty()) {
         const std::size_t at = in.offset();
         if (out.size() >= max_subpackets)
-            return fail(ErrorCode::limit_exceeded, at, "more than " + std::to_string(max_subpackets) + " subpackets");
-        auto o1 = in.u8("subpacket length");
-        if (!o1) return Unexpected{o1.error()};
+            return fail(ErrorCode::LimitExceeded, at, "more than " + std::to_string(max_subpackets) + " subpackets");
+        MIXTASY_TRY(o1, in.u8("subpacket length"));
         std::size_t length = *o1;
         if (*o1 >= 192 && *o1 < 255) {
-            auto o2 = in.u8("subpacket length");
-            if (!o2) return Unexpected{o2.error()};
+            MIXTASY_TRY(o2, in.u8("subpacket length"));
             length = ((std::size_t{*o1} - 192) << 8) + *o2 + 192;
         } else if (*o1 == 255) {
-            auto v = in.u32("subpacket length");
-            if (!v) return Unexpected{v.error()};
+            MIXTASY_TRY(v, in.u32("subpacket length"));
             length = *v;
         }
-        if (length == 0) return fail(ErrorCode::bad_packet, at, "subpacket of length 0");
+        if (length == 0) return fail(ErrorCode::BadPacket, at, "subpacket of length 0");
         if (length > in.remaining())
-            return fail(ErrorCode::truncated, at, "subpacket runs past the end of its area");
+            return fail(ErrorCode::Truncated, at, "subpacket runs past the end of its area");
         const uint8_t type_octet = *in.u8();
-        auto data = in.take(length - 1, "subpacket data");
-        if (!data) return Unexpected{data.error()};
+        MIXTASY_TRY(data, in.take(length - 1, "subpacket data"));
         Subpacket sp;
         sp.type = type_octet & 0x7f;
         sp.critical = (type_octet & 0x80) != 0;

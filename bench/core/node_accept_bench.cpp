@@ -42,8 +42,9 @@
 #include "core/pool/outbox.h"
 #include "core/stats/counters.h"
 #include "crypto/armor.h"
-#include "crypto/key_home.h"
-#include "crypto/keygen.h"
+#include "core/keys/key_home.h"
+#include "core/keys/node_key.h"
+#include "crypto/key_io.h"
 #include "store/open.h"
 
 using namespace mixtasy;
@@ -87,12 +88,12 @@ struct Fixture {
         const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
         std::string ring_text;
         for (const char* addr : {"mixtasy@a.bench", "mixtasy@b.bench"}) {
-            crypto::NodeKeyParams p;
+            core::NodeKeyParams p;
             p.address = addr;
             p.modes = {"middleman", "exitpublic"};
             p.created = crypto::to_timestamp(std::chrono::system_clock::now()) - 60;
-            auto key = crypto::generate_node_key(p, rng);
-            if (!key || !crypto::save_node_key(dir / addr, *key)) std::abort();
+            auto key = core::generate_node_key(p, rng);
+            if (!key || !core::save_node_key(dir / addr, *key)) std::abort();
             ring_text += crypto::export_public(key->cert);
         }
         const KeyRing ring = KeyRing::parse(ring_text);

@@ -48,7 +48,7 @@ std::vector<SecretKey> load_keys() {
     for (;;) {
         auto p = reader.next();
         if (!p || !*p) break;
-        if ((*p)->tag != Tag::secret_subkey) continue;
+        if ((*p)->tag != Tag::SecretSubkey) continue;
         auto k = parse_secret_key((*p)->body(), (*p)->body_offset);
         if (k) keys.push_back(std::move(*k));
     }
@@ -64,8 +64,8 @@ struct Layer {
         LiteralData lit;
         lit.contents.resize(20 * 1024);
         rng.randomize(lit.contents.data(), lit.contents.size());
-        auto inner = write_literal(lit, {Format::old_format, LengthKind::indeterminate});
-        auto msg = encrypt_to(keys.front().pub, *inner, SymmetricPacket::sed, rng);
+        auto inner = write_literal(lit, {Format::OldFormat, LengthKind::Indeterminate});
+        auto msg = encrypt_to(keys.front().pub, *inner, SymmetricPacket::Sed, rng);
         message = std::move(*msg);
         // Random padding up to the uniform layer size, as a mix appends it.
         const auto pad = rng.random_vec(kLayer - message.size());
@@ -97,9 +97,9 @@ void BM_SealLayer(benchmark::State& state) {
     Botan::AutoSeeded_RNG rng;
     LiteralData lit;
     lit.contents.resize(kLayer - 200);
-    const auto inner = write_literal(lit, {Format::old_format, LengthKind::indeterminate});
+    const auto inner = write_literal(lit, {Format::OldFormat, LengthKind::Indeterminate});
     for (auto _ : state) {
-        auto msg = encrypt_to(l.keys.front().pub, *inner, SymmetricPacket::sed, rng);
+        auto msg = encrypt_to(l.keys.front().pub, *inner, SymmetricPacket::Sed, rng);
         benchmark::DoNotOptimize(msg);
     }
     state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * kLayer));

@@ -52,8 +52,8 @@ Expected<Bytes, std::string> seal_layer(ByteView inner, const crypto::PublicKey&
                                         Botan::RandomNumberGenerator& rng) {
     try {
         const Bytes literal = make_literal(inner, LiteralFraming::Indeterminate);
-        auto sealed = crypto::encrypt_to(subkey, literal, crypto::SymmetricPacket::sed, rng);
-        if (!sealed) return Unexpected{crypto::to_string(sealed.error())};
+        auto sealed = crypto::encrypt_to(subkey, literal, crypto::SymmetricPacket::Sed, rng);
+        if (!sealed) return Unexpected{crypto::describe(sealed.error())};
         return std::move(*sealed);
     } catch (const std::exception& e) {
         return Unexpected{std::string("encryption failed: ") + e.what()};
@@ -68,12 +68,12 @@ Expected<OpenedLayer, LayerError> open_layer(ByteView body, const crypto::Secret
         auto decrypted = crypto::decrypt_packets(body, usable.keys);
         if (!decrypted) {
             const auto code = decrypted.error().code;
-            if (code == crypto::ErrorCode::no_valid_key || code == crypto::ErrorCode::decrypt_failed) {
+            if (code == crypto::ErrorCode::NoValidKey || code == crypto::ErrorCode::DecryptFailed) {
                 return Unexpected{LayerError::NoValidSubkey};
             }
             return Unexpected{LayerError::Malformed};
         }
-        if (decrypted->packet != crypto::SymmetricPacket::sed) return Unexpected{LayerError::Malformed};
+        if (decrypted->packet != crypto::SymmetricPacket::Sed) return Unexpected{LayerError::Malformed};
         auto literal = read_literal(decrypted->plaintext);
         if (!literal) return Unexpected{LayerError::Malformed};
         Instant expires = now + kReplayKeepWithoutExpiry;

@@ -26,8 +26,8 @@ Bytes make_literal(ByteView contents, LiteralFraming framing) {
     lit.contents.assign(contents.begin(), contents.end());
     crypto::WriteStyle style;
     if (framing == LiteralFraming::Indeterminate) {
-        style.format = crypto::Format::old_format;
-        style.length_kind = crypto::LengthKind::indeterminate;
+        style.format = crypto::Format::OldFormat;
+        style.length_kind = crypto::LengthKind::Indeterminate;
     }
     // Cannot fail: no file name, format 'b', bodies far below 4 GiB.
     auto packet = crypto::write_literal(lit, style);
@@ -37,8 +37,8 @@ Bytes make_literal(ByteView contents, LiteralFraming framing) {
 Expected<LiteralContents, FormatError> read_literal(ByteView bytes) {
     auto read = crypto::read_literal(bytes);
     if (!read) {
-        return Unexpected{read.error().code == crypto::ErrorCode::unexpected_packet ||
-                                  read.error().code == crypto::ErrorCode::bad_packet
+        return Unexpected{read.error().code == crypto::ErrorCode::UnexpectedPacket ||
+                                  read.error().code == crypto::ErrorCode::BadPacket
                               ? FormatError::BadLiteral
                               : FormatError::BadPacket};
     }

@@ -13,7 +13,7 @@
 //        half-life (created + lifetime / 2 > now).  A subkey without expiry
 //        never asks for a successor: its admin chose a permanent key.
 //   maintain_key_home(home, now, validity, random): the same on the key
-//     files, under the home's lock (crypto::update_node_key), saved only
+//     files, under the home's lock (update_node_key, key_home.h), saved only
 //     when something changed, so public.asc carries the successor to
 //     whatever publishes it.  Returns the key as it now stands.
 //
@@ -30,7 +30,9 @@
 //   validity outside 1 s .. 2^32-1 s, a time before the primary key's
 //   creation, an expired or revoked primary key; the key files' errors
 //   (unreadable, unwritable home) come back as one-line reasons and leave
-//   the files as they were.
+//   the files as they were.  Each refusal is a RotationError whose code
+//   says which of these it was and whose detail is the one-line reason the
+//   daemon logs and `mixtasy key rotate` prints (describe()).
 #pragma once
 
 #include <chrono>
@@ -41,12 +43,24 @@
 #include "core/ports/clock.h"
 #include "core/ports/random.h"
 #include "crypto/key.h"
-#include "crypto/keygen.h"
+#include "core/keys/node_key.h"
 
 namespace mixtasy::core {
 
-// Seed 000 section 6.3: short-term subkeys live two days, as keygen makes them.
-inline constexpr std::chrono::seconds kDefaultSubkeyValidity{crypto::kDefaultSubkeyValidity};
+struct RotationError {
+    enum class Code {
+        BadValidity,      // validity outside 1 s .. 2^32-1 s
+        ClockOutOfRange,  // now before the primary key's creation, or past 2106
+        PrimaryUnusable,  // the primary key is expired or revoked: a new key is needed
+        KeyFiles,         // the key home could not be read, locked or written
+        Crypto,           // making the new subkey failed
+    };
+    Code code = Code::Crypto;
+    std::string detail;  // the whole one-line reason
+};
+
+const char* to_string(RotationError::Code code) noexcept;
+std::string describe(const RotationError& error);  // the detail, for logs and the CLI
 
 struct RotationReport {
     std::size_t added = 0;    // 0 or 1
@@ -54,15 +68,15 @@ struct RotationReport {
     bool changed() const { return added + removed > 0; }
 };
 
-Expected<RotationReport, std::string> rotate_subkeys(crypto::SecretCertificate& key, Instant now,
-                                                     std::chrono::seconds validity, Random& random);
+Expected<RotationReport, RotationError> rotate_subkeys(crypto::SecretCertificate& key, Instant now,
+                                                       std::chrono::seconds validity, Random& random);
 
 struct MaintainedKey {
     crypto::SecretCertificate key;
     RotationReport report;
 };
 
-Expected<MaintainedKey, std::string> maintain_key_home(const std::string& home, Instant now,
-                                                       std::chrono::seconds validity, Random& random);
+Expected<MaintainedKey, RotationError> maintain_key_home(const std::string& home, Instant now,
+                                                         std::chrono::seconds validity, Random& random);
 
 }  // namespace mixtasy::core

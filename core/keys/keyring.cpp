@@ -3,43 +3,26 @@
 
 #include <algorithm>
 
+#include "common/ascii.h"
 #include "core/format/layer.h"
-#include "core/format/mix_header.h"
 #include "crypto/armor.h"
+#include "crypto/armor_blocks.h"
 
 namespace mixtasy::core {
-namespace {
-
-// Each "-----BEGIN" ... "-----END ...-----" block of `text`.
-std::vector<std::string_view> armor_blocks(std::string_view text) {
-    std::vector<std::string_view> blocks;
-    std::size_t pos = 0;
-    while (blocks.size() <= KeyRing::kMaxKeys) {
-        const auto begin = text.find("-----BEGIN ", pos);
-        if (begin == std::string_view::npos) break;
-        const auto end = text.find("-----END ", begin);
-        if (end == std::string_view::npos) break;
-        const auto line_end = text.find('\n', end);
-        const auto stop = line_end == std::string_view::npos ? text.size() : line_end + 1;
-        blocks.push_back(text.substr(begin, stop - begin));
-        pos = stop;
-    }
-    return blocks;
-}
-
-}  // namespace
 
 KeyRing KeyRing::parse(std::string_view text) {
     KeyRing ring;
-    for (std::string_view block : armor_blocks(text)) {
+    // One block past the key limit, so a full ring still notes "too many
+    // keys" for what it leaves out.
+    for (std::string_view block : crypto::split_armor_blocks(text, kMaxKeys + 1)) {
         auto armored = crypto::armor_decode(as_bytes(block));
         if (!armored) {
-            ring.rejected_.push_back("armor: " + crypto::to_string(armored.error()));
+            ring.rejected_.push_back("armor: " + crypto::describe(armored.error()));
             continue;
         }
         auto certs = crypto::parse_certificates(armored->data);
         if (!certs) {
-            ring.rejected_.push_back("key: " + crypto::to_string(certs.error()));
+            ring.rejected_.push_back("key: " + crypto::describe(certs.error()));
             continue;
         }
         for (const auto& cert : *certs) {

@@ -1,19 +1,12 @@
 // mix_key.cpp - see mix_key.h.
 #include "core/keys/mix_key.h"
 
+#include "common/ascii.h"
 #include "core/format/mix_fields.h"
-#include "crypto/keygen.h"
+#include "core/keys/node_key.h"
 
 namespace mixtasy::core {
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return out;
-}
 
 // "name (comment) <addr>" -> addr, or empty.
 std::string address_of(std::string_view uid) {
@@ -35,11 +28,11 @@ Expected<MixKey, std::string> check_mix_key(const crypto::Certificate& cert) {
     auto parsed = parse_address(addr);
     if (!parsed) return Unexpected{std::string("user ID has no plain address")};
     MixKey key;
-    key.address = lower(*parsed);
+    key.address = ascii::lower(*parsed);
     if (!key.address.starts_with("mixtasy@")) {
         return Unexpected{std::string("address is not mixtasy@fqdn")};
     }
-    const auto modes = crypto::modes_of_user_id(uid);
+    const auto modes = modes_of_user_id(uid);
     if (modes.empty()) return Unexpected{std::string("no mixtasy-mode feature")};
     for (const auto& m : modes) {
         if (m == "middleman") key.modes.middleman = true;

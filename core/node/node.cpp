@@ -19,8 +19,7 @@
 #include "core/ports/random.h"
 #include "core/node/reassembly.h"
 #include "core/pool/outbox.h"
-#include "crypto/key_home.h"
-#include "crypto/keygen.h"
+#include "core/keys/key_home.h"
 #include "store/open.h"
 
 namespace mixtasy::core {
@@ -43,8 +42,8 @@ Expected<std::shared_ptr<const NodeKeys>, std::string> node_keys(crypto::SecretC
 }
 
 Expected<std::shared_ptr<const NodeKeys>, std::string> load_keys(const std::string& home) {
-    auto secret = crypto::load_node_key(home);
-    if (!secret) return Unexpected{"node key: " + crypto::to_string(secret.error())};
+    auto secret = load_node_key(home);
+    if (!secret) return Unexpected{"node key: " + crypto::describe(secret.error())};
     return node_keys(std::move(*secret));
 }
 
@@ -296,7 +295,7 @@ Expected<void, std::string> MixNode::reload() {
 Expected<RotationReport, std::string> MixNode::maintain_keys() {
     std::lock_guard rotation(rotation_mutex_);
     auto maintained = maintain_key_home(options_.home, clock_->now(), options_.subkey_validity, *random_);
-    if (!maintained) return Unexpected{maintained.error()};
+    if (!maintained) return Unexpected{describe(maintained.error())};
     // Installed even when unchanged here: another process (mixtasy key
     // rotate) may have rotated the files since we loaded them.
     auto keys = node_keys(std::move(maintained->key));

@@ -26,7 +26,7 @@ Peeled destroy(const char* reason) {
 bool starts_with_pkesk(ByteView body) {
     crypto::PacketReader reader(body);
     auto first = reader.next();
-    return first && first->has_value() && (*first)->tag == crypto::Tag::pkesk;
+    return first && first->has_value() && (*first)->tag == crypto::Tag::Pkesk;
 }
 
 Peeled forward(const MixFields& fields, ByteView inner_body, const NodeIdentity& identity,

@@ -14,7 +14,7 @@
 #include "core/node/processor.h"
 #include "core/ports/random.h"
 #include "crypto/armor.h"
-#include "crypto/key_home.h"
+#include "crypto/key_io.h"
 
 
 

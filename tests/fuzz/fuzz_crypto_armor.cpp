@@ -1,14 +1,27 @@
 // fuzz_crypto_armor - armor decoding on arbitrary text; what decodes must
 // re-encode and decode to the same bytes, in both writers' styles (LF with
-// CRC as for keys, CRLF without CRC as for mix messages).
+// CRC as for keys, CRLF without CRC as for mix messages).  The block
+// splitter runs on the same text: every block lies inside it, in order, at
+// most as many as asked.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <string_view>
 
 #include "crypto/armor.h"
+#include "crypto/armor_blocks.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     using namespace mixtasy::crypto;
+    const std::string_view text = mixtasy::as_chars(mixtasy::ByteView(data, size));
+    const auto blocks = split_armor_blocks(text, 8);
+    if (blocks.size() > 8) std::abort();
+    const char* last_end = text.data();
+    for (std::string_view block : blocks) {
+        if (block.data() < last_end || block.data() + block.size() > text.data() + text.size()) std::abort();
+        if (block.substr(0, 11) != "-----BEGIN ") std::abort();
+        last_end = block.data() + block.size();
+    }
     auto a = armor_decode(mixtasy::ByteView(data, size));
     if (!a) return 0;
     const std::string again = armor_encode(a->data, a->label.empty() ? "X" : a->label);

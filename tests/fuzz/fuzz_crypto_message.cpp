@@ -71,7 +71,7 @@ std::vector<mixtasy::crypto::SecretKey> load_keys() {
     for (;;) {
         auto p = reader.next();
         if (!p || !*p) break;
-        if ((*p)->tag != Tag::secret_key && (*p)->tag != Tag::secret_subkey) continue;
+        if ((*p)->tag != Tag::SecretKey && (*p)->tag != Tag::SecretSubkey) continue;
         auto k = parse_secret_key((*p)->body(), (*p)->body_offset);
         if (k) keys.push_back(std::move(*k));
     }

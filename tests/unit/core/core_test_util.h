@@ -21,8 +21,9 @@
 #include "core/node/processor.h"
 #include "core/ports/random.h"
 #include "crypto/armor.h"
-#include "crypto/key_home.h"
-#include "crypto/keygen.h"
+#include "core/keys/key_home.h"
+#include "core/keys/node_key.h"
+#include "crypto/key_io.h"
 
 namespace mixtasy::core::testing {
 
@@ -82,14 +83,14 @@ public:
     }
 
     void add_node(const std::string& address, const std::vector<std::string>& modes) {
-        crypto::NodeKeyParams params;
+        NodeKeyParams params;
         params.address = address;
         params.modes = modes;
         params.created = static_cast<crypto::Timestamp>(epoch_ - 3600);
-        auto key = crypto::generate_node_key(params, *random);
+        auto key = generate_node_key(params, *random);
         REQUIRE(key);
         TestNode node{address, dir.path() / address, std::move(*key), nullptr};
-        REQUIRE(crypto::save_node_key(node.home, node.key));
+        REQUIRE(save_node_key(node.home, node.key));
         armored_ring += crypto::export_public(node.key.cert);
         nodes.push_back(std::move(node));
     }
@@ -134,7 +135,7 @@ public:
     void refresh_ring() {
         armored_ring.clear();
         for (auto& n : nodes) {
-            auto cert = crypto::load_node_certificate(n.home);
+            auto cert = load_node_certificate(n.home);
             REQUIRE(cert);
             armored_ring += crypto::export_public(*cert);
         }

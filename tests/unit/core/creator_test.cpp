@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "crypto/keygen.h"
+#include "core/keys/node_key.h"
 #include "core/format/final_message.h"
 #include "core/format/layer.h"
 #include "core/format/mix_format.h"
@@ -142,7 +144,7 @@ TEST_CASE("creator: each layer goes to the mix's newest valid subkey", "[core][c
     UnitMixes mixes(4);
     crypto::SecretCertificate& n0 = mixes.keys[0].second;
     REQUIRE(crypto::add_encryption_subkey(n0, static_cast<crypto::Timestamp>(kKeysCreated + 600),
-                                          crypto::kDefaultSubkeyValidity, mixes.random));
+                                          static_cast<std::uint32_t>(kDefaultSubkeyValidity.count()), mixes.random));
     std::string armored;
     for (const auto& [address, key] : mixes.keys) armored += crypto::export_public(key.cert);
     mixes.ring = KeyRing::parse(armored);
@@ -152,7 +154,7 @@ TEST_CASE("creator: each layer goes to the mix's newest valid subkey", "[core][c
     REQUIRE(created);
     auto opened = open_layer(body_of(created->front().message), n0, mixes.now);
     REQUIRE(opened);
-    CHECK(opened->subkey_expires == from_unix(kKeysCreated + 600 + crypto::kDefaultSubkeyValidity));
+    CHECK(opened->subkey_expires == from_unix(kKeysCreated + 600 + kDefaultSubkeyValidity.count()));
 }
 
 TEST_CASE("creator: the original needs a plain To: address", "[core][creator]") {

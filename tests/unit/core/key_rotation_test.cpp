@@ -6,9 +6,12 @@
 #include <atomic>
 #include <thread>
 
+#include "crypto/keygen.h"
+#include "core/keys/node_key.h"
 #include "core/sender/creator.h"
 #include "core/keys/key_rotation.h"
-#include "crypto/key_home.h"
+#include "core/keys/key_home.h"
+#include "core/keys/node_key.h"
 #include "tests/unit/core/core_test_util.h"
 
 using namespace mixtasy;
@@ -21,18 +24,18 @@ constexpr std::int64_t kDay = 24 * 3600;
 constexpr std::int64_t kCreated = kTestEpoch - 3600;  // TestNet's keys
 
 crypto::SecretCertificate fresh_key(Random& random) {
-    crypto::NodeKeyParams params;
+    NodeKeyParams params;
     params.address = "mixtasy@rot.example";
     params.modes = {"middleman"};
     params.created = static_cast<crypto::Timestamp>(kCreated);
-    auto key = crypto::generate_node_key(params, random);
+    auto key = generate_node_key(params, random);
     REQUIRE(key);
     return std::move(*key);
 }
 
 RotationReport rotate_at(crypto::SecretCertificate& key, std::int64_t t, Random& random) {
     auto r = rotate_subkeys(key, from_unix(t), kDefaultSubkeyValidity, random);
-    if (!r) FAIL(r.error());
+    if (!r) FAIL(describe(r.error()));
     return *r;
 }
 
@@ -94,22 +97,38 @@ TEST_CASE("key rotation: refusals", "[core][rotation]") {
     auto key = fresh_key(random);
     CHECK_FALSE(rotate_subkeys(key, from_unix(kCreated + 3 * kDay), std::chrono::seconds(0), random));
     CHECK_FALSE(rotate_subkeys(key, from_unix(kCreated - 10), kDefaultSubkeyValidity, random));
+    using Code = RotationError::Code;
+    const auto code_of = [&](crypto::SecretCertificate& k, std::int64_t t, std::chrono::seconds validity) {
+        auto r = rotate_subkeys(k, from_unix(t), validity, random);
+        REQUIRE(!r);
+        return r.error().code;
+    };
+    CHECK(code_of(key, kCreated + 3 * kDay, std::chrono::seconds(0)) == Code::BadValidity);
+    CHECK(code_of(key, kCreated - 10, kDefaultSubkeyValidity) == Code::ClockOutOfRange);
     auto revoked = key;
     revoked.cert.revoked = true;
     CHECK_FALSE(rotate_subkeys(revoked, from_unix(kCreated + 3 * kDay), kDefaultSubkeyValidity, random));
     CHECK(revoked.cert.subkeys.size() == 1);  // nothing added to a dead key
+    CHECK(code_of(revoked, kCreated + 3 * kDay, kDefaultSubkeyValidity) == Code::PrimaryUnusable);
+    CHECK(describe(rotate_subkeys(revoked, from_unix(kCreated + 3 * kDay), kDefaultSubkeyValidity, random).error()) ==
+          "the node's primary key is expired or revoked; it needs a new key");
     auto expired = key;
     expired.cert.expires = static_cast<crypto::Timestamp>(kCreated + kDay);
     CHECK_FALSE(rotate_subkeys(expired, from_unix(kCreated + 3 * kDay), kDefaultSubkeyValidity, random));
     TempDir dir;
     CHECK_FALSE(maintain_key_home((dir.path() / "none").string(), from_unix(kCreated), kDefaultSubkeyValidity, random));
+    auto no_home = maintain_key_home((dir.path() / "none").string(), from_unix(kCreated), kDefaultSubkeyValidity, random);
+    REQUIRE(!no_home);
+    CHECK(no_home.error().code == Code::KeyFiles);
+    CHECK(describe(no_home.error()).rfind("node key: io_error", 0) == 0);
+    CHECK(std::string(to_string(Code::PrimaryUnusable)) == "primary-unusable");
 }
 
 TEST_CASE("key rotation: the key files change under a lock, once for two maintainers", "[core][rotation]") {
     TempDir dir;
     DeterministicRandom random(10);
     const auto home = dir.path() / "node";
-    REQUIRE(crypto::save_node_key(home, fresh_key(random)));
+    REQUIRE(save_node_key(home, fresh_key(random)));
 
     auto unchanged = maintain_key_home(home.string(), from_unix(kCreated + 60), kDefaultSubkeyValidity, random);
     REQUIRE(unchanged);
@@ -125,10 +144,10 @@ TEST_CASE("key rotation: the key files change under a lock, once for two maintai
     }
     for (auto& t : threads) t.join();
     CHECK(added == 1);
-    auto on_disk = crypto::load_node_key(home);
+    auto on_disk = load_node_key(home);
     REQUIRE(on_disk);
     CHECK(on_disk->cert.subkeys.size() == 2);
-    auto published = crypto::load_node_certificate(home);
+    auto published = load_node_certificate(home);
     REQUIRE(published);
     CHECK(published->subkeys.size() == 2);  // public.asc carries the successor
 }
@@ -176,7 +195,7 @@ TEST_CASE("node: messages keep flowing while every node's subkeys rotate", "[cor
     options.database = (net.dir.path() / "reopened.db").string();
     auto reopened = Node::open(options, NodeServices{net.clock, net.random});
     REQUIRE(reopened);
-    auto on_disk = crypto::load_node_key(net.nodes[0].home);
+    auto on_disk = load_node_key(net.nodes[0].home);
     REQUIRE(on_disk);
     CHECK(on_disk->cert.subkeys.size() == 2);
 }

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "crypto/keygen.h"
+#include "core/keys/node_key.h"
 #include "core/format/layer.h"
 #include "core/keys/keyring.h"
 #include "core/keys/mix_key.h"
@@ -149,7 +151,7 @@ TEST_CASE("keyring: the subkey to encrypt to is the newest valid one", "[core][k
     DeterministicRandom random{14};
     crypto::SecretCertificate key = make_mix_key(mix_address(0), {"middleman"}, random);
     REQUIRE(crypto::add_encryption_subkey(key, static_cast<crypto::Timestamp>(kKeysCreated + kDay),
-                                          crypto::kDefaultSubkeyValidity, random));
+                                          static_cast<std::uint32_t>(kDefaultSubkeyValidity.count()), random));
     KeyRing ring = KeyRing::parse(crypto::export_public(key.cert));
     REQUIRE(ring.size() == 1);
     const crypto::Subkey* old_one = ring.encryption_subkey(mix_address(0), at(kEpoch));

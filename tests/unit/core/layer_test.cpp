@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "crypto/keygen.h"
+#include "core/keys/node_key.h"
 #include "core/format/layer.h"
 #include "core/format/literal_payload.h"
 #include "core/format/mix_format.h"
@@ -90,13 +92,13 @@ TEST_CASE("layer: seal writes PKESK then an indeterminate SED", "[core][layer]")
     auto first = reader.next();
     REQUIRE(first);
     REQUIRE(first->has_value());
-    CHECK((*first)->tag == crypto::Tag::pkesk);
+    CHECK((*first)->tag == crypto::Tag::Pkesk);
     auto second = reader.next();
     REQUIRE(second);
     REQUIRE(second->has_value());
-    CHECK((*second)->tag == crypto::Tag::sed);
-    CHECK((*second)->format == crypto::Format::old_format);
-    CHECK((*second)->length_kind == crypto::LengthKind::indeterminate);
+    CHECK((*second)->tag == crypto::Tag::Sed);
+    CHECK((*second)->format == crypto::Format::OldFormat);
+    CHECK((*second)->length_kind == crypto::LengthKind::Indeterminate);
 }
 
 TEST_CASE("layer: a layer for another key is no-valid-subkey", "[core][layer]") {
@@ -130,7 +132,7 @@ TEST_CASE("layer: an expired or not yet valid subkey is never tried", "[core][la
 TEST_CASE("layer: SEIPD (a layer with an MDC) is malformed", "[core][layer]") {
     OneMix mix;
     const Bytes literal = make_literal(inner_text(100), LiteralFraming::Definite);
-    auto opened = open_layer(encrypt_other(mix, literal, crypto::SymmetricPacket::seipd), mix.key,
+    auto opened = open_layer(encrypt_other(mix, literal, crypto::SymmetricPacket::Seipd), mix.key,
                              mix.now);
     REQUIRE_FALSE(opened);
     CHECK(opened.error() == LayerError::Malformed);
@@ -141,9 +143,9 @@ TEST_CASE("layer: compressed data inside the SED is malformed", "[core][layer]")
     OneMix mix;
     const Bytes literal = make_literal(inner_text(100), LiteralFraming::Definite);
     auto compressed =
-        crypto::write_packet(crypto::Tag::compressed, crypto::compressed_body_stored(literal));
+        crypto::write_packet(crypto::Tag::Compressed, crypto::compressed_body_stored(literal));
     REQUIRE(compressed);
-    auto opened = open_layer(encrypt_other(mix, *compressed, crypto::SymmetricPacket::sed), mix.key,
+    auto opened = open_layer(encrypt_other(mix, *compressed, crypto::SymmetricPacket::Sed), mix.key,
                              mix.now);
     REQUIRE_FALSE(opened);
     CHECK(opened.error() == LayerError::Malformed);
@@ -151,9 +153,9 @@ TEST_CASE("layer: compressed data inside the SED is malformed", "[core][layer]")
 
 TEST_CASE("layer: anything but a literal packet inside is malformed", "[core][layer]") {
     OneMix mix;
-    auto marker = crypto::write_packet(crypto::Tag::marker, as_bytes("PGP"));
+    auto marker = crypto::write_packet(crypto::Tag::Marker, as_bytes("PGP"));
     REQUIRE(marker);
-    auto opened = open_layer(encrypt_other(mix, *marker, crypto::SymmetricPacket::sed), mix.key,
+    auto opened = open_layer(encrypt_other(mix, *marker, crypto::SymmetricPacket::Sed), mix.key,
                              mix.now);
     REQUIRE_FALSE(opened);
     CHECK(opened.error() == LayerError::Malformed);
@@ -224,7 +226,7 @@ TEST_CASE("layer: current_subkey is the newest valid encryption subkey", "[core]
     // old one is still the current one before that.
     REQUIRE(crypto::add_encryption_subkey(mix.key,
                                           static_cast<crypto::Timestamp>(kKeysCreated + kDay),
-                                          crypto::kDefaultSubkeyValidity, mix.random));
+                                          static_cast<std::uint32_t>(kDefaultSubkeyValidity.count()), mix.random));
     const crypto::Subkey* before = current_subkey(mix.key.cert, from_unix(kKeysCreated + kDay - 1));
     REQUIRE(before != nullptr);
     CHECK(before->key.fingerprint == first_fpr);

@@ -17,8 +17,8 @@
 #include "core/node/processor.h"
 #include "core/ports/random.h"
 #include "crypto/armor.h"
-#include "crypto/key_home.h"
-#include "crypto/keygen.h"
+#include "core/keys/node_key.h"
+#include "crypto/key_io.h"
 
 namespace mixtasy::core::unit {
 
@@ -35,11 +35,11 @@ inline crypto::SecretCertificate make_mix_key(const std::string& address,
                                               const std::vector<std::string>& modes,
                                               Random& random,
                                               std::int64_t created = kKeysCreated) {
-    crypto::NodeKeyParams params;
+    NodeKeyParams params;
     params.address = address;
     params.modes = modes;
     params.created = static_cast<crypto::Timestamp>(created);
-    auto key = crypto::generate_node_key(params, random);
+    auto key = generate_node_key(params, random);
     REQUIRE(key);
     return std::move(*key);
 }

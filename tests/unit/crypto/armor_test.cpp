@@ -5,6 +5,7 @@
 #include <botan/auto_rng.h>
 
 #include "crypto/armor.h"
+#include "crypto/armor_blocks.h"
 #include "test_util.h"
 
 using namespace mixtasy;
@@ -88,26 +89,26 @@ TEST_CASE("armor refusals are typed", "[armor]") {
         REQUIRE(!a);
         return a.error().code;
     };
-    CHECK(code("no armor here") == ErrorCode::bad_armor);
-    CHECK(code(clean.substr(0, clean.find("-----END"))) == ErrorCode::bad_armor);
-    CHECK(code(replace_all(clean, "-----END PGP MESSAGE", "-----END PGP SIGNATURE")) == ErrorCode::bad_armor);
-    CHECK(code(replace_all(clean, "AQID", "A*ID")) == ErrorCode::bad_armor);
+    CHECK(code("no armor here") == ErrorCode::BadArmor);
+    CHECK(code(clean.substr(0, clean.find("-----END"))) == ErrorCode::BadArmor);
+    CHECK(code(replace_all(clean, "-----END PGP MESSAGE", "-----END PGP SIGNATURE")) == ErrorCode::BadArmor);
+    CHECK(code(replace_all(clean, "AQID", "A*ID")) == ErrorCode::BadArmor);
     SECTION("checksum mismatch") {
         std::string t = clean;
         const auto eq = t.find("\n=") + 2;
         t[eq] = t[eq] == 'A' ? 'B' : 'A';
-        CHECK(code(t) == ErrorCode::bad_checksum);
+        CHECK(code(t) == ErrorCode::BadChecksum);
     }
     SECTION("limits") {
         ArmorLimits small;
         small.max_input_size = 10;
-        CHECK(code(clean, small) == ErrorCode::limit_exceeded);
+        CHECK(code(clean, small) == ErrorCode::LimitExceeded);
         ArmorLimits lines;
         lines.max_line_length = 8;
-        CHECK(code(clean, lines) == ErrorCode::limit_exceeded);
+        CHECK(code(clean, lines) == ErrorCode::LimitExceeded);
         ArmorLimits headers;
         headers.max_headers = 1;
-        CHECK(code(armor_encode(data, kLabelMessage, {{"A", "1"}, {"B", "2"}}), headers) == ErrorCode::limit_exceeded);
+        CHECK(code(armor_encode(data, kLabelMessage, {{"A", "1"}, {"B", "2"}}), headers) == ErrorCode::LimitExceeded);
     }
 }
 
@@ -153,7 +154,7 @@ TEST_CASE("base64 padding is accepted only at the end", "[armor]") {
         INFO(bad);
         auto r = decode(bad);
         REQUIRE(!r);
-        CHECK(r.error().code == ErrorCode::bad_armor);
+        CHECK(r.error().code == ErrorCode::BadArmor);
     }
 }
 
@@ -188,4 +189,24 @@ TEST_CASE("armor decoding takes base64 quanta split across lines", "[armor]") {
     CHECK(decode("AQ\n==")->data == Bytes{1});
     CHECK(!decode("AQ=\nAQID"));
     CHECK(!decode("AQ\n*D"));
+}
+
+TEST_CASE("split_armor_blocks cuts concatenated blocks, bounded", "[armor]") {
+    const std::string a = "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nAAAA\n-----END PGP PUBLIC KEY BLOCK-----\n";
+    const std::string b = "-----BEGIN PGP MESSAGE-----\r\n\r\nBBBB\r\n-----END PGP MESSAGE-----";
+    const std::string text = "junk before\n" + a + "between\n" + b;
+    auto blocks = split_armor_blocks(text, 10);
+    REQUIRE(blocks.size() == 2);
+    CHECK(blocks[0] == a);
+    CHECK(blocks[1] == b);  // no line feed after END: runs to the end
+    CHECK(split_armor_blocks(text, 1).size() == 1);
+    CHECK(split_armor_blocks(text, 0).empty());
+    CHECK(split_armor_blocks("-----BEGIN PGP MESSAGE-----\n\nAAAA\n", 10).empty());  // no END
+    CHECK(split_armor_blocks("no armor here", 10).empty());
+    std::string many;
+    for (int i = 0; i < 50; ++i) many += a;
+    CHECK(split_armor_blocks(many, 20).size() == 20);
+    auto decoded = armor_decode(as_bytes(blocks[1]));
+    REQUIRE(decoded);
+    CHECK(decoded->label == "PGP MESSAGE");
 }

@@ -69,9 +69,9 @@ TEST_CASE("a compression bomb stops at the output limit", "[compressed]") {
     limits.max_ratio = 1u << 30;
     auto out = decompress_body(body, limits);
     REQUIRE_FALSE(out);
-    REQUIRE(out.error().code == ErrorCode::limit_exceeded);
+    REQUIRE(out.error().code == ErrorCode::LimitExceeded);
     const auto bz = bzip2_body(Bytes(8u * 1024 * 1024, 0));
-    REQUIRE(decompress_body(bz, limits).error().code == ErrorCode::limit_exceeded);
+    REQUIRE(decompress_body(bz, limits).error().code == ErrorCode::LimitExceeded);
 }
 
 TEST_CASE("the ratio limit applies above its floor", "[compressed]") {
@@ -80,7 +80,7 @@ TEST_CASE("the ratio limit applies above its floor", "[compressed]") {
     DecompressLimits limits;
     limits.max_ratio = 100;
     limits.ratio_floor = 64 * 1024;
-    REQUIRE(decompress_body(body, limits).error().code == ErrorCode::limit_exceeded);
+    REQUIRE(decompress_body(body, limits).error().code == ErrorCode::LimitExceeded);
     limits.max_ratio = 100000;
     REQUIRE(decompress_body(body, limits));
 }
@@ -92,7 +92,7 @@ TEST_CASE("truncated and corrupt streams give typed errors", "[compressed]") {
         for (size_t cut : {size_t(1), size_t(2), body.size() / 2, body.size() - 1}) {
             auto r = decompress_body(mixtasy::ByteView(body.data(), cut));
             REQUIRE_FALSE(r);
-            REQUIRE((r.error().code == ErrorCode::truncated || r.error().code == ErrorCode::bad_packet));
+            REQUIRE((r.error().code == ErrorCode::Truncated || r.error().code == ErrorCode::BadPacket));
         }
         for (int i = 0; i < 50; ++i) {
             auto damaged = body;
@@ -100,7 +100,7 @@ TEST_CASE("truncated and corrupt streams give typed errors", "[compressed]") {
             (void)decompress_body(damaged);  // any result but a crash
         }
     }
-    REQUIRE(decompress_body(Bytes{}).error().code == ErrorCode::truncated);
-    REQUIRE(decompress_body(Bytes{7, 1, 2}).error().code == ErrorCode::unsupported_algorithm);
-    REQUIRE(decompress_body(Bytes{2, 0xFF, 0xFF, 0xFF}).error().code == ErrorCode::bad_packet);
+    REQUIRE(decompress_body(Bytes{}).error().code == ErrorCode::Truncated);
+    REQUIRE(decompress_body(Bytes{7, 1, 2}).error().code == ErrorCode::UnsupportedAlgorithm);
+    REQUIRE(decompress_body(Bytes{2, 0xFF, 0xFF, 0xFF}).error().code == ErrorCode::BadPacket);
 }

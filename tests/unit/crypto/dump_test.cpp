@@ -8,7 +8,7 @@
 
 #include "crypto/armor.h"
 #include "crypto/dump.h"
-#include "crypto/key_home.h"
+#include "crypto/key_io.h"
 #include "crypto/keygen.h"
 #include "test_util.h"
 
@@ -18,10 +18,11 @@ using namespace mixtasy::crypto;
 namespace {
 SecretCertificate node() {
     Botan::AutoSeeded_RNG rng;
-    NodeKeyParams p;
-    p.address = "mixtasy@dump.example";
+    KeyGenParams p;
+    p.user_id = "Mixtasy node (mixtasy-mode:middleman) <mixtasy@dump.example>";
     p.created = 1700000000;
-    auto k = generate_node_key(p, rng);
+    p.subkey_validity = test::kTwoDays;
+    auto k = generate_key(p, rng);
     REQUIRE(k);
     return std::move(*k);
 }
@@ -59,16 +60,16 @@ TEST_CASE("dump shows what parsed, then returns the error with its offset", "[du
     std::ostringstream out;
     auto r = dump(pub, out);
     REQUIRE(!r);
-    CHECK(r.error().code == ErrorCode::truncated);
+    CHECK(r.error().code == ErrorCode::Truncated);
     CHECK(out.str().find("tag 14 PublicSubkey") != std::string::npos);
     CHECK(r.error().offset > 0);
 }
 
 TEST_CASE("dump escapes control characters in user IDs and literal names", "[dump]") {
     Bytes wire;
-    REQUIRE(append_packet(wire, Tag::user_id, as_bytes("evil\x1b[2J\n")));
+    REQUIRE(append_packet(wire, Tag::UserId, as_bytes("evil\x1b[2J\n")));
     Bytes literal{'b', 4, 'a', '\r', 'b', 0x9b, 0, 0, 0, 0, 'x'};
-    REQUIRE(append_packet(wire, Tag::literal, literal, {Format::old_format}));
+    REQUIRE(append_packet(wire, Tag::Literal, literal, {Format::OldFormat}));
     std::ostringstream out;
     REQUIRE(dump(wire, out));
     CHECK(out.str().find("evil\\x1b[2J\\x0a") != std::string::npos);
@@ -92,8 +93,8 @@ TEST_CASE("dump lists gpg-made encrypted messages", "[dump]") {
 TEST_CASE("dump lists packets of versions it does not decode instead of failing", "[dump]") {
     Bytes wire;
     const Bytes v6_key_start{6, 0x63, 0x87, 0x7f, 0xe3, 27, 0, 0, 0, 32};
-    REQUIRE(append_packet(wire, Tag::public_key, v6_key_start));
-    REQUIRE(append_packet(wire, Tag::user_id, as_bytes("after <a@b>")));
+    REQUIRE(append_packet(wire, Tag::PublicKey, v6_key_start));
+    REQUIRE(append_packet(wire, Tag::UserId, as_bytes("after <a@b>")));
     std::ostringstream out;
     REQUIRE(dump(wire, out));
     CHECK(out.str().find("(not decoded: unsupported_version") != std::string::npos);

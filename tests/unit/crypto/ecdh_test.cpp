@@ -108,18 +108,18 @@ TEST_CASE("ECDH decryption with the wrong key or a damaged wrap fails with one c
     REQUIRE(ct);
     auto wrong = ecdh_decrypt(other, ct->ephemeral_point, ct->wrapped);
     REQUIRE_FALSE(wrong);
-    REQUIRE(wrong.error().code == ErrorCode::decrypt_failed);
+    REQUIRE(wrong.error().code == ErrorCode::DecryptFailed);
     for (size_t i = 0; i < ct->wrapped.size(); ++i) {
         auto w = ct->wrapped;
         w[i] ^= 0x01;
         auto r = ecdh_decrypt(secret, ct->ephemeral_point, w);
         REQUIRE_FALSE(r);
-        REQUIRE(r.error().code == ErrorCode::decrypt_failed);
+        REQUIRE(r.error().code == ErrorCode::DecryptFailed);
     }
     // Another fingerprint changes the KDF, so the unwrap fails.
     auto moved = secret;
     moved.pub.fingerprint[0] ^= 1;
-    REQUIRE(ecdh_decrypt(moved, ct->ephemeral_point, ct->wrapped).error().code == ErrorCode::decrypt_failed);
+    REQUIRE(ecdh_decrypt(moved, ct->ephemeral_point, ct->wrapped).error().code == ErrorCode::DecryptFailed);
 }
 
 TEST_CASE("ECDH refuses malformed points, wrap lengths and algorithms", "[ecdh]") {
@@ -128,24 +128,24 @@ TEST_CASE("ECDH refuses malformed points, wrap lengths and algorithms", "[ecdh]"
     const Bytes wrapped(40, 0);
     Bytes point(33, 0x09);
     point[0] = 0x04;
-    REQUIRE(ecdh_decrypt(secret, point, wrapped).error().code == ErrorCode::bad_key);
-    REQUIRE(ecdh_decrypt(secret, Bytes(32, 0x40), wrapped).error().code == ErrorCode::bad_key);
+    REQUIRE(ecdh_decrypt(secret, point, wrapped).error().code == ErrorCode::BadKey);
+    REQUIRE(ecdh_decrypt(secret, Bytes(32, 0x40), wrapped).error().code == ErrorCode::BadKey);
     // The all-zero point is of small order: the shared secret is zero.
     Bytes zero(33, 0);
     zero[0] = 0x40;
-    REQUIRE(ecdh_decrypt(secret, zero, wrapped).error().code == ErrorCode::bad_key);
+    REQUIRE(ecdh_decrypt(secret, zero, wrapped).error().code == ErrorCode::BadKey);
     Bytes good(33, 0x09);
     good[0] = 0x40;
-    REQUIRE(ecdh_decrypt(secret, good, Bytes(20, 0)).error().code == ErrorCode::bad_packet);
-    REQUIRE(ecdh_decrypt(secret, good, Bytes(72, 0)).error().code == ErrorCode::bad_packet);
-    REQUIRE(ecdh_decrypt(secret, good, Bytes(41, 0)).error().code == ErrorCode::bad_packet);
+    REQUIRE(ecdh_decrypt(secret, good, Bytes(20, 0)).error().code == ErrorCode::BadPacket);
+    REQUIRE(ecdh_decrypt(secret, good, Bytes(72, 0)).error().code == ErrorCode::BadPacket);
+    REQUIRE(ecdh_decrypt(secret, good, Bytes(41, 0)).error().code == ErrorCode::BadPacket);
     auto bad_hash = secret;
     bad_hash.pub.kdf_hash = 2;
-    REQUIRE(ecdh_decrypt(bad_hash, good, wrapped).error().code == ErrorCode::unsupported_algorithm);
+    REQUIRE(ecdh_decrypt(bad_hash, good, wrapped).error().code == ErrorCode::UnsupportedAlgorithm);
     auto bad_kek = secret;
     bad_kek.pub.kek_cipher = 3;
     auto sk = generate_session_key(9, rng);
-    REQUIRE(ecdh_encrypt(bad_kek.pub, *sk, rng).error().code == ErrorCode::unsupported_algorithm);
+    REQUIRE(ecdh_encrypt(bad_kek.pub, *sk, rng).error().code == ErrorCode::UnsupportedAlgorithm);
 }
 
 TEST_CASE("GnuPG's stored Curve25519 secret MPI is the reversed native scalar", "[ecdh]") {
@@ -158,7 +158,7 @@ TEST_CASE("GnuPG's stored Curve25519 secret MPI is the reversed native scalar", 
         auto p = reader.next();
         REQUIRE(p);
         if (!*p) break;
-        if ((*p)->tag == Tag::secret_subkey) body = Bytes((*p)->body().begin(), (*p)->body().end());
+        if ((*p)->tag == Tag::SecretSubkey) body = Bytes((*p)->body().begin(), (*p)->body().end());
     }
     REQUIRE(body);
     const mixtasy::ByteView mpi(body->data() + body->size() - 34, 32);

@@ -75,11 +75,11 @@ inline std::vector<mixtasy::crypto::SecretKey> secret_keys_of(const std::vector<
     PacketReader reader(bytes);
     for (;;) {
         auto p = reader.next();
-        if (!p) throw std::runtime_error("bad key file " + rel + ": " + to_string(p.error()));
+        if (!p) throw std::runtime_error("bad key file " + rel + ": " + describe(p.error()));
         if (!*p) break;
-        if ((*p)->tag != Tag::secret_key && (*p)->tag != Tag::secret_subkey) continue;
+        if ((*p)->tag != Tag::SecretKey && (*p)->tag != Tag::SecretSubkey) continue;
         auto key = parse_secret_key((*p)->body(), (*p)->body_offset);
-        if (!key) throw std::runtime_error("bad secret key in " + rel + ": " + to_string(key.error()));
+        if (!key) throw std::runtime_error("bad secret key in " + rel + ": " + describe(key.error()));
         keys.push_back(std::move(*key));
     }
     return keys;

@@ -117,7 +117,7 @@ TEST_CASE("we decrypt what gpg -e writes: SEIPD compressed and SED old style", "
     allow.allow_unprotected = true;
     auto sed = decrypt_message(g.read("sed.gpg"), keys, {}, allow);
     REQUIRE(sed);
-    REQUIRE(sed->packet == SymmetricPacket::sed);
+    REQUIRE(sed->packet == SymmetricPacket::Sed);
     REQUIRE(std::string(sed->literal.contents.begin(), sed->literal.contents.end()) == kText);
 }
 
@@ -127,7 +127,7 @@ TEST_CASE("gpg and sq decrypt what we encrypt to a gpg key", "[interop]") {
     Botan::AutoSeeded_RNG rng;
     const auto inner = literal_packet(kText);
 
-    auto seipd = encrypt_to(keys.back().pub, inner, SymmetricPacket::seipd, rng);
+    auto seipd = encrypt_to(keys.back().pub, inner, SymmetricPacket::Seipd, rng);
     REQUIRE(seipd);
     g.write("ours_seipd.gpg", *seipd);
     REQUIRE(g.gpg("-o " + g.path("out1.txt").string() + " -d " + g.path("ours_seipd.gpg").string()));
@@ -139,7 +139,7 @@ TEST_CASE("gpg and sq decrypt what we encrypt to a gpg key", "[interop]") {
 
     // SED, old-format indeterminate, with random padding after it, as a
     // Mixtasy layer: gpg needs --ignore-mdc-error for a message without MDC.
-    auto sed = encrypt_to(keys.back().pub, inner, SymmetricPacket::sed, rng);
+    auto sed = encrypt_to(keys.back().pub, inner, SymmetricPacket::Sed, rng);
     REQUIRE(sed);
     g.write("ours_sed.gpg", *sed);
     REQUIRE(g.gpg("--ignore-mdc-error -o " + g.path("out3.txt").string() + " -d " +
@@ -154,7 +154,7 @@ TEST_CASE("RSA-3072 interop with gpg, both directions", "[interop]") {
     const auto keys = enc_test::load_secret_keys("gpg_rsa3072.sec");
     Botan::AutoSeeded_RNG rng;
 
-    auto ours = encrypt_to(keys.back().pub, literal_packet(kText), SymmetricPacket::seipd, rng);
+    auto ours = encrypt_to(keys.back().pub, literal_packet(kText), SymmetricPacket::Seipd, rng);
     REQUIRE(ours);
     g.write("ours.gpg", *ours);
     REQUIRE(g.gpg("-o " + g.path("out.txt").string() + " -d " + g.path("ours.gpg").string()));
@@ -171,11 +171,11 @@ TEST_CASE("RSA-3072 interop with gpg, both directions", "[interop]") {
 TEST_CASE("a mixtasy keygen node key works with gpg and sq, both directions", "[interop]") {
     TempGpg g;
     Botan::AutoSeeded_RNG rng;
-    NodeKeyParams params;
-    params.name = "Enc Interop Node";
-    params.address = "mixtasy@node.example.org";
+    KeyGenParams params;
+    params.user_id = "Enc Interop Node (mixtasy-mode:middleman) <mixtasy@node.example.org>";
     params.created = to_timestamp(std::chrono::system_clock::now()) - 60;
-    auto node = generate_node_key(params, rng);
+    params.subkey_validity = 2 * 24 * 3600;
+    auto node = generate_key(params, rng);
     REQUIRE(node);
     REQUIRE(node->cert.subkeys.size() == 1);
     g.write("node.pub", serialize(node->cert));
@@ -203,7 +203,7 @@ TEST_CASE("a mixtasy keygen node key works with gpg and sq, both directions", "[
     }
 
     // The node's public key is encrypted to by us; gpg and sq decrypt.
-    auto ours = encrypt_to(node->cert.subkeys[0].key, literal_packet(kText), SymmetricPacket::seipd, rng);
+    auto ours = encrypt_to(node->cert.subkeys[0].key, literal_packet(kText), SymmetricPacket::Seipd, rng);
     REQUIRE(ours);
     g.write("ours.gpg", *ours);
     REQUIRE(g.sh("sq decrypt --recipient-key " + g.path("node.sec").string() + " -o " +
@@ -245,7 +245,7 @@ TEST_CASE("prototype-style layers: gpg's SED rewritten to indeterminate length, 
     inner.push_back(0x00);
     const auto noise = rng.random_vec(5000);
     inner.insert(inner.end(), noise.begin(), noise.end());
-    auto sealed = encrypt_to(keys.back().pub, inner, SymmetricPacket::sed, rng);
+    auto sealed = encrypt_to(keys.back().pub, inner, SymmetricPacket::Sed, rng);
     REQUIRE(sealed);
     g.write("final.gpg", *sealed);
     (void)g.gpg("--ignore-mdc-error -o " + g.path("final.txt").string() + " -d " + g.path("final.gpg").string());

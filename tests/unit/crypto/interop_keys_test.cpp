@@ -14,7 +14,7 @@
 
 #include "crypto/armor.h"
 #include "crypto/key.h"
-#include "crypto/key_home.h"
+#include "crypto/key_io.h"
 #include "crypto/keygen.h"
 #include "crypto/packet.h"
 #include "crypto/signature.h"
@@ -48,12 +48,11 @@ Timestamp now() { return to_timestamp(std::chrono::system_clock::now()); }
 
 SecretCertificate fresh_node(const std::string& address) {
     Botan::AutoSeeded_RNG rng;
-    NodeKeyParams p;
-    p.name = "Interop Node";
-    p.address = address;
-    p.modes = {"middleman", "exitpublic"};
+    KeyGenParams p;
+    p.user_id = "Interop Node (mixtasy-mode:middleman,exitpublic) <" + address + ">";
     p.created = now() - 60;
-    auto k = generate_node_key(p, rng);
+    p.subkey_validity = test::kTwoDays;
+    auto k = generate_key(p, rng);
     REQUIRE(k);
     return std::move(*k);
 }
@@ -81,7 +80,7 @@ Bytes read_bytes(const std::filesystem::path& p) {
 std::string detached_signature(const SecretCertificate& key, ByteView data) {
     Botan::AutoSeeded_RNG rng;
     SignatureParams p;
-    p.type = SignatureType::binary;
+    p.type = SignatureType::Binary;
     p.created = now() - 30;
     auto sig = sign_data(key.primary, data, p, rng);
     REQUIRE(sig);
@@ -96,7 +95,7 @@ Signature first_signature(ByteView input) {
     auto packets = read_packets(keep.back());
     REQUIRE(packets);
     for (const auto& p : *packets) {
-        if (p.tag != Tag::signature) continue;
+        if (p.tag != Tag::Signature) continue;
         auto s = parse_signature(p.body(), p.body_offset);
         REQUIRE(s);
         return *s;
@@ -240,10 +239,10 @@ TEST_CASE("interop: a gpg-made RSA key parses and its signatures verify", "[inte
     REQUIRE(run(home.gpg("--quick-add-key " + fpr + " rsa2048 encr 2d 2>/dev/null")).status == 0);
     const auto pub = run(home.gpg("--export rsa@made.example 2>/dev/null"));
     auto certs = parse_certificates(as_bytes(pub.out));
-    INFO((certs ? std::string() : to_string(certs.error())));
+    INFO((certs ? std::string() : describe(certs.error())));
     REQUIRE(certs);
     const Certificate& c = certs->front();
-    CHECK(c.primary.algorithm == PublicKeyAlgorithm::rsa);
+    CHECK(c.primary.algorithm == PublicKeyAlgorithm::Rsa);
     CHECK(c.primary.rsa_bits() == 2048);
     REQUIRE(c.subkeys.size() == 1);
     CHECK(c.subkeys[0].encryption_capable());
@@ -300,12 +299,12 @@ TEST_CASE("interop: sq reads our key and we read sq's", "[interop][sq]") {
     REQUIRE(run("sq key generate --userid '<sq@made.example>' --export " + path("sq.key") + " 2>/dev/null").status == 0);
     REQUIRE(run("sq key extract-cert --output " + path("sq.cert") + " " + path("sq.key") + " 2>/dev/null").status == 0);
     auto cert = read_certificate(read_bytes(dir.path() / "sq.cert"));
-    INFO((cert ? std::string() : to_string(cert.error())));
+    INFO((cert ? std::string() : describe(cert.error())));
     REQUIRE(cert);
     CHECK(cert->user_ids.size() == 1);
     CHECK(valid_encryption_subkeys(*cert, std::chrono::system_clock::now()).size() >= 1);
     auto key = read_secret_certificate(read_bytes(dir.path() / "sq.key"));
-    INFO((key ? std::string() : to_string(key.error())));
+    INFO((key ? std::string() : describe(key.error())));
     REQUIRE(key);
 
     REQUIRE(run("sq sign --detached --signer-key " + path("sq.key") + " --output " + path("sq.sig") + " " +

@@ -1,69 +1,34 @@
-// keygen_test.cpp - node key layout of seed 000 section 6.3 and its refusals.
+// keygen_test.cpp - the generated key layout (Ed25519 primary, one user ID,
+// X25519 subkey), subkey upkeep, and their refusals.
 #include <catch2/catch.hpp>
 
 #include <botan/auto_rng.h>
 
 #include "crypto/key.h"
 #include "crypto/keygen.h"
+#include "test_util.h"
 
 using namespace mixtasy;
 using namespace mixtasy::crypto;
 
-TEST_CASE("node user ID carries the modes in its comment", "[keygen]") {
-    NodeKeyParams p;
-    p.name = "Alpha";
-    p.address = "mixtasy@alpha.example";
-    p.modes = {"middleman", "exitprivate", "exitpublic"};
-    auto uid = node_user_id(p);
-    REQUIRE(uid);
-    CHECK(*uid == "Alpha (mixtasy-mode:middleman,exitprivate,exitpublic) <mixtasy@alpha.example>");
-    CHECK(modes_of_user_id(*uid) == p.modes);
-    CHECK(modes_of_user_id("x (other:1 mixtasy-mode:exitpublic) <a@b>") == std::vector<std::string>{"exitpublic"});
-    CHECK(modes_of_user_id("plain <a@b>").empty());
-}
-
-TEST_CASE("node key parameters are validated", "[keygen]") {
-    auto refused = [](NodeKeyParams p) {
-        auto r = node_user_id(p);
-        REQUIRE(!r);
-        return r.error().code;
-    };
-    NodeKeyParams good;
-    good.address = "mixtasy@n.example";
-    REQUIRE(node_user_id(good));
-    for (const char* bad : {"", "mixtasy", "@n", "m@", "a@b@c", "a b@c", "a<b@c", "a@b)"}) {
-        NodeKeyParams p = good;
-        p.address = bad;
-        CHECK(refused(p) == ErrorCode::bad_key);
-    }
-    NodeKeyParams p = good;
-    p.name = "evil (x)";
-    CHECK(refused(p) == ErrorCode::bad_key);
-    p = good;
-    p.modes = {};
-    CHECK(refused(p) == ErrorCode::bad_key);
-    p.modes = {"middleman", "middleman"};
-    CHECK(refused(p) == ErrorCode::bad_key);
-    p.modes = {"relay"};
-    CHECK(refused(p) == ErrorCode::bad_key);
-}
-
-TEST_CASE("generated node key has the mandated layout", "[keygen]") {
+TEST_CASE("generated key has the mandated layout", "[keygen]") {
     Botan::AutoSeeded_RNG rng;
-    NodeKeyParams p;
-    p.address = "mixtasy@n.example";
+    KeyGenParams p;
+    p.user_id = "Mixtasy node (mixtasy-mode:middleman) <mixtasy@n.example>";
     p.created = 1700000000;
-    auto k = generate_node_key(p, rng);
+    p.subkey_validity = test::kTwoDays;
+    auto k = generate_key(p, rng);
     REQUIRE(k);
     const Certificate& c = k->cert;
-    CHECK(c.primary.algorithm == PublicKeyAlgorithm::eddsa);
-    CHECK(c.primary.ecc.curve == Curve::ed25519);
+    CHECK(c.primary.algorithm == PublicKeyAlgorithm::Eddsa);
+    CHECK(c.primary.ecc.curve == Curve::Ed25519);
     CHECK(c.user_ids.size() == 1);
-    CHECK(c.user_ids[0].self_signature.type == SignatureType::positive_certification);
+    CHECK(c.user_ids[0].text == p.user_id);
+    CHECK(c.user_ids[0].self_signature.type == SignatureType::PositiveCertification);
     CHECK(c.user_ids[0].self_signature.primary_user_id);
     REQUIRE(c.subkeys.size() == 1);
-    CHECK(c.subkeys[0].key.algorithm == PublicKeyAlgorithm::ecdh);
-    CHECK(c.subkeys[0].key.ecc.curve == Curve::curve25519);
+    CHECK(c.subkeys[0].key.algorithm == PublicKeyAlgorithm::Ecdh);
+    CHECK(c.subkeys[0].key.ecc.curve == Curve::Curve25519);
     CHECK(c.subkeys[0].encryption_capable());
     CHECK(c.subkeys[0].binding.key_expires_after == 2u * 24 * 3600);
     REQUIRE(k->subkeys.size() == 1);
@@ -76,15 +41,16 @@ TEST_CASE("generated node key has the mandated layout", "[keygen]") {
 
 TEST_CASE("rotation keeps the certificate bounded: expired subkeys and their secrets go", "[keygen]") {
     Botan::AutoSeeded_RNG rng;
-    NodeKeyParams p;
-    p.address = "mixtasy@rotate.example";
+    KeyGenParams p;
+    p.user_id = "Mixtasy node (mixtasy-mode:middleman) <mixtasy@rotate.example>";
     p.created = 1700000000;
-    auto k = generate_node_key(p, rng);
+    p.subkey_validity = test::kTwoDays;
+    auto k = generate_key(p, rng);
     REQUIRE(k);
     const Timestamp day = 24 * 3600;
     // Ninety days of rotation at half-life, pruning as a node would.
     for (Timestamp t = p.created + day; t <= p.created + 90 * day; t += day) {
-        REQUIRE(add_encryption_subkey(*k, t, kDefaultSubkeyValidity, rng));
+        REQUIRE(add_encryption_subkey(*k, t, test::kTwoDays, rng));
         remove_expired_subkeys(*k, t);
         CHECK(k->cert.subkeys.size() <= 2);
         CHECK(k->subkeys.size() == k->cert.subkeys.size());
@@ -97,4 +63,19 @@ TEST_CASE("rotation keeps the certificate bounded: expired subkeys and their sec
     CHECK(tsk->front().subkeys.size() == 2);
     CHECK(remove_expired_subkeys(*k, p.created + 200 * day) == 2);
     CHECK(k->subkeys.empty());
+}
+
+TEST_CASE("a first subkey of validity 0 is refused", "[keygen]") {
+    Botan::AutoSeeded_RNG rng;
+    KeyGenParams p;
+    p.user_id = "Anyone <anyone@example.org>";
+    p.created = 1700000000;
+    auto refused = generate_key(p, rng);
+    REQUIRE(!refused);
+    CHECK(refused.error().code == ErrorCode::BadKey);
+    p.subkey_validity = 3600;
+    auto k = generate_key(p, rng);
+    REQUIRE(k);
+    CHECK(k->cert.user_ids.at(0).text == "Anyone <anyone@example.org>");
+    CHECK(k->cert.subkeys.at(0).binding.key_expires_after == 3600u);
 }

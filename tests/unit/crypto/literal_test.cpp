@@ -32,10 +32,10 @@ TEST_CASE("literal body layout is format, name length, name, date, contents", "[
 
 TEST_CASE("literal packets round trip in every framing", "[literal]") {
     const WriteStyle styles[] = {
-        {Format::new_format, LengthKind::definite},
-        {Format::old_format, LengthKind::definite},
-        {Format::old_format, LengthKind::indeterminate},
-        {Format::new_format, LengthKind::partial, 9},
+        {Format::NewFormat, LengthKind::Definite},
+        {Format::OldFormat, LengthKind::Definite},
+        {Format::OldFormat, LengthKind::Indeterminate},
+        {Format::NewFormat, LengthKind::Partial, 9},
     };
     for (const auto& style : styles) {
         for (size_t n : {size_t(0), size_t(100), size_t(20000)}) {
@@ -71,7 +71,7 @@ TEST_CASE("read_literal returns what follows: FF 00 and padding of a final messa
 }
 
 TEST_CASE("indeterminate literal swallows what follows it", "[literal]") {
-    auto packet = write_literal(sample(10), {Format::old_format, LengthKind::indeterminate});
+    auto packet = write_literal(sample(10), {Format::OldFormat, LengthKind::Indeterminate});
     Bytes msg = *packet;
     msg.insert(msg.end(), {0xFF, 0x00, 1, 2, 3});
     auto back = read_literal(msg);
@@ -81,18 +81,18 @@ TEST_CASE("indeterminate literal swallows what follows it", "[literal]") {
 }
 
 TEST_CASE("literal reading refuses malformed input with typed errors", "[literal]") {
-    REQUIRE(read_literal(Bytes{}).error().code == ErrorCode::truncated);
+    REQUIRE(read_literal(Bytes{}).error().code == ErrorCode::Truncated);
     // A PKESK tag where the literal belongs.
-    REQUIRE(read_literal(Bytes{0xC1, 0x01, 0x03}).error().code == ErrorCode::unexpected_packet);
+    REQUIRE(read_literal(Bytes{0xC1, 0x01, 0x03}).error().code == ErrorCode::UnexpectedPacket);
     // Unknown format byte.
-    REQUIRE(parse_literal_body(Bytes{'x', 0, 0, 0, 0, 0}).error().code == ErrorCode::bad_packet);
+    REQUIRE(parse_literal_body(Bytes{'x', 0, 0, 0, 0, 0}).error().code == ErrorCode::BadPacket);
     for (uint8_t f : {'b', 't', 'u', 'l', '1', 'm'}) REQUIRE(parse_literal_body(Bytes{f, 0, 0, 0, 0, 0}));
     // Every truncation of the header fields.
     const Bytes body{'b', 3, 'a', 'b', 'c', 1, 2, 3, 4};
     for (size_t n = 0; n < body.size(); ++n) {
         auto r = parse_literal_body(mixtasy::ByteView(body.data(), n), 100);
         REQUIRE_FALSE(r);
-        REQUIRE(r.error().code == ErrorCode::truncated);
+        REQUIRE(r.error().code == ErrorCode::Truncated);
         REQUIRE(r.error().offset >= 100);
     }
     REQUIRE(parse_literal_body(body));
@@ -105,9 +105,9 @@ TEST_CASE("literal reading refuses malformed input with typed errors", "[literal
 TEST_CASE("literal writing refuses long names and unknown formats", "[literal]") {
     LiteralData lit;
     lit.filename.assign(256, 'a');
-    REQUIRE(write_literal(lit).error().code == ErrorCode::bad_packet);
+    REQUIRE(write_literal(lit).error().code == ErrorCode::BadPacket);
     lit.filename.assign(255, 'a');
     REQUIRE(write_literal(lit));
     lit.format = 'q';
-    REQUIRE(write_literal(lit).error().code == ErrorCode::bad_packet);
+    REQUIRE(write_literal(lit).error().code == ErrorCode::BadPacket);
 }

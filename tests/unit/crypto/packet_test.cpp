@@ -28,15 +28,15 @@ TEST_CASE("old-format definite lengths use the smallest length type and round tr
     struct Case { std::size_t size; uint8_t length_type; std::size_t header; };
     for (auto c : {Case{0, 0, 2}, Case{255, 0, 2}, Case{256, 1, 3}, Case{65535, 1, 3}, Case{65536, 2, 5}}) {
         const Bytes body = filled(c.size);
-        auto wire = write_packet(Tag::literal, body, {Format::old_format, LengthKind::definite});
+        auto wire = write_packet(Tag::Literal, body, {Format::OldFormat, LengthKind::Definite});
         REQUIRE(wire);
         CHECK(((*wire)[0] & 0x03) == c.length_type);
         CHECK(((*wire)[0] >> 2 & 0x0f) == 11);
         CHECK(wire->size() == c.size + c.header);
         Packet p = only_packet(*wire);
-        CHECK(p.tag == Tag::literal);
-        CHECK(p.format == Format::old_format);
-        CHECK(p.length_kind == LengthKind::definite);
+        CHECK(p.tag == Tag::Literal);
+        CHECK(p.format == Format::OldFormat);
+        CHECK(p.length_kind == LengthKind::Definite);
         CHECK(p.header_length == c.header);
         CHECK(p.body_offset == c.header);
         CHECK(Bytes(p.body().begin(), p.body().end()) == body);
@@ -45,12 +45,12 @@ TEST_CASE("old-format definite lengths use the smallest length type and round tr
 
 TEST_CASE("old-format indeterminate length runs to the end of input", "[packet]") {
     const Bytes body = filled(30 * 1024);
-    auto wire = write_packet(Tag::sed, body, {Format::old_format, LengthKind::indeterminate});
+    auto wire = write_packet(Tag::Sed, body, {Format::OldFormat, LengthKind::Indeterminate});
     REQUIRE(wire);
     CHECK((*wire)[0] == (0x80 | (9 << 2) | 3));
     Packet p = only_packet(*wire);
-    CHECK(p.tag == Tag::sed);
-    CHECK(p.length_kind == LengthKind::indeterminate);
+    CHECK(p.tag == Tag::Sed);
+    CHECK(p.length_kind == LengthKind::Indeterminate);
     CHECK(p.body().size() == body.size());
     CHECK(std::equal(body.begin(), body.end(), p.body().begin()));
 }
@@ -59,13 +59,13 @@ TEST_CASE("new-format 1-, 2- and 5-byte lengths round trip at their boundaries",
     struct Case { std::size_t size; std::size_t header; };
     for (auto c : {Case{0, 2}, Case{191, 2}, Case{192, 3}, Case{8383, 3}, Case{8384, 6}, Case{100000, 6}}) {
         const Bytes body = filled(c.size);
-        auto wire = write_packet(Tag::user_id, body);
+        auto wire = write_packet(Tag::UserId, body);
         REQUIRE(wire);
         CHECK((*wire)[0] == 0xcd);
         CHECK(wire->size() == c.size + c.header);
         Packet p = only_packet(*wire);
-        CHECK(p.format == Format::new_format);
-        CHECK(p.tag == Tag::user_id);
+        CHECK(p.format == Format::NewFormat);
+        CHECK(p.tag == Tag::UserId);
         CHECK(p.header_length == c.header);
         CHECK(Bytes(p.body().begin(), p.body().end()) == body);
     }
@@ -75,12 +75,12 @@ TEST_CASE("new-format partial lengths are written in chunks and reassembled", "[
     for (std::size_t size : {std::size_t{0}, std::size_t{512}, std::size_t{513}, std::size_t{4096},
                              std::size_t{10000}, std::size_t{20480}}) {
         const Bytes body = filled(size);
-        auto wire = write_packet(Tag::literal, body, {Format::new_format, LengthKind::partial, 9});
+        auto wire = write_packet(Tag::Literal, body, {Format::NewFormat, LengthKind::Partial, 9});
         REQUIRE(wire);
         Packet p = only_packet(*wire);
         CHECK(Bytes(p.body().begin(), p.body().end()) == body);
         if (size > 512) {
-            CHECK(p.length_kind == LengthKind::partial);
+            CHECK(p.length_kind == LengthKind::Partial);
             CHECK(p.partial_chunks == (size + 511) / 512);
         }
     }
@@ -88,9 +88,9 @@ TEST_CASE("new-format partial lengths are written in chunks and reassembled", "[
 
 TEST_CASE("a sequence of packets keeps absolute offsets", "[packet]") {
     Bytes wire;
-    REQUIRE(append_packet(wire, Tag::marker, as_bytes("PGP")));
-    REQUIRE(append_packet(wire, Tag::user_id, as_bytes("a <a@b>"), {Format::old_format}));
-    REQUIRE(append_packet(wire, Tag::literal, filled(1000), {Format::new_format, LengthKind::partial, 9}));
+    REQUIRE(append_packet(wire, Tag::Marker, as_bytes("PGP")));
+    REQUIRE(append_packet(wire, Tag::UserId, as_bytes("a <a@b>"), {Format::OldFormat}));
+    REQUIRE(append_packet(wire, Tag::Literal, filled(1000), {Format::NewFormat, LengthKind::Partial, 9}));
     auto packets = read_packets(wire);
     REQUIRE(packets);
     REQUIRE(packets->size() == 3);
@@ -106,20 +106,20 @@ TEST_CASE("malformed framing gives typed errors with offsets", "[packet]") {
         const Bytes wire{0xcd, 0x00, 0x41};
         auto r = read_packets(wire);
         REQUIRE(!r);
-        CHECK(r.error().code == ErrorCode::bad_header);
+        CHECK(r.error().code == ErrorCode::BadHeader);
         CHECK(r.error().offset == 2);
     }
     SECTION("reserved tag 0") {
         const Bytes wire{0xc0, 0x00};
         auto r = read_packets(wire);
         REQUIRE(!r);
-        CHECK(r.error().code == ErrorCode::bad_header);
+        CHECK(r.error().code == ErrorCode::BadHeader);
     }
     SECTION("body shorter than announced") {
         const Bytes wire{0xcd, 0x05, 'a', 'b'};
         auto r = read_packets(wire);
         REQUIRE(!r);
-        CHECK(r.error().code == ErrorCode::truncated);
+        CHECK(r.error().code == ErrorCode::Truncated);
         CHECK(r.error().offset == 0);
     }
     SECTION("length field cut off") {
@@ -127,26 +127,26 @@ TEST_CASE("malformed framing gives typed errors with offsets", "[packet]") {
                            Bytes{0x8a, 0, 0}}) {
             auto r = read_packets(wire);
             REQUIRE(!r);
-            CHECK(r.error().code == ErrorCode::truncated);
+            CHECK(r.error().code == ErrorCode::Truncated);
         }
     }
     SECTION("5-byte length beyond the limit") {
         const Bytes wire{0xcb, 0xff, 0xff, 0xff, 0xff, 0xff};
         auto r = read_packets(wire);
         REQUIRE(!r);
-        CHECK(r.error().code == ErrorCode::limit_exceeded);
+        CHECK(r.error().code == ErrorCode::LimitExceeded);
     }
     SECTION("partial length on a user ID") {
         const Bytes wire{0xcd, 0xe9};
         auto r = read_packets(wire);
         REQUIRE(!r);
-        CHECK(r.error().code == ErrorCode::bad_header);
+        CHECK(r.error().code == ErrorCode::BadHeader);
     }
     SECTION("partial chunks without a final definite chunk") {
         Bytes wire{0xcb, 0xe1, 'a', 'b'};  // chunk of 2, then nothing
         auto r = read_packets(wire);
         REQUIRE(!r);
-        CHECK(r.error().code == ErrorCode::truncated);
+        CHECK(r.error().code == ErrorCode::Truncated);
         CHECK(r.error().offset == 4);
     }
     SECTION("too many partial chunks") {
@@ -157,7 +157,7 @@ TEST_CASE("malformed framing gives typed errors with offsets", "[packet]") {
         limits.max_partial_chunks = 10;
         auto r = read_packets(wire, limits);
         REQUIRE(!r);
-        CHECK(r.error().code == ErrorCode::limit_exceeded);
+        CHECK(r.error().code == ErrorCode::LimitExceeded);
     }
     SECTION("partial body beyond the size limit") {
         Bytes wire{0xcb};
@@ -167,16 +167,16 @@ TEST_CASE("malformed framing gives typed errors with offsets", "[packet]") {
         limits.max_packet_size = 40;
         auto r = read_packets(wire, limits);
         REQUIRE(!r);
-        CHECK(r.error().code == ErrorCode::limit_exceeded);
+        CHECK(r.error().code == ErrorCode::LimitExceeded);
     }
     SECTION("too many packets") {
         Bytes wire;
-        for (int i = 0; i < 11; ++i) REQUIRE(append_packet(wire, Tag::marker, as_bytes("PGP")));
+        for (int i = 0; i < 11; ++i) REQUIRE(append_packet(wire, Tag::Marker, as_bytes("PGP")));
         PacketLimits limits;
         limits.max_packets = 10;
         auto r = read_packets(wire, limits);
         REQUIRE(!r);
-        CHECK(r.error().code == ErrorCode::limit_exceeded);
+        CHECK(r.error().code == ErrorCode::LimitExceeded);
         CHECK(r.error().offset == 50);
     }
 }
@@ -192,9 +192,9 @@ TEST_CASE("the reader stays failed after an error", "[packet]") {
 }
 
 TEST_CASE("impossible write styles are refused", "[packet]") {
-    CHECK(!write_packet(Tag::seipd, as_bytes("x"), {Format::old_format}));
-    CHECK(!write_packet(Tag::literal, as_bytes("x"), {Format::new_format, LengthKind::indeterminate}));
-    CHECK(!write_packet(Tag::literal, as_bytes("x"), {Format::old_format, LengthKind::partial}));
-    CHECK(!write_packet(Tag::user_id, as_bytes("x"), {Format::new_format, LengthKind::partial}));
-    CHECK(!write_packet(Tag::literal, as_bytes("x"), {Format::new_format, LengthKind::partial, 4}));
+    CHECK(!write_packet(Tag::Seipd, as_bytes("x"), {Format::OldFormat}));
+    CHECK(!write_packet(Tag::Literal, as_bytes("x"), {Format::NewFormat, LengthKind::Indeterminate}));
+    CHECK(!write_packet(Tag::Literal, as_bytes("x"), {Format::OldFormat, LengthKind::Partial}));
+    CHECK(!write_packet(Tag::UserId, as_bytes("x"), {Format::NewFormat, LengthKind::Partial}));
+    CHECK(!write_packet(Tag::Literal, as_bytes("x"), {Format::NewFormat, LengthKind::Partial, 4}));
 }

@@ -31,7 +31,7 @@ TEST_CASE("PKESKs written by GnuPG parse, reserialize and open", "[pkesk]") {
         for (const char* kind : {"sed", "seipd"}) {
             const auto msg = enc_test::read_file(std::string("gpg_") + name + "_" + kind + ".gpg");
             const Packet p = first_packet(msg);
-            REQUIRE(p.tag == Tag::pkesk);
+            REQUIRE(p.tag == Tag::Pkesk);
             auto pkesk = parse_pkesk(p.body(), p.body_offset);
             REQUIRE(pkesk);
             REQUIRE(pkesk->key_id == sub.pub.key_id);
@@ -77,13 +77,13 @@ TEST_CASE("PKESK decryption hides why it failed", "[pkesk]") {
     REQUIRE(to_rsa);
     auto damaged = *to_rsa;
     damaged.rsa_ciphertext[10] ^= 0x20;
-    REQUIRE(pkesk_decrypt(damaged, rsa, rng).error().code == ErrorCode::decrypt_failed);
-    REQUIRE(pkesk_decrypt(*to_rsa, ecdh, rng).error().code == ErrorCode::no_valid_key);
+    REQUIRE(pkesk_decrypt(damaged, rsa, rng).error().code == ErrorCode::DecryptFailed);
+    REQUIRE(pkesk_decrypt(*to_rsa, ecdh, rng).error().code == ErrorCode::NoValidKey);
     auto to_ecdh = pkesk_encrypt(ecdh.pub, *sk, rng);
-    REQUIRE(pkesk_decrypt(*to_ecdh, rsa, rng).error().code == ErrorCode::no_valid_key);
+    REQUIRE(pkesk_decrypt(*to_ecdh, rsa, rng).error().code == ErrorCode::NoValidKey);
     // An Ed25519 signing key cannot be encrypted to.
     const auto primary = enc_test::load_secret_keys("gpg_cv25519.sec").front();
-    REQUIRE(pkesk_encrypt(primary.pub, *sk, rng).error().code == ErrorCode::unsupported_algorithm);
+    REQUIRE(pkesk_encrypt(primary.pub, *sk, rng).error().code == ErrorCode::UnsupportedAlgorithm);
 }
 
 TEST_CASE("PKESK parsing refuses malformed bodies with typed errors", "[pkesk]") {
@@ -93,26 +93,26 @@ TEST_CASE("PKESK parsing refuses malformed bodies with typed errors", "[pkesk]")
     for (size_t n = 0; n < body.size(); ++n) {
         auto r = parse_pkesk(ByteView(body.data(), n), 1000);
         REQUIRE_FALSE(r);
-        REQUIRE((r.error().code == ErrorCode::truncated || r.error().code == ErrorCode::bad_packet));
+        REQUIRE((r.error().code == ErrorCode::Truncated || r.error().code == ErrorCode::BadPacket));
         REQUIRE(r.error().offset >= 1000);
     }
     auto longer = body;
     longer.push_back(0);
-    REQUIRE(parse_pkesk(longer).error().code == ErrorCode::bad_packet);
+    REQUIRE(parse_pkesk(longer).error().code == ErrorCode::BadPacket);
     auto v6 = body;
     v6[0] = 6;
-    REQUIRE(parse_pkesk(v6).error().code == ErrorCode::unsupported_version);
+    REQUIRE(parse_pkesk(v6).error().code == ErrorCode::UnsupportedVersion);
     auto elgamal = body;
     elgamal[9] = 16;
-    REQUIRE(parse_pkesk(elgamal).error().code == ErrorCode::unsupported_algorithm);
+    REQUIRE(parse_pkesk(elgamal).error().code == ErrorCode::UnsupportedAlgorithm);
     const Bytes huge_rsa{3, 1, 2, 3, 4, 5, 6, 7, 8, 1, 0xFF, 0xFF};
-    REQUIRE(parse_pkesk(huge_rsa).error().code == ErrorCode::limit_exceeded);
+    REQUIRE(parse_pkesk(huge_rsa).error().code == ErrorCode::LimitExceeded);
     const Bytes empty_wrap{3, 1, 2, 3, 4, 5, 6, 7, 8, 18, 0x00, 0x07, 0x40, 0x00};
-    REQUIRE(parse_pkesk(empty_wrap).error().code == ErrorCode::bad_packet);
+    REQUIRE(parse_pkesk(empty_wrap).error().code == ErrorCode::BadPacket);
     // A bit count that is not exact (262 for a 263-bit point) is refused.
     auto loose = body;
     REQUIRE(loose[10] == 0x01);
     REQUIRE(loose[11] == 0x07);
     loose[11] = 0x06;
-    REQUIRE(parse_pkesk(loose).error().code == ErrorCode::bad_packet);
+    REQUIRE(parse_pkesk(loose).error().code == ErrorCode::BadPacket);
 }

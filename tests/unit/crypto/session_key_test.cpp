@@ -27,15 +27,15 @@ TEST_CASE("session key decoding refuses bad checksum, length and cipher", "[sess
     auto sk = generate_session_key(7, rng);
     auto enc = encode_session_key(*sk);
     enc[5] ^= 0x40;
-    REQUIRE(decode_session_key(enc).error().code == ErrorCode::bad_checksum);
+    REQUIRE(decode_session_key(enc).error().code == ErrorCode::BadChecksum);
     enc = encode_session_key(*sk);
     enc.pop_back();
-    REQUIRE(decode_session_key(enc).error().code == ErrorCode::bad_key);
+    REQUIRE(decode_session_key(enc).error().code == ErrorCode::BadKey);
     enc = encode_session_key(*sk);
     enc[0] = 1;
-    REQUIRE(decode_session_key(enc).error().code == ErrorCode::unsupported_algorithm);
-    REQUIRE(decode_session_key({}).error().code == ErrorCode::truncated);
-    REQUIRE(generate_session_key(0, rng).error().code == ErrorCode::unsupported_algorithm);
+    REQUIRE(decode_session_key(enc).error().code == ErrorCode::UnsupportedAlgorithm);
+    REQUIRE(decode_session_key({}).error().code == ErrorCode::Truncated);
+    REQUIRE(generate_session_key(0, rng).error().code == ErrorCode::UnsupportedAlgorithm);
 }
 
 TEST_CASE("PKCS#5 padding to 8 bytes round trips and refuses damage", "[session_key]") {
@@ -50,7 +50,7 @@ TEST_CASE("PKCS#5 padding to 8 bytes round trips and refuses damage", "[session_
     }
     std::vector<uint8_t> bad(16, 0x03);
     bad[14] = 0x04;
-    REQUIRE(pkcs5_unpad(bad).error().code == ErrorCode::bad_packet);
+    REQUIRE(pkcs5_unpad(bad).error().code == ErrorCode::BadPacket);
     std::vector<uint8_t> zero(16, 0x00);
     REQUIRE_FALSE(pkcs5_unpad(zero));
     std::vector<uint8_t> big(16, 0x09);

@@ -31,10 +31,11 @@ Packet single(const std::string& armored) {
 
 SecretCertificate node() {
     Botan::AutoSeeded_RNG rng;
-    NodeKeyParams params;
-    params.address = "mixtasy@sig.example";
+    KeyGenParams params;
+    params.user_id = "Mixtasy node (mixtasy-mode:middleman) <mixtasy@sig.example>";
     params.created = 1700000000;
-    auto k = generate_node_key(params, rng);
+    params.subkey_validity = test::kTwoDays;
+    auto k = generate_key(params, rng);
     REQUIRE(k);
     return std::move(*k);
 }
@@ -48,18 +49,18 @@ TEST_CASE("RFC 9580 A.2: the sample signature verifies with the A.1 key", "[sign
         auto key = parse_public_key(kp.body(), kp.body_offset);
         REQUIRE(key);
         Packet sp = single(test::data_text(v.at("sig_file")));
-        REQUIRE(sp.tag == Tag::signature);
+        REQUIRE(sp.tag == Tag::Signature);
         auto sig = parse_signature(sp.body(), sp.body_offset);
         REQUIRE(sig);
-        CHECK(sig->type == SignatureType::binary);
-        CHECK(sig->hash == HashAlgorithm::sha256);
+        CHECK(sig->type == SignatureType::Binary);
+        CHECK(sig->hash == HashAlgorithm::Sha256);
         CHECK(sig->created == std::stoul(v.at("sig_created")));
         REQUIRE(sig->issuer);
         CHECK(*sig->issuer == key->key_id);
         CHECK(verify_data(*sig, *key, as_bytes(v.at("signed_text"))));
         auto wrong = verify_data(*sig, *key, as_bytes(v.at("signed_text") + "!"));
         REQUIRE(!wrong);
-        CHECK(wrong.error().code == ErrorCode::bad_signature);
+        CHECK(wrong.error().code == ErrorCode::BadSignature);
     }
 }
 
@@ -67,9 +68,9 @@ TEST_CASE("our data signatures verify, and fail on any change", "[signature]") {
     const SecretCertificate k = node();
     Botan::AutoSeeded_RNG rng;
     const Bytes data{'h', 'e', 'l', 'l', 'o'};
-    for (auto hash : {HashAlgorithm::sha256, HashAlgorithm::sha512}) {
+    for (auto hash : {HashAlgorithm::Sha256, HashAlgorithm::Sha512}) {
         SignatureParams p;
-        p.type = SignatureType::binary;
+        p.type = SignatureType::Binary;
         p.hash = hash;
         p.created = 1700000100;
         auto sig = sign_data(k.primary, data, p, rng);
@@ -88,7 +89,7 @@ TEST_CASE("text signatures are over CRLF-canonical text", "[signature]") {
     const SecretCertificate k = node();
     Botan::AutoSeeded_RNG rng;
     SignatureParams p;
-    p.type = SignatureType::text;
+    p.type = SignatureType::Text;
     p.created = 1700000100;
     auto sig = sign_data(k.primary, as_bytes("a\nb\r\nc\n"), p, rng);
     REQUIRE(sig);
@@ -99,14 +100,14 @@ TEST_CASE("text signatures are over CRLF-canonical text", "[signature]") {
 
 TEST_CASE("hash policy: SHA-1 only for data or old self-signatures; no MD5", "[signature]") {
     Signature s;
-    s.hash = HashAlgorithm::md5;
-    s.type = SignatureType::binary;
+    s.hash = HashAlgorithm::Md5;
+    s.type = SignatureType::Binary;
     s.created = 1700000000;
     s.mpis = {Bytes(32, 1), Bytes(32, 1)};
     const SecretCertificate k = node();
-    CHECK(verify_data(s, k.cert.primary, Bytes{}).error().code == ErrorCode::unsupported_algorithm);
-    s.hash = HashAlgorithm::sha1;
-    s.type = SignatureType::positive_certification;
+    CHECK(verify_data(s, k.cert.primary, Bytes{}).error().code == ErrorCode::UnsupportedAlgorithm);
+    s.hash = HashAlgorithm::Sha1;
+    s.type = SignatureType::PositiveCertification;
     auto r = verify_user_id(s, k.cert.primary, as_bytes("x"));
     REQUIRE(!r);
     CHECK(r.error().detail.find("SHA-1") != std::string::npos);
@@ -123,18 +124,18 @@ TEST_CASE("signature parsing: truncation, limits, unknown critical subpackets", 
         l.max_subpackets = 2;
         auto r = parse_signature(body, 0, l);
         REQUIRE(!r);
-        CHECK(r.error().code == ErrorCode::limit_exceeded);
+        CHECK(r.error().code == ErrorCode::LimitExceeded);
     }
     SECTION("zero-length subpacket") {
         auto r = parse_subpackets(Bytes{0}, 100, 10);
         REQUIRE(!r);
-        CHECK(r.error().code == ErrorCode::bad_packet);
+        CHECK(r.error().code == ErrorCode::BadPacket);
         CHECK(r.error().offset == 100);
     }
     SECTION("subpacket longer than its area") {
         auto r = parse_subpackets(Bytes{5, 2, 0}, 0, 10);
         REQUIRE(!r);
-        CHECK(r.error().code == ErrorCode::truncated);
+        CHECK(r.error().code == ErrorCode::Truncated);
     }
     SECTION("an unknown critical subpacket invalidates an otherwise good signature") {
         Botan::AutoSeeded_RNG rng;
@@ -154,7 +155,7 @@ TEST_CASE("signature parsing: truncation, limits, unknown critical subpackets", 
         auto reparsed = parse_signature(nb);
         REQUIRE(reparsed);
         CHECK(reparsed->has_unknown_critical);
-        CHECK(verify_data(*reparsed, k.cert.primary, Bytes{1}).error().code == ErrorCode::bad_signature);
+        CHECK(verify_data(*reparsed, k.cert.primary, Bytes{1}).error().code == ErrorCode::BadSignature);
     }
 }
 
@@ -164,7 +165,7 @@ TEST_CASE("RSA keys sign and verify (PKCS#1 v1.5 with the OpenPGP digest)", "[si
     auto bytes = [](const Botan::BigInt& v) { return Botan::BigInt::encode(v); };
     PublicKey fields;
     fields.created = 1700000000;
-    fields.algorithm = PublicKeyAlgorithm::rsa;
+    fields.algorithm = PublicKeyAlgorithm::Rsa;
     const auto n = bytes(rsa.get_n());
     const auto e = bytes(rsa.get_e());
     fields.rsa.n.assign(n.begin(), n.end());
@@ -185,7 +186,7 @@ TEST_CASE("RSA keys sign and verify (PKCS#1 v1.5 with the OpenPGP digest)", "[si
 
     SignatureParams p;
     p.created = 1700000001;
-    p.hash = HashAlgorithm::sha512;
+    p.hash = HashAlgorithm::Sha512;
     auto sig = sign_data(*again, as_bytes("rsa data"), p, rng);
     REQUIRE(sig);
     CHECK(sig->mpis.size() == 1);

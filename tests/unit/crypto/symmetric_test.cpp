@@ -69,11 +69,11 @@ TEST_CASE("every flipped byte of a SEIPD body fails the MDC", "[symmetric]") {
         damaged[i] ^= 0x01;
         auto r = seipd_decrypt_body(*sk, damaged);
         REQUIRE_FALSE(r);
-        REQUIRE(r.error().code == ErrorCode::integrity_failed);
+        REQUIRE(r.error().code == ErrorCode::IntegrityFailed);
     }
     auto v2 = *body;
     v2[0] = 2;
-    REQUIRE(seipd_decrypt_body(*sk, v2).error().code == ErrorCode::unsupported_version);
+    REQUIRE(seipd_decrypt_body(*sk, v2).error().code == ErrorCode::UnsupportedVersion);
 }
 
 TEST_CASE("truncated bodies and wrong keys give typed errors", "[symmetric]") {
@@ -85,13 +85,13 @@ TEST_CASE("truncated bodies and wrong keys give typed errors", "[symmetric]") {
     for (size_t n = 0; n < 1 + 16 + 2 + 22; ++n) {
         auto r = seipd_decrypt_body(*sk, ByteView(seipd->data(), n));
         REQUIRE_FALSE(r);
-        REQUIRE((r.error().code == ErrorCode::truncated || r.error().code == ErrorCode::integrity_failed));
+        REQUIRE((r.error().code == ErrorCode::Truncated || r.error().code == ErrorCode::IntegrityFailed));
     }
-    REQUIRE(seipd_decrypt_body(*other, *seipd).error().code == ErrorCode::integrity_failed);
+    REQUIRE(seipd_decrypt_body(*other, *seipd).error().code == ErrorCode::IntegrityFailed);
     auto sed = sed_encrypt_body(*sk, plain, rng);
-    REQUIRE(sed_decrypt_body(*sk, ByteView(sed->data(), 17)).error().code == ErrorCode::truncated);
+    REQUIRE(sed_decrypt_body(*sk, ByteView(sed->data(), 17)).error().code == ErrorCode::Truncated);
     // A wrong key fails the quick check with probability 1 - 2^-16.
-    REQUIRE(sed_decrypt_body(*other, *sed).error().code == ErrorCode::integrity_failed);
+    REQUIRE(sed_decrypt_body(*other, *sed).error().code == ErrorCode::IntegrityFailed);
 }
 
 TEST_CASE("SED tolerates padding appended after an indeterminate packet", "[symmetric]") {

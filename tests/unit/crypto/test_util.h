@@ -17,6 +17,9 @@
 
 namespace mixtasy::test {
 
+// Seed 000's subkey lifetime, which the node keys of these tests mimic.
+inline constexpr uint32_t kTwoDays = 2 * 24 * 3600;
+
 inline std::string read_text(const std::filesystem::path& p) {
     std::ifstream in(p, std::ios::binary);
     std::ostringstream s;
