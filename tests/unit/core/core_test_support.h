@@ -23,25 +23,14 @@
 #include "core/stats/counters.h"
 #include "store/open.h"
 #include "store/store.h"
+#include "temp_dir.h"
 
 namespace mixtasy::core::testing {
 
 // A database file in a fresh temporary directory, removed at the end.
 class TempDatabase {
 public:
-    TempDatabase() {
-        static std::atomic<int> counter{0};
-        dir_ = std::filesystem::temp_directory_path() /
-               ("mixtasy-core-test-" + std::to_string(::getpid()) + "-" +
-                std::to_string(counter++));
-        std::filesystem::remove_all(dir_);
-        std::filesystem::create_directories(dir_);
-    }
-    ~TempDatabase() {
-        std::error_code ignored;
-        std::filesystem::remove_all(dir_, ignored);
-    }
-    std::string path() const { return (dir_ / "node.db").string(); }
+    std::string path() const { return (dir_.path() / "node.db").string(); }
 
     store::SqliteOptions options() const {
         store::SqliteOptions options;
@@ -57,7 +46,7 @@ public:
     }
 
 private:
-    std::filesystem::path dir_;
+    TempDir dir_;
 };
 
 struct SentMessage {

@@ -24,27 +24,12 @@
 #include "core/keys/key_home.h"
 #include "core/keys/node_key.h"
 #include "crypto/key_io.h"
+#include "temp_dir.h"
+#include "wire_bytes.h"
 
 namespace mixtasy::core::testing {
 
 inline constexpr std::int64_t kTestEpoch = 1'800'000'000;  // 2027-01-15
-
-class TempDir {
-public:
-    TempDir() {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "corefmt-XXXXXX").string();
-        REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-        path_ = tmpl;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    const std::filesystem::path& path() const { return path_; }
-
-private:
-    std::filesystem::path path_;
-};
 
 class CapturingTransport final : public Transport {
 public:
@@ -158,21 +143,11 @@ public:
     KeyRing ring;
 };
 
-// The binary body of a transport message (dearmored).
-inline Bytes binary_body(ByteView message) {
-    auto body = received_body(message);
-    REQUIRE(body);
-    auto binary = crypto::to_binary(*body);
-    REQUIRE(binary);
-    return std::move(*binary);
-}
-
 // A transport message with its binary body replaced.
 inline Bytes with_body(ByteView /*message*/, ByteView binary, const std::string& to) {
     return transport_message("", to, binary);
 }
 
-inline std::string text_of(ByteView b) { return std::string(as_chars(b)); }
 
 // Runs one message along `path`; returns the exit's deliveries.
 inline std::vector<CapturingTransport::Sent> run_path(TestNet& net, const std::vector<std::string>& path,

@@ -70,7 +70,7 @@ TEST_CASE("creator: one message for path[0], its body exactly 30 KiB", "[core][c
     REQUIRE(created->size() == 1);
     const CreatedMessage& m = created->front();
     CHECK(m.first_hop == path[0]);
-    CHECK(body_of(m.message).size() == kIntermediateBodySize);
+    CHECK(binary_body(m.message).size() == kIntermediateBodySize);
     // The sender does not name itself: no From, To the first mix.
     const MixHeader header = outer_header(m.message);
     CHECK(header.find("From") == nullptr);
@@ -81,7 +81,7 @@ TEST_CASE("creator: one message for path[0], its body exactly 30 KiB", "[core][c
     // Each call draws fresh keys and padding.
     auto again = create_messages(mixes.ring, path, as_bytes(kOriginal), mixes.now, mixes.random);
     REQUIRE(again);
-    CHECK(body_of(again->front().message) != body_of(m.message));
+    CHECK(binary_body(again->front().message) != binary_body(m.message));
 }
 
 TEST_CASE("creator: every layer opens at its mix and the last gives the original",
@@ -152,7 +152,7 @@ TEST_CASE("creator: each layer goes to the mix's newest valid subkey", "[core][c
     auto created =
         create_messages(mixes.ring, four_hops(), as_bytes(kOriginal), mixes.now, mixes.random);
     REQUIRE(created);
-    auto opened = open_layer(body_of(created->front().message), n0, mixes.now);
+    auto opened = open_layer(binary_body(created->front().message), n0, mixes.now);
     REQUIRE(opened);
     CHECK(opened->subkey_expires == from_unix(kKeysCreated + 600 + kDefaultSubkeyValidity.count()));
 }
@@ -199,7 +199,7 @@ TEST_CASE("creator: a long original is split into as few parts as fit", "[core][
             CAPTURE(i);
             const CreatedMessage& m = (*created)[i];
             CHECK(m.first_hop == path[0]);
-            CHECK(body_of(m.message).size() == kIntermediateBodySize);
+            CHECK(binary_body(m.message).size() == kIntermediateBodySize);
             Peeled p = mixes.peel_at(path[3], mixes.forward_along(path, m.message, 3));
             REQUIRE(p.kind == Peeled::Kind::Final);
             CHECK(p.fields.type == (parts == 1 ? MixType::Singlepart : MixType::Multipart));
@@ -239,7 +239,7 @@ TEST_CASE("creator: dummies take paths of one to four mixes", "[core][creator]")
         auto dummy = create_dummy(mixes.ring, path, mixes.now, mixes.random);
         if (!dummy) FAIL(dummy.error().detail);
         CHECK(dummy->first_hop == path[0]);
-        CHECK(body_of(dummy->message).size() == kIntermediateBodySize);
+        CHECK(binary_body(dummy->message).size() == kIntermediateBodySize);
         const Bytes at_last = mixes.forward_along(path, dummy->message, path.size() - 1);
         CHECK(mixes.peel_at(path.back(), at_last).kind == Peeled::Kind::Dummy);
     }

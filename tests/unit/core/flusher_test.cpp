@@ -181,7 +181,7 @@ TEST_CASE("flusher: picks are spread uniformly over the pool", "[flusher]") {
     }
 }
 
-TEST_CASE("flusher: sent only on Accepted; TempFail backs off and retries", "[flusher]") {
+TEST_CASE("flusher: sent only on Accepted, TempFail backs off and retries", "[flusher]") {
     TempDatabase db;
     auto store = db.open();
     ManualClock clock(t0);

@@ -102,14 +102,14 @@ TEST_CASE("processor: an intermediate message is forwarded, re-padded and armore
     CHECK(fields->from == path[0]);
     CHECK(fields->to == path[1]);
     CHECK(text_of(p.message).find("-----BEGIN PGP MESSAGE-----\r\n") != std::string::npos);
-    const Bytes body = body_of(p.message);
+    const Bytes body = binary_body(p.message);
     CHECK(body.size() == kIntermediateBodySize);
 
     // Fresh padding each time: the same input leaves as different bytes.
     Peeled again = mixes.peel_at(path[0], msg);
     REQUIRE(again.kind == Peeled::Kind::Forward);
     CHECK(again.replay_hash == p.replay_hash);
-    CHECK(body_of(again.message) != body);
+    CHECK(binary_body(again.message) != body);
 }
 
 TEST_CASE("processor: the last mix gets the original back", "[core][processor]") {
@@ -158,7 +158,7 @@ TEST_CASE("processor: a flip in the verified ciphertext is a verification failur
     UnitMixes mixes(4);
     const auto path = four_hops();
     Bytes msg = create_one(mixes, path);
-    Bytes body = body_of(msg);
+    Bytes body = binary_body(msg);
     // Far inside the SED, within the first 20 KiB of the inner message:
     // CFB turns the flip into a changed inner byte and a garbled block.
     body[12000] ^= 0x80;
@@ -171,7 +171,7 @@ TEST_CASE("processor: truncated, oversized and unarmored garbage are malformed",
     UnitMixes mixes(4);
     const auto path = four_hops();
     Bytes msg = create_one(mixes, path);
-    Bytes body = body_of(msg);
+    Bytes body = binary_body(msg);
     const auto at_n0 = [&](ByteView m) { return mixes.peel_at(mix_address(0), m).reason; };
     Bytes shorter(body.begin(), body.end() - 1);
     CHECK(at_n0(with_body(shorter, mix_address(0))) == "malformed");
@@ -228,7 +228,7 @@ TEST_CASE("processor: received header lines and a binary body are accepted", "[c
     // binary accepted too
     std::string header = "To: mixtasy@n0.example\r\n\r\n";
     Bytes binary(header.begin(), header.end());
-    const Bytes body = body_of(msg);
+    const Bytes body = binary_body(msg);
     binary.insert(binary.end(), body.begin(), body.end());
     CHECK(mixes.peel_at(mix_address(0), binary).kind == Peeled::Kind::Forward);
 }
@@ -243,7 +243,7 @@ TEST_CASE("processor: an inner header changed after its Verification was compute
                                                                  mix_address(3), mix_address(2)},
                                         as_bytes(kOriginal), mixes.now, mixes.random);
     REQUIRE(inner_for_n1);
-    const Bytes inner_sed = body_of(inner_for_n1->front().message);  // PKESK+SED+padding
+    const Bytes inner_sed = binary_body(inner_for_n1->front().message);  // PKESK+SED+padding
     Bytes rest = fields_then(intermediate_header(mix_address(1)), inner_sed);
     Bytes tampered_rest = fields_then(intermediate_header(mix_address(2)), inner_sed);
     // The inner body was padded to 30 KiB; cut it so the outer fits.

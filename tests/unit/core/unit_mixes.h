@@ -19,6 +19,7 @@
 #include "crypto/armor.h"
 #include "core/keys/node_key.h"
 #include "crypto/key_io.h"
+#include "wire_bytes.h"
 
 namespace mixtasy::core::unit {
 
@@ -99,15 +100,7 @@ public:
     KeyRing ring;
 };
 
-// The dearmored body of a transport message.
-inline Bytes body_of(ByteView message) {
-    auto body = received_body(message);
-    REQUIRE(body);
-    auto binary = crypto::to_binary(*body);
-    REQUIRE(binary);
-    return std::move(*binary);
-}
-
-inline std::string text_of(ByteView b) { return std::string(as_chars(b)); }
+using testing::binary_body;
+using testing::text_of;
 
 }  // namespace mixtasy::core::unit
