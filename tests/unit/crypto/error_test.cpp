@@ -7,7 +7,7 @@
 
 using namespace mixtasy::crypto;
 
-TEST_CASE("error codes keep their lower-case tokens; describe adds offset and detail", "[error]") {
+TEST_CASE("error codes keep their lower-case tokens, describe adds offset and detail", "[error]") {
     CHECK(std::string(to_string(ErrorCode::Truncated)) == "truncated");
     CHECK(std::string(to_string(ErrorCode::BadHeader)) == "bad_header");
     CHECK(std::string(to_string(ErrorCode::NoValidKey)) == "no_valid_key");

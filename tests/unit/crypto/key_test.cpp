@@ -201,7 +201,7 @@ TEST_CASE("valid_encryption_subkeys follows creation, expiry and rotation", "[ke
     CHECK(at(half + 2 * 24 * 3600).empty());
 }
 
-TEST_CASE("bindings that do not verify are dropped; a certificate needs a valid user ID", "[key]") {
+TEST_CASE("bindings that do not verify are dropped, a certificate needs a valid user ID", "[key]") {
     const SecretCertificate node = make_node();
     Bytes pub = serialize(node.cert);
     auto packets = read_packets(pub);
@@ -284,7 +284,7 @@ TEST_CASE("secret key checksum and protection are checked", "[key]") {
     }
 }
 
-TEST_CASE("a verified subkey revocation makes the subkey unusable; a forged one does not", "[key]") {
+TEST_CASE("a verified subkey revocation makes the subkey unusable, a forged one does not", "[key]") {
     const SecretCertificate node = make_node(1700000000);
     Botan::AutoSeeded_RNG rng;
     SignatureParams p;

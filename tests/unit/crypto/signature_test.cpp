@@ -98,7 +98,7 @@ TEST_CASE("text signatures are over CRLF-canonical text", "[signature]") {
     CHECK(!verify_data(*sig, k.cert.primary, as_bytes("a b c ")));
 }
 
-TEST_CASE("hash policy: SHA-1 only for data or old self-signatures; no MD5", "[signature]") {
+TEST_CASE("hash policy: SHA-1 only for data or old self-signatures, no MD5", "[signature]") {
     Signature s;
     s.hash = HashAlgorithm::Md5;
     s.type = SignatureType::Binary;

@@ -217,7 +217,7 @@ TEST_CASE("filter: oversize with ordinary recipients drops only the mix copy", "
     CHECK(node.envelopes.empty());
 }
 
-TEST_CASE("filter: abort forgets the message; the next one on the connection is clean", "[filter]") {
+TEST_CASE("filter: abort forgets the message, the next one on the connection is clean", "[filter]") {
     FakeNode node;
     FakeContext ctx;
     MessageFilter f(node, {});

@@ -42,7 +42,7 @@ std::unique_ptr<sql::Database> open_table(const std::string& path) {
 
 }  // namespace
 
-TEST_CASE("a failing request rolls back alone; the others commit", "[store][group]") {
+TEST_CASE("a failing request rolls back alone, the others commit", "[store][group]") {
     TempDir dir;
     auto db = open_table(dir.file("g.db"));
     auto a = insert_request(1);
