@@ -80,8 +80,7 @@ Expected<Identity, std::string> resolve_identity(const std::string& spec) {
 }  // namespace
 
 Expected<void, std::string> drop_privileges(const std::string& spec) {
-    auto id = resolve_identity(spec);
-    if (!id) return Unexpected{id.error()};
+    MIXTASY_TRY(id, resolve_identity(spec));
     if (::geteuid() == id->uid) return {};  // already that user
     if (::geteuid() != 0) return Unexpected{std::string("UserID: must start as root to change user")};
     if (::setgid(id->gid) != 0) return Unexpected{errno_text("setgid")};
@@ -96,8 +95,7 @@ Expected<void, std::string> give_socket_to_user(const std::string& socket, const
     if (socket.rfind("unix:", 0) == 0) path = socket.substr(5);
     else if (socket.rfind("local:", 0) == 0) path = socket.substr(6);
     else return {};
-    auto id = resolve_identity(spec);
-    if (!id) return Unexpected{id.error()};
+    MIXTASY_TRY(id, resolve_identity(spec));
     if (::chown(path.c_str(), id->uid, id->gid) != 0) return Unexpected{errno_text(("chown " + path).c_str())};
     return {};
 }

@@ -76,8 +76,7 @@ Expected<Bytes, FormatError> read_final_payload(ByteView verified, std::size_t b
     // Only the verified span counts: bytes after it are decrypted padding of
     // earlier hops, which anybody on the path could have changed.
     const ByteView body = verified.subspan(body_offset, kVerifiedSpan - body_offset);
-    auto literal = read_literal(body);
-    if (!literal) return Unexpected{literal.error()};
+    MIXTASY_TRY(literal, read_literal(body));
     // With a definite length the reader stops inside `body`; indeterminate
     // or partial framing that ran to the end of the span is refused because
     // its end is not marked by FF 00 inside the verified bytes.

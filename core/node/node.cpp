@@ -283,8 +283,7 @@ FlushReport MixNode::flush_round(Transport& transport) {
 }
 
 Expected<void, std::string> MixNode::reload() {
-    auto keys = load_keys(options_.home);
-    if (!keys) return Unexpected{keys.error()};
+    MIXTASY_TRY(keys, load_keys(options_.home));
     install(std::move(*keys));
     KeyRing mixes = load_known_mixes(known_mixes_path());
     std::lock_guard flushing(flush_mutex_);  // make_dummy runs inside flush rounds
@@ -298,8 +297,7 @@ Expected<RotationReport, std::string> MixNode::maintain_keys() {
     if (!maintained) return Unexpected{describe(maintained.error())};
     // Installed even when unchanged here: another process (mixtasy key
     // rotate) may have rotated the files since we loaded them.
-    auto keys = node_keys(std::move(maintained->key));
-    if (!keys) return Unexpected{keys.error()};
+    MIXTASY_TRY(keys, node_keys(std::move(maintained->key)));
     install(std::move(*keys));
     return maintained->report;
 }

@@ -49,8 +49,7 @@ Expected<std::vector<std::string>, PathError> choose_path(std::span<const std::s
         if (allowed.empty()) return Unexpected{PathError::NoCandidates};
         path[i] = *allowed[random.uniform(allowed.size())];
     }
-    auto ok = check_path(path, 1);
-    if (!ok) return Unexpected{ok.error()};
+    MIXTASY_CHECK(check_path(path, 1));
     return path;
 }
 
