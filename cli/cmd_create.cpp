@@ -19,9 +19,9 @@
 #include <sstream>
 
 #include "cli/commands.h"
-#include "core/sender/creator.h"
 #include "core/keys/keyring.h"
 #include "core/ports/random.h"
+#include "core/sender/creator.h"
 
 namespace mixtasy::cli {
 namespace {
@@ -52,9 +52,11 @@ int fail(const std::string& why) {
 int run_create(const CreateOptions& o) {
     std::ifstream ring_file(o.keyring, std::ios::binary);
     if (!ring_file) return fail("cannot read key ring " + o.keyring);
-    const std::string ring_text((std::istreambuf_iterator<char>(ring_file)), std::istreambuf_iterator<char>());
+    const std::string ring_text((std::istreambuf_iterator<char>(ring_file)),
+                                std::istreambuf_iterator<char>());
     const core::KeyRing ring = core::KeyRing::parse(ring_text);
-    for (const auto& why : ring.rejected()) std::cerr << "mixtasy create: ignoring key: " << why << "\n";
+    for (const auto& why : ring.rejected())
+        std::cerr << "mixtasy create: ignoring key: " << why << "\n";
 
     Bytes original;
     char buf[65536];
@@ -70,13 +72,15 @@ int run_create(const CreateOptions& o) {
 
     if (o.out_dir.empty() && created->size() == 1) {
         const Bytes& m = created->front().message;
-        std::cout.write(reinterpret_cast<const char*>(m.data()), static_cast<std::streamsize>(m.size()));
+        std::cout.write(reinterpret_cast<const char*>(m.data()),
+                        static_cast<std::streamsize>(m.size()));
         std::cout.flush();
         std::cerr << "first hop: " << created->front().first_hop << "\n";
         return std::cout ? kExitOk : fail("cannot write to stdout");
     }
     if (o.out_dir.empty()) {
-        return fail(std::to_string(created->size()) + " parts: give --out-dir for one file per part");
+        return fail(std::to_string(created->size()) +
+                    " parts: give --out-dir for one file per part");
     }
     std::error_code ec;
     std::filesystem::create_directories(o.out_dir, ec);
@@ -97,9 +101,12 @@ int run_create(const CreateOptions& o) {
 
 void add_create(CLI::App& app) {
     auto opts = std::make_shared<CreateOptions>();
-    auto* sub = app.add_subcommand("create", "wrap an original message (stdin) for a path of mixes");
-    sub->add_option("--keyring", opts->keyring, "file of the mixes' armored public keys")->required();
-    sub->add_option("--path", opts->path, "mix addresses, comma separated, first hop first")->required();
+    auto* sub =
+        app.add_subcommand("create", "wrap an original message (stdin) for a path of mixes");
+    sub->add_option("--keyring", opts->keyring, "file of the mixes' armored public keys")
+        ->required();
+    sub->add_option("--path", opts->path, "mix addresses, comma separated, first hop first")
+        ->required();
     sub->add_option("--out-dir", opts->out_dir, "write one file per part into this directory");
     sub->callback([opts] { set_exit_status(run_create(*opts)); });
 }

@@ -17,11 +17,11 @@
 
 #include "cli/commands.h"
 #include "cli/key_summary.h"
-#include "core/ports/clock.h"
-#include "core/keys/key_rotation.h"
-#include "core/ports/random.h"
 #include "core/keys/key_home.h"
+#include "core/keys/key_rotation.h"
 #include "core/keys/node_key.h"
+#include "core/ports/clock.h"
+#include "core/ports/random.h"
 #include "crypto/key_io.h"
 
 namespace mixtasy::cli {
@@ -58,20 +58,22 @@ void run_export(const KeyExportOptions& o) {
 
 struct KeyRotateOptions {
     std::string home;
-    std::uint32_t subkey_lifetime = static_cast<std::uint32_t>(core::kDefaultSubkeyValidity.count());
+    std::uint32_t subkey_lifetime =
+        static_cast<std::uint32_t>(core::kDefaultSubkeyValidity.count());
 };
 
 void run_rotate(const KeyRotateOptions& o) {
     core::SystemRandom random;
-    auto done = core::maintain_key_home(o.home, core::SystemClock{}.now(), std::chrono::seconds(o.subkey_lifetime),
-                                        random);
+    auto done = core::maintain_key_home(o.home, core::SystemClock{}.now(),
+                                        std::chrono::seconds(o.subkey_lifetime), random);
     if (!done) {
         std::cerr << "mixtasy key rotate: " << core::describe(done.error()) << "\n";
         set_exit_status(kExitUsage);
         return;
     }
-    std::cout << done->report.added << " subkey(s) added, " << done->report.removed << " expired removed"
-              << (done->report.changed() ? "; publish public.asc" : "") << "\n";
+    std::cout << done->report.added << " subkey(s) added, " << done->report.removed
+              << " expired removed" << (done->report.changed() ? "; publish public.asc" : "")
+              << "\n";
     print_key_summary(done->key.cert, std::cout);
     set_exit_status(kExitOk);
 }
@@ -88,7 +90,8 @@ void add_key(CLI::App& app) {
     exp->callback([opts] { run_export(*opts); });
 
     auto rotate_opts = std::make_shared<KeyRotateOptions>();
-    auto* rot = key->add_subcommand("rotate", "add the next encryption subkey at half-life, wipe expired ones");
+    auto* rot = key->add_subcommand(
+        "rotate", "add the next encryption subkey at half-life, wipe expired ones");
     rot->add_option("--home", rotate_opts->home, "key home directory")->required();
     rot->add_option("--subkey-lifetime", rotate_opts->subkey_lifetime,
                     "seconds a new subkey is valid (default 2 days)")

@@ -37,14 +37,16 @@ struct KeygenOptions {
     std::string address;
     std::string name = "Mixtasy node";
     std::string modes = "middleman";
-    std::uint32_t subkey_lifetime = static_cast<std::uint32_t>(core::kDefaultSubkeyValidity.count());
+    std::uint32_t subkey_lifetime =
+        static_cast<std::uint32_t>(core::kDefaultSubkeyValidity.count());
     bool force = false;
 };
 
 void run_keygen(const KeygenOptions& o) {
     namespace crypto = mixtasy::crypto;
     if (!o.force && std::filesystem::exists(std::filesystem::path(o.home) / core::kSecretKeyFile)) {
-        std::cerr << "mixtasy keygen: " << o.home << " already holds a key (use --force to replace it)\n";
+        std::cerr << "mixtasy keygen: " << o.home
+                  << " already holds a key (use --force to replace it)\n";
         set_exit_status(kExitUsage);
         return;
     }
@@ -74,12 +76,15 @@ void run_keygen(const KeygenOptions& o) {
 
 void add_keygen(CLI::App& app) {
     auto opts = std::make_shared<KeygenOptions>();
-    auto* sub = app.add_subcommand("keygen", "create a node key (Ed25519 primary, Curve25519 2-day subkey)");
-    sub->add_option("--home", opts->home, "key home directory (secret.asc, public.asc)")->required();
+    auto* sub = app.add_subcommand("keygen",
+                                   "create a node key (Ed25519 primary, Curve25519 2-day subkey)");
+    sub->add_option("--home", opts->home, "key home directory (secret.asc, public.asc)")
+        ->required();
     sub->add_option("--address", opts->address, "mix address, mixtasy@FQDN")->required();
     sub->add_option("--name", opts->name, "name in the user ID");
     sub->add_option("--modes", opts->modes, "comma list of middleman, exitprivate, exitpublic");
-    sub->add_option("--subkey-lifetime", opts->subkey_lifetime, "seconds the encryption subkey is valid (default 2 days)")
+    sub->add_option("--subkey-lifetime", opts->subkey_lifetime,
+                    "seconds the encryption subkey is valid (default 2 days)")
         ->check(CLI::Range(1u, 0xffffffffu));
     sub->add_flag("--force", opts->force, "replace an existing key");
     sub->callback([opts] { run_keygen(*opts); });

@@ -12,10 +12,10 @@
 
 namespace mixtasy::cli {
 
-void add_keygen(CLI::App& app);    // mixtasy keygen
-void add_key(CLI::App& app);       // mixtasy key export [--secret], mixtasy key rotate
-void add_inspect(CLI::App& app);   // mixtasy inspect [FILE]
-void add_create(CLI::App& app);    // mixtasy create
-void add_process(CLI::App& app);   // mixtasy process
+void add_keygen(CLI::App& app);   // mixtasy keygen
+void add_key(CLI::App& app);      // mixtasy key export [--secret], mixtasy key rotate
+void add_inspect(CLI::App& app);  // mixtasy inspect [FILE]
+void add_create(CLI::App& app);   // mixtasy create
+void add_process(CLI::App& app);  // mixtasy process
 
 }  // namespace mixtasy::cli

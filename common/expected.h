@@ -44,16 +44,28 @@ public:
     bool has_value() const noexcept { return state_.index() == 0; }
     explicit operator bool() const noexcept { return has_value(); }
 
-    T& value() & { assert(has_value()); return std::get<0>(state_); }
-    const T& value() const& { assert(has_value()); return std::get<0>(state_); }
-    T&& value() && { assert(has_value()); return std::get<0>(std::move(state_)); }
+    T& value() & {
+        assert(has_value());
+        return std::get<0>(state_);
+    }
+    const T& value() const& {
+        assert(has_value());
+        return std::get<0>(state_);
+    }
+    T&& value() && {
+        assert(has_value());
+        return std::get<0>(std::move(state_));
+    }
     T& operator*() & { return value(); }
     const T& operator*() const& { return value(); }
     T&& operator*() && { return std::move(*this).value(); }
     T* operator->() { return &value(); }
     const T* operator->() const { return &value(); }
 
-    const E& error() const { assert(!has_value()); return std::get<1>(state_); }
+    const E& error() const {
+        assert(!has_value());
+        return std::get<1>(state_);
+    }
 
 private:
     std::variant<T, E> state_;
@@ -69,7 +81,10 @@ public:
 
     bool has_value() const noexcept { return !failed_; }
     explicit operator bool() const noexcept { return has_value(); }
-    const E& error() const { assert(failed_); return error_; }
+    const E& error() const {
+        assert(failed_);
+        return error_;
+    }
 
 private:
     E error_{};
@@ -78,12 +93,14 @@ private:
 
 }  // namespace mixtasy
 
-#define MIXTASY_TRY(name, expr)  \
-    auto name = (expr);          \
-    if (!name) return ::mixtasy::Unexpected { name.error() }
+#define MIXTASY_TRY(name, expr)               \
+    auto name = (expr);                       \
+    if (!name) return ::mixtasy::Unexpected { \
+            name.error()                      \
+        }
 
-#define MIXTASY_CHECK(expr)                                      \
-    do {                                                         \
-        if (auto mixtasy_check_ = (expr); !mixtasy_check_)       \
+#define MIXTASY_CHECK(expr)                                       \
+    do {                                                          \
+        if (auto mixtasy_check_ = (expr); !mixtasy_check_)        \
             return ::mixtasy::Unexpected{mixtasy_check_.error()}; \
     } while (false)

@@ -54,14 +54,15 @@ private:
 std::optional<std::string_view> label_of(std::string_view line, std::string_view prefix) {
     if (line.substr(0, prefix.size()) != prefix) return std::nullopt;
     line.remove_prefix(prefix.size());
-    if (line.size() < kDashes.size() || line.substr(line.size() - kDashes.size()) != kDashes) return std::nullopt;
+    if (line.size() < kDashes.size() || line.substr(line.size() - kDashes.size()) != kDashes)
+        return std::nullopt;
     line.remove_suffix(kDashes.size());
     return line;
 }
 
 bool base64_char(char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/' ||
-           c == '=';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+           c == '/' || c == '=';
 }
 
 bool looks_base64(std::string_view line) {
@@ -82,7 +83,8 @@ struct DecodeTable {
     int8_t value[256];
     constexpr DecodeTable() : value{} {
         for (auto& v : value) v = -1;
-        for (int i = 0; i < 64; ++i) value[static_cast<uint8_t>(kAlphabet[i])] = static_cast<int8_t>(i);
+        for (int i = 0; i < 64; ++i)
+            value[static_cast<uint8_t>(kAlphabet[i])] = static_cast<int8_t>(i);
     }
 };
 constexpr DecodeTable kDecode;
@@ -117,7 +119,9 @@ struct PairTable {
 };
 constexpr PairTable kPairs;
 
-bool is_secret_label(std::string_view label) { return label.find("PRIVATE") != std::string_view::npos; }
+bool is_secret_label(std::string_view label) {
+    return label.find("PRIVATE") != std::string_view::npos;
+}
 
 // Streaming base64 decoder for message armor: lines are fed as they are
 // read and decoded straight into the output, one pass, no copy of the text.
@@ -125,7 +129,9 @@ bool is_secret_label(std::string_view label) { return label.find("PRIVATE") != s
 class Base64Decoder {
 public:
     // `expected_chars`: how much text will come, to size the output once.
-    Base64Decoder(Bytes& out, std::size_t expected_chars) : out_(out) { out_.resize(expected_chars / 4 * 3 + 3); }
+    Base64Decoder(Bytes& out, std::size_t expected_chars) : out_(out) {
+        out_.resize(expected_chars / 4 * 3 + 3);
+    }
 
     // False on a character outside the alphabet or data after padding.
     bool feed(std::string_view text) {
@@ -133,7 +139,8 @@ public:
         if (pad_ == 0 && have_ == 0) {
             // The fast path, whole quanta into a local view of the output:
             // stores through it cannot alias the decoder's own members.
-            if (size_ + text.size() / 4 * 3 > out_.size()) out_.resize(size_ + text.size() / 4 * 3 + 3);
+            if (size_ + text.size() / 4 * 3 > out_.size())
+                out_.resize(size_ + text.size() / 4 * 3 + 3);
             const std::span<uint8_t> dst = std::span<uint8_t>(out_).subspan(size_);
             std::size_t w = 0;
             for (; i + 4 <= text.size(); i += 4, w += 3) {
@@ -199,7 +206,8 @@ private:
     int pad_ = 0;
 };
 
-Result<Bytes> decode_base64(std::string_view text, std::size_t offset, const char* what, bool secret) {
+Result<Bytes> decode_base64(std::string_view text, std::size_t offset, const char* what,
+                            bool secret) {
     if (!secret) {
         Bytes out;
         Base64Decoder decoder(out, text.size());
@@ -264,8 +272,8 @@ Result<std::string> read_begin_label(Lines& lines, std::size_t input_size) {
 
 // 2. Headers until a blank line, or until the first base64 line when a
 //    sloppy writer left the blank line out (that line goes to the body).
-Result<void> read_headers(Lines& lines, const ArmorLimits& limits, std::size_t input_size, Armored& out,
-                          ArmorBody& body) {
+Result<void> read_headers(Lines& lines, const ArmorLimits& limits, std::size_t input_size,
+                          Armored& out, ArmorBody& body) {
     while (true) {
         MIXTASY_TRY(l, lines.next());
         if (!*l) return fail(ErrorCode::BadArmor, input_size, "armor ends inside the headers");
@@ -273,12 +281,14 @@ Result<void> read_headers(Lines& lines, const ArmorLimits& limits, std::size_t i
         if (text.empty()) return {};
         const auto colon = text.find(": ");
         if (colon == std::string_view::npos || colon == 0) {
-            if (!body.add_line(text)) return fail(ErrorCode::BadArmor, lines.line_offset(), "malformed armor header");
+            if (!body.add_line(text))
+                return fail(ErrorCode::BadArmor, lines.line_offset(), "malformed armor header");
             return {};
         }
         if (out.headers.size() >= limits.max_headers)
             return fail(ErrorCode::LimitExceeded, lines.line_offset(), "too many armor headers");
-        out.headers.emplace_back(std::string(text.substr(0, colon)), std::string(text.substr(colon + 2)));
+        out.headers.emplace_back(std::string(text.substr(0, colon)),
+                                 std::string(text.substr(colon + 2)));
     }
 }
 
@@ -290,7 +300,8 @@ struct ChecksumLine {
 
 // 3. Body lines, an optional checksum line, the END line with the BEGIN
 //    line's label.
-Result<ChecksumLine> read_body(Lines& lines, std::string_view label, std::size_t input_size, ArmorBody& body) {
+Result<ChecksumLine> read_body(Lines& lines, std::string_view label, std::size_t input_size,
+                               ArmorBody& body) {
     ChecksumLine checksum;
     while (true) {
         MIXTASY_TRY(l, lines.next());
@@ -299,26 +310,32 @@ Result<ChecksumLine> read_body(Lines& lines, std::string_view label, std::size_t
         const std::string_view text = trim_left(**l);
         if (auto end_label = label_of(text, kEnd)) {
             if (*end_label != label)
-                return fail(ErrorCode::BadArmor, lines.line_offset(), "END label does not match BEGIN label");
+                return fail(ErrorCode::BadArmor, lines.line_offset(),
+                            "END label does not match BEGIN label");
             return checksum;
         }
         if (text.empty()) continue;
-        if (checksum.text) return fail(ErrorCode::BadArmor, lines.line_offset(), "data after the checksum line");
+        if (checksum.text)
+            return fail(ErrorCode::BadArmor, lines.line_offset(), "data after the checksum line");
         if (text.front() == '=' && text.size() == 5) {
             checksum.text = text.substr(1);
             checksum.offset = lines.line_offset();
             continue;
         }
-        if (!body.add_line(text)) return fail(ErrorCode::BadArmor, lines.line_offset(), "invalid base64 line");
+        if (!body.add_line(text))
+            return fail(ErrorCode::BadArmor, lines.line_offset(), "invalid base64 line");
     }
 }
 
 // 4. The CRC24 of the decoded data against the checksum line.
 Result<void> check_checksum(const ChecksumLine& checksum, ByteView data) {
     MIXTASY_TRY(crc, decode_base64(*checksum.text, checksum.offset, "armor checksum", false));
-    if (crc->size() != 3) return fail(ErrorCode::BadArmor, checksum.offset, "checksum is not 3 bytes");
-    const uint32_t want = (uint32_t{(*crc)[0]} << 16) | (uint32_t{(*crc)[1]} << 8) | uint32_t{(*crc)[2]};
-    if (want != crc24(data)) return fail(ErrorCode::BadChecksum, checksum.offset, "armor CRC24 mismatch");
+    if (crc->size() != 3)
+        return fail(ErrorCode::BadArmor, checksum.offset, "checksum is not 3 bytes");
+    const uint32_t want =
+        (uint32_t{(*crc)[0]} << 16) | (uint32_t{(*crc)[1]} << 8) | uint32_t{(*crc)[2]};
+    if (want != crc24(data))
+        return fail(ErrorCode::BadChecksum, checksum.offset, "armor CRC24 mismatch");
     return {};
 }
 
@@ -340,7 +357,8 @@ bool is_armored(ByteView input) noexcept {
 
 Result<Armored> armor_decode(ByteView input, const ArmorLimits& limits) {
     if (input.size() > limits.max_input_size)
-        return fail(ErrorCode::LimitExceeded, 0, "armored input above " + std::to_string(limits.max_input_size) + " bytes");
+        return fail(ErrorCode::LimitExceeded, 0,
+                    "armored input above " + std::to_string(limits.max_input_size) + " bytes");
     Lines lines(as_chars(input), limits.max_line_length);
     Armored out;
     MIXTASY_TRY(label, read_begin_label(lines, input.size()));
@@ -384,7 +402,8 @@ void append_base64_lines(Out& out, ByteView data, std::string_view eol) {
     while (i < full) {
         const std::size_t line_end = std::min(full, i + kLineBytes);
         for (; i < line_end; i += 3, at += 4) {
-            const uint32_t v = (uint32_t{data[i]} << 16) | (uint32_t{data[i + 1]} << 8) | data[i + 2];
+            const uint32_t v =
+                (uint32_t{data[i]} << 16) | (uint32_t{data[i + 1]} << 8) | data[i + 2];
             const auto& hi = kPairs.pair[v >> 12];
             const auto& lo = kPairs.pair[v & 0xFFF];
             dst[at] = static_cast<T>(hi[0]);
@@ -413,7 +432,8 @@ void write_armor(Out& out, ByteView data, std::string_view label, const ArmorSty
     const std::string_view eol = style.crlf ? "\r\n" : "\n";
     out.reserve(out.size() + data.size() * 4 / 3 + data.size() / 48 * eol.size() + 128);
     append(out, kBegin), append(out, label), append(out, kDashes), append(out, eol);
-    for (const auto& [key, value] : headers) append(out, key), append(out, ": "), append(out, value), append(out, eol);
+    for (const auto& [key, value] : headers)
+        append(out, key), append(out, ": "), append(out, value), append(out, eol);
     append(out, eol);
     if (is_secret_label(label)) {
         const std::string b64 = Botan::base64_encode(data.data(), data.size());
@@ -426,7 +446,8 @@ void write_armor(Out& out, ByteView data, std::string_view label, const ArmorSty
     }
     if (style.checksum) {
         const uint32_t crc = crc24(data);
-        const uint8_t c[3] = {static_cast<uint8_t>(crc >> 16), static_cast<uint8_t>(crc >> 8), static_cast<uint8_t>(crc)};
+        const uint8_t c[3] = {static_cast<uint8_t>(crc >> 16), static_cast<uint8_t>(crc >> 8),
+                              static_cast<uint8_t>(crc)};
         append(out, "=");
         append_base64_lines(out, ByteView(c, 3), eol);
     }

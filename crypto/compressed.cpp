@@ -2,10 +2,9 @@
 #include "crypto/compressed.h"
 
 #include <algorithm>
+#include <bzlib.h>
 #include <climits>
 #include <memory>
-
-#include <bzlib.h>
 #include <zlib.h>
 
 namespace mixtasy::crypto {
@@ -37,7 +36,8 @@ uInt clamp_uint(size_t n) { return static_cast<uInt>(std::min<size_t>(n, UINT_MA
 
 Result<Bytes> inflate_stream(ByteView in, int window_bits, size_t budget, size_t base) {
     z_stream zs{};
-    if (inflateInit2(&zs, window_bits) != Z_OK) return fail(ErrorCode::Internal, base, "inflateInit2");
+    if (inflateInit2(&zs, window_bits) != Z_OK)
+        return fail(ErrorCode::Internal, base, "inflateInit2");
     std::unique_ptr<z_stream, decltype(&inflateEnd)> guard(&zs, &inflateEnd);
     zs.next_in = const_cast<Bytef*>(in.data());
     zs.avail_in = clamp_uint(in.size());
@@ -54,7 +54,8 @@ Result<Bytes> inflate_stream(ByteView in, int window_bits, size_t budget, size_t
         if (rc == Z_BUF_ERROR || (rc == Z_OK && zs.avail_in == 0 && zs.avail_out != 0)) {
             return fail(ErrorCode::Truncated, base + zs.total_in, "compressed stream ends early");
         }
-        if (rc != Z_OK) return fail(ErrorCode::BadPacket, base + zs.total_in, "corrupt deflate stream");
+        if (rc != Z_OK)
+            return fail(ErrorCode::BadPacket, base + zs.total_in, "corrupt deflate stream");
     }
     out.resize(used);
     return out;
@@ -62,7 +63,8 @@ Result<Bytes> inflate_stream(ByteView in, int window_bits, size_t budget, size_t
 
 Result<Bytes> bunzip_stream(ByteView in, size_t budget, size_t base) {
     bz_stream bs{};
-    if (BZ2_bzDecompressInit(&bs, 0, 0) != BZ_OK) return fail(ErrorCode::Internal, base, "BZ2_bzDecompressInit");
+    if (BZ2_bzDecompressInit(&bs, 0, 0) != BZ_OK)
+        return fail(ErrorCode::Internal, base, "BZ2_bzDecompressInit");
     std::unique_ptr<bz_stream, decltype(&BZ2_bzDecompressEnd)> guard(&bs, &BZ2_bzDecompressEnd);
     bs.next_in = const_cast<char*>(reinterpret_cast<const char*>(in.data()));
     bs.avail_in = static_cast<unsigned>(std::min<size_t>(in.size(), UINT_MAX));
@@ -93,7 +95,8 @@ Result<Bytes> decompress_body(ByteView body, const DecompressLimits& limits, std
     const size_t budget = output_budget(stream.size(), limits);
     switch (static_cast<CompressionAlgorithm>(body[0])) {
         case CompressionAlgorithm::Uncompressed:
-            if (stream.size() > limits.max_output) return fail(ErrorCode::LimitExceeded, base, "uncompressed size");
+            if (stream.size() > limits.max_output)
+                return fail(ErrorCode::LimitExceeded, base, "uncompressed size");
             return Bytes(stream.begin(), stream.end());
         case CompressionAlgorithm::Zip: return inflate_stream(stream, -15, budget, base + 1);
         case CompressionAlgorithm::Zlib: return inflate_stream(stream, 15, budget, base + 1);

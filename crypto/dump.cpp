@@ -42,20 +42,24 @@ std::string duration(uint32_t seconds) {
 }
 
 void dump_key(const PublicKey& k, std::ostream& out) {
-    out << "\tversion 4, algorithm " << static_cast<int>(k.algorithm) << " (" << algorithm_name(k.algorithm)
-        << "), created " << iso_time(k.created) << "\n";
+    out << "\tversion 4, algorithm " << static_cast<int>(k.algorithm) << " ("
+        << algorithm_name(k.algorithm) << "), created " << iso_time(k.created) << "\n";
     if (!k.rsa.n.empty()) out << "\tRSA " << k.rsa_bits() << " bits\n";
-    if (!k.ecc.oid.empty()) out << "\tcurve " << curve_name(k.ecc.curve) << ", oid " << to_hex(k.ecc.oid) << "\n";
+    if (!k.ecc.oid.empty())
+        out << "\tcurve " << curve_name(k.ecc.curve) << ", oid " << to_hex(k.ecc.oid) << "\n";
     if (k.algorithm == PublicKeyAlgorithm::Ecdh)
-        out << "\tKDF hash " << static_cast<int>(k.kdf.hash) << ", KEK cipher " << static_cast<int>(k.kdf.cipher) << "\n";
+        out << "\tKDF hash " << static_cast<int>(k.kdf.hash) << ", KEK cipher "
+            << static_cast<int>(k.kdf.cipher) << "\n";
     out << "\tkey ID " << to_hex(k.key_id) << "\n\tfingerprint " << to_hex(k.fingerprint) << "\n";
 }
 
 void dump_subpacket(const Subpacket& sp, bool hashed, std::ostream& out) {
     out << "\t" << (hashed ? "hashed" : "unhashed") << " subpacket " << static_cast<int>(sp.type)
-        << (sp.critical ? " (critical)" : "") << " " << subpacket_name(sp.type) << ", length " << sp.data.size();
+        << (sp.critical ? " (critical)" : "") << " " << subpacket_name(sp.type) << ", length "
+        << sp.data.size();
     const auto be32 = [&] {
-        return (uint32_t{sp.data[0]} << 24) | (uint32_t{sp.data[1]} << 16) | (uint32_t{sp.data[2]} << 8) | sp.data[3];
+        return (uint32_t{sp.data[0]} << 24) | (uint32_t{sp.data[1]} << 16) |
+               (uint32_t{sp.data[2]} << 8) | sp.data[3];
     };
     switch (static_cast<SubpacketType>(sp.type)) {
         case SubpacketType::CreationTime:
@@ -71,24 +75,21 @@ void dump_subpacket(const Subpacket& sp, bool hashed, std::ostream& out) {
         case SubpacketType::Features:
         case SubpacketType::PreferredSymmetric:
         case SubpacketType::PreferredHash:
-        case SubpacketType::PreferredCompression:
-            out << ": " << to_hex(sp.data);
-            break;
-        case SubpacketType::SignersUserId:
-            out << ": \"" << escaped(sp.data) << "\"";
-            break;
-        default:
-            break;
+        case SubpacketType::PreferredCompression: out << ": " << to_hex(sp.data); break;
+        case SubpacketType::SignersUserId: out << ": \"" << escaped(sp.data) << "\""; break;
+        default: break;
     }
     out << "\n";
 }
 
 Result<void> dump_signature(const Packet& p, std::ostream& out) {
     MIXTASY_TRY(sig, parse_signature(p.body(), p.body_offset));
-    out << "\tversion 4, type 0x" << to_hex(Bytes{static_cast<uint8_t>(sig->type)}) << ", algorithm "
-        << static_cast<int>(sig->algorithm) << " (" << algorithm_name(sig->algorithm) << "), hash "
-        << static_cast<int>(sig->hash) << " (" << hash_name(sig->hash) << ")\n";
-    out << "\tcreated " << iso_time(sig->created) << ", digest prefix " << to_hex(sig->hash_prefix) << "\n";
+    out << "\tversion 4, type 0x" << to_hex(Bytes{static_cast<uint8_t>(sig->type)})
+        << ", algorithm " << static_cast<int>(sig->algorithm) << " ("
+        << algorithm_name(sig->algorithm) << "), hash " << static_cast<int>(sig->hash) << " ("
+        << hash_name(sig->hash) << ")\n";
+    out << "\tcreated " << iso_time(sig->created) << ", digest prefix " << to_hex(sig->hash_prefix)
+        << "\n";
     if (sig->issuer) out << "\tissuer " << to_hex(*sig->issuer) << "\n";
     for (const auto& sp : sig->hashed) dump_subpacket(sp, true, out);
     for (const auto& sp : sig->unhashed) dump_subpacket(sp, false, out);
@@ -104,8 +105,8 @@ Result<void> dump_pkesk(const Packet& p, std::ostream& out) {
     }
     MIXTASY_TRY(id, in.take(8, "PKESK key ID"));
     MIXTASY_TRY(algo, in.u8("PKESK algorithm"));
-    out << "\tversion 3, key ID " << to_hex(*id) << ", algorithm " << static_cast<int>(*algo) << " ("
-        << algorithm_name(static_cast<PublicKeyAlgorithm>(*algo)) << "), " << in.remaining()
+    out << "\tversion 3, key ID " << to_hex(*id) << ", algorithm " << static_cast<int>(*algo)
+        << " (" << algorithm_name(static_cast<PublicKeyAlgorithm>(*algo)) << "), " << in.remaining()
         << " bytes of encrypted session key\n";
     return {};
 }
@@ -117,8 +118,8 @@ Result<void> dump_literal(const Packet& p, std::ostream& out) {
     MIXTASY_TRY(name, in.take(*name_len, "literal file name"));
     MIXTASY_TRY(date, in.u32("literal date"));
     const uint8_t f = *format;
-    out << "\tformat '" << escaped(ByteView(&f, 1)) << "', file name \"" << escaped(*name) << "\", date "
-        << iso_time(*date) << ", " << in.remaining() << " bytes of data\n";
+    out << "\tformat '" << escaped(ByteView(&f, 1)) << "', file name \"" << escaped(*name)
+        << "\", date " << iso_time(*date) << ", " << in.remaining() << " bytes of data\n";
     return {};
 }
 
@@ -127,9 +128,10 @@ Result<void> dump_one_pass(const Packet& p, std::ostream& out) {
     MIXTASY_TRY(head, in.take(4, "one-pass signature fields"));
     MIXTASY_TRY(id, in.take(8, "one-pass key ID"));
     MIXTASY_TRY(nested, in.u8("one-pass nested flag"));
-    out << "\tversion " << static_cast<int>((*head)[0]) << ", type 0x" << to_hex(head->subspan(1, 1)) << ", hash "
-        << static_cast<int>((*head)[2]) << ", algorithm " << static_cast<int>((*head)[3]) << ", key ID "
-        << to_hex(*id) << ", last " << static_cast<int>(*nested) << "\n";
+    out << "\tversion " << static_cast<int>((*head)[0]) << ", type 0x"
+        << to_hex(head->subspan(1, 1)) << ", hash " << static_cast<int>((*head)[2])
+        << ", algorithm " << static_cast<int>((*head)[3]) << ", key ID " << to_hex(*id) << ", last "
+        << static_cast<int>(*nested) << "\n";
     return {};
 }
 
@@ -154,9 +156,7 @@ Result<void> dump_body(const Packet& p, std::ostream& out) {
             out << "\tsecret material: unprotected, checksum ok\n";
             return {};
         }
-        case Tag::UserId:
-            out << "\tuser ID \"" << escaped(p.body()) << "\"\n";
-            return {};
+        case Tag::UserId: out << "\tuser ID \"" << escaped(p.body()) << "\"\n"; return {};
         case Tag::Signature: return dump_signature(p, out);
         case Tag::Pkesk: return dump_pkesk(p, out);
         case Tag::Literal: return dump_literal(p, out);
@@ -167,15 +167,15 @@ Result<void> dump_body(const Packet& p, std::ostream& out) {
                     << p.body().size() - 1 << " bytes compressed (not expanded)\n";
             return {};
         case Tag::Sed:
-            out << "\t" << p.body().size() << " bytes of encrypted data (no integrity protection)\n";
+            out << "\t" << p.body().size()
+                << " bytes of encrypted data (no integrity protection)\n";
             return {};
         case Tag::Seipd:
             if (!p.body().empty())
                 out << "\tversion " << static_cast<int>(p.body()[0]) << ", " << p.body().size() - 1
                     << " bytes of encrypted data\n";
             return {};
-        default:
-            return {};
+        default: return {};
     }
 }
 
@@ -195,8 +195,9 @@ Result<void> dump(ByteView input, std::ostream& out, const PacketLimits& limits)
     ByteView packets = input;
     if (is_armored(input)) {
         MIXTASY_TRY(a, armor_decode(input));
-        out << "# armor \"" << escaped(as_bytes(a->label)) << "\", " << a->headers.size() << " header(s), "
-            << (a->had_checksum ? "CRC24 ok" : "no CRC24") << ", " << a->data.size() << " bytes\n";
+        out << "# armor \"" << escaped(as_bytes(a->label)) << "\", " << a->headers.size()
+            << " header(s), " << (a->had_checksum ? "CRC24 ok" : "no CRC24") << ", "
+            << a->data.size() << " bytes\n";
         binary = std::move(a->data);
         packets = binary;
     }
@@ -206,16 +207,18 @@ Result<void> dump(ByteView input, std::ostream& out, const PacketLimits& limits)
         MIXTASY_TRY(next, reader.next());
         if (!*next) return {};
         const Packet& p = **next;
-        out << ":offset " << p.header_offset << " tag " << static_cast<int>(p.tag) << " " << tag_name(p.tag) << ", "
-            << (p.format == Format::OldFormat ? "old" : "new") << " format, " << length_kind_name(p.length_kind)
-            << " length " << p.body().size() << ", header " << p.header_length;
+        out << ":offset " << p.header_offset << " tag " << static_cast<int>(p.tag) << " "
+            << tag_name(p.tag) << ", " << (p.format == Format::OldFormat ? "old" : "new")
+            << " format, " << length_kind_name(p.length_kind) << " length " << p.body().size()
+            << ", header " << p.header_length;
         if (p.length_kind == LengthKind::Partial) out << ", " << p.partial_chunks << " chunks";
         out << "\n";
         if (auto r = dump_body(p, out); !r) {
             // Well-formed packets of versions or algorithms we do not read
             // are listed, not treated as invalid input.
             const auto code = r.error().code;
-            if (code != ErrorCode::UnsupportedVersion && code != ErrorCode::UnsupportedAlgorithm) return r;
+            if (code != ErrorCode::UnsupportedVersion && code != ErrorCode::UnsupportedAlgorithm)
+                return r;
             out << "\t(not decoded: " << describe(r.error()) << ")\n";
         }
     }

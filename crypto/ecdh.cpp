@@ -44,15 +44,18 @@ std::optional<KekCipher> kek_cipher(uint8_t id) {
 }
 
 Result<void> check_params(const X25519Recipient& r) {
-    if (!kdf_hash_name(r.kdf_hash)) return fail(ErrorCode::UnsupportedAlgorithm, 0, "ECDH KDF hash");
-    if (!kek_cipher(r.kek_cipher)) return fail(ErrorCode::UnsupportedAlgorithm, 0, "ECDH KEK cipher");
+    if (!kdf_hash_name(r.kdf_hash))
+        return fail(ErrorCode::UnsupportedAlgorithm, 0, "ECDH KDF hash");
+    if (!kek_cipher(r.kek_cipher))
+        return fail(ErrorCode::UnsupportedAlgorithm, 0, "ECDH KEK cipher");
     return {};
 }
 
 // Shared secret; an all-zero result means a small-order peer point.
 Result<Botan::secure_vector<uint8_t>> x25519(std::span<const uint8_t> scalar,
                                              std::span<const uint8_t> point) {
-    if (scalar.size() != 32 || point.size() != 32) return fail(ErrorCode::BadKey, 0, "X25519 sizes");
+    if (scalar.size() != 32 || point.size() != 32)
+        return fail(ErrorCode::BadKey, 0, "X25519 sizes");
     Botan::secure_vector<uint8_t> z(32);
     Botan::curve25519_donna(z.data(), scalar.data(), point.data());
     uint8_t acc = 0;
@@ -62,8 +65,7 @@ Result<Botan::secure_vector<uint8_t>> x25519(std::span<const uint8_t> scalar,
 }
 
 // KEK = leftmost bytes of Hash(00 00 00 01 || Z || param).
-Botan::secure_vector<uint8_t> derive_kek(const X25519Recipient& r,
-                                         std::span<const uint8_t> z) {
+Botan::secure_vector<uint8_t> derive_kek(const X25519Recipient& r, std::span<const uint8_t> z) {
     auto hash = Botan::HashFunction::create_or_throw(kdf_hash_name(r.kdf_hash));
     const uint8_t counter[4] = {0, 0, 0, 1};
     hash->update(counter, 4);
@@ -124,7 +126,8 @@ Result<EcdhCiphertext> ecdh_encrypt(const X25519Recipient& recipient, const Sess
         const auto kek = derive_kek(recipient, *z);
         const auto padded = pkcs5_pad(encode_session_key(sk));
         EcdhCiphertext out;
-        out.wrapped = Botan::nist_key_wrap(padded.data(), padded.size(), *keyed_kek(recipient, kek));
+        out.wrapped =
+            Botan::nist_key_wrap(padded.data(), padded.size(), *keyed_kek(recipient, kek));
         out.ephemeral_point.reserve(33);
         out.ephemeral_point.push_back(0x40);
         out.ephemeral_point.insert(out.ephemeral_point.end(), eph_pub.begin(), eph_pub.end());
@@ -136,7 +139,8 @@ Result<EcdhCiphertext> ecdh_encrypt(const X25519Recipient& recipient, const Sess
 
 Result<SessionKey> ecdh_decrypt(const X25519Secret& secret, ByteView point, ByteView wrapped) {
     MIXTASY_CHECK(check_params(secret.pub));
-    if (point.size() != 33 || point[0] != 0x40) return fail(ErrorCode::BadKey, 0, "ECDH point is not 0x40 || u");
+    if (point.size() != 33 || point[0] != 0x40)
+        return fail(ErrorCode::BadKey, 0, "ECDH point is not 0x40 || u");
     if (wrapped.size() < kMinWrapped || wrapped.size() > kMaxWrapped || wrapped.size() % 8 != 0) {
         return fail(ErrorCode::BadPacket, 0, "ECDH wrapped key length");
     }
@@ -144,7 +148,8 @@ Result<SessionKey> ecdh_decrypt(const X25519Secret& secret, ByteView point, Byte
     Botan::secure_vector<uint8_t> padded;
     try {
         const auto kek = derive_kek(secret.pub, *z);
-        padded = Botan::nist_key_unwrap(wrapped.data(), wrapped.size(), *keyed_kek(secret.pub, kek));
+        padded =
+            Botan::nist_key_unwrap(wrapped.data(), wrapped.size(), *keyed_kek(secret.pub, kek));
     } catch (const Botan::Invalid_Authentication_Tag&) {
         return fail(ErrorCode::DecryptFailed, 0, "ECDH key unwrap failed");
     } catch (const std::exception& e) {

@@ -42,7 +42,7 @@ namespace mixtasy::crypto {
 
 // DER body of the Curve25519 OID, as it appears in keys and the KDF param.
 inline constexpr std::array<uint8_t, 10> kCurve25519Oid{0x2B, 0x06, 0x01, 0x04, 0x01,
-                                                       0x97, 0x55, 0x01, 0x05, 0x01};
+                                                        0x97, 0x55, 0x01, 0x05, 0x01};
 inline constexpr uint8_t kPubkeyAlgoEcdh = 18;
 
 // The public half of an ECDH Curve25519 subkey, in the raw form ECDH needs.

@@ -2,10 +2,10 @@
 #include "crypto/key.h"
 
 #include <algorithm>
+#include <string>
 #include <type_traits>
 
 #include <botan/mem_ops.h>
-#include <string>
 
 namespace mixtasy::crypto {
 namespace {
@@ -43,10 +43,12 @@ Result<std::vector<RawCertificate>> split(ByteView input, const KeyLimits& limit
         const ByteView body = p.body();
         if (is_primary_tag(p.tag)) {
             if (certs.size() >= limits.max_certificates)
-                return fail(ErrorCode::LimitExceeded, p.header_offset,
-                            "more than " + std::to_string(limits.max_certificates) + " certificates");
+                return fail(
+                    ErrorCode::LimitExceeded, p.header_offset,
+                    "more than " + std::to_string(limits.max_certificates) + " certificates");
             certs.emplace_back();
-            certs.back().primary = RawComponent{p.tag, p.body_offset, Bytes(body.begin(), body.end()), {}};
+            certs.back().primary =
+                RawComponent{p.tag, p.body_offset, Bytes(body.begin(), body.end()), {}};
             continue;
         }
         if (certs.empty())
@@ -57,18 +59,22 @@ Result<std::vector<RawCertificate>> split(ByteView input, const KeyLimits& limit
             RawComponent& owner = cert.components.empty() ? cert.primary : cert.components.back();
             if (owner.signatures.size() >= limits.max_signatures)
                 return fail(ErrorCode::LimitExceeded, p.header_offset,
-                            "more than " + std::to_string(limits.max_signatures) + " signatures on one component");
+                            "more than " + std::to_string(limits.max_signatures) +
+                                " signatures on one component");
             if (++cert.signatures > limits.max_total_signatures)
                 return fail(ErrorCode::LimitExceeded, p.header_offset,
-                            "more than " + std::to_string(limits.max_total_signatures) + " signatures in one certificate");
+                            "more than " + std::to_string(limits.max_total_signatures) +
+                                " signatures in one certificate");
             owner.signatures.emplace_back(p.body_offset, Bytes(body.begin(), body.end()));
             continue;
         }
         if (p.tag == Tag::UserId || p.tag == Tag::UserAttribute || is_subkey_tag(p.tag)) {
-            const auto uids = std::count_if(cert.components.begin(), cert.components.end(),
-                                            [](const RawComponent& c) { return c.tag == Tag::UserId; });
-            const auto subkeys = std::count_if(cert.components.begin(), cert.components.end(),
-                                               [](const RawComponent& c) { return is_subkey_tag(c.tag); });
+            const auto uids =
+                std::count_if(cert.components.begin(), cert.components.end(),
+                              [](const RawComponent& c) { return c.tag == Tag::UserId; });
+            const auto subkeys =
+                std::count_if(cert.components.begin(), cert.components.end(),
+                              [](const RawComponent& c) { return is_subkey_tag(c.tag); });
             if (p.tag == Tag::UserId && static_cast<std::size_t>(uids) >= limits.max_user_ids)
                 return fail(ErrorCode::LimitExceeded, p.header_offset, "too many user IDs");
             if (p.tag == Tag::UserId && body.size() > limits.max_user_id_length)
@@ -77,7 +83,8 @@ Result<std::vector<RawCertificate>> split(ByteView input, const KeyLimits& limit
                 return fail(ErrorCode::LimitExceeded, p.header_offset, "too many subkeys");
             if (cert.components.size() >= limits.max_user_ids + limits.max_subkeys + 64)
                 return fail(ErrorCode::LimitExceeded, p.header_offset, "too many components");
-            cert.components.push_back(RawComponent{p.tag, p.body_offset, Bytes(body.begin(), body.end()), {}});
+            cert.components.push_back(
+                RawComponent{p.tag, p.body_offset, Bytes(body.begin(), body.end()), {}});
             continue;
         }
         return fail(ErrorCode::UnexpectedPacket, p.header_offset,
@@ -101,7 +108,9 @@ std::optional<Timestamp> expiry(Timestamp created, const std::optional<uint32_t>
 
 // When a self-signature stops counting (its expiration subpacket; zero or
 // absent: never), and the earlier of two optional ends.
-std::optional<Timestamp> signature_expiry(const Signature& sig) { return expiry(sig.created, sig.expires_after); }
+std::optional<Timestamp> signature_expiry(const Signature& sig) {
+    return expiry(sig.created, sig.expires_after);
+}
 
 std::optional<Timestamp> earliest(std::optional<Timestamp> a, std::optional<Timestamp> b) {
     if (!a) return b;
@@ -111,8 +120,8 @@ std::optional<Timestamp> earliest(std::optional<Timestamp> a, std::optional<Time
 
 // Parses the signatures of one component and keeps those `check` accepts.
 template <typename Check>
-std::vector<Signature> verified(const RawComponent& c, const PublicKey& primary, const KeyLimits& limits,
-                                Check check) {
+std::vector<Signature> verified(const RawComponent& c, const PublicKey& primary,
+                                const KeyLimits& limits, Check check) {
     std::vector<Signature> out;
     for (const auto& [offset, body] : c.signatures) {
         auto sig = parse_signature(body, offset, limits.signatures);
@@ -158,12 +167,13 @@ Result<PublicKey> key_of(const RawComponent& c, const KeyLimits& limits, Secret*
 
 // A user ID with its newest positive self-certification, unless that is
 // missing or a later certification revocation withdrew it.
-void add_user_id(Certificate& cert, const RawComponent& c, const PublicKey& pk, const KeyLimits& limits) {
+void add_user_id(Certificate& cert, const RawComponent& c, const PublicKey& pk,
+                 const KeyLimits& limits) {
     auto sigs = verified(c, pk, limits, [&](const Signature& s) {
         return static_cast<bool>(verify_user_id(s, pk, c.body));
     });
-    const Signature* self = newest_of(sigs, SignatureType::PositiveCertification,
-                                      SignatureType::PositiveCertification);
+    const Signature* self =
+        newest_of(sigs, SignatureType::PositiveCertification, SignatureType::PositiveCertification);
     const Signature* revocation = newest_of(sigs, SignatureType::CertificationRevocation,
                                             SignatureType::CertificationRevocation);
     if (!self || (revocation && revocation->created >= self->created)) return;
@@ -174,7 +184,8 @@ void add_user_id(Certificate& cert, const RawComponent& c, const PublicKey& pk, 
 // subkey).  One of an algorithm or version we cannot use, or without a
 // binding, is left out; other malformed key material fails the certificate.
 template <typename Secret>
-Result<void> add_subkey(Built<Secret>& out, const RawComponent& c, const PublicKey& pk, const KeyLimits& limits) {
+Result<void> add_subkey(Built<Secret>& out, const RawComponent& c, const PublicKey& pk,
+                        const KeyLimits& limits) {
     Secret secret{};
     auto key = key_of<Secret>(c, limits, &secret);
     if (!key) {
@@ -186,15 +197,18 @@ Result<void> add_subkey(Built<Secret>& out, const RawComponent& c, const PublicK
     auto sigs = verified(c, pk, limits, [&](const Signature& s) {
         return static_cast<bool>(verify_subkey(s, pk, *key));
     });
-    const Signature* binding = newest_of(sigs, SignatureType::SubkeyBinding, SignatureType::SubkeyBinding);
+    const Signature* binding =
+        newest_of(sigs, SignatureType::SubkeyBinding, SignatureType::SubkeyBinding);
     if (!binding) return {};
     Subkey sub;
     sub.key = std::move(*key);
     sub.binding = *binding;
     sub.key_flags = binding->key_flags.value_or(0);
     // A binding that expires takes its subkey with it (RFC 9580 5.2.3.18).
-    sub.expires = earliest(expiry(sub.key.created, binding->key_expires_after), signature_expiry(*binding));
-    sub.revoked = newest_of(sigs, SignatureType::SubkeyRevocation, SignatureType::SubkeyRevocation) != nullptr;
+    sub.expires =
+        earliest(expiry(sub.key.created, binding->key_expires_after), signature_expiry(*binding));
+    sub.revoked = newest_of(sigs, SignatureType::SubkeyRevocation,
+                            SignatureType::SubkeyRevocation) != nullptr;
     if constexpr (std::is_same_v<Secret, SecretKey>) {
         if (c.tag == Tag::SecretSubkey) out.subkey_secrets.push_back(std::move(secret));
     }
@@ -207,11 +221,15 @@ Result<void> add_subkey(Built<Secret>& out, const RawComponent& c, const PublicK
 void set_primary_flags_and_expiry(Certificate& cert) {
     const PublicKey& pk = cert.primary;
     const Signature& self = cert.primary_user_id().self_signature;
-    const Signature* direct = newest_of(cert.direct_signatures, SignatureType::DirectKey, SignatureType::DirectKey);
-    cert.key_flags = self.key_flags.value_or(direct && direct->key_flags ? *direct->key_flags : uint8_t{0});
-    cert.expires = earliest(expiry(pk.created, self.key_expires_after ? self.key_expires_after
-                                                                      : (direct ? direct->key_expires_after : std::nullopt)),
-                            signature_expiry(self));
+    const Signature* direct =
+        newest_of(cert.direct_signatures, SignatureType::DirectKey, SignatureType::DirectKey);
+    cert.key_flags =
+        self.key_flags.value_or(direct && direct->key_flags ? *direct->key_flags : uint8_t{0});
+    cert.expires =
+        earliest(expiry(pk.created, self.key_expires_after
+                                        ? self.key_expires_after
+                                        : (direct ? direct->key_expires_after : std::nullopt)),
+                 signature_expiry(self));
 }
 
 template <typename Secret>
@@ -219,7 +237,8 @@ Result<Built<Secret>> build(const RawCertificate& raw, const KeyLimits& limits, 
     Built<Secret> out;
     Certificate& cert = out.cert;
     if (need_secret && raw.primary.tag != Tag::SecretKey)
-        return fail(ErrorCode::UnexpectedPacket, raw.primary.offset, "public key where a secret key was expected");
+        return fail(ErrorCode::UnexpectedPacket, raw.primary.offset,
+                    "public key where a secret key was expected");
     MIXTASY_TRY(primary, key_of<Secret>(raw.primary, limits, &out.primary_secret));
     cert.primary = std::move(*primary);
     if (!cert.primary.can_sign_algorithm())
@@ -242,14 +261,13 @@ Result<Built<Secret>> build(const RawCertificate& raw, const KeyLimits& limits, 
         // User attributes: kept out of the result; nothing here uses them.
     }
     if (cert.user_ids.empty())
-        return fail(ErrorCode::NoValidKey, raw.primary.offset, "no user ID with a valid self-signature");
+        return fail(ErrorCode::NoValidKey, raw.primary.offset,
+                    "no user ID with a valid self-signature");
     set_primary_flags_and_expiry(cert);
     return out;
 }
 
-void emit(Bytes& out, Tag tag, ByteView body) {
-    (void)append_packet(out, tag, body);
-}
+void emit(Bytes& out, Tag tag, ByteView body) { (void)append_packet(out, tag, body); }
 
 }  // namespace
 
@@ -308,7 +326,8 @@ Result<std::vector<Certificate>> parse_certificates(ByteView binary, const KeyLi
     return out;
 }
 
-Result<std::vector<SecretCertificate>> parse_secret_certificates(ByteView binary, const KeyLimits& limits) {
+Result<std::vector<SecretCertificate>> parse_secret_certificates(ByteView binary,
+                                                                 const KeyLimits& limits) {
     MIXTASY_TRY(raw, split(binary, limits));
     std::vector<SecretCertificate> out;
     for (const auto& r : *raw) {
@@ -326,8 +345,9 @@ std::vector<const Subkey*> valid_encryption_subkeys(const Certificate& cert,
     if (!cert.valid_at(t)) return out;
     for (const auto& s : cert.subkeys)
         if (s.encryption_capable() && s.valid_at(t)) out.push_back(&s);
-    std::stable_sort(out.begin(), out.end(),
-                     [](const Subkey* a, const Subkey* b) { return a->key.created > b->key.created; });
+    std::stable_sort(out.begin(), out.end(), [](const Subkey* a, const Subkey* b) {
+        return a->key.created > b->key.created;
+    });
     return out;
 }
 
@@ -364,8 +384,7 @@ Botan::secure_vector<uint8_t> serialize(const SecretCertificate& tsk) {
     for (const auto& s : tsk.cert.subkeys) {
         if (const SecretKey* secret = tsk.find_subkey(s.key.fingerprint))
             add(Tag::SecretSubkey, serialize_secret_key(*secret));
-        else
-            add(Tag::PublicSubkey, s.key.body);
+        else add(Tag::PublicSubkey, s.key.body);
         add(Tag::Signature, s.binding.body);
     }
     return out;

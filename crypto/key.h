@@ -44,20 +44,20 @@ Timestamp to_timestamp(std::chrono::system_clock::time_point t) noexcept;
 std::chrono::system_clock::time_point from_timestamp(Timestamp t) noexcept;
 
 struct KeyLimits {
-    std::size_t max_certificates = 1000;     // per input
-    std::size_t max_user_ids = 64;           // per certificate
-    std::size_t max_subkeys = 64;            // per certificate
-    std::size_t max_signatures = 256;        // per component (key, UID, subkey)
-    std::size_t max_total_signatures = 1024; // per certificate: bounds verify work
-    std::size_t max_user_id_length = 4096;   // bytes
+    std::size_t max_certificates = 1000;      // per input
+    std::size_t max_user_ids = 64;            // per certificate
+    std::size_t max_subkeys = 64;             // per certificate
+    std::size_t max_signatures = 256;         // per component (key, UID, subkey)
+    std::size_t max_total_signatures = 1024;  // per certificate: bounds verify work
+    std::size_t max_user_id_length = 4096;    // bytes
     PacketLimits packets{};
     KeyMaterialLimits material{};
     SignatureLimits signatures{};
 };
 
 struct UserId {
-    std::string text;         // exact bytes of the User ID packet
-    Signature self_signature; // newest verified self-certification
+    std::string text;          // exact bytes of the User ID packet
+    Signature self_signature;  // newest verified self-certification
 };
 
 struct Subkey {

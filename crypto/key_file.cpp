@@ -19,11 +19,18 @@ Unexpected<Error> io_fail(const std::string& what) {
 class Fd {
 public:
     explicit Fd(int fd) : fd_(fd) {}
-    ~Fd() { if (fd_ >= 0) ::close(fd_); }
+    ~Fd() {
+        if (fd_ >= 0) ::close(fd_);
+    }
     Fd(const Fd&) = delete;
     Fd& operator=(const Fd&) = delete;
     int get() const { return fd_; }
-    int release() { int f = fd_; fd_ = -1; return f; }
+    int release() {
+        int f = fd_;
+        fd_ = -1;
+        return f;
+    }
+
 private:
     int fd_;
 };
@@ -31,9 +38,11 @@ private:
 // Root (an admin's `mixtasy key rotate` or `keygen --force`) writes the
 // file as the directory's owner, so a daemon running as that user can still
 // read the key it is to use.
-Result<void> take_directory_owner(int fd, const std::filesystem::path& dir, const std::filesystem::path& file) {
+Result<void> take_directory_owner(int fd, const std::filesystem::path& dir,
+                                  const std::filesystem::path& file) {
     struct stat dir_st {};
-    if (::geteuid() == 0 && ::stat(dir.c_str(), &dir_st) == 0 && ::fchown(fd, dir_st.st_uid, dir_st.st_gid) != 0)
+    if (::geteuid() == 0 && ::stat(dir.c_str(), &dir_st) == 0 &&
+        ::fchown(fd, dir_st.st_uid, dir_st.st_gid) != 0)
         return io_fail("chown " + file.string());
     return {};
 }
@@ -54,13 +63,14 @@ Result<void> write_all(int fd, std::string_view data, const std::filesystem::pat
 Result<void> make_private_directory(const std::filesystem::path& dir) {
     std::error_code ec;
     if (!std::filesystem::exists(dir, ec)) {
-        if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return io_fail("mkdir " + dir.string());
+        if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
+            return io_fail("mkdir " + dir.string());
     }
     return {};
 }
 
-Result<void> write_key_file(const std::filesystem::path& dir, const char* name, std::string_view data,
-                            mode_t mode) {
+Result<void> write_key_file(const std::filesystem::path& dir, const char* name,
+                            std::string_view data, mode_t mode) {
     const std::filesystem::path target = dir / name;
     const std::filesystem::path tmp = dir / (std::string(".") + name + ".tmp");
     Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode));

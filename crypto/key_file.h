@@ -27,7 +27,6 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
-
 #include <sys/types.h>
 
 #include "crypto/error.h"
@@ -40,8 +39,8 @@ enum class FileAccess { Any, OwnerOnly };
 
 Result<void> make_private_directory(const std::filesystem::path& dir);
 
-Result<void> write_key_file(const std::filesystem::path& dir, const char* name, std::string_view data,
-                            mode_t mode);
+Result<void> write_key_file(const std::filesystem::path& dir, const char* name,
+                            std::string_view data, mode_t mode);
 
 Result<std::string> read_key_file(const std::filesystem::path& path, FileAccess access);
 

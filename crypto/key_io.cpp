@@ -11,7 +11,9 @@ namespace {
 template <typename T>
 Result<T> exactly_one(Result<std::vector<T>> all) {
     if (!all) return Unexpected{all.error()};
-    if (all->size() != 1) return fail(ErrorCode::BadKey, 0, "expected exactly one key, found " + std::to_string(all->size()));
+    if (all->size() != 1)
+        return fail(ErrorCode::BadKey, 0,
+                    "expected exactly one key, found " + std::to_string(all->size()));
     return std::move(all->front());
 }
 

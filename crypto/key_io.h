@@ -19,8 +19,8 @@
 
 namespace mixtasy::crypto {
 
-std::string export_public(const Certificate& cert);        // armored PUBLIC KEY BLOCK
-std::string export_secret(const SecretCertificate& key);   // armored PRIVATE KEY BLOCK
+std::string export_public(const Certificate& cert);       // armored PUBLIC KEY BLOCK
+std::string export_secret(const SecretCertificate& key);  // armored PRIVATE KEY BLOCK
 
 // One armored or binary key (public or secret) from memory.
 Result<Certificate> read_certificate(ByteView input);

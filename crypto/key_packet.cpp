@@ -23,7 +23,9 @@ constexpr unsigned kMaxEccPointBits = 1064;  // P-521 uncompressed: 133 octets
 constexpr std::size_t kNativeSize = 32;
 
 Curve curve_of(ByteView oid) {
-    auto is = [&](const Bytes& known) { return std::equal(oid.begin(), oid.end(), known.begin(), known.end()); };
+    auto is = [&](const Bytes& known) {
+        return std::equal(oid.begin(), oid.end(), known.begin(), known.end());
+    };
     if (is(kOidEd25519)) return Curve::Ed25519;
     if (is(kOidCurve25519)) return Curve::Curve25519;
     if (is(kOidP256)) return Curve::NistP256;
@@ -42,7 +44,10 @@ unsigned bit_length(ByteView v) {
     while (skip < v.size() && v[skip] == 0) ++skip;
     if (skip == v.size()) return 0;
     unsigned top = v[skip], bits = 0;
-    while (top) { ++bits; top >>= 1; }
+    while (top) {
+        ++bits;
+        top >>= 1;
+    }
     return static_cast<unsigned>((v.size() - skip - 1) * 8 + bits);
 }
 
@@ -105,7 +110,8 @@ Result<PublicKey> read_public(Cursor& in, const KeyMaterialLimits& limits) {
     PublicKey key;
     MIXTASY_TRY(version, in.u8("key version"));
     if (*version != 4)
-        return fail(ErrorCode::UnsupportedVersion, start, "key version " + std::to_string(*version));
+        return fail(ErrorCode::UnsupportedVersion, start,
+                    "key version " + std::to_string(*version));
     key.version = 4;
     MIXTASY_TRY(created, in.u32("key creation time"));
     key.created = *created;
@@ -117,13 +123,15 @@ Result<PublicKey> read_public(Cursor& in, const KeyMaterialLimits& limits) {
         const std::size_t n_at = in.offset();
         MIXTASY_TRY(n, read_mpi(in, limits.max_rsa_bits, "RSA n"));
         if (bit_length(*n) < limits.min_rsa_bits)
-            return fail(ErrorCode::BadKey, n_at, "RSA modulus below " + std::to_string(limits.min_rsa_bits) + " bits");
+            return fail(ErrorCode::BadKey, n_at,
+                        "RSA modulus below " + std::to_string(limits.min_rsa_bits) + " bits");
         MIXTASY_TRY(e, read_mpi(in, 64, "RSA e"));
         key.rsa.n = stripped(*n);
         key.rsa.e = stripped(*e);
         if (key.rsa.e.empty() || (key.rsa.n.back() & 1) == 0)
             return fail(ErrorCode::BadKey, n_at, "RSA n must be odd and e non-zero");
-    } else if (key.algorithm == PublicKeyAlgorithm::Eddsa || key.algorithm == PublicKeyAlgorithm::Ecdsa) {
+    } else if (key.algorithm == PublicKeyAlgorithm::Eddsa ||
+               key.algorithm == PublicKeyAlgorithm::Ecdsa) {
         MIXTASY_TRY(r, read_ecc(in, key));
     } else if (key.algorithm == PublicKeyAlgorithm::Ecdh) {
         MIXTASY_TRY(r, read_ecc(in, key));
@@ -204,7 +212,8 @@ std::string to_hex(ByteView bytes) {
 }
 
 ByteView PublicKey::native_point() const noexcept {
-    if ((ecc.curve != Curve::Ed25519 && ecc.curve != Curve::Curve25519) || ecc.point.size() != kNativeSize + 1)
+    if ((ecc.curve != Curve::Ed25519 && ecc.curve != Curve::Curve25519) ||
+        ecc.point.size() != kNativeSize + 1)
         return {};
     return ByteView(ecc.point).subspan(1);
 }
@@ -223,22 +232,27 @@ bool PublicKey::can_encrypt_algorithm() const noexcept {
     return false;
 }
 
-Result<PublicKey> parse_public_key(ByteView body, std::size_t base, const KeyMaterialLimits& limits) {
+Result<PublicKey> parse_public_key(ByteView body, std::size_t base,
+                                   const KeyMaterialLimits& limits) {
     Cursor in(body, base);
     auto key = read_public(in, limits);
     if (!key) return key;
-    if (!in.empty()) return fail(ErrorCode::BadPacket, in.offset(), "trailing octets after the key material");
+    if (!in.empty())
+        return fail(ErrorCode::BadPacket, in.offset(), "trailing octets after the key material");
     return key;
 }
 
-Result<SecretKey> parse_secret_key(ByteView body, std::size_t base, const KeyMaterialLimits& limits) {
+Result<SecretKey> parse_secret_key(ByteView body, std::size_t base,
+                                   const KeyMaterialLimits& limits) {
     Cursor in(body, base);
     MIXTASY_TRY(pub, read_public(in, limits));
     SecretKey key;
     key.pub = std::move(*pub);
     const std::size_t usage_at = in.offset();
     MIXTASY_TRY(usage, in.u8("S2K usage"));
-    if (*usage != 0) return fail(ErrorCode::UnsupportedFeature, usage_at, "unsupported: passphrase-protected secret key");
+    if (*usage != 0)
+        return fail(ErrorCode::UnsupportedFeature, usage_at,
+                    "unsupported: passphrase-protected secret key");
 
     const std::size_t secret_at = in.offset();
     const ByteView secret_start = in.rest();
@@ -251,29 +265,36 @@ Result<SecretKey> parse_secret_key(ByteView body, std::size_t base, const KeyMat
         }
     } else {
         MIXTASY_TRY(v, read_mpi(in, 264, "EC secret"));
-        const bool native = key.pub.ecc.curve == Curve::Ed25519 || key.pub.ecc.curve == Curve::Curve25519;
-        if (!native) return fail(ErrorCode::UnsupportedAlgorithm, secret_at, "secret key on an unsupported curve");
+        const bool native =
+            key.pub.ecc.curve == Curve::Ed25519 || key.pub.ecc.curve == Curve::Curve25519;
+        if (!native)
+            return fail(ErrorCode::UnsupportedAlgorithm, secret_at,
+                        "secret key on an unsupported curve");
         if (!pad_to(*v, kNativeSize, key.ecc_secret))
             return fail(ErrorCode::BadKey, secret_at, "25519 secret longer than 32 octets");
-        if (algo == PublicKeyAlgorithm::Ecdh) std::reverse(key.ecc_secret.begin(), key.ecc_secret.end());
+        if (algo == PublicKeyAlgorithm::Ecdh)
+            std::reverse(key.ecc_secret.begin(), key.ecc_secret.end());
     }
     const std::size_t secret_len = in.offset() - secret_at;
     const std::size_t sum_at = in.offset();
     MIXTASY_TRY(sum, in.u16("secret key checksum"));
     if (*sum != checksum(secret_start.first(secret_len)))
         return fail(ErrorCode::BadChecksum, sum_at, "secret key checksum mismatch");
-    if (!in.empty()) return fail(ErrorCode::BadPacket, in.offset(), "trailing octets after the secret key");
+    if (!in.empty())
+        return fail(ErrorCode::BadPacket, in.offset(), "trailing octets after the secret key");
     return key;
 }
 
 Result<PublicKey> make_public_key(PublicKey fields) {
     Bytes body{4};
-    for (int shift = 24; shift >= 0; shift -= 8) body.push_back(static_cast<uint8_t>(fields.created >> shift));
+    for (int shift = 24; shift >= 0; shift -= 8)
+        body.push_back(static_cast<uint8_t>(fields.created >> shift));
     body.push_back(static_cast<uint8_t>(fields.algorithm));
     if (is_rsa(fields.algorithm)) {
         append_mpi(body, fields.rsa.n);
         append_mpi(body, fields.rsa.e);
-    } else if (fields.algorithm == PublicKeyAlgorithm::Eddsa || fields.algorithm == PublicKeyAlgorithm::Ecdsa ||
+    } else if (fields.algorithm == PublicKeyAlgorithm::Eddsa ||
+               fields.algorithm == PublicKeyAlgorithm::Ecdsa ||
                fields.algorithm == PublicKeyAlgorithm::Ecdh) {
         body.push_back(static_cast<uint8_t>(fields.ecc.oid.size()));
         body.insert(body.end(), fields.ecc.oid.begin(), fields.ecc.oid.end());

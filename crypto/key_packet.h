@@ -95,10 +95,10 @@ struct PublicKey {
     uint8_t version = 4;
     Timestamp created = 0;
     PublicKeyAlgorithm algorithm = PublicKeyAlgorithm::Eddsa;
-    RsaMaterial rsa;   // RSA only
-    EccMaterial ecc;   // ECDH, ECDSA, EdDSA
-    KdfParams kdf;     // ECDH only
-    Bytes body;        // the serialized packet body (hashed by signatures)
+    RsaMaterial rsa;  // RSA only
+    EccMaterial ecc;  // ECDH, ECDSA, EdDSA
+    KdfParams kdf;    // ECDH only
+    Bytes body;       // the serialized packet body (hashed by signatures)
     Fingerprint fingerprint{};
     KeyId key_id{};
 

@@ -15,7 +15,8 @@ constexpr std::size_t kSecretSize = 32;
 
 // The key packet fields of a 25519 key: curve, its OID, and the point in
 // the native format OpenPGP uses for both curves (0x40 then 32 bytes).
-PublicKey ecc_public(PublicKeyAlgorithm algorithm, Curve curve, Timestamp created, ByteView native_point) {
+PublicKey ecc_public(PublicKeyAlgorithm algorithm, Curve curve, Timestamp created,
+                     ByteView native_point) {
     PublicKey pk;
     pk.created = created;
     pk.algorithm = algorithm;
@@ -30,8 +31,8 @@ PublicKey ecc_public(PublicKeyAlgorithm algorithm, Curve curve, Timestamp create
 Result<PublicKey> ed25519_public(const Botan::secure_vector<uint8_t>& seed, Timestamp created) {
     try {
         Botan::Ed25519_PrivateKey key(seed);
-        return make_public_key(ecc_public(PublicKeyAlgorithm::Eddsa, Curve::Ed25519, created,
-                                          key.get_public_key()));
+        return make_public_key(
+            ecc_public(PublicKeyAlgorithm::Eddsa, Curve::Ed25519, created, key.get_public_key()));
     } catch (const std::exception& e) {
         return fail(ErrorCode::Internal, 0, std::string("Ed25519 key generation: ") + e.what());
     }
@@ -47,7 +48,8 @@ Result<SecretKey> new_ecdh_subkey(Timestamp created, Botan::RandomNumberGenerato
         sk.ecc_secret[31] &= 127;
         sk.ecc_secret[31] |= 64;
         Botan::Curve25519_PrivateKey key(sk.ecc_secret);
-        PublicKey pk = ecc_public(PublicKeyAlgorithm::Ecdh, Curve::Curve25519, created, key.public_value());
+        PublicKey pk =
+            ecc_public(PublicKeyAlgorithm::Ecdh, Curve::Curve25519, created, key.public_value());
         pk.kdf = KdfParams{kKdfSha256, kKekAes128};
         MIXTASY_TRY(built, make_public_key(std::move(pk)));
         sk.pub = std::move(*built);
@@ -59,8 +61,10 @@ Result<SecretKey> new_ecdh_subkey(Timestamp created, Botan::RandomNumberGenerato
 
 }  // namespace
 
-Result<SecretCertificate> generate_key(const KeyGenParams& params, Botan::RandomNumberGenerator& rng) {
-    if (params.subkey_validity == 0) return fail(ErrorCode::BadKey, 0, "subkey validity must be positive");
+Result<SecretCertificate> generate_key(const KeyGenParams& params,
+                                       Botan::RandomNumberGenerator& rng) {
+    if (params.subkey_validity == 0)
+        return fail(ErrorCode::BadKey, 0, "subkey validity must be positive");
 
     SecretCertificate out;
     out.primary.ecc_secret = rng.random_vec(kSecretSize);
@@ -85,7 +89,8 @@ Result<SecretCertificate> generate_key(const KeyGenParams& params, Botan::Random
 Result<void> add_encryption_subkey(SecretCertificate& key, Timestamp created, uint32_t validity,
                                    Botan::RandomNumberGenerator& rng) {
     if (validity == 0) return fail(ErrorCode::BadKey, 0, "subkey validity must be positive");
-    if (created < key.cert.primary.created) return fail(ErrorCode::BadKey, 0, "subkey older than its primary key");
+    if (created < key.cert.primary.created)
+        return fail(ErrorCode::BadKey, 0, "subkey older than its primary key");
     MIXTASY_TRY(sub, new_ecdh_subkey(created, rng));
     SignatureParams params;
     params.type = SignatureType::SubkeyBinding;
@@ -97,7 +102,8 @@ Result<void> add_encryption_subkey(SecretCertificate& key, Timestamp created, ui
     entry.key = sub->pub;
     entry.binding = std::move(*binding);
     entry.key_flags = kFlagsEncrypt;
-    entry.expires = static_cast<Timestamp>(std::min<uint64_t>(uint64_t{created} + validity, 0xffffffffu));
+    entry.expires =
+        static_cast<Timestamp>(std::min<uint64_t>(uint64_t{created} + validity, 0xffffffffu));
     key.cert.subkeys.push_back(std::move(entry));
     key.subkeys.push_back(std::move(*sub));
     return {};
@@ -105,7 +111,9 @@ Result<void> add_encryption_subkey(SecretCertificate& key, Timestamp created, ui
 
 std::size_t remove_expired_subkeys(SecretCertificate& key, Timestamp now) {
     auto& subs = key.cert.subkeys;
-    const auto gone = [now](const Subkey& s) { return s.revoked || (s.expires && *s.expires <= now); };
+    const auto gone = [now](const Subkey& s) {
+        return s.revoked || (s.expires && *s.expires <= now);
+    };
     std::vector<Fingerprint> removed;
     for (const auto& s : subs)
         if (gone(s)) removed.push_back(s.key.fingerprint);
@@ -113,8 +121,8 @@ std::size_t remove_expired_subkeys(SecretCertificate& key, Timestamp now) {
     auto& secrets = key.subkeys;
     secrets.erase(std::remove_if(secrets.begin(), secrets.end(),
                                  [&](const SecretKey& k) {
-                                     return std::find(removed.begin(), removed.end(), k.pub.fingerprint) !=
-                                            removed.end();
+                                     return std::find(removed.begin(), removed.end(),
+                                                      k.pub.fingerprint) != removed.end();
                                  }),
                   secrets.end());
     return removed.size();

@@ -36,7 +36,8 @@ struct KeyGenParams {
     uint32_t subkey_validity = 0;  // seconds the first subkey is valid; 0 is refused
 };
 
-Result<SecretCertificate> generate_key(const KeyGenParams& params, Botan::RandomNumberGenerator& rng);
+Result<SecretCertificate> generate_key(const KeyGenParams& params,
+                                       Botan::RandomNumberGenerator& rng);
 
 Result<void> add_encryption_subkey(SecretCertificate& key, Timestamp created, uint32_t validity,
                                    Botan::RandomNumberGenerator& rng);

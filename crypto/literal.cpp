@@ -19,13 +19,15 @@ bool writable_format(char f) { return f == 'b' || f == 't' || f == 'u'; }
 
 Result<Bytes> literal_body(const LiteralData& lit) {
     if (!writable_format(lit.format)) return fail(ErrorCode::BadPacket, 0, "literal format");
-    if (lit.filename.size() > kMaxFilename) return fail(ErrorCode::BadPacket, 0, "literal filename over 255 bytes");
+    if (lit.filename.size() > kMaxFilename)
+        return fail(ErrorCode::BadPacket, 0, "literal filename over 255 bytes");
     Bytes body;
     body.reserve(6 + lit.filename.size() + lit.contents.size());
     body.push_back(static_cast<uint8_t>(lit.format));
     body.push_back(static_cast<uint8_t>(lit.filename.size()));
     body.insert(body.end(), lit.filename.begin(), lit.filename.end());
-    for (int shift = 24; shift >= 0; shift -= 8) body.push_back(static_cast<uint8_t>(lit.date >> shift));
+    for (int shift = 24; shift >= 0; shift -= 8)
+        body.push_back(static_cast<uint8_t>(lit.date >> shift));
     body.insert(body.end(), lit.contents.begin(), lit.contents.end());
     return body;
 }
@@ -56,7 +58,8 @@ Result<LiteralRead> read_literal(ByteView packets, const PacketLimits& limits) {
     MIXTASY_TRY(packet, reader.next());
     if (!*packet) return fail(ErrorCode::Truncated, 0, "no packet where a literal packet belongs");
     const Packet& p = **packet;
-    if (p.tag != Tag::Literal) return fail(ErrorCode::UnexpectedPacket, p.header_offset, "expected a literal data packet");
+    if (p.tag != Tag::Literal)
+        return fail(ErrorCode::UnexpectedPacket, p.header_offset, "expected a literal data packet");
     MIXTASY_TRY(lit, parse_literal_body(p.body(), p.body_offset));
     LiteralRead out;
     out.literal = std::move(*lit);

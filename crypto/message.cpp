@@ -30,12 +30,14 @@ Result<Envelope> read_envelope(ByteView message, const DecryptLimits& limits) {
     PacketReader reader(message, limits.packets);
     for (;;) {
         MIXTASY_TRY(next, reader.next());
-        if (!*next) return fail(ErrorCode::UnexpectedPacket, reader.offset(), "no encrypted data packet");
+        if (!*next)
+            return fail(ErrorCode::UnexpectedPacket, reader.offset(), "no encrypted data packet");
         Packet& p = **next;
         switch (p.tag) {
             case Tag::Pkesk: {
                 if (env.pkesks.size() >= limits.max_pkesk) {
-                    return fail(ErrorCode::LimitExceeded, p.header_offset, "too many PKESK packets");
+                    return fail(ErrorCode::LimitExceeded, p.header_offset,
+                                "too many PKESK packets");
                 }
                 auto pkesk = parse_pkesk(p.body(), p.body_offset);
                 // Another recipient's v6 or ElGamal PKESK must not stop us.
@@ -43,15 +45,13 @@ Result<Envelope> read_envelope(ByteView message, const DecryptLimits& limits) {
                 break;
             }
             case Tag::Skesk:
-            case Tag::Marker:
-                break;
+            case Tag::Marker: break;
             case Tag::Sed:
-            case Tag::Seipd:
-                env.data = std::move(p);
-                return env;
+            case Tag::Seipd: env.data = std::move(p); return env;
             default:
                 return fail(ErrorCode::UnexpectedPacket, p.header_offset,
-                            std::string("unexpected ") + std::string(tag_name(p.tag)) + " before encrypted data");
+                            std::string("unexpected ") + std::string(tag_name(p.tag)) +
+                                " before encrypted data");
         }
     }
 }
@@ -86,7 +86,8 @@ Result<PlainMessage> read_plain(ByteView inner, const DecryptLimits& limits, int
     PacketReader reader(inner, limits.packets);
     for (;;) {
         MIXTASY_TRY(next, reader.next());
-        if (!*next) return fail(ErrorCode::UnexpectedPacket, reader.offset(), "no literal data packet");
+        if (!*next)
+            return fail(ErrorCode::UnexpectedPacket, reader.offset(), "no literal data packet");
         const Packet& p = **next;
         if (skippable_around_literal(p.tag)) continue;
         if (p.tag == Tag::Compressed && depth == 0) {
@@ -97,7 +98,8 @@ Result<PlainMessage> read_plain(ByteView inner, const DecryptLimits& limits, int
         }
         if (p.tag != Tag::Literal) {
             return fail(ErrorCode::UnexpectedPacket, p.header_offset,
-                        std::string("unexpected ") + std::string(tag_name(p.tag)) + " where literal data belongs");
+                        std::string("unexpected ") + std::string(tag_name(p.tag)) +
+                            " where literal data belongs");
         }
         MIXTASY_TRY(lit, parse_literal_body(p.body(), p.body_offset));
         PlainMessage out;
@@ -126,7 +128,8 @@ Result<Bytes> encrypt_to(std::span<const PublicKey> recipients, ByteView inner_p
         MIXTASY_CHECK(append_packet(out, Tag::Pkesk, serialize_pkesk(*pkesk), kOldDefinite));
     }
     const bool sed = options.packet == SymmetricPacket::Sed;
-    MIXTASY_TRY(body, sed ? sed_encrypt_body(*sk, inner_packets, rng) : seipd_encrypt_body(*sk, inner_packets, rng));
+    MIXTASY_TRY(body, sed ? sed_encrypt_body(*sk, inner_packets, rng)
+                          : seipd_encrypt_body(*sk, inner_packets, rng));
     MIXTASY_CHECK(sed ? append_packet(out, Tag::Sed, *body, kOldIndeterminate)
                       : append_packet(out, Tag::Seipd, *body, kNewDefinite));
     return out;
@@ -134,7 +137,8 @@ Result<Bytes> encrypt_to(std::span<const PublicKey> recipients, ByteView inner_p
 
 Result<Decrypted> decrypt_packets(ByteView message, std::span<const SecretKey> keys,
                                   const DecryptLimits& limits) {
-    if (message.size() > limits.max_message) return fail(ErrorCode::LimitExceeded, 0, "message size");
+    if (message.size() > limits.max_message)
+        return fail(ErrorCode::LimitExceeded, 0, "message size");
     MIXTASY_TRY(env, read_envelope(message, limits));
     bool named_us = false;
     for (const Pkesk& pkesk : env->pkesks) {

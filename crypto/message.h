@@ -84,11 +84,11 @@ struct DecryptLimits {
 };
 
 struct Decrypted {
-    Bytes plaintext;                       // the inner packet stream
-    Fingerprint key{};                     // the subkey that opened it
+    Bytes plaintext;    // the inner packet stream
+    Fingerprint key{};  // the subkey that opened it
     SymmetricPacket packet = SymmetricPacket::Seipd;
-    bool integrity_protected = false;      // SEIPD with a verified MDC
-    uint8_t cipher = 0;                    // symmetric algorithm id
+    bool integrity_protected = false;  // SEIPD with a verified MDC
+    uint8_t cipher = 0;                // symmetric algorithm id
 };
 
 Result<Decrypted> decrypt_packets(ByteView message, std::span<const SecretKey> keys,

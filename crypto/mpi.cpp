@@ -10,7 +10,8 @@ Result<ByteView> read_mpi(Cursor& in, unsigned max_bits, const char* what) {
     MIXTASY_TRY(bits, in.u16(what));
     if (*bits > max_bits)
         return fail(ErrorCode::LimitExceeded, at,
-                    std::string(what) + ": " + std::to_string(*bits) + " bits, limit " + std::to_string(max_bits));
+                    std::string(what) + ": " + std::to_string(*bits) + " bits, limit " +
+                        std::to_string(max_bits));
     return in.take((std::size_t{*bits} + 7) / 8, what);
 }
 

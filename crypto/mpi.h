@@ -34,7 +34,10 @@ void append_mpi(Buffer& out, ByteView value) {
     if (!v.empty()) {
         unsigned top = v[0];
         unsigned top_bits = 0;
-        while (top) { ++top_bits; top >>= 1; }
+        while (top) {
+            ++top_bits;
+            top >>= 1;
+        }
         bits = (v.size() - 1) * 8 + top_bits;
     }
     out.push_back(static_cast<uint8_t>(bits >> 8));

@@ -27,10 +27,8 @@ constexpr std::array<CipherSpec, 9> kCiphers{{
 }};
 
 // A Botan CFB object keyed and started at `iv` (all zero when iv is empty).
-std::unique_ptr<Botan::Cipher_Mode> make_cfb(const CipherSpec& spec,
-                                            std::span<const uint8_t> key,
-                                            std::span<const uint8_t> iv,
-                                            Botan::Cipher_Dir dir) {
+std::unique_ptr<Botan::Cipher_Mode> make_cfb(const CipherSpec& spec, std::span<const uint8_t> key,
+                                             std::span<const uint8_t> iv, Botan::Cipher_Dir dir) {
     std::string name(spec.botan_name);
     name += "/CFB";
     auto mode = Botan::Cipher_Mode::create_or_throw(name, dir);
@@ -57,7 +55,8 @@ bool usable(const CipherSpec& spec, std::span<const uint8_t> key) {
 // crypto/README.md).  The chunks go from the end to the start, so every
 // ciphertext block a chunk needs is still intact when it is read.  The
 // result is exactly CFB's: tests compare it with Botan's mode.
-void cfb_decrypt(const Botan::BlockCipher& cipher, std::span<const uint8_t> iv, std::span<uint8_t> buf) {
+void cfb_decrypt(const Botan::BlockCipher& cipher, std::span<const uint8_t> iv,
+                 std::span<uint8_t> buf) {
     const size_t bs = cipher.block_size();
     constexpr size_t kChunkBytes = 4096;  // a multiple of every block size
     std::array<uint8_t, kChunkBytes> stream;
@@ -80,7 +79,8 @@ void cfb_decrypt(const Botan::BlockCipher& cipher, std::span<const uint8_t> iv, 
     Botan::secure_scrub_memory(stream.data(), stream.size());
 }
 
-std::unique_ptr<Botan::BlockCipher> keyed_cipher(const CipherSpec& spec, std::span<const uint8_t> key) {
+std::unique_ptr<Botan::BlockCipher> keyed_cipher(const CipherSpec& spec,
+                                                 std::span<const uint8_t> key) {
     auto cipher = Botan::BlockCipher::create_or_throw(std::string(spec.botan_name));
     cipher->set_key(key.data(), key.size());
     return cipher;
@@ -125,7 +125,8 @@ bool sed_decrypt(const CipherSpec& spec, std::span<const uint8_t> key, std::span
     if (!usable(spec, key) || buf.size() < head) return false;
     // The resync IV is ciphertext: the rest is decrypted before the head.
     const auto cipher = keyed_cipher(spec, key);
-    if (buf.size() > head) cfb_decrypt(*cipher, buf.subspan(2, spec.block_length), buf.subspan(head));
+    if (buf.size() > head)
+        cfb_decrypt(*cipher, buf.subspan(2, spec.block_length), buf.subspan(head));
     cfb_decrypt(*cipher, {}, buf.first(head));
     return true;
 }

@@ -43,10 +43,10 @@
 namespace mixtasy::crypto {
 
 struct CipherSpec {
-    uint8_t id;                  // OpenPGP symmetric algorithm id
-    std::string_view botan_name; // Botan block cipher name
-    size_t key_length;           // bytes
-    size_t block_length;         // bytes
+    uint8_t id;                   // OpenPGP symmetric algorithm id
+    std::string_view botan_name;  // Botan block cipher name
+    size_t key_length;            // bytes
+    size_t block_length;          // bytes
 };
 
 // The spec of an OpenPGP symmetric algorithm id, or nullopt if unsupported.

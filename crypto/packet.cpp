@@ -9,8 +9,8 @@ namespace mixtasy::crypto {
 namespace {
 
 bool partial_allowed(Tag tag) noexcept {
-    return tag == Tag::Literal || tag == Tag::Compressed || tag == Tag::Sed ||
-           tag == Tag::Seipd || tag == Tag::Aead;
+    return tag == Tag::Literal || tag == Tag::Compressed || tag == Tag::Sed || tag == Tag::Seipd ||
+           tag == Tag::Aead;
 }
 
 // One new-format length field: either a definite length or a partial chunk.
@@ -36,7 +36,8 @@ Result<NewLength> read_new_length(Cursor& in) {
 Result<uint8_t> read_tag_octet(Cursor& in, Packet& p) {
     const uint8_t ctb = *in.u8();  // the reader was not at its end, so one byte exists
     if ((ctb & 0x80) == 0)
-        return fail(ErrorCode::BadHeader, p.header_offset, "bit 7 of the packet tag octet is clear");
+        return fail(ErrorCode::BadHeader, p.header_offset,
+                    "bit 7 of the packet tag octet is clear");
     if (ctb & 0x40) {
         p.format = Format::NewFormat;
         p.tag = static_cast<Tag>(ctb & 0x3f);
@@ -44,7 +45,8 @@ Result<uint8_t> read_tag_octet(Cursor& in, Packet& p) {
         p.format = Format::OldFormat;
         p.tag = static_cast<Tag>((ctb >> 2) & 0x0f);
     }
-    if (p.tag == Tag::Reserved) return fail(ErrorCode::BadHeader, p.header_offset, "reserved tag 0");
+    if (p.tag == Tag::Reserved)
+        return fail(ErrorCode::BadHeader, p.header_offset, "reserved tag 0");
     return ctb;
 }
 
@@ -63,9 +65,7 @@ Result<std::size_t> read_old_length(Cursor& in, uint8_t ctb, Packet& p) {
             MIXTASY_TRY(v, in.u32("old-format length"));
             return static_cast<std::size_t>(*v);
         }
-        default:
-            p.length_kind = LengthKind::Indeterminate;
-            return in.remaining();
+        default: p.length_kind = LengthKind::Indeterminate; return in.remaining();
     }
 }
 
@@ -74,7 +74,8 @@ Result<std::size_t> read_first_new_length(Cursor& in, Packet& p) {
     MIXTASY_TRY(len, read_new_length(in));
     if (len->partial) {
         if (!partial_allowed(p.tag))
-            return fail(ErrorCode::BadHeader, p.header_offset, "partial body length on a non-data packet");
+            return fail(ErrorCode::BadHeader, p.header_offset,
+                        "partial body length on a non-data packet");
         p.length_kind = LengthKind::Partial;
     }
     return static_cast<std::size_t>(len->length);
@@ -93,16 +94,19 @@ Result<void> take_body(Cursor& in, Packet& p, std::size_t body_length) {
 
 // A partial body: chunk, length, chunk, ..., final definite chunk, copied
 // into one buffer within the limits.
-Result<void> reassemble_partial(Cursor& in, Packet& p, std::size_t first_chunk, const PacketLimits& limits) {
+Result<void> reassemble_partial(Cursor& in, Packet& p, std::size_t first_chunk,
+                                const PacketLimits& limits) {
     std::size_t chunk = first_chunk;
     bool more = true;
     while (true) {
         if (p.owned_.size() + chunk > limits.max_packet_size)
-            return fail(ErrorCode::LimitExceeded, p.header_offset,
-                        "partial body exceeds the limit of " + std::to_string(limits.max_packet_size));
+            return fail(
+                ErrorCode::LimitExceeded, p.header_offset,
+                "partial body exceeds the limit of " + std::to_string(limits.max_packet_size));
         if (++p.partial_chunks > limits.max_partial_chunks)
-            return fail(ErrorCode::LimitExceeded, in.offset(),
-                        "more than " + std::to_string(limits.max_partial_chunks) + " partial chunks");
+            return fail(
+                ErrorCode::LimitExceeded, in.offset(),
+                "more than " + std::to_string(limits.max_partial_chunks) + " partial chunks");
         const std::size_t chunk_at = in.offset();
         auto piece = in.take(chunk, "partial body chunk");
         if (!piece)
@@ -122,14 +126,14 @@ Result<Packet> read_packet(Cursor& in, const PacketLimits& limits) {
     Packet p;
     p.header_offset = in.offset();
     MIXTASY_TRY(ctb, read_tag_octet(in, p));
-    MIXTASY_TRY(body_length,
-                p.format == Format::OldFormat ? read_old_length(in, *ctb, p) : read_first_new_length(in, p));
+    MIXTASY_TRY(body_length, p.format == Format::OldFormat ? read_old_length(in, *ctb, p)
+                                                           : read_first_new_length(in, p));
     p.header_length = in.offset() - p.header_offset;
     p.body_offset = in.offset();
     if (*body_length > limits.max_packet_size)
         return fail(ErrorCode::LimitExceeded, p.header_offset,
-                    "packet body of " + std::to_string(*body_length) + " bytes exceeds the limit of " +
-                        std::to_string(limits.max_packet_size));
+                    "packet body of " + std::to_string(*body_length) +
+                        " bytes exceeds the limit of " + std::to_string(limits.max_packet_size));
     if (p.length_kind == LengthKind::Partial) {
         MIXTASY_CHECK(reassemble_partial(in, p, *body_length, limits));
     } else {
@@ -209,17 +213,21 @@ void append_new_length(Bytes& out, uint32_t length) {
         out.push_back(static_cast<uint8_t>(v & 0xff));
     } else {
         out.push_back(0xff);
-        for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<uint8_t>(length >> shift));
+        for (int shift = 24; shift >= 0; shift -= 8)
+            out.push_back(static_cast<uint8_t>(length >> shift));
     }
 }
 
 namespace {
 
 // Old format: 1, 2 or 4 length octets by size, or indeterminate.
-Result<void> append_old_format(Bytes& out, uint8_t tag_value, ByteView body, LengthKind length_kind) {
-    if (tag_value > 15) return fail(ErrorCode::BadHeader, 0, "old format cannot carry a tag above 15");
+Result<void> append_old_format(Bytes& out, uint8_t tag_value, ByteView body,
+                               LengthKind length_kind) {
+    if (tag_value > 15)
+        return fail(ErrorCode::BadHeader, 0, "old format cannot carry a tag above 15");
     const uint8_t ctb = static_cast<uint8_t>(0x80 | (tag_value << 2));
-    if (length_kind == LengthKind::Partial) return fail(ErrorCode::BadHeader, 0, "old format has no partial lengths");
+    if (length_kind == LengthKind::Partial)
+        return fail(ErrorCode::BadHeader, 0, "old format has no partial lengths");
     if (length_kind == LengthKind::Indeterminate) {
         out.push_back(ctb | 3);
     } else if (body.size() > 0xffffffffu) {
@@ -233,7 +241,8 @@ Result<void> append_old_format(Bytes& out, uint8_t tag_value, ByteView body, Len
         out.push_back(static_cast<uint8_t>(body.size()));
     } else {
         out.push_back(ctb | 2);
-        for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<uint8_t>(body.size() >> shift));
+        for (int shift = 24; shift >= 0; shift -= 8)
+            out.push_back(static_cast<uint8_t>(body.size() >> shift));
     }
     out.insert(out.end(), body.begin(), body.end());
     return {};
@@ -242,8 +251,10 @@ Result<void> append_old_format(Bytes& out, uint8_t tag_value, ByteView body, Len
 // New format, partial: full chunks of 2^k while more than one chunk
 // remains, then the rest with a definite length (possibly zero).
 Result<void> append_partial(Bytes& out, Tag tag, uint8_t ctb, ByteView body, unsigned chunk_log2) {
-    if (chunk_log2 < 9 || chunk_log2 > 30) return fail(ErrorCode::BadHeader, 0, "partial chunk size must be 2^9..2^30");
-    if (!partial_allowed(tag)) return fail(ErrorCode::BadHeader, 0, "partial lengths only on data packets");
+    if (chunk_log2 < 9 || chunk_log2 > 30)
+        return fail(ErrorCode::BadHeader, 0, "partial chunk size must be 2^9..2^30");
+    if (!partial_allowed(tag))
+        return fail(ErrorCode::BadHeader, 0, "partial lengths only on data packets");
     const std::size_t chunk = std::size_t{1} << chunk_log2;
     out.push_back(ctb);
     std::size_t pos = 0;
@@ -264,13 +275,16 @@ Result<void> append_partial(Bytes& out, Tag tag, uint8_t ctb, ByteView body, uns
 Result<void> append_packet(Bytes& out, Tag tag, ByteView body, WriteStyle style) {
     const auto tag_value = static_cast<uint8_t>(tag);
     if (tag_value == 0 || tag_value > 63) return fail(ErrorCode::BadHeader, 0, "tag out of range");
-    if (style.format == Format::OldFormat) return append_old_format(out, tag_value, body, style.length_kind);
+    if (style.format == Format::OldFormat)
+        return append_old_format(out, tag_value, body, style.length_kind);
 
     const uint8_t ctb = static_cast<uint8_t>(0xc0 | tag_value);
     if (style.length_kind == LengthKind::Indeterminate)
         return fail(ErrorCode::BadHeader, 0, "new format has no indeterminate length");
-    if (style.length_kind == LengthKind::Partial) return append_partial(out, tag, ctb, body, style.partial_chunk_log2);
-    if (body.size() > 0xffffffffu) return fail(ErrorCode::LengthOverflow, 0, "body too large for a definite length");
+    if (style.length_kind == LengthKind::Partial)
+        return append_partial(out, tag, ctb, body, style.partial_chunk_log2);
+    if (body.size() > 0xffffffffu)
+        return fail(ErrorCode::LengthOverflow, 0, "body too large for a definite length");
     out.push_back(ctb);
     append_new_length(out, static_cast<uint32_t>(body.size()));
     out.insert(out.end(), body.begin(), body.end());

@@ -81,10 +81,10 @@ struct Packet {
     Tag tag = Tag::Reserved;
     Format format = Format::NewFormat;
     LengthKind length_kind = LengthKind::Definite;
-    std::size_t header_offset = 0;  // absolute offset of the tag octet
-    std::size_t header_length = 0;  // tag octet + (first) length field
-    std::size_t body_offset = 0;    // absolute offset of the first body byte
-    std::size_t partial_chunks = 0; // number of chunks when partial
+    std::size_t header_offset = 0;   // absolute offset of the tag octet
+    std::size_t header_length = 0;   // tag octet + (first) length field
+    std::size_t body_offset = 0;     // absolute offset of the first body byte
+    std::size_t partial_chunks = 0;  // number of chunks when partial
 
     // The body, wherever it lives.
     ByteView body() const noexcept {

@@ -23,7 +23,8 @@ bool is_rsa(PublicKeyAlgorithm a) {
 unsigned bit_length(ByteView v) {
     if (v.empty()) return 0;
     unsigned bits = static_cast<unsigned>(v.size() * 8);
-    for (uint8_t top = v.front(); !(top & 0x80) && bits > 0; top = static_cast<uint8_t>(top << 1)) --bits;
+    for (uint8_t top = v.front(); !(top & 0x80) && bits > 0; top = static_cast<uint8_t>(top << 1))
+        --bits;
     return bits;
 }
 
@@ -69,8 +70,9 @@ bool is_x25519_ecdh(const PublicKey& key) {
 Result<Pkesk> encrypt_rsa(const PublicKey& recipient, const SessionKey& sk,
                           Botan::RandomNumberGenerator& rng) {
     try {
-        const Botan::RSA_PublicKey pub(Botan::BigInt(recipient.rsa.n.data(), recipient.rsa.n.size()),
-                                       Botan::BigInt(recipient.rsa.e.data(), recipient.rsa.e.size()));
+        const Botan::RSA_PublicKey pub(
+            Botan::BigInt(recipient.rsa.n.data(), recipient.rsa.n.size()),
+            Botan::BigInt(recipient.rsa.e.data(), recipient.rsa.e.size()));
         Botan::PK_Encryptor_EME enc(pub, rng, "PKCS1v15");
         const auto encoded = encode_session_key(sk);
         Pkesk p;
@@ -87,12 +89,11 @@ Result<SessionKey> decrypt_rsa(const Pkesk& pkesk, const SecretKey& secret,
     Botan::secure_vector<uint8_t> encoded;
     try {
         const auto& pub = secret.pub.rsa;
-        const Botan::RSA_PrivateKey priv(
-            Botan::BigInt(secret.rsa_p.data(), secret.rsa_p.size()),
-            Botan::BigInt(secret.rsa_q.data(), secret.rsa_q.size()),
-            Botan::BigInt(pub.e.data(), pub.e.size()),
-            Botan::BigInt(secret.rsa_d.data(), secret.rsa_d.size()),
-            Botan::BigInt(pub.n.data(), pub.n.size()));
+        const Botan::RSA_PrivateKey priv(Botan::BigInt(secret.rsa_p.data(), secret.rsa_p.size()),
+                                         Botan::BigInt(secret.rsa_q.data(), secret.rsa_q.size()),
+                                         Botan::BigInt(pub.e.data(), pub.e.size()),
+                                         Botan::BigInt(secret.rsa_d.data(), secret.rsa_d.size()),
+                                         Botan::BigInt(pub.n.data(), pub.n.size()));
         Botan::PK_Decryptor_EME dec(priv, rng, "PKCS1v15");
         encoded = dec.decrypt(pkesk.rsa_ciphertext);
     } catch (const std::exception&) {
@@ -121,7 +122,8 @@ Result<Pkesk> parse_pkesk(ByteView body, std::size_t base, const PkeskLimits& li
     if (p.algorithm == PublicKeyAlgorithm::Ecdh) {
         MIXTASY_TRY(point, read_mpi(in, limits, "ECDH point"));
         MIXTASY_TRY(len, in.u8("ECDH wrapped key length"));
-        if (*len == 0) return fail(ErrorCode::BadPacket, in.offset() - 1, "ECDH wrapped key is empty");
+        if (*len == 0)
+            return fail(ErrorCode::BadPacket, in.offset() - 1, "ECDH wrapped key is empty");
         MIXTASY_TRY(wrapped, in.take(*len, "ECDH wrapped key"));
         p.ecdh_point.assign(point->begin(), point->end());
         p.ecdh_wrapped.assign(wrapped->begin(), wrapped->end());

@@ -42,11 +42,11 @@ struct PkeskLimits {
 };
 
 struct Pkesk {
-    KeyId key_id{};                         // all zero = wildcard
+    KeyId key_id{};  // all zero = wildcard
     PublicKeyAlgorithm algorithm = PublicKeyAlgorithm::Ecdh;
-    Bytes ecdh_point;                       // ECDH: 0x40 || u
-    Bytes ecdh_wrapped;                     // ECDH: AES-KW output
-    Bytes rsa_ciphertext;                   // RSA: MPI value, big-endian
+    Bytes ecdh_point;      // ECDH: 0x40 || u
+    Bytes ecdh_wrapped;    // ECDH: AES-KW output
+    Bytes rsa_ciphertext;  // RSA: MPI value, big-endian
 
     bool wildcard() const noexcept;
 };

@@ -15,7 +15,8 @@ Result<Bytes> sed_encrypt_body(const SessionKey& sk, ByteView plaintext,
     buf[bs] = buf[bs - 2];
     buf[bs + 1] = buf[bs - 1];
     std::copy(plaintext.begin(), plaintext.end(), buf.begin() + static_cast<ptrdiff_t>(bs + 2));
-    if (!sed_encrypt(*spec, sk.key, buf)) return fail(ErrorCode::BadKey, 0, "SED session key length");
+    if (!sed_encrypt(*spec, sk.key, buf))
+        return fail(ErrorCode::BadKey, 0, "SED session key length");
     return buf;
 }
 
@@ -25,7 +26,8 @@ Result<Bytes> sed_decrypt_body(const SessionKey& sk, ByteView body) {
     const size_t bs = spec->block_length;
     if (body.size() < bs + 2) return fail(ErrorCode::Truncated, body.size(), "SED prefix");
     Bytes buf(body.begin(), body.end());
-    if (!sed_decrypt(*spec, sk.key, buf)) return fail(ErrorCode::BadKey, 0, "SED session key length");
+    if (!sed_decrypt(*spec, sk.key, buf))
+        return fail(ErrorCode::BadKey, 0, "SED session key length");
     if (buf[bs] != buf[bs - 2] || buf[bs + 1] != buf[bs - 1]) {
         return fail(ErrorCode::IntegrityFailed, bs, "SED quick check (wrong session key)");
     }

@@ -43,9 +43,11 @@ Result<Bytes> seipd_decrypt_body(const SessionKey& sk, ByteView body) {
     const auto spec = cipher_spec(sk.algo);
     if (!spec) return fail(ErrorCode::UnsupportedAlgorithm, 0, "SEIPD cipher");
     const size_t bs = spec->block_length;
-    if (body.size() < 1 + bs + 2 + kMdcPacket) return fail(ErrorCode::Truncated, body.size(), "SEIPD prefix and MDC");
+    if (body.size() < 1 + bs + 2 + kMdcPacket)
+        return fail(ErrorCode::Truncated, body.size(), "SEIPD prefix and MDC");
     Bytes buf(body.begin() + 1, body.end());
-    if (!seipd_decrypt(*spec, sk.key, buf)) return fail(ErrorCode::BadKey, 0, "SEIPD session key length");
+    if (!seipd_decrypt(*spec, sk.key, buf))
+        return fail(ErrorCode::BadKey, 0, "SEIPD session key length");
     const size_t hashed = buf.size() - 20;
     uint8_t expect[kMdcPacket] = {0xD3, 0x14};
     auto sha1 = Botan::HashFunction::create_or_throw("SHA-1");

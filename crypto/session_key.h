@@ -34,8 +34,8 @@
 namespace mixtasy::crypto {
 
 struct SessionKey {
-    uint8_t algo = 0;                  // OpenPGP symmetric algorithm id
-    Botan::secure_vector<uint8_t> key; // key bytes
+    uint8_t algo = 0;                   // OpenPGP symmetric algorithm id
+    Botan::secure_vector<uint8_t> key;  // key bytes
 };
 
 Result<SessionKey> generate_session_key(uint8_t algo, Botan::RandomNumberGenerator& rng);

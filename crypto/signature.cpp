@@ -31,7 +31,9 @@ void put32(Bytes& out, uint32_t v) {
     for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<uint8_t>(v >> shift));
 }
 
-bool is_data_type(SignatureType t) { return t == SignatureType::Binary || t == SignatureType::Text; }
+bool is_data_type(SignatureType t) {
+    return t == SignatureType::Binary || t == SignatureType::Text;
+}
 
 bool is_certification(SignatureType t) {
     return t == SignatureType::GenericCertification || t == SignatureType::PersonaCertification ||
@@ -81,14 +83,9 @@ Result<void> resolve(Signature& sig, const std::vector<Subpacket>& area, bool ha
                 if (auto r = need(4); !r) return r;
                 sig.key_expires_after = be32(sp.data);
                 break;
-            case SubpacketType::KeyFlags:
-                sig.key_flags = n ? sp.data[0] : uint8_t{0};
-                break;
-            case SubpacketType::PrimaryUserId:
-                sig.primary_user_id = n && sp.data[0] != 0;
-                break;
-            default:
-                break;
+            case SubpacketType::KeyFlags: sig.key_flags = n ? sp.data[0] : uint8_t{0}; break;
+            case SubpacketType::PrimaryUserId: sig.primary_user_id = n && sp.data[0] != 0; break;
+            default: break;
         }
     }
     return {};
@@ -110,8 +107,7 @@ Result<void> hash_allowed(const Signature& sig) {
         case HashAlgorithm::Sha224:
         case HashAlgorithm::Sha256:
         case HashAlgorithm::Sha384:
-        case HashAlgorithm::Sha512:
-            return {};
+        case HashAlgorithm::Sha512: return {};
         case HashAlgorithm::Sha1:
             if (is_data_type(sig.type) || sig.created < kSha1SelfSigCutoff) return {};
             return fail(ErrorCode::BadSignature, 0, "SHA-1 self-signature created after 2022");
@@ -157,8 +153,12 @@ void hash_data(Botan::HashFunction& h, SignatureType type, ByteView data) {
 
 // The v4 trailer: the signature's own fields, the hashed area, 04 FF len.
 void hash_trailer(Botan::HashFunction& h, const Signature& sig) {
-    Bytes t{4, static_cast<uint8_t>(sig.type), static_cast<uint8_t>(sig.algorithm), static_cast<uint8_t>(sig.hash),
-            static_cast<uint8_t>(sig.hashed_area.size() >> 8), static_cast<uint8_t>(sig.hashed_area.size())};
+    Bytes t{4,
+            static_cast<uint8_t>(sig.type),
+            static_cast<uint8_t>(sig.algorithm),
+            static_cast<uint8_t>(sig.hash),
+            static_cast<uint8_t>(sig.hashed_area.size() >> 8),
+            static_cast<uint8_t>(sig.hashed_area.size())};
     t.insert(t.end(), sig.hashed_area.begin(), sig.hashed_area.end());
     const auto hashed_len = static_cast<uint32_t>(t.size());
     t.push_back(4);
@@ -183,7 +183,8 @@ std::unique_ptr<Botan::HashFunction> make_hash(HashAlgorithm alg) {
     return Botan::HashFunction::create(name);
 }
 
-Botan::secure_vector<uint8_t> digest_of(Botan::HashFunction& h, const Signature& sig, const Covered& c) {
+Botan::secure_vector<uint8_t> digest_of(Botan::HashFunction& h, const Signature& sig,
+                                        const Covered& c) {
     if (c.primary) hash_key(h, *c.primary);
     if (c.subkey) hash_key(h, *c.subkey);
     if (c.has_user_id) hash_user_id(h, c.user_id);
@@ -196,7 +197,8 @@ Result<void> verify_raw(const Signature& sig, const PublicKey& signer, const Cov
     if (sig.version != 4) return fail(ErrorCode::UnsupportedVersion, 0, "signature version");
     if (sig.algorithm != signer.algorithm || !signer.can_sign_algorithm())
         return fail(ErrorCode::BadSignature, 0, "signature algorithm does not match a signing key");
-    if (sig.has_unknown_critical) return fail(ErrorCode::BadSignature, 0, "unknown critical subpacket");
+    if (sig.has_unknown_critical)
+        return fail(ErrorCode::BadSignature, 0, "unknown critical subpacket");
     if (auto r = hash_allowed(sig); !r) return r;
     auto h = make_hash(sig.hash);
     if (!h) return fail(ErrorCode::UnsupportedAlgorithm, 0, "hash unavailable");
@@ -205,7 +207,8 @@ Result<void> verify_raw(const Signature& sig, const PublicKey& signer, const Cov
         return fail(ErrorCode::BadSignature, 0, "digest prefix mismatch");
     try {
         if (signer.algorithm == PublicKeyAlgorithm::Eddsa) {
-            if (sig.mpis.size() != 2) return fail(ErrorCode::BadSignature, 0, "EdDSA needs r and s");
+            if (sig.mpis.size() != 2)
+                return fail(ErrorCode::BadSignature, 0, "EdDSA needs r and s");
             Bytes rs, s;
             if (!pad_to(sig.mpis[0], kEd25519Half, rs) || !pad_to(sig.mpis[1], kEd25519Half, s))
                 return fail(ErrorCode::BadSignature, 0, "EdDSA r or s too long");
@@ -233,8 +236,12 @@ Result<void> verify_raw(const Signature& sig, const PublicKey& signer, const Cov
 }
 
 Bytes serialize_body(const Signature& sig) {
-    Bytes body{4, static_cast<uint8_t>(sig.type), static_cast<uint8_t>(sig.algorithm), static_cast<uint8_t>(sig.hash),
-               static_cast<uint8_t>(sig.hashed_area.size() >> 8), static_cast<uint8_t>(sig.hashed_area.size())};
+    Bytes body{4,
+               static_cast<uint8_t>(sig.type),
+               static_cast<uint8_t>(sig.algorithm),
+               static_cast<uint8_t>(sig.hash),
+               static_cast<uint8_t>(sig.hashed_area.size() >> 8),
+               static_cast<uint8_t>(sig.hashed_area.size())};
     body.insert(body.end(), sig.hashed_area.begin(), sig.hashed_area.end());
     Bytes unhashed;
     for (const auto& sp : sig.unhashed)
@@ -302,15 +309,16 @@ Result<void> set_subpackets(Signature& sig, Bytes area, const PublicKey& pub) {
 }
 
 // The signature MPIs over `digest`: Ed25519 (r, s) or RSA PKCS#1 v1.5 (s).
-Result<void> sign_digest(const SecretKey& signer, const Botan::secure_vector<uint8_t>& digest, Signature& sig,
-                         Botan::RandomNumberGenerator& rng) {
+Result<void> sign_digest(const SecretKey& signer, const Botan::secure_vector<uint8_t>& digest,
+                         Signature& sig, Botan::RandomNumberGenerator& rng) {
     const PublicKey& pub = signer.pub;
     try {
         if (pub.algorithm == PublicKeyAlgorithm::Eddsa) {
             Botan::Ed25519_PrivateKey key(signer.ecc_secret);
             Botan::PK_Signer s(key, rng, "Pure");
             const auto rs = s.sign_message(digest.data(), digest.size(), rng);
-            if (rs.size() != 2 * kEd25519Half) return fail(ErrorCode::Internal, 0, "Ed25519 signature size");
+            if (rs.size() != 2 * kEd25519Half)
+                return fail(ErrorCode::Internal, 0, "Ed25519 signature size");
             sig.mpis.emplace_back(rs.begin(), rs.begin() + kEd25519Half);
             sig.mpis.emplace_back(rs.begin() + kEd25519Half, rs.end());
         } else {
@@ -335,12 +343,14 @@ Result<void> sign_digest(const SecretKey& signer, const Botan::secure_vector<uin
     return {};
 }
 
-Result<Signature> make_signature(const SecretKey& signer, const SignatureParams& params, const Covered& covered,
-                                 Botan::RandomNumberGenerator& rng) {
+Result<Signature> make_signature(const SecretKey& signer, const SignatureParams& params,
+                                 const Covered& covered, Botan::RandomNumberGenerator& rng) {
     const PublicKey& pub = signer.pub;
-    if (!pub.can_sign_algorithm()) return fail(ErrorCode::UnsupportedAlgorithm, 0, "key cannot sign");
+    if (!pub.can_sign_algorithm())
+        return fail(ErrorCode::UnsupportedAlgorithm, 0, "key cannot sign");
     if (params.hash != HashAlgorithm::Sha256 && params.hash != HashAlgorithm::Sha512)
-        return fail(ErrorCode::UnsupportedAlgorithm, 0, "signatures are created with SHA-256 or SHA-512 only");
+        return fail(ErrorCode::UnsupportedAlgorithm, 0,
+                    "signatures are created with SHA-256 or SHA-512 only");
     Signature sig;
     sig.type = params.type;
     sig.algorithm = pub.algorithm;
@@ -409,7 +419,8 @@ Result<Signature> parse_signature(ByteView body, std::size_t base, const Signatu
     const std::size_t start = in.offset();
     MIXTASY_TRY(version, in.u8("signature version"));
     if (*version != 4)
-        return fail(ErrorCode::UnsupportedVersion, start, "signature version " + std::to_string(*version));
+        return fail(ErrorCode::UnsupportedVersion, start,
+                    "signature version " + std::to_string(*version));
     MIXTASY_TRY(type, in.u8("signature type"));
     MIXTASY_TRY(algo, in.u8("signature algorithm"));
     MIXTASY_TRY(hash, in.u8("signature hash"));
@@ -438,10 +449,22 @@ Result<Signature> parse_signature(ByteView body, std::size_t base, const Signatu
     unsigned max_bits = 0;
     switch (sig.algorithm) {
         case PublicKeyAlgorithm::Rsa:
-        case PublicKeyAlgorithm::RsaSignOnly: count = 1; max_bits = 4096; break;
-        case PublicKeyAlgorithm::Eddsa: count = 2; max_bits = 256; break;
-        case PublicKeyAlgorithm::Ecdsa: count = 2; max_bits = 528; break;
-        case PublicKeyAlgorithm::Dsa: count = 2; max_bits = 512; break;
+        case PublicKeyAlgorithm::RsaSignOnly:
+            count = 1;
+            max_bits = 4096;
+            break;
+        case PublicKeyAlgorithm::Eddsa:
+            count = 2;
+            max_bits = 256;
+            break;
+        case PublicKeyAlgorithm::Ecdsa:
+            count = 2;
+            max_bits = 528;
+            break;
+        case PublicKeyAlgorithm::Dsa:
+            count = 2;
+            max_bits = 512;
+            break;
         default:
             return fail(ErrorCode::UnsupportedAlgorithm, mpi_at,
                         "signature algorithm " + std::to_string(*algo));
@@ -450,21 +473,25 @@ Result<Signature> parse_signature(ByteView body, std::size_t base, const Signatu
         MIXTASY_TRY(m, read_mpi(in, max_bits, "signature MPI"));
         sig.mpis.emplace_back(m->begin(), m->end());
     }
-    if (!in.empty()) return fail(ErrorCode::BadPacket, in.offset(), "trailing octets after the signature");
+    if (!in.empty())
+        return fail(ErrorCode::BadPacket, in.offset(), "trailing octets after the signature");
 
     MIXTASY_CHECK(resolve(sig, sig.hashed, true));
     MIXTASY_CHECK(resolve(sig, sig.unhashed, false));
-    const bool has_created = std::any_of(sig.hashed.begin(), sig.hashed.end(), [](const Subpacket& sp) {
-        return sp.type == static_cast<uint8_t>(SubpacketType::CreationTime);
-    });
-    if (!has_created) return fail(ErrorCode::BadSignature, hashed_at, "no creation time in the hashed area");
+    const bool has_created =
+        std::any_of(sig.hashed.begin(), sig.hashed.end(), [](const Subpacket& sp) {
+            return sp.type == static_cast<uint8_t>(SubpacketType::CreationTime);
+        });
+    if (!has_created)
+        return fail(ErrorCode::BadSignature, hashed_at, "no creation time in the hashed area");
     sig.body.assign(body.begin(), body.end());
     return sig;
 }
 
 Result<Signature> sign_data(const SecretKey& signer, ByteView data, const SignatureParams& params,
                             Botan::RandomNumberGenerator& rng) {
-    if (!is_data_type(params.type)) return fail(ErrorCode::BadSignature, 0, "not a data signature type");
+    if (!is_data_type(params.type))
+        return fail(ErrorCode::BadSignature, 0, "not a data signature type");
     Covered c;
     c.data = data;
     c.has_data = true;
@@ -479,9 +506,11 @@ Result<void> verify_data(const Signature& sig, const PublicKey& signer, ByteView
     return verify_raw(sig, signer, c);
 }
 
-Result<Signature> certify_user_id(const SecretKey& primary, ByteView user_id, const SignatureParams& params,
+Result<Signature> certify_user_id(const SecretKey& primary, ByteView user_id,
+                                  const SignatureParams& params,
                                   Botan::RandomNumberGenerator& rng) {
-    if (!is_certification(params.type)) return fail(ErrorCode::BadSignature, 0, "not a certification type");
+    if (!is_certification(params.type))
+        return fail(ErrorCode::BadSignature, 0, "not a certification type");
     Covered c;
     c.primary = &primary.pub;
     c.user_id = user_id;
@@ -498,26 +527,31 @@ Result<void> verify_user_id(const Signature& sig, const PublicKey& primary, Byte
     return verify_raw(sig, primary, c);
 }
 
-Result<Signature> bind_subkey(const SecretKey& primary, const PublicKey& subkey, const SignatureParams& params,
-                              Botan::RandomNumberGenerator& rng) {
-    if (params.type != SignatureType::SubkeyBinding && params.type != SignatureType::SubkeyRevocation)
+Result<Signature> bind_subkey(const SecretKey& primary, const PublicKey& subkey,
+                              const SignatureParams& params, Botan::RandomNumberGenerator& rng) {
+    if (params.type != SignatureType::SubkeyBinding &&
+        params.type != SignatureType::SubkeyRevocation)
         return fail(ErrorCode::BadSignature, 0, "not a subkey binding type");
-    if (params.type == SignatureType::SubkeyBinding && params.key_flags && (*params.key_flags & kFlagSign))
-        return fail(ErrorCode::BadSignature, 0, "signing subkeys need a back-signature; not created here");
+    if (params.type == SignatureType::SubkeyBinding && params.key_flags &&
+        (*params.key_flags & kFlagSign))
+        return fail(ErrorCode::BadSignature, 0,
+                    "signing subkeys need a back-signature; not created here");
     Covered c;
     c.primary = &primary.pub;
     c.subkey = &subkey;
     return make_signature(primary, params, c, rng);
 }
 
-Result<void> verify_subkey(const Signature& sig, const PublicKey& primary, const PublicKey& subkey) {
+Result<void> verify_subkey(const Signature& sig, const PublicKey& primary,
+                           const PublicKey& subkey) {
     if (sig.type != SignatureType::SubkeyBinding && sig.type != SignatureType::SubkeyRevocation)
         return fail(ErrorCode::BadSignature, 0, "not a subkey binding");
     Covered c;
     c.primary = &primary;
     c.subkey = &subkey;
     if (auto r = verify_raw(sig, primary, c); !r) return r;
-    if (sig.type != SignatureType::SubkeyBinding || !sig.key_flags || !(*sig.key_flags & kFlagSign)) return {};
+    if (sig.type != SignatureType::SubkeyBinding || !sig.key_flags || !(*sig.key_flags & kFlagSign))
+        return {};
     // A signing-capable subkey must prove it agrees: an embedded 0x19
     // primary key binding made by the subkey itself.
     for (const auto* area : {&sig.hashed, &sig.unhashed}) {

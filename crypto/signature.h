@@ -54,7 +54,13 @@ enum class SignatureType : uint8_t {
 };
 
 enum class HashAlgorithm : uint8_t {
-    Md5 = 1, Sha1 = 2, Ripemd160 = 3, Sha256 = 8, Sha384 = 9, Sha512 = 10, Sha224 = 11,
+    Md5 = 1,
+    Sha1 = 2,
+    Ripemd160 = 3,
+    Sha256 = 8,
+    Sha384 = 9,
+    Sha512 = 10,
+    Sha224 = 11,
 };
 
 std::string_view hash_name(HashAlgorithm hash) noexcept;  // "SHA-256", "unknown"
@@ -138,7 +144,7 @@ struct SignatureParams {
     SignatureType type = SignatureType::Binary;
     HashAlgorithm hash = HashAlgorithm::Sha256;
     Timestamp created = 0;
-    std::optional<uint32_t> expires_after;      // the signature's own expiration (subpacket 3)
+    std::optional<uint32_t> expires_after;  // the signature's own expiration (subpacket 3)
     std::optional<uint32_t> key_expires_after;
     std::optional<uint8_t> key_flags;
     bool primary_user_id = false;
@@ -151,15 +157,15 @@ Result<Signature> sign_data(const SecretKey& signer, ByteView data, const Signat
 Result<void> verify_data(const Signature& sig, const PublicKey& signer, ByteView data);
 
 // Certification of a user ID by the primary key (0x10..0x13, 0x30).
-Result<Signature> certify_user_id(const SecretKey& primary, ByteView user_id, const SignatureParams& params,
-                                  Botan::RandomNumberGenerator& rng);
+Result<Signature> certify_user_id(const SecretKey& primary, ByteView user_id,
+                                  const SignatureParams& params, Botan::RandomNumberGenerator& rng);
 Result<void> verify_user_id(const Signature& sig, const PublicKey& primary, ByteView user_id);
 
 // Subkey binding (0x18) and subkey revocation (0x28).  Bindings for
 // signing-capable subkeys would need a 0x19 back-signature; we create and
 // accept encryption-only subkeys only (signing subkeys: bad_signature).
-Result<Signature> bind_subkey(const SecretKey& primary, const PublicKey& subkey, const SignatureParams& params,
-                              Botan::RandomNumberGenerator& rng);
+Result<Signature> bind_subkey(const SecretKey& primary, const PublicKey& subkey,
+                              const SignatureParams& params, Botan::RandomNumberGenerator& rng);
 Result<void> verify_subkey(const Signature& sig, const PublicKey& primary, const PublicKey& subkey);
 
 // Direct-key signatures and key revocations (0x1f, 0x20) on the primary.

@@ -8,13 +8,15 @@
 
 namespace mixtasy::crypto {
 
-Result<std::vector<Subpacket>> parse_subpackets(ByteView area, std::size_t base, std::size_t max_subpackets) {
+Result<std::vector<Subpacket>> parse_subpackets(ByteView area, std::size_t base,
+                                                std::size_t max_subpackets) {
     Cursor in(area, base);
     std::vector<Subpacket> out;
     while (!in.empty()) {
         const std::size_t at = in.offset();
         if (out.size() >= max_subpackets)
-            return fail(ErrorCode::LimitExceeded, at, "more than " + std::to_string(max_subpackets) + " subpackets");
+            return fail(ErrorCode::LimitExceeded, at,
+                        "more than " + std::to_string(max_subpackets) + " subpackets");
         MIXTASY_TRY(o1, in.u8("subpacket length"));
         std::size_t length = *o1;
         if (*o1 >= 192 && *o1 < 255) {
@@ -47,12 +49,30 @@ void append_subpacket(Bytes& area, SubpacketType type, ByteView data, bool criti
 
 bool subpacket_understood(uint8_t type) noexcept {
     switch (type) {
-        case 2: case 3: case 4: case 7: case 9: case 11: case 16: case 21: case 22: case 23:
-        case 24: case 25: case 26: case 27: case 28: case 29: case 30: case 31: case 32:
-        case 33: case 34: case 35: case 39:
-            return true;
-        default:
-            return false;
+        case 2:
+        case 3:
+        case 4:
+        case 7:
+        case 9:
+        case 11:
+        case 16:
+        case 21:
+        case 22:
+        case 23:
+        case 24:
+        case 25:
+        case 26:
+        case 27:
+        case 28:
+        case 29:
+        case 30:
+        case 31:
+        case 32:
+        case 33:
+        case 34:
+        case 35:
+        case 39: return true;
+        default: return false;
     }
 }
 

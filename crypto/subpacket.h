@@ -20,7 +20,8 @@
 
 namespace mixtasy::crypto {
 
-Result<std::vector<Subpacket>> parse_subpackets(ByteView area, std::size_t base, std::size_t max_subpackets);
+Result<std::vector<Subpacket>> parse_subpackets(ByteView area, std::size_t base,
+                                                std::size_t max_subpackets);
 
 void append_subpacket(Bytes& area, SubpacketType type, ByteView data, bool critical = false);
 

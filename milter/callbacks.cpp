@@ -118,7 +118,8 @@ sfsistat on_negotiate(SMFICTX* ctx, unsigned long actions, unsigned long steps, 
         if (conn == nullptr) return SMFIS_TEMPFAIL;
         conn->header_leading_space = (*want_steps & SMFIP_HDR_LEADSPC) != 0;
         conn->no_reply_to_mail = (*want_steps & SMFIP_NR_MAIL) != 0;
-        log_msg(LogLevel::Debug, "negotiated actions 0x%lx steps 0x%lx", *want_actions, *want_steps);
+        log_msg(LogLevel::Debug, "negotiated actions 0x%lx steps 0x%lx", *want_actions,
+                *want_steps);
         return SMFIS_CONTINUE;
     } catch (...) {
         log_msg(LogLevel::Error, "negotiate: exception; tempfail");

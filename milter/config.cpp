@@ -5,8 +5,6 @@
 // that is not in it.
 #include "milter/config.h"
 
-#include <syslog.h>
-
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -16,6 +14,7 @@
 #include <optional>
 #include <set>
 #include <sstream>
+#include <syslog.h>
 
 #include "common/ascii.h"
 
@@ -45,10 +44,26 @@ std::optional<std::uint64_t> parse_seconds(std::string_view s) {
     std::uint64_t unit = 1;
     if (!s.empty()) {
         switch (s.back()) {
-            case 's': case 'S': unit = 1; s.remove_suffix(1); break;
-            case 'm': case 'M': unit = 60; s.remove_suffix(1); break;
-            case 'h': case 'H': unit = 3600; s.remove_suffix(1); break;
-            case 'd': case 'D': unit = 86400; s.remove_suffix(1); break;
+            case 's':
+            case 'S':
+                unit = 1;
+                s.remove_suffix(1);
+                break;
+            case 'm':
+            case 'M':
+                unit = 60;
+                s.remove_suffix(1);
+                break;
+            case 'h':
+            case 'H':
+                unit = 3600;
+                s.remove_suffix(1);
+                break;
+            case 'd':
+            case 'D':
+                unit = 86400;
+                s.remove_suffix(1);
+                break;
             default: break;
         }
     }
@@ -62,8 +77,16 @@ std::optional<std::uint64_t> parse_size(std::string_view s) {
     std::uint64_t unit = 1;
     if (!s.empty()) {
         switch (s.back()) {
-            case 'k': case 'K': unit = 1024; s.remove_suffix(1); break;
-            case 'm': case 'M': unit = 1024 * 1024; s.remove_suffix(1); break;
+            case 'k':
+            case 'K':
+                unit = 1024;
+                s.remove_suffix(1);
+                break;
+            case 'm':
+            case 'M':
+                unit = 1024 * 1024;
+                s.remove_suffix(1);
+                break;
             default: break;
         }
     }
@@ -97,7 +120,8 @@ std::vector<std::string> parse_domain_list(std::string_view s) {
 
 SetResult check_socket(std::string_view v) {
     auto colon = v.find(':');
-    if (colon == std::string_view::npos) return "expected inet:PORT@HOST, inet6:PORT@HOST or unix:PATH";
+    if (colon == std::string_view::npos)
+        return "expected inet:PORT@HOST, inet6:PORT@HOST or unix:PATH";
     const std::string scheme = lower(v.substr(0, colon));
     const std::string_view rest = v.substr(colon + 1);
     if (scheme == "unix" || scheme == "local") {
@@ -125,7 +149,10 @@ SetResult set_umask(Config& c, std::string_view v) {
     c.umask = static_cast<mode_t>(*m);
     return std::nullopt;
 }
-SetResult set_user_id(Config& c, std::string_view v) { c.user_id = v; return std::nullopt; }
+SetResult set_user_id(Config& c, std::string_view v) {
+    c.user_id = v;
+    return std::nullopt;
+}
 SetResult set_pid_file(Config& c, std::string_view v) {
     if (v.front() != '/') return "PidFile must be an absolute path";
     c.pid_file = v;
@@ -188,7 +215,8 @@ SetResult set_pool_interval(Config& c, std::string_view v) {
 SetResult set_subkey_lifetime(Config& c, std::string_view v) {
     auto s = parse_seconds(v);
     // At least an hour: a shorter key would expire inside one pool round.
-    if (!s || *s < 3600 || *s > 0xffffffffu) return "expected a duration from 1h to 136 years (e.g. 2d)";
+    if (!s || *s < 3600 || *s > 0xffffffffu)
+        return "expected a duration from 1h to 136 years (e.g. 2d)";
     c.node.subkey_validity = std::chrono::seconds(*s);
     return std::nullopt;
 }
@@ -199,8 +227,12 @@ SetResult set_count(std::size_t& target, std::string_view v) {
     target = *n;
     return std::nullopt;
 }
-SetResult set_pool_min_messages(Config& c, std::string_view v) { return set_count(c.node.pool.min_pool, v); }
-SetResult set_pool_min_keep(Config& c, std::string_view v) { return set_count(c.node.pool.min_keep, v); }
+SetResult set_pool_min_messages(Config& c, std::string_view v) {
+    return set_count(c.node.pool.min_pool, v);
+}
+SetResult set_pool_min_keep(Config& c, std::string_view v) {
+    return set_count(c.node.pool.min_keep, v);
+}
 SetResult set_exit_rate_per_hour(Config& c, std::string_view v) {
     return set_count(c.node.exit_rate_per_hour, v);
 }
@@ -312,7 +344,8 @@ Expected<Config, ConfigProblems> parse_config(std::string_view text) {
         std::string_view raw = text.substr(0, nl);
         text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
         if (raw.size() > kMaxLineLength) {
-            problems.push_back({line_no, "line longer than " + std::to_string(kMaxLineLength) + " bytes"});
+            problems.push_back(
+                {line_no, "line longer than " + std::to_string(kMaxLineLength) + " bytes"});
             continue;
         }
         const std::string_view line = trim(raw);

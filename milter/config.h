@@ -17,12 +17,11 @@
 // cannot be read or is longer than kMaxBlockListEntries entries.
 #pragma once
 
-#include <sys/types.h>
-
 #include <chrono>
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <sys/types.h>
 #include <vector>
 
 #include "common/expected.h"

@@ -1,14 +1,13 @@
 // daemon.cpp - process chores of the daemon.
 #include "milter/daemon.h"
 
+#include <cerrno>
+#include <cstring>
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <vector>
 
 #include "core/ports/log.h"
@@ -69,7 +68,8 @@ Expected<Identity, std::string> resolve_identity(const std::string& spec) {
         std::vector<char> gbuf(16384);
         ::group gr{};
         ::group* gfound = nullptr;
-        if (getgrnam_r(group.c_str(), &gr, gbuf.data(), gbuf.size(), &gfound) != 0 || gfound == nullptr) {
+        if (getgrnam_r(group.c_str(), &gr, gbuf.data(), gbuf.size(), &gfound) != 0 ||
+            gfound == nullptr) {
             return Unexpected{"UserID: no such group '" + group + "'"};
         }
         id.gid = gr.gr_gid;
@@ -82,27 +82,31 @@ Expected<Identity, std::string> resolve_identity(const std::string& spec) {
 Expected<void, std::string> drop_privileges(const std::string& spec) {
     MIXTASY_TRY(id, resolve_identity(spec));
     if (::geteuid() == id->uid) return {};  // already that user
-    if (::geteuid() != 0) return Unexpected{std::string("UserID: must start as root to change user")};
+    if (::geteuid() != 0)
+        return Unexpected{std::string("UserID: must start as root to change user")};
     if (::setgid(id->gid) != 0) return Unexpected{errno_text("setgid")};
     if (::initgroups(id->name.c_str(), id->gid) != 0) return Unexpected{errno_text("initgroups")};
     if (::setuid(id->uid) != 0) return Unexpected{errno_text("setuid")};
-    if (id->uid != 0 && ::setuid(0) == 0) return Unexpected{std::string("could regain root after setuid")};
+    if (id->uid != 0 && ::setuid(0) == 0)
+        return Unexpected{std::string("could regain root after setuid")};
     return {};
 }
 
-Expected<void, std::string> give_socket_to_user(const std::string& socket, const std::string& spec) {
+Expected<void, std::string> give_socket_to_user(const std::string& socket,
+                                                const std::string& spec) {
     std::string path;
     if (socket.rfind("unix:", 0) == 0) path = socket.substr(5);
     else if (socket.rfind("local:", 0) == 0) path = socket.substr(6);
     else return {};
     MIXTASY_TRY(id, resolve_identity(spec));
-    if (::chown(path.c_str(), id->uid, id->gid) != 0) return Unexpected{errno_text(("chown " + path).c_str())};
+    if (::chown(path.c_str(), id->uid, id->gid) != 0)
+        return Unexpected{errno_text(("chown " + path).c_str())};
     return {};
 }
 
-
 Expected<void, std::string> write_pid_file(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+    const int fd =
+        ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (fd < 0) return Unexpected{errno_text(("PidFile " + path).c_str())};
     const std::string text = std::to_string(::getpid()) + "\n";
     const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());

@@ -6,19 +6,19 @@
 // the flush and reload threads, then hand the process to smfi_main until
 // SIGTERM/SIGHUP/SIGINT (libmilter's own signal thread calls its stop).
 // Exit status: 0 clean, 1 configuration error, 2 startup failure.
-#include <curl/curl.h>
-#include <signal.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include "milter/daemon_main.h"
 
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <signal.h>
 #include <string>
+#include <sys/stat.h>
 #include <thread>
+#include <unistd.h>
 
-#include "milter/daemon_main.h"
+#include <curl/curl.h>
 
 #include "milter/callbacks.h"
 #include "milter/config.h"
@@ -43,11 +43,12 @@ struct Options {
 };
 
 void usage() {
-    std::fprintf(stderr, "usage: mixtasy-milter [-c FILE] [-f] [-n] [-V]\n"
-                         "  -c FILE  configuration (default %s)\n"
-                         "  -f       stay in the foreground, log to stderr\n"
-                         "  -n       check the configuration and exit\n"
-                         "  -V       print the version and exit\n",
+    std::fprintf(stderr,
+                 "usage: mixtasy-milter [-c FILE] [-f] [-n] [-V]\n"
+                 "  -c FILE  configuration (default %s)\n"
+                 "  -f       stay in the foreground, log to stderr\n"
+                 "  -n       check the configuration and exit\n"
+                 "  -V       print the version and exit\n",
                  kDefaultConfigPath);
 }
 
@@ -74,7 +75,8 @@ void maintain_keys(core::Node& node) {
         return;
     }
     if (r->changed()) {
-        log_msg(LogLevel::Notice, "keys: %zu new encryption subkey(s), %zu expired removed; publish public.asc",
+        log_msg(LogLevel::Notice,
+                "keys: %zu new encryption subkey(s), %zu expired removed; publish public.asc",
                 r->added, r->removed);
     }
 }
@@ -126,11 +128,13 @@ private:
         log_init(log_target(*config, foreground_));
         update_filter_settings(filter_settings(*config));
         if (config->socket != running_.socket || config->user_id != running_.user_id ||
-            config->node.home != running_.node.home || config->node.database != running_.node.database ||
+            config->node.home != running_.node.home ||
+            config->node.database != running_.node.database ||
             config->reinject_url != running_.reinject_url ||
             config->node.subkey_validity != running_.node.subkey_validity) {
             log_msg(LogLevel::Notice,
-                    "reload: Socket, UserID, Home, Database, ReinjectURL and SubkeyLifetime take effect at restart");
+                    "reload: Socket, UserID, Home, Database, ReinjectURL and SubkeyLifetime take "
+                    "effect at restart");
         }
         auto keys = node_.reload();
         if (!keys) {

@@ -1,13 +1,12 @@
 // log.cpp - syslog or stderr sink with an atomic level filter.
 #include "milter/log.h"
 
-#include <syslog.h>
-
 #include <array>
 #include <atomic>
 #include <cstdarg>
 #include <cstdio>
 #include <mutex>
+#include <syslog.h>
 #include <utility>
 
 #include "common/ascii.h"
@@ -47,10 +46,17 @@ bool parse_log_level(std::string_view text, LogLevel& out) {
 
 bool parse_syslog_facility(std::string_view text, int& out) {
     static constexpr std::array<std::pair<const char*, int>, 11> facilities{{
-        {"mail", LOG_MAIL}, {"daemon", LOG_DAEMON}, {"user", LOG_USER},
-        {"local0", LOG_LOCAL0}, {"local1", LOG_LOCAL1}, {"local2", LOG_LOCAL2},
-        {"local3", LOG_LOCAL3}, {"local4", LOG_LOCAL4}, {"local5", LOG_LOCAL5},
-        {"local6", LOG_LOCAL6}, {"local7", LOG_LOCAL7},
+        {"mail", LOG_MAIL},
+        {"daemon", LOG_DAEMON},
+        {"user", LOG_USER},
+        {"local0", LOG_LOCAL0},
+        {"local1", LOG_LOCAL1},
+        {"local2", LOG_LOCAL2},
+        {"local3", LOG_LOCAL3},
+        {"local4", LOG_LOCAL4},
+        {"local5", LOG_LOCAL5},
+        {"local6", LOG_LOCAL6},
+        {"local7", LOG_LOCAL7},
     }};
     for (const auto& [name, value] : facilities) {
         if (ascii::iequals(text, name)) {

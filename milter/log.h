@@ -25,8 +25,8 @@ namespace mixtasy::milter {
 using LogLevel = core::LogLevel;  // Debug < Info < Notice < Warning < Error
 
 struct LogTarget {
-    bool use_syslog = false;          // false: stderr
-    int syslog_facility = 0;          // LOG_MAIL and friends (syslog.h)
+    bool use_syslog = false;  // false: stderr
+    int syslog_facility = 0;  // LOG_MAIL and friends (syslog.h)
     std::string ident = "mixtasy-milter";
     LogLevel level = LogLevel::Info;
 };

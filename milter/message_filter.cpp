@@ -41,7 +41,9 @@ const char* to_string(Verdict verdict) {
 }
 
 std::string normalize_address(std::string_view raw) {
-    auto blank = [](char c) { return c == ' ' || c == '\t'; };
+    auto blank = [](char c) {
+        return c == ' ' || c == '\t';
+    };
     while (!raw.empty() && blank(raw.front())) raw.remove_prefix(1);
     while (!raw.empty() && blank(raw.back())) raw.remove_suffix(1);
     if (raw.size() >= 2 && raw.front() == '<' && raw.back() == '>') {
@@ -89,8 +91,9 @@ Verdict MessageFilter::rcpt_to(std::string_view recipient) {
     }
     const bool seen = std::any_of(own_recipients_.begin(), own_recipients_.end(),
                                   [&](const std::string& r) { return ascii::iequals(r, address); });
-    if (!seen && own_recipients_.size() == kMaxOwnRecipients) return Verdict::TempFail;  // this RCPT only
-    if (own_recipients_raw_.size() == 4 * kMaxOwnRecipients) return Verdict::TempFail;   // repeats
+    if (!seen && own_recipients_.size() == kMaxOwnRecipients)
+        return Verdict::TempFail;  // this RCPT only
+    if (own_recipients_raw_.size() == 4 * kMaxOwnRecipients) return Verdict::TempFail;  // repeats
     if (!seen) own_recipients_.push_back(address);
     own_recipients_raw_.emplace_back(recipient);
     ++own_recipient_count_;
@@ -150,7 +153,9 @@ Verdict MessageFilter::header(MilterContext& ctx, std::string_view name, std::st
 
 Verdict MessageFilter::end_of_header(MilterContext& ctx) { return append(ctx, "\r\n"); }
 
-Verdict MessageFilter::body(MilterContext& ctx, ByteView chunk) { return append(ctx, as_chars(chunk)); }
+Verdict MessageFilter::body(MilterContext& ctx, ByteView chunk) {
+    return append(ctx, as_chars(chunk));
+}
 
 bool MessageFilter::delete_own_recipients(MilterContext& ctx) {
     bool all = true;
@@ -195,8 +200,7 @@ Verdict MessageFilter::finish_mix_only(MilterContext& ctx, const core::Decision&
     using Kind = core::Decision::Kind;
     switch (decision.kind) {
         case Kind::Pooled:
-        case Kind::Dropped:
-            return Verdict::Discard;
+        case Kind::Dropped: return Verdict::Discard;
         case Kind::TempFail:
             ctx.set_reply("451", "4.3.0", "Mix node temporarily unavailable, try again later");
             return Verdict::TempFail;

@@ -78,8 +78,10 @@ private:
 
     Verdict accept_if_not_ours();
     Verdict append(MilterContext& ctx, std::string_view bytes);
-    Verdict finish_mixed(MilterContext& ctx, const core::Decision& decision, const std::string& qid);
-    Verdict finish_mix_only(MilterContext& ctx, const core::Decision& decision, const std::string& qid);
+    Verdict finish_mixed(MilterContext& ctx, const core::Decision& decision,
+                         const std::string& qid);
+    Verdict finish_mix_only(MilterContext& ctx, const core::Decision& decision,
+                            const std::string& qid);
     bool delete_own_recipients(MilterContext& ctx);
     void reset();
 

@@ -22,7 +22,8 @@ public:
     virtual std::optional<std::string> symbol(std::string_view name) = 0;
     virtual bool delete_recipient(std::string_view recipient_as_received) = 0;
     virtual bool quarantine(std::string_view reason) = 0;
-    virtual bool set_reply(std::string_view rcode, std::string_view xcode, std::string_view text) = 0;
+    virtual bool set_reply(std::string_view rcode, std::string_view xcode,
+                           std::string_view text) = 0;
     virtual bool progress() = 0;
 };
 

@@ -1,16 +1,15 @@
 // sendmail_transport.cpp - posix_spawn of the MTA's sendmail with a bounded wait.
 #include "milter/sendmail_transport.h"
 
+#include <algorithm>
+#include <cerrno>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <cerrno>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 #include "milter/log.h"
@@ -24,11 +23,13 @@ using Clock = std::chrono::steady_clock;
 
 bool is_safe_argument(std::string_view a) {
     if (a.size() > 998 || (!a.empty() && a.front() == '-')) return false;
-    return std::none_of(a.begin(), a.end(), [](char c) { return c == '\r' || c == '\n' || c == '\0'; });
+    return std::none_of(a.begin(), a.end(),
+                        [](char c) { return c == '\r' || c == '\n' || c == '\0'; });
 }
 
 int remaining_ms(Clock::time_point deadline) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
     return static_cast<int>(std::clamp<long long>(left, 0, 1000000));
 }
 

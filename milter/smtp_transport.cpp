@@ -1,11 +1,11 @@
 // smtp_transport.cpp - libcurl SMTP client for the resend path.
 #include "milter/smtp_transport.h"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <cstring>
 #include <mutex>
+
+#include <curl/curl.h>
 
 #include "milter/log.h"
 

@@ -22,15 +22,13 @@ Result<void> check_blob(ByteView blob, std::size_t limit, const char* what) {
 }
 
 Result<void> check_replay(const ReplayEntry& replay, const StoreLimits& limits) {
-    if (replay.hash.empty())
-        return Unexpected{invalid("replay hash empty")};
+    if (replay.hash.empty()) return Unexpected{invalid("replay hash empty")};
     return check_blob(replay.hash, limits.max_hash_bytes, "replay hash");
 }
 
 Result<void> check_stats(std::span<const StatDelta> stats, const StoreLimits& limits) {
     for (const auto& delta : stats) {
-        if (delta.counter.empty())
-            return Unexpected{invalid("stat counter name empty")};
+        if (delta.counter.empty()) return Unexpected{invalid("stat counter name empty")};
         MIXTASY_CHECK(check_text(delta.counter, limits.max_text_bytes, "stat counter name"));
     }
     return {};
@@ -45,14 +43,12 @@ Result<void> check_pool_item(const NewPoolItem& item, const StoreLimits& limits)
 Result<void> check_items(std::span<const NewPoolItem> items, const StoreLimits& limits) {
     if (items.size() > limits.max_batch)
         return Unexpected{invalid("too many pool items in one call")};
-    for (const auto& item : items)
-        MIXTASY_CHECK(check_pool_item(item, limits));
+    for (const auto& item : items) MIXTASY_CHECK(check_pool_item(item, limits));
     return {};
 }
 
 Result<void> check_part(const NewPart& part, const StoreLimits& limits) {
-    if (part.mixtasy_id.empty())
-        return Unexpected{invalid("multipart id empty")};
+    if (part.mixtasy_id.empty()) return Unexpected{invalid("multipart id empty")};
     MIXTASY_CHECK(check_text(part.mixtasy_id, limits.max_text_bytes, "multipart id"));
     if (part.total < 1 || part.total > limits.max_parts)
         return Unexpected{invalid("multipart total outside 1..max_parts")};

@@ -9,20 +9,20 @@ namespace mixtasy::store {
 // The same tokens are the SQL values of the pool's kind and state columns.
 const char* to_string(PoolKind kind) noexcept {
     switch (kind) {
-    case PoolKind::Mix: return "mix";
-    case PoolKind::Exit: return "exit";
-    case PoolKind::Dummy: return "dummy";
-    case PoolKind::AdminReply: return "admin-reply";
+        case PoolKind::Mix: return "mix";
+        case PoolKind::Exit: return "exit";
+        case PoolKind::Dummy: return "dummy";
+        case PoolKind::AdminReply: return "admin-reply";
     }
     return "mix";
 }
 
 const char* to_string(PoolState state) noexcept {
     switch (state) {
-    case PoolState::Pooled: return "pooled";
-    case PoolState::Sending: return "sending";
-    case PoolState::Sent: return "sent";
-    case PoolState::Failed: return "failed";
+        case PoolState::Pooled: return "pooled";
+        case PoolState::Sending: return "sending";
+        case PoolState::Sent: return "sent";
+        case PoolState::Failed: return "failed";
     }
     return "pooled";
 }

@@ -109,11 +109,11 @@ struct PoolItem {
 
 // The replay entry committed together with a pool row or a part.
 struct ReplayEntry {
-    ByteView hash;             // opaque; compared byte for byte
-    UnixTime expires_at = 0;   // swept after this time
-    UnixTime seen_at = 0;      // day for the stats of the same call; when 0
-                               // the first item's enqueued_at is used (and
-                               // for a part, with no items, day 0)
+    ByteView hash;            // opaque; compared byte for byte
+    UnixTime expires_at = 0;  // swept after this time
+    UnixTime seen_at = 0;     // day for the stats of the same call; when 0
+                              // the first item's enqueued_at is used (and
+                              // for a part, with no items, day 0)
 };
 
 // Daily counter increments that ride in the same transaction as the data
@@ -140,9 +140,9 @@ struct NewPart {
 };
 
 struct PartAdded {
-    bool inserted = false;       // false: this part number was already there
-    std::uint32_t present = 0;   // distinct parts of the set now stored
-    std::uint32_t total = 0;     // total parts the set announces
+    bool inserted = false;      // false: this part number was already there
+    std::uint32_t present = 0;  // distinct parts of the set now stored
+    std::uint32_t total = 0;    // total parts the set announces
     bool complete() const noexcept { return present == total; }
 };
 
@@ -151,8 +151,8 @@ struct PartAdded {
 // returning an error aborts the transaction and keeps the parts.  Runs
 // inside the store's write transaction: quick, no I/O, no call back into
 // the Store.
-using PartsAssembler = std::function<Result<std::vector<NewPoolItem>>(
-    const std::vector<Bytes>& parts)>;
+using PartsAssembler =
+    std::function<Result<std::vector<NewPoolItem>>(const std::vector<Bytes>& parts)>;
 
 // ---- keys and stats ------------------------------------------------------
 
@@ -203,8 +203,7 @@ public:
     // it is already present.  Stats count on the day of `now` (when 0, of
     // replay.seen_at).
     virtual Result<void> record_replay(const ReplayEntry& replay,
-                                       std::span<const StatDelta> stats = {},
-                                       UnixTime now = 0) = 0;
+                                       std::span<const StatDelta> stats = {}, UnixTime now = 0) = 0;
 
     // -- pool / outbox
     // Replay check + insert, pool rows, stat increments: one transaction.
@@ -280,10 +279,10 @@ public:
         std::span<const StatDelta> stats = {}) = 0;
 
     // -- key metadata
-    virtual Result<void> put_key(const KeyRecord& key) = 0;  // insert or replace
+    virtual Result<void> put_key(const KeyRecord& key) = 0;               // insert or replace
     virtual Result<KeyRecord> get_key(std::string_view fingerprint) = 0;  // NotFound
-    virtual Result<std::vector<KeyRecord>> list_keys() = 0;  // ordered by created_at
-    virtual Result<void> delete_key(std::string_view fingerprint) = 0;  // NotFound
+    virtual Result<std::vector<KeyRecord>> list_keys() = 0;               // ordered by created_at
+    virtual Result<void> delete_key(std::string_view fingerprint) = 0;    // NotFound
 
     // -- statistics
     virtual Result<void> add_stats(UnixTime now, std::span<const StatDelta> stats) = 0;

@@ -17,11 +17,6 @@
 //                 same size) into a third store from 8 threads, no peeling.
 // After all, prints "node/gpg speed ratio: N x" for both, and how far the
 // store floor alone would allow the ratio to go.
-#include <benchmark/benchmark.h>
-
-#include <botan/auto_rng.h>
-#include <sys/resource.h>
-
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -30,20 +25,24 @@
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <sys/resource.h>
 #include <vector>
 
-#include "core/ports/clock.h"
-#include "core/sender/creator.h"
-#include "core/keys/keyring.h"
+#include <benchmark/benchmark.h>
+#include <botan/auto_rng.h>
+
 #include "core/format/mix_format.h"
+#include "core/keys/key_home.h"
+#include "core/keys/keyring.h"
+#include "core/keys/node_key.h"
 #include "core/node/node.h"
 #include "core/node/processor.h"
-#include "core/ports/random.h"
 #include "core/pool/outbox.h"
+#include "core/ports/clock.h"
+#include "core/ports/random.h"
+#include "core/sender/creator.h"
 #include "core/stats/counters.h"
 #include "crypto/armor.h"
-#include "core/keys/key_home.h"
-#include "core/keys/node_key.h"
 #include "crypto/key_io.h"
 #include "store/open.h"
 
@@ -62,7 +61,9 @@ struct CpuTimes {
     static CpuTimes now() {
         rusage r{};
         getrusage(RUSAGE_SELF, &r);
-        const auto secs = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6; };
+        const auto secs = [](const timeval& t) {
+            return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6;
+        };
         return {secs(r.ru_utime), secs(r.ru_stime)};
     }
     CpuTimes operator-(const CpuTimes& o) const { return {user - o.user, system - o.system}; }
@@ -124,25 +125,30 @@ struct Fixture {
         if (!floor) std::abort();
         floor_store = std::move(*floor);
         // What accept() pools for a middle hop: header plus a 30 KiB body armored.
-        outgoing = transport_message("mixtasy@a.bench", "mixtasy@b.bench", random.bytes(kIntermediateBodySize));
+        outgoing = transport_message("mixtasy@a.bench", "mixtasy@b.bench",
+                                     random.bytes(kIntermediateBodySize));
         // gpg gets node a's secret key and one binary layer
         const auto gnupg = dir / "gnupg";
         std::filesystem::create_directories(gnupg);
         std::filesystem::permissions(gnupg, std::filesystem::perms::owner_all,
                                      std::filesystem::perm_options::replace);
-        const std::string import = "gpg --homedir '" + gnupg.string() + "' --batch --yes --import '" +
-                                   (dir / "mixtasy@a.bench" / "secret.asc").string() + "' >/dev/null 2>&1";
+        const std::string import =
+            "gpg --homedir '" + gnupg.string() + "' --batch --yes --import '" +
+            (dir / "mixtasy@a.bench" / "secret.asc").string() + "' >/dev/null 2>&1";
         if (std::system(import.c_str()) != 0) std::abort();
         auto body = received_body(messages.front());
         auto binary = crypto::to_binary(*body);
         layer_file = dir / "layer.gpg";
         std::ofstream(layer_file, std::ios::binary)
-            .write(reinterpret_cast<const char*>(binary->data()), static_cast<std::streamsize>(binary->size()));
+            .write(reinterpret_cast<const char*>(binary->data()),
+                   static_cast<std::streamsize>(binary->size()));
     }
     ~Fixture() {
         node.reset();
         concurrent_node.reset();
-        (void)std::system(("gpgconf --homedir '" + (dir / "gnupg").string() + "' --kill all >/dev/null 2>&1").c_str());
+        (void)std::system(
+            ("gpgconf --homedir '" + (dir / "gnupg").string() + "' --kill all >/dev/null 2>&1")
+                .c_str());
         std::error_code ec;
         std::filesystem::remove_all(dir, ec);
     }
@@ -166,7 +172,8 @@ void BM_NodeAccept(benchmark::State& state) {
         }
     }
     const auto n = static_cast<double>(state.iterations());
-    f.node_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / n;
+    f.node_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / n;
     const CpuTimes used = CpuTimes::now() - cpu_start;
     f.node_cpu = {used.user / n, used.system / n};
 }
@@ -191,7 +198,8 @@ void BM_NodeAcceptConcurrent(benchmark::State& state) {
     // time of all kThreads * iterations messages.
     if (state.thread_index() == 0) {
         const auto n = static_cast<double>(state.iterations() * kThreads);
-        f.concurrent_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / n;
+        f.concurrent_seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / n;
         const CpuTimes used = CpuTimes::now() - cpu_start;
         f.concurrent_cpu = {used.user / n, used.system / n};
     }
@@ -213,7 +221,8 @@ void BM_StoreCommitConcurrent(benchmark::State& state) {
     const store::StatDelta counted[] = {count(Counter::Pooled)};
     const auto start = std::chrono::steady_clock::now();
     for (auto _ : state) {
-        const std::string hash = std::to_string(1000000 + next_hash.fetch_add(1));  // distinct, like Verification values
+        const std::string hash =
+            std::to_string(1000000 + next_hash.fetch_add(1));  // distinct, like Verification values
         auto pooled = f.floor_store->enqueue_with_replay(
             {as_bytes(hash), to_unix(now + std::chrono::hours(48)), to_unix(now)}, row, counted);
         if (!pooled) {
@@ -222,8 +231,9 @@ void BM_StoreCommitConcurrent(benchmark::State& state) {
         }
     }
     if (state.thread_index() == 0) {
-        f.store_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() /
-                          static_cast<double>(state.iterations() * kThreads);
+        f.store_seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() /
+            static_cast<double>(state.iterations() * kThreads);
     }
 }
 BENCHMARK(BM_StoreCommitConcurrent)
@@ -235,12 +245,13 @@ BENCHMARK(BM_StoreCommitConcurrent)
 void BM_GpgDecrypt(benchmark::State& state) {
     Fixture& f = fixture();
     const std::string cmd = "gpg --homedir '" + (f.dir / "gnupg").string() +
-                            "' --batch --quiet --ignore-mdc-error --decrypt '" + f.layer_file.string() +
-                            "' >/dev/null 2>&1";
+                            "' --batch --quiet --ignore-mdc-error --decrypt '" +
+                            f.layer_file.string() + "' >/dev/null 2>&1";
     const auto start = std::chrono::steady_clock::now();
     for (auto _ : state) benchmark::DoNotOptimize(std::system(cmd.c_str()));
-    f.gpg_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() /
-                    static_cast<double>(state.iterations());
+    f.gpg_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() /
+        static_cast<double>(state.iterations());
 }
 BENCHMARK(BM_GpgDecrypt)->Iterations(20)->Unit(benchmark::kMicrosecond)->UseRealTime();
 
@@ -251,22 +262,28 @@ int main(int argc, char** argv) {
     benchmark::RunSpecifiedBenchmarks();
     Fixture& f = fixture();
     if (f.node_seconds > 0 && f.gpg_seconds > 0) {
-        std::printf("per hop: node %.1f us (CPU user %.1f us, system %.1f us), gpg %.1f us; "
-                    "node/gpg speed ratio: %.0f x (target >= 100 x)\n",
-                    f.node_seconds * 1e6, f.node_cpu.user * 1e6, f.node_cpu.system * 1e6, f.gpg_seconds * 1e6,
-                    f.gpg_seconds / f.node_seconds);
+        std::printf(
+            "per hop: node %.1f us (CPU user %.1f us, system %.1f us), gpg %.1f us; "
+            "node/gpg speed ratio: %.0f x (target >= 100 x)\n",
+            f.node_seconds * 1e6, f.node_cpu.user * 1e6, f.node_cpu.system * 1e6,
+            f.gpg_seconds * 1e6, f.gpg_seconds / f.node_seconds);
     }
     if (f.concurrent_seconds > 0 && f.gpg_seconds > 0) {
-        std::printf("per hop, %d threads: node %.1f us (CPU user %.1f us, system %.1f us); "
-                    "node/gpg speed ratio: %.0f x (target >= 100 x)\n",
-                    kThreads, f.concurrent_seconds * 1e6, f.concurrent_cpu.user * 1e6, f.concurrent_cpu.system * 1e6,
-                    f.gpg_seconds / f.concurrent_seconds);
+        std::printf(
+            "per hop, %d threads: node %.1f us (CPU user %.1f us, system %.1f us); "
+            "node/gpg speed ratio: %.0f x (target >= 100 x)\n",
+            kThreads, f.concurrent_seconds * 1e6, f.concurrent_cpu.user * 1e6,
+            f.concurrent_cpu.system * 1e6, f.gpg_seconds / f.concurrent_seconds);
     }
     if (f.store_seconds > 0 && f.gpg_seconds > 0) {
-        std::printf("store floor, %d threads: durable commit alone %.1f us; gpg/store-floor ratio: %.0f x "
-                    "(no peeling at all could beat this); node spends %.0f%% of its concurrent time above it\n",
-                    kThreads, f.store_seconds * 1e6, f.gpg_seconds / f.store_seconds,
-                    f.concurrent_seconds > 0 ? 100.0 * (f.concurrent_seconds - f.store_seconds) / f.concurrent_seconds : 0.0);
+        std::printf(
+            "store floor, %d threads: durable commit alone %.1f us; gpg/store-floor ratio: %.0f x "
+            "(no peeling at all could beat this); node spends %.0f%% of its concurrent time above "
+            "it\n",
+            kThreads, f.store_seconds * 1e6, f.gpg_seconds / f.store_seconds,
+            f.concurrent_seconds > 0
+                ? 100.0 * (f.concurrent_seconds - f.store_seconds) / f.concurrent_seconds
+                : 0.0);
     }
     return 0;
 }

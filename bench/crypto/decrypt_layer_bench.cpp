@@ -13,19 +13,19 @@
 //                  use it for decryption, see crypto/README.md).
 //   BM_SealLayer   encrypt_to() of a layer of that size, for reference.
 // Each runs 5 times; after the runs it prints the ratio of the medians of
-// PeelLayer / BotanFloor in CPU time (target: within 1.5x).  Run: build/<dir>/bench/crypto/bench_crypto
-#include <benchmark/benchmark.h>
-
+// PeelLayer / BotanFloor in CPU time (target: within 1.5x).  Run:
+// build/<dir>/bench/crypto/bench_crypto
 #include <cstdio>
 #include <fstream>
 #include <map>
 #include <stdexcept>
 #include <string>
 
+#include <benchmark/benchmark.h>
 #include <botan/auto_rng.h>
 #include <botan/block_cipher.h>
-#include <botan/mem_ops.h>
 #include <botan/curve25519.h>
+#include <botan/mem_ops.h>
 #include <botan/nist_keywrap.h>
 
 #include "crypto/key_packet.h"
@@ -41,7 +41,8 @@ namespace {
 constexpr size_t kLayer = 30 * 1024;
 
 std::vector<SecretKey> load_keys() {
-    std::ifstream in(std::string(MIXTASY_TEST_DATA) + "/crypto/enc/gpg_cv25519.sec", std::ios::binary);
+    std::ifstream in(std::string(MIXTASY_TEST_DATA) + "/crypto/enc/gpg_cv25519.sec",
+                     std::ios::binary);
     const Bytes bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
     std::vector<SecretKey> keys;
     PacketReader reader(bytes);
@@ -169,8 +170,10 @@ int main(int argc, char** argv) {
     const double peel = reporter.ns("BM_PeelLayer");
     const double floor = reporter.ns("BM_BotanFloor");
     if (peel > 0 && floor > 0) {
-        std::printf("\nCPU time: peel one 30 KiB layer %.1f us; Botan floor %.1f us; ratio %.2fx (target <= 1.5x)\n",
-                    peel / 1000.0, floor / 1000.0, peel / floor);
+        std::printf(
+            "\nCPU time: peel one 30 KiB layer %.1f us; Botan floor %.1f us; ratio %.2fx (target "
+            "<= 1.5x)\n",
+            peel / 1000.0, floor / 1000.0, peel / floor);
     }
     return 0;
 }

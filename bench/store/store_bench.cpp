@@ -11,16 +11,16 @@
 // Both run single-threaded and with 8 threads (as libmilter workers do).
 // At the end the program prints commits per second and the ratio
 // durable/bare for each thread count: how much of the floor we keep.
-#include <sqlite3.h>
-#include <stdlib.h>
-
 #include <atomic>
-#include <benchmark/benchmark.h>
 #include <cstdio>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <stdlib.h>
 #include <string>
+
+#include <benchmark/benchmark.h>
+#include <sqlite3.h>
 
 #include "store/open.h"
 #include "store/store.h"
@@ -39,8 +39,7 @@ std::atomic<std::uint64_t> g_counter{0};
 const Bytes& message() {
     static const Bytes bytes = [] {
         Bytes b(kMessageBytes);
-        for (std::size_t i = 0; i < b.size(); ++i)
-            b[i] = static_cast<std::uint8_t>(i * 131 + 7);
+        for (std::size_t i = 0; i < b.size(); ++i) b[i] = static_cast<std::uint8_t>(i * 131 + 7);
         return b;
     }();
     return bytes;
@@ -78,8 +77,10 @@ void BareInsert(benchmark::State& state) {
         return;
     }
     sqlite3_busy_timeout(db, 30000);
-    sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-                     " CREATE TABLE IF NOT EXISTS t (b BLOB)", nullptr, nullptr, nullptr);
+    sqlite3_exec(db,
+                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+                 " CREATE TABLE IF NOT EXISTS t (b BLOB)",
+                 nullptr, nullptr, nullptr);
     sqlite3_stmt* st = nullptr;
     sqlite3_prepare_v2(db, "INSERT INTO t (b) VALUES (?1)", -1, &st, nullptr);
     for (auto _ : state) {
@@ -117,9 +118,9 @@ public:
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::string pattern = (std::filesystem::temp_directory_path() / "mixtasy-bench-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr)
-        return 1;
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "mixtasy-bench-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) return 1;
     g_dir = pattern;
     SqliteOptions options;
     options.path = g_dir + "/node.db";
@@ -141,11 +142,11 @@ int main(int argc, char** argv) {
         std::string suffix = std::string("/real_time/threads:") + threads;
         auto durable = reporter.rates.find("DurablePoolCommit" + suffix);
         auto bare = reporter.rates.find("BareInsert" + suffix);
-        if (durable == reporter.rates.end() || bare == reporter.rates.end())
-            continue;
-        std::printf("threads %s: durable pool commits %.0f/s, bare INSERTs %.0f/s,"
-                    " ratio durable/bare %.2f\n",
-                    threads, durable->second, bare->second, durable->second / bare->second);
+        if (durable == reporter.rates.end() || bare == reporter.rates.end()) continue;
+        std::printf(
+            "threads %s: durable pool commits %.0f/s, bare INSERTs %.0f/s,"
+            " ratio durable/bare %.2f\n",
+            threads, durable->second, bare->second, durable->second / bare->second);
     }
     std::error_code ignored;
     std::filesystem::remove_all(g_dir, ignored);

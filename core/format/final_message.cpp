@@ -62,8 +62,7 @@ Expected<Bytes, FormatError> build_final_message(MixType type, std::string_view 
     rest.resize(kFinalMessageSize);
     rng.randomize(rest.data() + used, kFinalMessageSize - used);
 
-    const std::string line =
-        std::string(kVerificationPrefix) + verification_hash(rest) + "\r\n";
+    const std::string line = std::string(kVerificationPrefix) + verification_hash(rest) + "\r\n";
     Bytes out(line.begin(), line.end());
     out.insert(out.end(), rest.begin(), rest.end());
     return out;

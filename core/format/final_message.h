@@ -26,11 +26,12 @@
 #include <cstddef>
 #include <string_view>
 
+#include <botan/rng.h>
+
 #include "common/bytes.h"
 #include "common/expected.h"
 #include "core/format/format_error.h"
 #include "core/format/mix_fields.h"
-#include <botan/rng.h>
 
 namespace mixtasy::core {
 

@@ -18,19 +18,19 @@ enum class FormatError {
     HeaderDuplicateField,   // a mix field given twice
     VerificationMisplaced,  // Verification not first or not spelled exactly
     // header semantics (mix_fields.h)
-    NotMixtasy,             // Remailer-Type missing or not Mixtasy v1
-    BadAddress,             // To/From not a plain mix address
+    NotMixtasy,  // Remailer-Type missing or not Mixtasy v1
+    BadAddress,  // To/From not a plain mix address
     BadMixtasyId,
     BadMixtasyType,
-    BadPart,                // Part missing, malformed, 0, > total or > limit
-    MixedFields,            // intermediate and final fields in one header
+    BadPart,      // Part missing, malformed, 0, > total or > limit
+    MixedFields,  // intermediate and final fields in one header
     // body structure
-    BodyTooShort,           // less than the span the Verification covers
+    BodyTooShort,  // less than the span the Verification covers
     BodyTooLarge,
-    BadLiteral,             // final payload is not a literal data packet
+    BadLiteral,  // final payload is not a literal data packet
     BadArmor,
-    BadPacket,              // not PKESK(s) + SED as a layer must be
-    PayloadTooLarge,        // creation: the original does not fit its parts
+    BadPacket,        // not PKESK(s) + SED as a layer must be
+    PayloadTooLarge,  // creation: the original does not fit its parts
 };
 
 const char* to_string(FormatError error);

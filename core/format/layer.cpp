@@ -23,7 +23,8 @@ struct Usable {
 
 Usable usable_subkeys(const crypto::SecretCertificate& key, Instant now) {
     Usable out;
-    for (const crypto::Subkey* sub : crypto::valid_encryption_subkeys(key.cert, as_time_point(now))) {
+    for (const crypto::Subkey* sub :
+         crypto::valid_encryption_subkeys(key.cert, as_time_point(now))) {
         const crypto::SecretKey* secret = key.find_subkey(sub->key.fingerprint);
         if (secret == nullptr) continue;
         out.keys.push_back(*secret);
@@ -73,7 +74,8 @@ Expected<OpenedLayer, LayerError> open_layer(ByteView body, const crypto::Secret
             }
             return Unexpected{LayerError::Malformed};
         }
-        if (decrypted->packet != crypto::SymmetricPacket::Sed) return Unexpected{LayerError::Malformed};
+        if (decrypted->packet != crypto::SymmetricPacket::Sed)
+            return Unexpected{LayerError::Malformed};
         auto literal = read_literal(decrypted->plaintext);
         if (!literal) return Unexpected{LayerError::Malformed};
         Instant expires = now + kReplayKeepWithoutExpiry;

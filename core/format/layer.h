@@ -29,10 +29,10 @@
 #include <cstddef>
 #include <string>
 
-#include "common/bytes.h"
-#include "common/expected.h"
 #include <botan/rng.h>
 
+#include "common/bytes.h"
+#include "common/expected.h"
 #include "common/time.h"
 #include "crypto/key.h"
 

@@ -40,9 +40,8 @@ const char* to_string(MailHeaderError::Code code) noexcept {
 
 bool is_field_name(std::string_view name) noexcept {
     if (name.empty()) return false;
-    return std::all_of(name.begin(), name.end(), [](char c) {
-        return c >= 33 && c <= 126 && c != ':';
-    });
+    return std::all_of(name.begin(), name.end(),
+                       [](char c) { return c >= 33 && c <= 126 && c != ':'; });
 }
 
 void unfold_into(std::string& value, std::string_view continuation) {
@@ -84,7 +83,8 @@ Expected<std::optional<HeaderLine>, MailHeaderError> HeaderLines::next() {
 // ---- tokens -----------------------------------------------------------------
 
 HeaderLexer::HeaderLexer(std::string_view text, const MailHeaderLimits& limits)
-    : lines_(text, limits.max_header_bytes, limits.max_line_bytes), limits_(limits),
+    : lines_(text, limits.max_header_bytes, limits.max_line_bytes),
+      limits_(limits),
       size_(text.size()) {}
 
 Expected<HeaderToken, MailHeaderError> HeaderLexer::next() {
@@ -144,15 +144,13 @@ Expected<MailHeader, MailHeaderError> parse_mail_header(std::string_view text,
     while (true) {
         MIXTASY_TRY(token, lexer.next());
         switch (token->kind) {
-            case HeaderToken::Kind::End:
-                out.body_offset = token->body_offset();
-                return out;
+            case HeaderToken::Kind::End: out.body_offset = token->body_offset(); return out;
             case HeaderToken::Kind::Continuation:
                 unfold_into(out.fields.back().value, token->line.text);
                 break;
             case HeaderToken::Kind::Field:
-                out.fields.push_back({token->name, std::string(ascii::trim(token->value)),
-                                      token->line.offset});
+                out.fields.push_back(
+                    {token->name, std::string(ascii::trim(token->value)), token->line.offset});
                 break;
         }
     }

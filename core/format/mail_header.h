@@ -49,8 +49,8 @@ struct MailHeaderLimits {
     std::size_t max_header_bytes = 64 * 1024;
     std::size_t max_line_bytes = 998;  // RFC 5322 section 2.1.1
     std::size_t max_fields = 500;
-    bool allow_8bit = true;            // RFC 6532 UTF-8 header text
-    bool allow_header_only = false;    // the input's end may end the header
+    bool allow_8bit = true;          // RFC 6532 UTF-8 header text
+    bool allow_header_only = false;  // the input's end may end the header
 };
 
 struct MailHeaderError {
@@ -71,10 +71,10 @@ const char* to_string(MailHeaderError::Code code) noexcept;
 
 // One physical line.
 struct HeaderLine {
-    std::string_view text;    // without LF and the one CR before it
-    std::size_t offset = 0;   // its first byte
-    std::size_t next = 0;     // first byte after its line end
-    bool terminated = true;   // false: the input ended without an LF
+    std::string_view text;   // without LF and the one CR before it
+    std::size_t offset = 0;  // its first byte
+    std::size_t next = 0;    // first byte after its line end
+    bool terminated = true;  // false: the input ended without an LF
 };
 
 class HeaderLines {

@@ -45,8 +45,8 @@ std::optional<MixType> parse_type(std::string_view v) {
 // The fields a node acts on may appear at most once: a second copy could
 // otherwise be read differently by two implementations.
 bool any_duplicate(const MixHeader& h) {
-    for (auto name : {kFieldRemailerType, kFieldFrom, kFieldTo, kFieldMixtasyId,
-                      kFieldMixtasyType, kFieldPart}) {
+    for (auto name : {kFieldRemailerType, kFieldFrom, kFieldTo, kFieldMixtasyId, kFieldMixtasyType,
+                      kFieldPart}) {
         if (h.count(name) > 1) return true;
     }
     return false;
@@ -105,7 +105,8 @@ Expected<MixFields, FormatError> interpret_mix_fields(const MixHeader& h) {
         MIXTASY_TRY(a, parse_address(*from));
         out.from = std::move(*a);
     }
-    const bool has_final = h.find(kFieldMixtasyId) || h.find(kFieldMixtasyType) || h.find(kFieldPart);
+    const bool has_final =
+        h.find(kFieldMixtasyId) || h.find(kFieldMixtasyType) || h.find(kFieldPart);
     const std::string* to = h.find(kFieldTo);
     if (to != nullptr && has_final) return Unexpected{FormatError::MixedFields};
     if (to != nullptr) {

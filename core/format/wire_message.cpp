@@ -1,7 +1,6 @@
 // wire_message.cpp - see wire_message.h.
 #include "core/format/wire_message.h"
 
-
 #include "core/format/mail_header.h"
 #include "core/format/mix_fields.h"
 #include "core/format/mix_format.h"
@@ -32,7 +31,8 @@ Bytes transport_message(std::string_view from, std::string_view to, ByteView bin
     Bytes out(text.begin(), text.end());
     // CRLF as on the wire; no CRC24 line (RFC 9580 6.1): the next mix checks
     // the Verification hash, which a CRC could only repeat more weakly.
-    crypto::armor_append(out, binary_body, crypto::kLabelMessage, {.crlf = true, .checksum = false});
+    crypto::armor_append(out, binary_body, crypto::kLabelMessage,
+                         {.crlf = true, .checksum = false});
     return out;
 }
 

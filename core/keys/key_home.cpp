@@ -10,7 +10,8 @@
 
 namespace mixtasy::core {
 
-crypto::Result<void> save_node_key(const std::filesystem::path& home, const crypto::SecretCertificate& key) {
+crypto::Result<void> save_node_key(const std::filesystem::path& home,
+                                   const crypto::SecretCertificate& key) {
     MIXTASY_CHECK(crypto::make_private_directory(home));
     std::string secret = crypto::export_secret(key);
     auto written = crypto::write_key_file(home, kSecretKeyFile, secret, 0600);
@@ -32,7 +33,8 @@ crypto::Result<crypto::Certificate> load_node_certificate(const std::filesystem:
 }
 
 crypto::Result<crypto::SecretCertificate> update_node_key(
-    const std::filesystem::path& home, const std::function<bool(crypto::SecretCertificate&)>& change) {
+    const std::filesystem::path& home,
+    const std::function<bool(crypto::SecretCertificate&)>& change) {
     // The home itself is 0700, so no one but root and its owner reaches the
     // lock file.  The lock is released when `lock` goes out of scope.
     MIXTASY_TRY(lock, crypto::FileLock::exclusive(home / ".lock"));

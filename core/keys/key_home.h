@@ -37,7 +37,8 @@ namespace mixtasy::core {
 inline constexpr const char* kSecretKeyFile = "secret.asc";
 inline constexpr const char* kPublicKeyFile = "public.asc";
 
-crypto::Result<void> save_node_key(const std::filesystem::path& home, const crypto::SecretCertificate& key);
+crypto::Result<void> save_node_key(const std::filesystem::path& home,
+                                   const crypto::SecretCertificate& key);
 crypto::Result<crypto::SecretCertificate> load_node_key(const std::filesystem::path& home);
 crypto::Result<crypto::Certificate> load_node_certificate(const std::filesystem::path& home);
 
@@ -45,6 +46,7 @@ crypto::Result<crypto::Certificate> load_node_certificate(const std::filesystem:
 // change returned true.  Returns the key as it stands afterwards (saved or
 // unchanged).  Errors: those of load and save, io_error for the lock.
 crypto::Result<crypto::SecretCertificate> update_node_key(
-    const std::filesystem::path& home, const std::function<bool(crypto::SecretCertificate&)>& change);
+    const std::filesystem::path& home,
+    const std::function<bool(crypto::SecretCertificate&)>& change);
 
 }  // namespace mixtasy::core

@@ -7,15 +7,16 @@
 #include <optional>
 #include <utility>
 
-#include "core/ports/random.h"
 #include "core/keys/key_home.h"
+#include "core/ports/random.h"
 #include "crypto/keygen.h"
 
 namespace mixtasy::core {
 namespace {
 
 // A subkey we can decrypt with that needs no successor yet.
-bool before_half_life(const crypto::SecretCertificate& key, const crypto::Subkey& sub, crypto::Timestamp now) {
+bool before_half_life(const crypto::SecretCertificate& key, const crypto::Subkey& sub,
+                      crypto::Timestamp now) {
     if (key.find_subkey(sub.key.fingerprint) == nullptr) return false;
     if (!sub.expires) return true;
     const std::uint64_t lifetime = *sub.expires - sub.key.created;
@@ -27,7 +28,8 @@ Unexpected<RotationError> refuse(RotationError::Code code, std::string detail) {
 }
 
 bool needs_successor(const crypto::SecretCertificate& key, crypto::Timestamp now) {
-    for (const crypto::Subkey* sub : crypto::valid_encryption_subkeys(key.cert, crypto::from_timestamp(now))) {
+    for (const crypto::Subkey* sub :
+         crypto::valid_encryption_subkeys(key.cert, crypto::from_timestamp(now))) {
         if (before_half_life(key, *sub, now)) return false;
     }
     return true;
@@ -49,13 +51,15 @@ const char* to_string(RotationError::Code code) noexcept {
 std::string describe(const RotationError& error) { return error.detail; }
 
 Expected<RotationReport, RotationError> rotate_subkeys(crypto::SecretCertificate& key, Instant now,
-                                                       std::chrono::seconds validity, Random& random) {
+                                                       std::chrono::seconds validity,
+                                                       Random& random) {
     if (validity.count() < 1 || validity.count() > std::numeric_limits<std::uint32_t>::max()) {
         return refuse(RotationError::Code::BadValidity,
                       "subkey validity must be between 1 second and 2^32-1 seconds");
     }
     const std::int64_t unix_now = to_unix(now);
-    if (unix_now < key.cert.primary.created || unix_now > std::numeric_limits<std::uint32_t>::max()) {
+    if (unix_now < key.cert.primary.created ||
+        unix_now > std::numeric_limits<std::uint32_t>::max()) {
         return refuse(RotationError::Code::ClockOutOfRange,
                       "the clock is before the node key's creation or past 2106");
     }
@@ -70,18 +74,23 @@ Expected<RotationReport, RotationError> rotate_subkeys(crypto::SecretCertificate
         RotationReport report;
         report.removed = crypto::remove_expired_subkeys(key, t);
         if (needs_successor(key, t)) {
-            auto added = crypto::add_encryption_subkey(key, t, static_cast<std::uint32_t>(validity.count()), random);
-            if (!added) return refuse(RotationError::Code::Crypto, "new subkey: " + crypto::describe(added.error()));
+            auto added = crypto::add_encryption_subkey(
+                key, t, static_cast<std::uint32_t>(validity.count()), random);
+            if (!added)
+                return refuse(RotationError::Code::Crypto,
+                              "new subkey: " + crypto::describe(added.error()));
             report.added = 1;
         }
         return report;
     } catch (const std::exception& e) {
-        return refuse(RotationError::Code::Crypto, std::string("subkey rotation failed: ") + e.what());
+        return refuse(RotationError::Code::Crypto,
+                      std::string("subkey rotation failed: ") + e.what());
     }
 }
 
 Expected<MaintainedKey, RotationError> maintain_key_home(const std::string& home, Instant now,
-                                                         std::chrono::seconds validity, Random& random) {
+                                                         std::chrono::seconds validity,
+                                                         Random& random) {
     RotationReport report;
     std::optional<RotationError> refused;
     auto key = update_node_key(home, [&](crypto::SecretCertificate& k) {
@@ -93,7 +102,8 @@ Expected<MaintainedKey, RotationError> maintain_key_home(const std::string& home
         report = *rotated;
         return report.changed();
     });
-    if (!key) return refuse(RotationError::Code::KeyFiles, "node key: " + crypto::describe(key.error()));
+    if (!key)
+        return refuse(RotationError::Code::KeyFiles, "node key: " + crypto::describe(key.error()));
     if (refused) return Unexpected{std::move(*refused)};
     return MaintainedKey{std::move(*key), report};
 }

@@ -40,10 +40,10 @@
 #include <string>
 
 #include "common/expected.h"
+#include "core/keys/node_key.h"
 #include "core/ports/clock.h"
 #include "core/ports/random.h"
 #include "crypto/key.h"
-#include "core/keys/node_key.h"
 
 namespace mixtasy::core {
 
@@ -69,7 +69,8 @@ struct RotationReport {
 };
 
 Expected<RotationReport, RotationError> rotate_subkeys(crypto::SecretCertificate& key, Instant now,
-                                                       std::chrono::seconds validity, Random& random);
+                                                       std::chrono::seconds validity,
+                                                       Random& random);
 
 struct MaintainedKey {
     crypto::SecretCertificate key;
@@ -77,6 +78,7 @@ struct MaintainedKey {
 };
 
 Expected<MaintainedKey, RotationError> maintain_key_home(const std::string& home, Instant now,
-                                                         std::chrono::seconds validity, Random& random);
+                                                         std::chrono::seconds validity,
+                                                         Random& random);
 
 }  // namespace mixtasy::core

@@ -31,8 +31,8 @@
 
 #include "common/bytes.h"
 #include "common/expected.h"
-#include "core/ports/clock.h"
 #include "core/keys/mix_key.h"
+#include "core/ports/clock.h"
 #include "crypto/key.h"
 
 namespace mixtasy::core {

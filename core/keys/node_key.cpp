@@ -15,7 +15,9 @@ using crypto::fail;
 constexpr std::array<std::string_view, 3> kModes{"middleman", "exitprivate", "exitpublic"};
 constexpr std::string_view kModeFeature = "mixtasy-mode:";
 
-bool has_any(std::string_view s, std::string_view chars) { return s.find_first_of(chars) != std::string_view::npos; }
+bool has_any(std::string_view s, std::string_view chars) {
+    return s.find_first_of(chars) != std::string_view::npos;
+}
 
 crypto::Result<void> check_address(std::string_view a) {
     const auto at = a.find('@');
@@ -56,7 +58,8 @@ std::vector<std::string> split_mode_list(std::string_view list) {
 
 crypto::Result<std::string> node_user_id(const NodeKeyParams& params) {
     MIXTASY_CHECK(check_address(params.address));
-    if (has_any(params.name, "()<>\r\n")) return fail(ErrorCode::BadKey, 0, "name must not contain ( ) < >");
+    if (has_any(params.name, "()<>\r\n"))
+        return fail(ErrorCode::BadKey, 0, "name must not contain ( ) < >");
     MIXTASY_TRY(modes, mode_list(params.modes));
     std::string uid;
     if (!params.name.empty()) uid = params.name + " ";

@@ -35,13 +35,13 @@ namespace mixtasy::core {
 // the milter prints at start-up.
 struct ExitOptionError {
     enum class Code {
-        AnonymousFrom,      // empty, with a line break, or too long for one line
-        MessageIdDomain,    // not a domain
-        DisclaimerField,    // not a field name
-        Disclaimer,         // with a line break, or too long for one line
-        KeepExtra,          // a bad field name
-        DestinationList,    // a malformed block-list, opt-in or local-domain entry
-        ExitPrivateNowhere, // exitprivate without local domains
+        AnonymousFrom,       // empty, with a line break, or too long for one line
+        MessageIdDomain,     // not a domain
+        DisclaimerField,     // not a field name
+        Disclaimer,          // with a line break, or too long for one line
+        KeepExtra,           // a bad field name
+        DestinationList,     // a malformed block-list, opt-in or local-domain entry
+        ExitPrivateNowhere,  // exitprivate without local domains
     };
     Code code;
     std::string detail;

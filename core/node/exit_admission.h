@@ -40,10 +40,10 @@
 namespace mixtasy::core {
 
 struct ExitAdmissionOptions {
-    std::vector<std::string> blocked;      // see destination_list.h
-    std::size_t rate_per_hour = 0;         // per destination; 0 = no limit
+    std::vector<std::string> blocked;  // see destination_list.h
+    std::size_t rate_per_hour = 0;     // per destination; 0 = no limit
     std::size_t max_tracked_destinations = 100000;
-    bool exit_private = false;             // deliver to local_domains only
+    bool exit_private = false;  // deliver to local_domains only
     std::vector<std::string> local_domains;
 };
 

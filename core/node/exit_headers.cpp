@@ -17,11 +17,16 @@ constexpr std::size_t max_our_line = 998;  // RFC 5322 line limit
 // Fields that carry the message's content and threading, nothing about the
 // path or the author.  Everything else is dropped.
 constexpr std::array<std::string_view, 11> default_keep = {
-    "subject",          "to",
-    "cc",               "in-reply-to",
-    "references",       "mime-version",
-    "content-type",     "content-transfer-encoding",
-    "content-disposition", "content-description",
+    "subject",
+    "to",
+    "cc",
+    "in-reply-to",
+    "references",
+    "mime-version",
+    "content-type",
+    "content-transfer-encoding",
+    "content-disposition",
+    "content-description",
     "content-language",
 };
 
@@ -80,9 +85,7 @@ Expected<ParsedMessage, HeaderError> parse_header(std::string_view text,
         auto token = lexer.next();
         if (!token) return Unexpected{from_lexer(token.error())};
         switch (token->kind) {
-            case HeaderToken::Kind::End:
-                out.body_offset = token->body_offset();
-                return out;
+            case HeaderToken::Kind::End: out.body_offset = token->body_offset(); return out;
             case HeaderToken::Kind::Continuation:
                 out.fields.back().raw.append("\r\n").append(token->line.text);
                 break;
@@ -99,9 +102,8 @@ Expected<ParsedMessage, HeaderError> parse_header(std::string_view text,
 std::string rfc5322_date(Instant now) {
     static constexpr std::array<const char*, 7> weekdays = {"Sun", "Mon", "Tue", "Wed",
                                                             "Thu", "Fri", "Sat"};
-    static constexpr std::array<const char*, 12> months = {"Jan", "Feb", "Mar", "Apr",
-                                                           "May", "Jun", "Jul", "Aug",
-                                                           "Sep", "Oct", "Nov", "Dec"};
+    static constexpr std::array<const char*, 12> months = {
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     const auto day = std::chrono::floor<std::chrono::days>(now);
     const std::chrono::year_month_day ymd{day};
     const std::chrono::hh_mm_ss hms{now - day};
@@ -165,7 +167,8 @@ const char* to_string(HeaderError::Code code) noexcept {
     return "unknown";
 }
 
-Expected<std::unique_ptr<ExitHeaders>, ExitOptionError> ExitHeaders::create(ExitHeaderOptions options) {
+Expected<std::unique_ptr<ExitHeaders>, ExitOptionError> ExitHeaders::create(
+    ExitHeaderOptions options) {
     using C = ExitOptionError::Code;
     if (options.anonymous_from.empty() || has_line_break_or_nul(options.anonymous_from))
         return refuse(C::AnonymousFrom, "anonymous_from empty or with a line break");
@@ -208,10 +211,11 @@ bool ExitHeaders::keeps(std::string_view field_name) const {
 }
 
 Expected<Bytes, HeaderError> ExitHeaders::sanitize(ByteView original, std::string_view recipient,
-                                                  Instant now, Random& random) const {
+                                                   Instant now, Random& random) const {
     const HeaderLimits& limits = options_.limits;
     if (original.size() > limits.max_message_bytes)
-        return Unexpected{HeaderError{HeaderError::Code::MessageTooLarge, limits.max_message_bytes}};
+        return Unexpected{
+            HeaderError{HeaderError::Code::MessageTooLarge, limits.max_message_bytes}};
     const std::string_view text = as_chars(original);
     MIXTASY_TRY(parsed, parse_header(text, limits));
 

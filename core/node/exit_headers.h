@@ -50,12 +50,12 @@ struct HeaderLimits {
 
 struct ExitHeaderOptions {
     std::string anonymous_from = "Anonymous <nobody@localhost>";  // From value
-    std::string message_id_domain = "localhost";  // right side of Message-ID
-    std::string disclaimer_field = "Comments";    // empty: no disclaimer
+    std::string message_id_domain = "localhost";                  // right side of Message-ID
+    std::string disclaimer_field = "Comments";                    // empty: no disclaimer
     std::string disclaimer =
         "This message was sent through an anonymous remailer. "
         "The operator cannot identify its sender.";
-    std::vector<std::string> keep_extra;   // more field names to keep
+    std::vector<std::string> keep_extra;  // more field names to keep
     bool allow_reply_to = false;
     std::vector<std::string> from_opt_in;  // destinations that accept a chosen From
     HeaderLimits limits;

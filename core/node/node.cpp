@@ -7,19 +7,19 @@
 #include <mutex>
 #include <sstream>
 
-#include "core/ports/clock.h"
+#include "core/keys/key_home.h"
+#include "core/keys/keyring.h"
 #include "core/node/dummy_maker.h"
-#include "core/sender/creator.h"
 #include "core/node/exit_admission.h"
 #include "core/node/exit_headers.h"
-#include "core/pool/flusher.h"
-#include "core/keys/keyring.h"
-#include "core/ports/log.h"
 #include "core/node/processor.h"
-#include "core/ports/random.h"
 #include "core/node/reassembly.h"
+#include "core/pool/flusher.h"
 #include "core/pool/outbox.h"
-#include "core/keys/key_home.h"
+#include "core/ports/clock.h"
+#include "core/ports/log.h"
+#include "core/ports/random.h"
+#include "core/sender/creator.h"
 #include "store/open.h"
 
 namespace mixtasy::core {
@@ -94,8 +94,9 @@ private:
         keys_ = std::move(keys);
     }
     std::string known_mixes_path() const {
-        return options_.known_mixes.empty() ? (std::filesystem::path(options_.home) / "mixes.asc").string()
-                                            : options_.known_mixes;
+        return options_.known_mixes.empty()
+                   ? (std::filesystem::path(options_.home) / "mixes.asc").string()
+                   : options_.known_mixes;
     }
     Decision accept_peeled(const NodeKeys& keys, Peeled peeled);
     // Replay entry, pool row and its "pooled" counter in one transaction.
@@ -172,7 +173,8 @@ Decision MixNode::accept(const Envelope& /*envelope*/, ByteView message) {
     // message came from may be kept or logged next to where it goes.
     try {
         const auto keys_now = keys();
-        Peeled peeled = peel(message, keys_now->secret, keys_now->identity, clock_->now(), *random_);
+        Peeled peeled =
+            peel(message, keys_now->secret, keys_now->identity, clock_->now(), *random_);
         return accept_peeled(*keys_now, std::move(peeled));
     } catch (const std::exception&) {
         return Decision::tempfail("internal");
@@ -184,17 +186,16 @@ Decision MixNode::accept_peeled(const NodeKeys& keys, Peeled peeled) {
     const store::ReplayEntry replay{as_bytes(peeled.replay_hash), to_unix(peeled.replay_expires),
                                     to_unix(now)};
     switch (peeled.kind) {
-        case Peeled::Kind::Destroy:
-            return Decision::dropped(peeled.reason);
+        case Peeled::Kind::Destroy: return Decision::dropped(peeled.reason);
         case Peeled::Kind::Dummy: {
             auto burnt = store_->record_replay(replay, {}, to_unix(now));
             if (!burnt) return from_store_failure(burnt.error());
             return Decision::dropped("dummy");
         }
         case Peeled::Kind::Forward:
-            return commit_pooled(replay, outgoing(store::PoolKind::Mix, peeled.next_hop,
-                                                  keys.identity.address,
-                                                  std::move(peeled.message)));
+            return commit_pooled(
+                replay, outgoing(store::PoolKind::Mix, peeled.next_hop, keys.identity.address,
+                                 std::move(peeled.message)));
         case Peeled::Kind::Final:
             if (peeled.fields.type == MixType::Multipart) return deliver_part(peeled);
             return deliver_single(replay, peeled.message);
@@ -216,7 +217,8 @@ Expected<store::NewPoolItem, Decision> MixNode::exit_item(ByteView original) {
         case ExitAdmission::Verdict::Deliver: break;
         case ExitAdmission::Verdict::NotLocal: return Unexpected{Decision::dropped("wrong-mode")};
         case ExitAdmission::Verdict::Blocked: return Unexpected{Decision::dropped("blocked")};
-        case ExitAdmission::Verdict::RateLimited: return Unexpected{Decision::dropped("rate-limited")};
+        case ExitAdmission::Verdict::RateLimited:
+            return Unexpected{Decision::dropped("rate-limited")};
         case ExitAdmission::Verdict::BadAddress: return Unexpected{Decision::dropped("malformed")};
     }
     auto sanitized = exit_headers_->sanitize(original, recipient, clock_->now(), *random_);
@@ -248,8 +250,8 @@ Decision MixNode::deliver_part(const Peeled& peeled) {
     IncomingPart part{peeled.fields.mixtasy_id, peeled.fields.part.number, peeled.fields.part.total,
                       peeled.message};
     std::optional<Decision> refused;
-    const OriginalBuilder build = [&](ByteView original)
-        -> store::Result<std::vector<store::NewPoolItem>> {
+    const OriginalBuilder build =
+        [&](ByteView original) -> store::Result<std::vector<store::NewPoolItem>> {
         auto item = exit_item(original);
         if (!item) {
             refused = item.error();
@@ -259,14 +261,16 @@ Decision MixNode::deliver_part(const Peeled& peeled) {
         rows.push_back(std::move(*item));
         return rows;
     };
-    auto outcome = reassembler_->add(as_bytes(peeled.replay_hash), peeled.replay_expires, part, build);
+    auto outcome =
+        reassembler_->add(as_bytes(peeled.replay_hash), peeled.replay_expires, part, build);
     if (!outcome) return from_store_failure(outcome.error());
     switch (outcome->kind) {
         case PartOutcome::Kind::Stored:
         case PartOutcome::Kind::Completed: return Decision::pooled();
         case PartOutcome::Kind::Duplicate: return Decision::dropped("duplicate-part");
         case PartOutcome::Kind::Discarded: return Decision::dropped("discarded-set");
-        case PartOutcome::Kind::Dropped: return refused ? *refused : Decision::dropped("dropped-set");
+        case PartOutcome::Kind::Dropped:
+            return refused ? *refused : Decision::dropped("dropped-set");
         case PartOutcome::Kind::Malformed: return Decision::dropped("malformed");
     }
     return Decision::dropped("malformed");
@@ -293,7 +297,8 @@ Expected<void, std::string> MixNode::reload() {
 
 Expected<RotationReport, std::string> MixNode::maintain_keys() {
     std::lock_guard rotation(rotation_mutex_);
-    auto maintained = maintain_key_home(options_.home, clock_->now(), options_.subkey_validity, *random_);
+    auto maintained =
+        maintain_key_home(options_.home, clock_->now(), options_.subkey_validity, *random_);
     if (!maintained) return Unexpected{describe(maintained.error())};
     // Installed even when unchanged here: another process (mixtasy key
     // rotate) may have rotated the files since we loaded them.

@@ -67,9 +67,10 @@ struct NodeOptions {
     std::vector<std::string> local_domains;  // for exitprivate delivery
     std::string anonymous_from;              // From of exit deliveries
     std::vector<std::string> blocked_destinations;
-    std::size_t exit_rate_per_hour = 0;      // deliveries per destination and hour; 0 = no limit
-    std::string known_mixes;                 // default <home>/mixes.asc
-    std::chrono::seconds subkey_validity = kDefaultSubkeyValidity;  // of subkeys maintain_keys() adds
+    std::size_t exit_rate_per_hour = 0;  // deliveries per destination and hour; 0 = no limit
+    std::string known_mixes;             // default <home>/mixes.asc
+    std::chrono::seconds subkey_validity =
+        kDefaultSubkeyValidity;  // of subkeys maintain_keys() adds
     PoolParameters pool;
 };
 

@@ -82,10 +82,10 @@ Peeled peel_checked(ByteView received, const crypto::SecretCertificate& key,
         return destroy("verification-failed");
     }
 
-    Peeled out = fields->type == MixType::Intermediate
-                     ? forward(*fields, contents.subspan(parsed->body_offset), identity, random)
-                     : finish(*fields, verified, parsed->body_offset - parsed->second_line_offset,
-                              identity);
+    Peeled out =
+        fields->type == MixType::Intermediate
+            ? forward(*fields, contents.subspan(parsed->body_offset), identity, random)
+            : finish(*fields, verified, parsed->body_offset - parsed->second_line_offset, identity);
     out.replay_hash = *parsed->header.verification;
     out.replay_expires = layer->subkey_expires;
     return out;

@@ -31,10 +31,10 @@
 #include <string>
 
 #include "common/bytes.h"
-#include "core/ports/clock.h"
+#include "core/format/mix_fields.h"
 #include "core/format/wire_message.h"
 #include "core/keys/mix_key.h"
-#include "core/format/mix_fields.h"
+#include "core/ports/clock.h"
 #include "core/ports/random.h"
 #include "crypto/key.h"
 

@@ -1,10 +1,10 @@
 // reassembly.cpp - parts in, one original out; destroyed sets remembered.
 #include "core/node/reassembly.h"
 
-#include <botan/hash.h>
-
 #include <exception>
 #include <utility>
+
+#include <botan/hash.h>
 
 #include "core/ports/log.h"
 #include "core/stats/counters.h"
@@ -147,8 +147,8 @@ store::Result<PartOutcome> Reassembler::complete(const IncomingPart& part, Insta
         }
     };
     const store::StatDelta counted[] = {count(Counter::Reassembled)};
-    MIXTASY_TRY(ids, store_.take_parts_and_enqueue(part.mixtasy_id, to_unix(now), assemble,
-                                                   counted));
+    MIXTASY_TRY(ids,
+                store_.take_parts_and_enqueue(part.mixtasy_id, to_unix(now), assemble, counted));
     if (!*ids) return taken;
     if (oversized || (*ids)->empty()) {
         if (oversized) log(LogLevel::Notice, "reassembly: multipart set dropped: over size limit");

@@ -65,9 +65,9 @@
 namespace mixtasy::core {
 
 struct ReassemblyLimits {
-    std::size_t max_id_bytes = 250;                 // RFC 5322 msg-id is short
-    std::uint32_t max_parts = 256;                  // also the store's limit
-    std::size_t max_part_bytes = 20 * 1024;         // a final message's payload
+    std::size_t max_id_bytes = 250;          // RFC 5322 msg-id is short
+    std::uint32_t max_parts = 256;           // also the store's limit
+    std::size_t max_part_bytes = 20 * 1024;  // a final message's payload
     std::size_t max_message_bytes = 4 * 1024 * 1024;
     std::chrono::seconds timeout{3 * 24 * 60 * 60};  // Mixmaster-like patience
 };
@@ -82,7 +82,7 @@ struct IncomingPart {
 struct PartOutcome {
     enum class Kind { Stored, Duplicate, Completed, Discarded, Dropped, Malformed };
     Kind kind = Kind::Stored;
-    std::uint32_t present = 0;   // parts of the set stored (Stored, Duplicate)
+    std::uint32_t present = 0;          // parts of the set stored (Stored, Duplicate)
     std::vector<store::PoolId> pooled;  // rows made from the set (Completed)
 };
 
@@ -101,7 +101,7 @@ public:
                 OutboxAges ages = {});
 
     store::Result<PartOutcome> add(ByteView replay_hash, Instant replay_expires_at,
-                                 const IncomingPart& part, const OriginalBuilder& build);
+                                   const IncomingPart& part, const OriginalBuilder& build);
 
     const ReassemblyLimits& limits() const noexcept { return limits_; }
 

@@ -24,7 +24,8 @@ std::size_t time_triggered_dummies(const DummyParameters& params, Random& random
 std::size_t flush_triggered_dummies(const DummyParameters& params, std::size_t messages_sent,
                                     Random& random) {
     if (messages_sent == 0) return 0;
-    const double mean = params.flush_triggered_mean_per_message * static_cast<double>(messages_sent);
+    const double mean =
+        params.flush_triggered_mean_per_message * static_cast<double>(messages_sent);
     return capped(params.flush_triggered_min, mean, params.max_per_round, random);
 }
 

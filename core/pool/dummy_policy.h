@@ -24,11 +24,11 @@ namespace mixtasy::core {
 class Random;
 
 struct DummyParameters {
-    double time_triggered_mean = 1.0 / 9.0;   // per round
+    double time_triggered_mean = 1.0 / 9.0;  // per round
     std::size_t time_triggered_min = 0;
     double flush_triggered_mean_per_message = 1.0 / 32.0;  // per message sent
-    std::size_t flush_triggered_min = 1;  // per round that sends anything
-    std::size_t max_per_round = 16;       // cap for each kind
+    std::size_t flush_triggered_min = 1;                   // per round that sends anything
+    std::size_t max_per_round = 16;                        // cap for each kind
 };
 
 // Dummies to add to the pool before this round's pool algorithm.

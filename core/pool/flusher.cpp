@@ -60,7 +60,8 @@ std::chrono::seconds retry_delay(const RetryParameters& retry, std::int64_t fail
 
 bool should_give_up(const RetryParameters& retry, std::int64_t failed_attempts) {
     if (failed_attempts <= 0) return false;
-    const std::chrono::seconds max = std::max(at_least_one_second(retry.retry_base), retry.retry_max);
+    const std::chrono::seconds max =
+        std::max(at_least_one_second(retry.retry_base), retry.retry_max);
     std::chrono::seconds waited{0};
     std::int64_t i = 1;
     // Doubling phase: at most ~63 steps before the delay reaches max.
@@ -82,7 +83,10 @@ bool should_give_up(const RetryParameters& retry, std::int64_t failed_attempts) 
 
 Flusher::Flusher(store::Store& store, Clock& clock, Random& random, DummyFactory& dummies,
                  FlusherOptions options)
-    : store_(store), clock_(clock), random_(random), dummies_(dummies),
+    : store_(store),
+      clock_(clock),
+      random_(random),
+      dummies_(dummies),
       options_(std::move(options)) {}
 
 store::Result<std::size_t> Flusher::recover() {
@@ -129,8 +133,7 @@ void Flusher::run_round(Transport& transport, FlushReport& report) {
         store_trouble_ = true;
         return;
     }
-    const std::size_t k =
-        std::min(messages_to_send(options_.pool, *ready), options_.max_per_round);
+    const std::size_t k = std::min(messages_to_send(options_.pool, *ready), options_.max_per_round);
     if (k == 0) return;
 
     const store::UniformIndex uniform = [this](std::uint64_t bound) {
@@ -199,8 +202,7 @@ void Flusher::add_time_triggered_dummies(Instant now, FlushReport& report) {
     }
 }
 
-bool Flusher::send_pooled(Transport& transport, const store::PoolItem& row,
-                          FlushReport& report) {
+bool Flusher::send_pooled(Transport& transport, const store::PoolItem& row, FlushReport& report) {
     const SendResult result = send_guarded(transport, to_message(row));
     const Instant now = clock_.now();
     if (result == SendResult::Accepted) {
@@ -220,7 +222,8 @@ bool Flusher::send_pooled(Transport& transport, const store::PoolItem& row,
     if (result == SendResult::PermFail || should_give_up(options_.retry, failures)) {
         log(LogLevel::Warning, "flush: pool row " + std::to_string(row.id) + " given up after " +
                                    std::to_string(failures) + " attempts (" +
-                                   (result == SendResult::PermFail ? "refused" : "timed out") + ")");
+                                   (result == SendResult::PermFail ? "refused" : "timed out") +
+                                   ")");
         const store::StatDelta counted[] = {count(Counter::Failed)};
         if (auto marked = store_.mark_failed(row.id, to_unix(now), counted); !marked) {
             log_store_failure("mark-failed", marked.error());

@@ -1,11 +1,11 @@
 // random.cpp - draws on top of a byte source, and the two byte sources.
 #include "core/ports/random.h"
 
-#include <botan/chacha_rng.h>
-#include <botan/system_rng.h>
-
 #include <cmath>
 #include <limits>
+
+#include <botan/chacha_rng.h>
+#include <botan/system_rng.h>
 
 namespace mixtasy::core {
 
@@ -41,9 +41,7 @@ std::uint64_t Random::between(std::uint64_t lo, std::uint64_t hi) {
     return lo + uniform(span + 1);
 }
 
-double Random::unit() {
-    return static_cast<double>(next_u64() >> 11) * 0x1.0p-53;
-}
+double Random::unit() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
 
 std::uint64_t Random::geometric(double mean, std::uint64_t max) {
     if (!(mean > 0.0)) return 0;  // also NaN
@@ -51,7 +49,7 @@ std::uint64_t Random::geometric(double mean, std::uint64_t max) {
     // Failures before the first success with p = 1/(1+mean), by inversion:
     // floor(ln U / ln(1-p)), U uniform on (0, 1].
     const double q = mean / (1.0 + mean);  // 1 - p
-    if (!(q < 1.0)) return max;  // mean so large that p rounds to 0
+    if (!(q < 1.0)) return max;            // mean so large that p rounds to 0
     const double u = 1.0 - unit();
     const double draw = std::floor(std::log(u) / std::log(q));
     if (!(draw >= 0.0)) return 0;

@@ -20,9 +20,9 @@ struct OutgoingMessage {
 };
 
 enum class SendResult {
-    Accepted,   // the MTA took responsibility (250 after DATA)
-    TempFail,   // try again later (4xx, connection failure, timeout)
-    PermFail,   // the MTA refused it for good (5xx)
+    Accepted,  // the MTA took responsibility (250 after DATA)
+    TempFail,  // try again later (4xx, connection failure, timeout)
+    PermFail,  // the MTA refused it for good (5xx)
 };
 
 class Transport {

@@ -5,14 +5,14 @@
 
 #include "common/ascii.h"
 #include "core/format/final_message.h"
+#include "core/format/layer.h"
 #include "core/format/mail_address.h"
 #include "core/format/mail_header.h"
-#include "core/format/layer.h"
 #include "core/format/mix_format.h"
 #include "core/format/mix_header.h"
-#include "core/sender/path.h"
-#include "core/format/wire_message.h"
 #include "core/format/verification.h"
+#include "core/format/wire_message.h"
+#include "core/sender/path.h"
 
 namespace mixtasy::core {
 namespace {
@@ -35,7 +35,8 @@ std::vector<std::pair<std::size_t, std::size_t>> split(std::size_t size, const s
         const std::size_t cap = final_payload_capacity(MixType::Multipart, id, {total, total});
         if (cap == 0 || static_cast<std::size_t>(total) * cap < size) continue;
         std::vector<std::pair<std::size_t, std::size_t>> parts;
-        for (std::size_t off = 0; off < size; off += cap) parts.emplace_back(off, std::min(cap, size - off));
+        for (std::size_t off = 0; off < size; off += cap)
+            parts.emplace_back(off, std::min(cap, size - off));
         return parts;
     }
     return {};
@@ -59,7 +60,8 @@ Expected<Bytes, CreateError> wrap(const KeyRing& ring, std::span<const std::stri
         const std::string fields = serialize_fields(intermediate_header(path[k]));
         Bytes rest(fields.begin(), fields.end());
         rest.insert(rest.end(), body->begin(), body->end());
-        const std::string line = std::string(kVerificationPrefix) + verification_hash(rest) + "\r\n";
+        const std::string line =
+            std::string(kVerificationPrefix) + verification_hash(rest) + "\r\n";
         inner.assign(line.begin(), line.end());
         inner.insert(inner.end(), rest.begin(), rest.end());
     }
@@ -107,7 +109,8 @@ std::string to_value(const HeaderLine& line, HeaderLines& lines) {
 std::string original_recipient(ByteView original) {
     // Only the header, bounded; the first To: field, folded or not, with the
     // strict address of mix_fields (a plain address we can hand to SMTP).
-    const std::string_view text = as_chars(original.first(std::min(original.size(), kMaxHeaderScan)));
+    const std::string_view text =
+        as_chars(original.first(std::min(original.size(), kMaxHeaderScan)));
     HeaderLines lines(text, kMaxHeaderScan, kMaxHeaderScan);
     for (auto line = lines.next(); line && *line; line = lines.next()) {
         const std::string_view l = (*line)->text;
@@ -134,7 +137,9 @@ const char* to_string(CreateError::Code code) noexcept {
     return "unknown";
 }
 
-std::ostream& operator<<(std::ostream& out, const CreateError& error) { return out << error.detail; }
+std::ostream& operator<<(std::ostream& out, const CreateError& error) {
+    return out << error.detail;
+}
 
 Expected<std::vector<CreatedMessage>, CreateError> create_messages(
     const KeyRing& ring, std::span<const std::string> path, ByteView original, Instant now,
@@ -155,10 +160,9 @@ Expected<std::vector<CreatedMessage>, CreateError> create_messages(
         for (std::size_t i = 0; i < parts.size(); ++i) {
             const PartNumber number{static_cast<std::uint32_t>(i + 1),
                                     static_cast<std::uint32_t>(parts.size())};
-            auto final_msg = build_final_message(multipart ? MixType::Multipart : MixType::Singlepart,
-                                                 id, number,
-                                                 original.subspan(parts[i].first, parts[i].second),
-                                                 random);
+            auto final_msg = build_final_message(
+                multipart ? MixType::Multipart : MixType::Singlepart, id, number,
+                original.subspan(parts[i].first, parts[i].second), random);
             if (!final_msg) {
                 return refuse(Code::TooLarge,
                               std::string("final message: ") + to_string(final_msg.error()));
@@ -179,7 +183,8 @@ Expected<CreatedMessage, CreateError> create_dummy(const KeyRing& ring,
         if (auto ok = check_path(path, kMinDummyPath); !ok) {
             return refuse(Code::BadPath, std::string("bad path: ") + to_string(ok.error()));
         }
-        auto final_msg = build_final_message(MixType::Dummy, new_mixtasy_id(random), {}, {}, random);
+        auto final_msg =
+            build_final_message(MixType::Dummy, new_mixtasy_id(random), {}, {}, random);
         if (!final_msg) {
             return refuse(Code::TooLarge, std::string("dummy: ") + to_string(final_msg.error()));
         }

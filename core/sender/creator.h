@@ -35,8 +35,8 @@
 
 #include "common/bytes.h"
 #include "common/expected.h"
-#include "core/ports/clock.h"
 #include "core/keys/keyring.h"
+#include "core/ports/clock.h"
 #include "core/ports/random.h"
 
 namespace mixtasy::core {

@@ -12,8 +12,7 @@ ConnectionPool::Lease::Lease(Lease&& other) noexcept
     : pool_(other.pool_), db_(std::move(other.db_)) {}
 
 ConnectionPool::Lease::~Lease() {
-    if (db_)
-        pool_->give_back(std::move(db_));
+    if (db_) pool_->give_back(std::move(db_));
 }
 
 void ConnectionPool::adopt(std::unique_ptr<sql::Database> db) {

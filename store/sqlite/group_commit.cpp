@@ -9,8 +9,7 @@ namespace {
 
 void fail_succeeded(std::vector<GroupCommit::Request*>& batch, const StoreError& error) {
     for (auto* request : batch)
-        if (request->outcome)
-            request->outcome = Unexpected{error};
+        if (request->outcome) request->outcome = Unexpected{error};
 }
 
 }  // namespace
@@ -25,13 +24,13 @@ void GroupCommit::submit(Request& request, const RunBatch& run_batch, std::size_
         }
         leader_ = true;
         std::size_t n = std::min(queue_.size(), std::max<std::size_t>(max_batch, 1));
-        std::vector<Request*> batch(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+        std::vector<Request*> batch(queue_.begin(),
+                                    queue_.begin() + static_cast<std::ptrdiff_t>(n));
         queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
         lock.unlock();
         run_batch(batch);
         lock.lock();
-        for (auto* done : batch)
-            done->done = true;
+        for (auto* done : batch) done->done = true;
         leader_ = false;
         finished_.notify_all();
     }
@@ -60,15 +59,13 @@ void GroupCommit::run_in_transaction(sql::Database& db, std::vector<Request*>& b
             return;
         }
         auto undone = db.exec("ROLLBACK TO request");
-        if (undone)
-            undone = db.exec("RELEASE request");
+        if (undone) undone = db.exec("RELEASE request");
         if (!undone) {
             fail_succeeded(batch, undone.error());
             return;
         }
     }
-    if (auto committed = commit(); !committed)
-        fail_succeeded(batch, committed.error());
+    if (auto committed = commit(); !committed) fail_succeeded(batch, committed.error());
 }
 
 }  // namespace mixtasy::store

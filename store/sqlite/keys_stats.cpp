@@ -6,8 +6,7 @@ namespace mixtasy::store {
 namespace {
 
 Result<void> check_key(const KeyRecord& key, const StoreLimits& limits) {
-    if (key.fingerprint.empty())
-        return Unexpected{detail::invalid("key fingerprint empty")};
+    if (key.fingerprint.empty()) return Unexpected{detail::invalid("key fingerprint empty")};
     MIXTASY_CHECK(detail::check_text(key.fingerprint, limits.max_text_bytes, "key fingerprint"));
     MIXTASY_CHECK(detail::check_text(key.kind, limits.max_text_bytes, "key kind"));
     return detail::check_text(key.secret_path, limits.max_text_bytes, "key secret path");
@@ -44,14 +43,14 @@ Result<void> SqliteStore::put_key(const KeyRecord& key) {
 }
 
 Result<KeyRecord> SqliteStore::get_key(std::string_view fingerprint) {
-    MIXTASY_CHECK(detail::check_text(fingerprint, impl_->limits().max_text_bytes, "key fingerprint"));
+    MIXTASY_CHECK(
+        detail::check_text(fingerprint, impl_->limits().max_text_bytes, "key fingerprint"));
     MIXTASY_TRY(db, impl_->connection());
     MIXTASY_TRY(st, (*db)->prepare("SELECT fingerprint, kind, created_at, expires_at, secret_path"
                                    " FROM keys WHERE fingerprint = ?1"));
     st->bind(1, fingerprint);
     MIXTASY_TRY(row, st->step());
-    if (!*row)
-        return Unexpected{StoreError{StoreError::Code::NotFound, "no such key"}};
+    if (!*row) return Unexpected{StoreError{StoreError::Code::NotFound, "no such key"}};
     return key_from(*st);
 }
 
@@ -63,14 +62,14 @@ Result<std::vector<KeyRecord>> SqliteStore::list_keys() {
     std::vector<KeyRecord> keys;
     for (;;) {
         MIXTASY_TRY(row, st->step());
-        if (!*row)
-            return keys;
+        if (!*row) return keys;
         keys.push_back(key_from(*st));
     }
 }
 
 Result<void> SqliteStore::delete_key(std::string_view fingerprint) {
-    MIXTASY_CHECK(detail::check_text(fingerprint, impl_->limits().max_text_bytes, "key fingerprint"));
+    MIXTASY_CHECK(
+        detail::check_text(fingerprint, impl_->limits().max_text_bytes, "key fingerprint"));
     MIXTASY_TRY(db, impl_->connection());
     MIXTASY_TRY(tx, impl_->begin_write(**db));
     {
@@ -91,18 +90,19 @@ Result<void> SqliteStore::add_stats(UnixTime now, std::span<const StatDelta> sta
     return tx->commit();
 }
 
-Result<std::vector<StatRow>> SqliteStore::read_stats(std::int64_t first_day, std::int64_t last_day) {
+Result<std::vector<StatRow>> SqliteStore::read_stats(std::int64_t first_day,
+                                                     std::int64_t last_day) {
     MIXTASY_TRY(db, impl_->connection());
     MIXTASY_TRY(st, (*db)->prepare("SELECT day, counter, value FROM stats"
                                    " WHERE day >= ?1 AND day <= ?2"
                                    " ORDER BY day, counter LIMIT ?3"));
-    st->bind(1, first_day).bind(2, last_day).bind(3,
-                                                  static_cast<std::int64_t>(impl_->limits().max_batch));
+    st->bind(1, first_day)
+        .bind(2, last_day)
+        .bind(3, static_cast<std::int64_t>(impl_->limits().max_batch));
     std::vector<StatRow> rows;
     for (;;) {
         MIXTASY_TRY(row, st->step());
-        if (!*row)
-            return rows;
+        if (!*row) return rows;
         rows.push_back(StatRow{st->column_int(0), st->column_text(1), st->column_int(2)});
     }
 }

@@ -1,15 +1,14 @@
 // open.cpp - opening the SQLite store: file checks, connection setup,
 // quick_check, migrations; plus the SQL helpers every operation shares.
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <string>
+#include <unistd.h>
 
-#include "store/sqlite/schema.h"
 #include "store/sqlite/impl.h"
+#include "store/sqlite/schema.h"
 
 namespace mixtasy::store {
 
@@ -36,8 +35,8 @@ Result<void> check_writable(const std::string& path) {
         return Unexpected{read_only("directory of the database is not writable: " + why)};
     }
     if (::access(file.c_str(), F_OK) == 0 && ::access(file.c_str(), R_OK | W_OK) != 0)
-        return Unexpected{read_only("database file is not writable: " +
-                                    std::string(std::strerror(errno)))};
+        return Unexpected{
+            read_only("database file is not writable: " + std::string(std::strerror(errno)))};
     return {};
 }
 
@@ -49,8 +48,7 @@ Result<void> create_private(const std::string& path) {
         ::close(fd);
         return {};
     }
-    if (errno == EEXIST)
-        return {};
+    if (errno == EEXIST) return {};
     int err = errno;
     StoreError::Code code = (err == EACCES || err == EROFS || err == EPERM)
                                 ? StoreError::Code::ReadOnly
@@ -64,19 +62,18 @@ Result<std::unique_ptr<sql::Database>> open_connection(const SqliteOptions& opti
     auto ms = options.busy_timeout.count();
     how.busy_timeout_ms = ms < 0 ? 0 : (ms > INT32_MAX ? INT32_MAX : static_cast<int>(ms));
     MIXTASY_TRY(db, sql::Database::open(options.path, how));
-    if ((*db)->read_only())
-        return Unexpected{read_only("database opened read-only")};
-    MIXTASY_CHECK((*db)->exec(options.durable ? "PRAGMA synchronous = FULL"
-                                              : "PRAGMA synchronous = NORMAL"));
+    if ((*db)->read_only()) return Unexpected{read_only("database opened read-only")};
+    MIXTASY_CHECK(
+        (*db)->exec(options.durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL"));
     // Deleted message bytes are overwritten, not left in free pages for
     // whoever images the disk later.
-    MIXTASY_CHECK((*db)->exec("PRAGMA secure_delete = ON; PRAGMA foreign_keys = ON;"
-                              " PRAGMA trusted_schema = OFF;"));
+    MIXTASY_CHECK(
+        (*db)->exec("PRAGMA secure_delete = ON; PRAGMA foreign_keys = ON;"
+                    " PRAGMA trusted_schema = OFF;"));
     if (options.max_database_bytes > 0) {
         MIXTASY_TRY(page_size, (*db)->query_int("PRAGMA page_size"));
         std::int64_t pages = options.max_database_bytes / (*page_size > 0 ? *page_size : 4096);
-        if (pages < 1)
-            pages = 1;
+        if (pages < 1) pages = 1;
         std::string pragma = "PRAGMA max_page_count = " + std::to_string(pages);
         MIXTASY_TRY(applied, (*db)->query_int(pragma));
         (void)applied;
@@ -108,8 +105,8 @@ Result<std::unique_ptr<Store>> open_sqlite(const SqliteOptions& options) {
     MIXTASY_TRY(first, open_connection(options));
     MIXTASY_CHECK(prepare_file(**first, options.check_on_open));
 
-    auto impl = std::make_unique<SqliteStore::Impl>(
-        options, [options] { return open_connection(options); });
+    auto impl = std::make_unique<SqliteStore::Impl>(options,
+                                                    [options] { return open_connection(options); });
     impl->pool.adopt(std::move(*first));
     return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(impl)));
 }

@@ -19,8 +19,7 @@ Result<std::optional<std::uint32_t>> set_total(sql::Database& db, std::string_vi
     MIXTASY_TRY(st, db.prepare("SELECT total FROM parts WHERE mixtasy_id = ?1 LIMIT 1"));
     st->bind(1, id);
     MIXTASY_TRY(row, st->step());
-    if (!*row)
-        return std::optional<std::uint32_t>();
+    if (!*row) return std::optional<std::uint32_t>();
     return std::optional<std::uint32_t>(static_cast<std::uint32_t>(st->column_int(0)));
 }
 
@@ -65,8 +64,7 @@ Result<std::optional<std::vector<Bytes>>> read_complete(sql::Database& db, std::
     std::vector<Bytes> parts;
     for (;;) {
         MIXTASY_TRY(row, st->step());
-        if (!*row)
-            break;
+        if (!*row) break;
         std::int64_t number = st->column_int(0);
         std::int64_t total = st->column_int(1);
         // Parts arrive in order 1, 2, ...; any gap or a total that does not
@@ -77,8 +75,7 @@ Result<std::optional<std::vector<Bytes>>> read_complete(sql::Database& db, std::
         parts.push_back(st->column_blob(2));
         if (static_cast<std::int64_t>(parts.size()) == total) {
             MIXTASY_TRY(more, st->step());
-            if (*more)
-                return Parts();  // rows beyond total: not a set we hand out
+            if (*more) return Parts();  // rows beyond total: not a set we hand out
             return Parts(std::move(parts));
         }
     }
@@ -94,7 +91,7 @@ Result<void> delete_set(sql::Database& db, std::string_view id) {
 }  // namespace
 
 Result<PartAdded> SqliteStore::add_part_with_replay(const ReplayEntry& replay, const NewPart& part,
-                                              std::span<const StatDelta> stats) {
+                                                    std::span<const StatDelta> stats) {
     MIXTASY_CHECK(detail::check_replay(replay, impl_->limits()));
     MIXTASY_CHECK(detail::check_part(part, impl_->limits()));
     MIXTASY_CHECK(detail::check_stats(stats, impl_->limits()));
@@ -128,8 +125,7 @@ Result<std::optional<std::vector<Bytes>>> SqliteStore::take_parts(std::string_vi
     MIXTASY_TRY(db, impl_->connection());
     MIXTASY_TRY(tx, impl_->begin_write(**db));
     MIXTASY_TRY(parts, read_complete(**db, mixtasy_id, impl_->limits()));
-    if (!*parts)
-        return Parts();  // the transaction rolls back: nothing was written
+    if (!*parts) return Parts();  // the transaction rolls back: nothing was written
     MIXTASY_CHECK(delete_set(**db, mixtasy_id));
     MIXTASY_CHECK(tx->commit());
     return std::move(*parts);
@@ -141,13 +137,11 @@ Result<std::optional<std::vector<PoolId>>> SqliteStore::take_parts_and_enqueue(
     using Ids = std::optional<std::vector<PoolId>>;
     MIXTASY_CHECK(detail::check_text(mixtasy_id, impl_->limits().max_text_bytes, "multipart id"));
     MIXTASY_CHECK(detail::check_stats(stats, impl_->limits()));
-    if (!assemble)
-        return Unexpected{StoreError{StoreError::Code::Misuse, "no assembler given"}};
+    if (!assemble) return Unexpected{StoreError{StoreError::Code::Misuse, "no assembler given"}};
     MIXTASY_TRY(db, impl_->connection());
     MIXTASY_TRY(tx, impl_->begin_write(**db));
     MIXTASY_TRY(parts, read_complete(**db, mixtasy_id, impl_->limits()));
-    if (!*parts)
-        return Ids();
+    if (!*parts) return Ids();
     MIXTASY_TRY(items, assemble(**parts));
     std::vector<PoolId> ids;
     for (const auto& item : *items) {

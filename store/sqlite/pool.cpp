@@ -18,10 +18,10 @@ using sql::Transaction;
 namespace detail {
 
 Result<PoolId> insert_pool_item(sql::Database& db, const NewPoolItem& item) {
-    MIXTASY_TRY(st, db.prepare(
-                        "INSERT INTO pool (kind, state, next_hop, envelope_from, bytes,"
-                        " enqueued_at, next_attempt_at, give_up_at, attempts, changed_at)"
-                        " VALUES (?1, 'pooled', ?2, ?3, ?4, ?5, ?6, ?7, 0, ?5) RETURNING id"));
+    MIXTASY_TRY(st,
+                db.prepare("INSERT INTO pool (kind, state, next_hop, envelope_from, bytes,"
+                           " enqueued_at, next_attempt_at, give_up_at, attempts, changed_at)"
+                           " VALUES (?1, 'pooled', ?2, ?3, ?4, ?5, ?6, ?7, 0, ?5) RETURNING id"));
     st->bind(1, std::string_view(sql_name(item.kind)))
         .bind(2, item.next_hop)
         .bind(3, item.envelope_from)
@@ -30,8 +30,7 @@ Result<PoolId> insert_pool_item(sql::Database& db, const NewPoolItem& item) {
         .bind(6, item.next_attempt_at)
         .bind(7, item.give_up_at);
     MIXTASY_TRY(row, st->step());
-    if (!*row)
-        return Unexpected{StoreError{StoreError::Code::Misuse, "insert returned no id"}};
+    if (!*row) return Unexpected{StoreError{StoreError::Code::Misuse, "insert returned no id"}};
     PoolId id = st->column_int(0);
     MIXTASY_CHECK(st->run());  // finish the statement so COMMIT is not blocked
     return id;
@@ -94,22 +93,21 @@ Result<std::optional<PoolItem>> claim_one(sql::Database& db, PoolId id, UnixTime
     MIXTASY_TRY(st, db.prepare(sql));
     st->bind(1, id).bind(2, now).bind(3, now);
     MIXTASY_TRY(row, st->step());
-    if (!*row)
-        return std::optional<PoolItem>();
+    if (!*row) return std::optional<PoolItem>();
     PoolItem item = item_from(*st);
     MIXTASY_CHECK(st->run());
     return std::optional<PoolItem>(std::move(item));
 }
 
 Result<std::vector<PoolId>> select_ready_ids(sql::Database& db, UnixTime now, std::size_t max) {
-    MIXTASY_TRY(st, db.prepare("SELECT id FROM pool WHERE state = 'pooled' AND next_attempt_at <= ?1"
-                               " ORDER BY id LIMIT ?2"));
+    MIXTASY_TRY(st,
+                db.prepare("SELECT id FROM pool WHERE state = 'pooled' AND next_attempt_at <= ?1"
+                           " ORDER BY id LIMIT ?2"));
     st->bind(1, now).bind(2, static_cast<std::int64_t>(max));
     std::vector<PoolId> ids;
     for (;;) {
         MIXTASY_TRY(row, st->step());
-        if (!*row)
-            return ids;
+        if (!*row) return ids;
         ids.push_back(st->column_int(0));
     }
 }
@@ -134,19 +132,15 @@ Result<void> move_from_sending(SqliteStore::Impl& impl, std::string_view sql, Po
     return tx->commit();
 }
 
-
 // One batch of the group commit: one connection, one write transaction.
 void run_enqueue_batch(SqliteStore::Impl& impl, std::vector<GroupCommit::Request*>& batch) {
     auto fail = [&](const StoreError& error) {
-        for (auto* request : batch)
-            request->outcome = Unexpected{error};
+        for (auto* request : batch) request->outcome = Unexpected{error};
     };
     auto db = impl.connection();
-    if (!db)
-        return fail(db.error());
+    if (!db) return fail(db.error());
     auto tx = impl.begin_write(**db);
-    if (!tx)
-        return fail(tx.error());
+    if (!tx) return fail(tx.error());
     GroupCommit::run_in_transaction(**db, batch, [&] { return tx->commit(); });
 }
 
@@ -161,17 +155,16 @@ Result<std::vector<PoolId>> enqueue_grouped(SqliteStore::Impl& impl, const Repla
     std::vector<PoolId> ids;
     GroupCommit::Request request;
     request.work = [&](sql::Database& db) -> Result<void> {
-        if (replay != nullptr)
-            MIXTASY_CHECK(detail::insert_replay(db, *replay));
+        if (replay != nullptr) MIXTASY_CHECK(detail::insert_replay(db, *replay));
         MIXTASY_TRY(inserted, insert_items(db, items));
         ids = std::move(*inserted);
         return detail::apply_stats(db, day, stats);
     };
     impl.group_commit.submit(
-        request, [&impl](std::vector<GroupCommit::Request*>& batch) { run_enqueue_batch(impl, batch); },
+        request,
+        [&impl](std::vector<GroupCommit::Request*>& batch) { run_enqueue_batch(impl, batch); },
         kMaxGroupCommit);
-    if (!request.outcome)
-        return Unexpected{request.outcome.error()};
+    if (!request.outcome) return Unexpected{request.outcome.error()};
     return ids;
 }
 
@@ -188,7 +181,7 @@ Result<bool> SqliteStore::replay_seen(ByteView hash) {
 }
 
 Result<void> SqliteStore::record_replay(const ReplayEntry& replay, std::span<const StatDelta> stats,
-                                  UnixTime now) {
+                                        UnixTime now) {
     MIXTASY_CHECK(detail::check_replay(replay, impl_->limits()));
     MIXTASY_CHECK(detail::check_stats(stats, impl_->limits()));
     MIXTASY_TRY(db, impl_->connection());
@@ -201,18 +194,18 @@ Result<void> SqliteStore::record_replay(const ReplayEntry& replay, std::span<con
 // ---- enqueue --------------------------------------------------------------
 
 Result<std::vector<PoolId>> SqliteStore::enqueue_with_replay(const ReplayEntry& replay,
-                                                       std::span<const NewPoolItem> items,
-                                                       std::span<const StatDelta> stats) {
+                                                             std::span<const NewPoolItem> items,
+                                                             std::span<const StatDelta> stats) {
     MIXTASY_CHECK(detail::check_replay(replay, impl_->limits()));
     MIXTASY_CHECK(detail::check_items(items, impl_->limits()));
     MIXTASY_CHECK(detail::check_stats(stats, impl_->limits()));
-    UnixTime when = replay.seen_at != 0 ? replay.seen_at
-                                        : (items.empty() ? 0 : items.front().enqueued_at);
+    UnixTime when =
+        replay.seen_at != 0 ? replay.seen_at : (items.empty() ? 0 : items.front().enqueued_at);
     return enqueue_grouped(*impl_, &replay, items, stats, day_of(when));
 }
 
 Result<std::vector<PoolId>> SqliteStore::enqueue(std::span<const NewPoolItem> items,
-                                           std::span<const StatDelta> stats) {
+                                                 std::span<const StatDelta> stats) {
     MIXTASY_CHECK(detail::check_items(items, impl_->limits()));
     MIXTASY_CHECK(detail::check_stats(stats, impl_->limits()));
     return enqueue_grouped(*impl_, nullptr, items, stats,
@@ -250,23 +243,20 @@ Result<PoolItem> SqliteStore::get(PoolId id) {
     MIXTASY_TRY(st, (*db)->prepare(sql));
     st->bind(1, id);
     MIXTASY_TRY(row, st->step());
-    if (!*row)
-        return Unexpected{StoreError{StoreError::Code::NotFound, "no such pool row"}};
+    if (!*row) return Unexpected{StoreError{StoreError::Code::NotFound, "no such pool row"}};
     return item_from(*st);
 }
 
 Result<std::vector<PoolItem>> SqliteStore::claim_random_ready(UnixTime now, std::size_t k,
-                                                        const UniformIndex& uniform) {
+                                                              const UniformIndex& uniform) {
     if (!uniform)  // a pool without randomness would leak arrival order
         return Unexpected{StoreError{StoreError::Code::Misuse, "no random source given"}};
-    if (k > impl_->limits().max_batch)
-        k = impl_->limits().max_batch;
+    if (k > impl_->limits().max_batch) k = impl_->limits().max_batch;
     MIXTASY_TRY(db, impl_->connection());
     MIXTASY_TRY(tx, impl_->begin_write(**db));
     MIXTASY_TRY(ids, select_ready_ids(**db, now, impl_->limits().max_batch));
     std::vector<PoolId>& ready = *ids;
-    if (k > ready.size())
-        k = ready.size();
+    if (k > ready.size()) k = ready.size();
     // Partial Fisher-Yates: after step i, ready[0..i] is a uniform random
     // i+1-subset, in random order.
     for (std::size_t i = 0; i < k; ++i) {
@@ -281,8 +271,7 @@ Result<std::vector<PoolItem>> SqliteStore::claim_random_ready(UnixTime now, std:
     claimed.reserve(k);
     for (std::size_t i = 0; i < k; ++i) {
         MIXTASY_TRY(item, claim_one(**db, ready[i], now));
-        if (*item)
-            claimed.push_back(std::move(**item));
+        if (*item) claimed.push_back(std::move(**item));
     }
     MIXTASY_CHECK(tx->commit());
     return claimed;
@@ -296,8 +285,7 @@ Result<std::vector<PoolItem>> SqliteStore::claim(std::span<const PoolId> ids, Un
     std::vector<PoolItem> claimed;
     for (PoolId id : ids) {
         MIXTASY_TRY(item, claim_one(**db, id, now));
-        if (*item)
-            claimed.push_back(std::move(**item));
+        if (*item) claimed.push_back(std::move(**item));
     }
     MIXTASY_CHECK(tx->commit());
     return claimed;
@@ -320,7 +308,7 @@ Result<void> SqliteStore::mark_failed(PoolId id, UnixTime now, std::span<const S
 }
 
 Result<void> SqliteStore::mark_retry(PoolId id, UnixTime next_attempt_at,
-                               std::span<const StatDelta> stats) {
+                                     std::span<const StatDelta> stats) {
     return move_from_sending(*impl_,
                              "UPDATE pool SET state = 'pooled', attempts = attempts + 1,"
                              " next_attempt_at = ?2, changed_at = ?2"
@@ -332,8 +320,9 @@ Result<std::size_t> SqliteStore::give_up_expired(UnixTime now) {
     MIXTASY_TRY(db, impl_->connection());
     MIXTASY_TRY(tx, impl_->begin_write(**db));
     {
-        MIXTASY_TRY(st, (*db)->prepare("UPDATE pool SET state = 'failed', bytes = ?2, changed_at = ?1"
-                                       " WHERE state = 'pooled' AND give_up_at <= ?1"));
+        MIXTASY_TRY(st,
+                    (*db)->prepare("UPDATE pool SET state = 'failed', bytes = ?2, changed_at = ?1"
+                                   " WHERE state = 'pooled' AND give_up_at <= ?1"));
         st->bind(1, now).bind(2, ByteView{});
         MIXTASY_CHECK(st->run());
     }
@@ -352,8 +341,7 @@ Result<std::size_t> SqliteStore::recover_sending(UnixTime claimed_before) {
                                        " WHERE state = 'sending' AND changed_at < ?1"));
         st->bind(1, claimed_before);
         MIXTASY_TRY(row, st->step());
-        if (*row && st->column_int(0) == 0)
-            return std::size_t{0};
+        if (*row && st->column_int(0) == 0) return std::size_t{0};
     }
     MIXTASY_TRY(tx, impl_->begin_write(**db));
     {

@@ -4,10 +4,10 @@
 // -> BIGINT GENERATED ALWAYS AS IDENTITY).
 #include "store/sqlite/schema.h"
 
-#include "store/sqlite/impl.h"  // MIXTASY_TRY
-
 #include <array>
 #include <string>
+
+#include "store/sqlite/impl.h"  // MIXTASY_TRY
 
 namespace mixtasy::store::schema {
 
@@ -82,30 +82,25 @@ Result<void> migrate(sql::Database& db) {
     // The common case, a file already current, needs no write lock: opening
     // the store then never waits behind writers of other processes.
     MIXTASY_TRY(current, version_of(db));
-    if (*current == kCurrentSchemaVersion)
-        return {};
+    if (*current == kCurrentSchemaVersion) return {};
     for (;;) {
         // Read and bump the version inside the write transaction, so two
         // processes opening a new file at once migrate it once.
         MIXTASY_TRY(tx, sql::Transaction::begin(db, sql::Transaction::Mode::Write));
         MIXTASY_TRY(version, version_of(db));
-        if (*version == kCurrentSchemaVersion)
-            return tx->commit();
+        if (*version == kCurrentSchemaVersion) return tx->commit();
         if (*version < 0 || *version > kCurrentSchemaVersion)
             return Unexpected{StoreError{StoreError::Code::Schema,
                                          "schema version " + std::to_string(*version) +
                                              " is not one this program knows (newest " +
                                              std::to_string(kCurrentSchemaVersion) + ")"}};
         auto step = steps[static_cast<std::size_t>(*version)](db);
-        if (!step)
-            return step;
+        if (!step) return step;
         std::string bump = "PRAGMA user_version = " + std::to_string(*version + 1);
         auto bumped = db.exec(bump.c_str());
-        if (!bumped)
-            return bumped;
+        if (!bumped) return bumped;
         auto committed = tx->commit();
-        if (!committed)
-            return committed;
+        if (!committed) return committed;
     }
 }
 

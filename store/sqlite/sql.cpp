@@ -1,11 +1,11 @@
 // sql.cpp - see sql.h.
 #include "store/sqlite/sql.h"
 
-#include <sqlite3.h>
-
 #include <climits>
 #include <thread>
 #include <utility>
+
+#include <sqlite3.h>
 
 namespace mixtasy::store::sql {
 
@@ -13,28 +13,20 @@ namespace {
 
 StoreError::Code code_of(int rc) {
     switch (rc & 0xff) {
-    case SQLITE_FULL:
-        return StoreError::Code::Full;
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-        return StoreError::Code::Busy;
-    case SQLITE_READONLY:
-        return StoreError::Code::ReadOnly;
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-        return StoreError::Code::Corrupt;
-    case SQLITE_IOERR:
-    case SQLITE_CANTOPEN:
-    case SQLITE_PROTOCOL:
-    case SQLITE_NOLFS:
-    case SQLITE_NOMEM:
-        return StoreError::Code::Io;
-    case SQLITE_CONSTRAINT:
-        return StoreError::Code::Constraint;
-    case SQLITE_TOOBIG:
-        return StoreError::Code::InvalidArgument;
-    default:
-        return StoreError::Code::Misuse;
+        case SQLITE_FULL: return StoreError::Code::Full;
+        case SQLITE_BUSY:
+        case SQLITE_LOCKED: return StoreError::Code::Busy;
+        case SQLITE_READONLY: return StoreError::Code::ReadOnly;
+        case SQLITE_CORRUPT:
+        case SQLITE_NOTADB: return StoreError::Code::Corrupt;
+        case SQLITE_IOERR:
+        case SQLITE_CANTOPEN:
+        case SQLITE_PROTOCOL:
+        case SQLITE_NOLFS:
+        case SQLITE_NOMEM: return StoreError::Code::Io;
+        case SQLITE_CONSTRAINT: return StoreError::Code::Constraint;
+        case SQLITE_TOOBIG: return StoreError::Code::InvalidArgument;
+        default: return StoreError::Code::Misuse;
     }
 }
 
@@ -48,8 +40,7 @@ StoreError error_from(int rc, sqlite3* db, std::string_view what) {
     // generic text of the code otherwise.
     if (db != nullptr && (sqlite3_extended_errcode(db) & 0xff) == (rc & 0xff))
         detail += sqlite3_errmsg(db);
-    else
-        detail += sqlite3_errstr(rc);
+    else detail += sqlite3_errstr(rc);
     return StoreError{code_of(rc), std::move(detail)};
 }
 
@@ -58,14 +49,12 @@ StoreError error_from(int rc, sqlite3* db, std::string_view what) {
 Result<std::unique_ptr<Database>> Database::open(const std::string& path,
                                                  const OpenOptions& options) {
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_PRIVATECACHE;
-    if (options.create)
-        flags |= SQLITE_OPEN_CREATE;
+    if (options.create) flags |= SQLITE_OPEN_CREATE;
     sqlite3* raw = nullptr;
     int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
     // Own the handle at once: sqlite3_open_v2 may return one even on failure.
     auto db = std::make_unique<Database>(Key{}, raw);
-    if (rc != SQLITE_OK)
-        return Unexpected{error_from(rc, raw, "open")};
+    if (rc != SQLITE_OK) return Unexpected{error_from(rc, raw, "open")};
     sqlite3_extended_result_codes(raw, 1);
     db->busy_timeout_ = std::chrono::milliseconds(options.busy_timeout_ms);
     sqlite3_busy_handler(raw, &Database::on_busy, db.get());
@@ -75,8 +64,7 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path,
 int Database::on_busy(void* self, int attempts) {
     auto* db = static_cast<Database*>(self);
     auto now = std::chrono::steady_clock::now();
-    if (attempts == 0)
-        db->busy_since_ = now;
+    if (attempts == 0) db->busy_since_ = now;
     if (now - db->busy_since_ >= db->busy_timeout_)
         return 0;  // give up: the statement fails with SQLITE_BUSY
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -84,8 +72,7 @@ int Database::on_busy(void* self, int attempts) {
 }
 
 Database::~Database() {
-    for (auto& [sql, cached] : cache_)
-        sqlite3_finalize(cached.stmt);
+    for (auto& [sql, cached] : cache_) sqlite3_finalize(cached.stmt);
     // sqlite3_close_v2 defers the close until any leftover statement is
     // finalized; we finalized them all above, so it closes now.
     sqlite3_close_v2(db_);
@@ -93,8 +80,7 @@ Database::~Database() {
 
 Result<void> Database::exec(const char* sql) {
     int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
-    if (rc != SQLITE_OK)
-        return Unexpected{error_from(rc, db_, "exec")};
+    if (rc != SQLITE_OK) return Unexpected{error_from(rc, db_, "exec")};
     return {};
 }
 
@@ -128,8 +114,7 @@ void Database::give_back(const std::string* key, sqlite3_stmt* stmt) {
         return;
     }
     auto it = cache_.find(*key);
-    if (it != cache_.end())
-        it->second.in_use = false;
+    if (it != cache_.end()) it->second.in_use = false;
 }
 
 // The statement of `sql` stepped onto its first row; a query that yields no
@@ -137,8 +122,7 @@ void Database::give_back(const std::string* key, sqlite3_stmt* stmt) {
 Result<Statement> Database::first_row(std::string_view sql) {
     MIXTASY_TRY(st, prepare(sql));
     MIXTASY_TRY(row, st->step());
-    if (!*row)
-        return Unexpected{StoreError{StoreError::Code::Misuse, "query returned no row"}};
+    if (!*row) return Unexpected{StoreError{StoreError::Code::Misuse, "query returned no row"}};
     return std::move(*st);
 }
 
@@ -160,17 +144,17 @@ bool Database::in_transaction() const { return sqlite3_get_autocommit(db_) == 0;
 // ---- Statement ------------------------------------------------------------
 
 Statement::Statement(Statement&& other) noexcept
-    : db_(other.db_), key_(other.key_), stmt_(std::exchange(other.stmt_, nullptr)),
+    : db_(other.db_),
+      key_(other.key_),
+      stmt_(std::exchange(other.stmt_, nullptr)),
       bind_rc_(other.bind_rc_) {}
 
 Statement::~Statement() {
-    if (stmt_ != nullptr)
-        db_->give_back(key_, stmt_);
+    if (stmt_ != nullptr) db_->give_back(key_, stmt_);
 }
 
 void Statement::note_bind(int rc) {
-    if (rc != SQLITE_OK && bind_rc_ == SQLITE_OK)
-        bind_rc_ = rc;
+    if (rc != SQLITE_OK && bind_rc_ == SQLITE_OK) bind_rc_ = rc;
 }
 
 Statement& Statement::bind(int index, std::int64_t value) {
@@ -180,8 +164,8 @@ Statement& Statement::bind(int index, std::int64_t value) {
 
 Statement& Statement::bind(int index, std::string_view text) {
     // SQLITE_TRANSIENT: SQLite copies, so the caller's buffer may go away.
-    note_bind(sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT,
-                                  SQLITE_UTF8));
+    note_bind(
+        sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
     return *this;
 }
 
@@ -200,21 +184,17 @@ Statement& Statement::bind_null(int index) {
 }
 
 Result<bool> Statement::step() {
-    if (bind_rc_ != SQLITE_OK)
-        return Unexpected{error_from(bind_rc_, db_->db_, "bind")};
+    if (bind_rc_ != SQLITE_OK) return Unexpected{error_from(bind_rc_, db_->db_, "bind")};
     int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW)
-        return true;
-    if (rc == SQLITE_DONE)
-        return false;
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
     return Unexpected{error_from(rc, db_->db_, "step")};
 }
 
 Result<void> Statement::run() {
     for (;;) {
         MIXTASY_TRY(row, step());
-        if (!*row)
-            return {};
+        if (!*row) return {};
     }
 }
 
@@ -223,16 +203,14 @@ std::int64_t Statement::column_int(int index) const { return sqlite3_column_int6
 std::string Statement::column_text(int index) const {
     const unsigned char* text = sqlite3_column_text(stmt_, index);
     int size = sqlite3_column_bytes(stmt_, index);
-    if (text == nullptr || size <= 0)
-        return {};
+    if (text == nullptr || size <= 0) return {};
     return std::string(reinterpret_cast<const char*>(text), static_cast<std::size_t>(size));
 }
 
 Bytes Statement::column_blob(int index) const {
     const void* blob = sqlite3_column_blob(stmt_, index);
     int size = sqlite3_column_bytes(stmt_, index);
-    if (blob == nullptr || size <= 0)
-        return {};
+    if (blob == nullptr || size <= 0) return {};
     const auto* first = static_cast<const std::uint8_t*>(blob);
     return Bytes(first, first + size);
 }
@@ -250,12 +228,10 @@ Result<Transaction> Transaction::begin(Database& db, Mode mode) {
     return Transaction(&db);
 }
 
-Transaction::Transaction(Transaction&& other) noexcept
-    : db_(std::exchange(other.db_, nullptr)) {}
+Transaction::Transaction(Transaction&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
 
 Transaction::~Transaction() {
-    if (db_ == nullptr)
-        return;
+    if (db_ == nullptr) return;
     // A failed COMMIT may already have rolled back; ROLLBACK then fails
     // harmlessly.  Either way nothing of this transaction is kept.
     if (sqlite3_get_autocommit(db_->handle()) == 0)
@@ -264,8 +240,7 @@ Transaction::~Transaction() {
 
 Result<void> Transaction::commit() {
     auto done = db_->exec("COMMIT");
-    if (!done)
-        return done;  // the destructor rolls back what is left
+    if (!done) return done;  // the destructor rolls back what is left
     db_ = nullptr;
     return {};
 }

@@ -6,7 +6,8 @@ namespace mixtasy::store {
 
 namespace {
 
-Result<std::size_t> delete_where(SqliteStore::Impl& impl, std::string_view sql, std::int64_t value) {
+Result<std::size_t> delete_where(SqliteStore::Impl& impl, std::string_view sql,
+                                 std::int64_t value) {
     MIXTASY_TRY(db, impl.connection());
     MIXTASY_TRY(tx, impl.begin_write(**db));
     {
@@ -35,8 +36,7 @@ Result<std::size_t> SqliteStore::sweep_parts(UnixTime now) {
 }
 
 Result<std::size_t> SqliteStore::sweep_pool(UnixTime now, std::int64_t retention_seconds) {
-    if (retention_seconds < 0)
-        return Unexpected{detail::invalid("negative pool retention")};
+    if (retention_seconds < 0) return Unexpected{detail::invalid("negative pool retention")};
     return delete_where(*impl_,
                         "DELETE FROM pool WHERE state IN ('sent', 'failed') AND changed_at < ?1",
                         now - retention_seconds);

@@ -9,16 +9,12 @@
 #include <fstream>
 #include <iterator>
 
-#include "core/keys/keyring.h"
 #include "core/format/mix_format.h"
+#include "core/keys/keyring.h"
 #include "core/node/processor.h"
 #include "core/ports/random.h"
 #include "crypto/armor.h"
 #include "crypto/key_io.h"
-
-
-
-
 
 using namespace mixtasy;
 using namespace mixtasy::core;
@@ -34,7 +30,8 @@ struct Fixture {
 
 Fixture* load() {
     const char* path = std::getenv("MIXTASY_FUZZ_KEY");
-    std::ifstream in(path != nullptr ? path : "tests/data/core/fuzz_node/secret.asc", std::ios::binary);
+    std::ifstream in(path != nullptr ? path : "tests/data/core/fuzz_node/secret.asc",
+                     std::ios::binary);
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     auto key = crypto::read_secret_certificate(as_bytes(text));
     if (!key) std::abort();  // run from the repository root or set MIXTASY_FUZZ_KEY
@@ -49,7 +46,8 @@ Fixture* load() {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     static Fixture* fixture = load();
-    Peeled p = peel(ByteView(data, size), fixture->key, fixture->identity, fixture->now, fixture->random);
+    Peeled p =
+        peel(ByteView(data, size), fixture->key, fixture->identity, fixture->now, fixture->random);
     if (p.kind == Peeled::Kind::Forward) {
         auto body = received_body(p.message);
         if (!body) std::abort();

@@ -18,7 +18,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     (void)received_body(input);
     auto parsed = parse_mix_header(input);
     if (!parsed) return 0;
-    if (parsed->body_offset > size || parsed->second_line_offset > parsed->body_offset) std::abort();
+    if (parsed->body_offset > size || parsed->second_line_offset > parsed->body_offset)
+        std::abort();
     (void)interpret_mix_fields(parsed->header);
     const std::string again = serialize_mix_header(parsed->header);
     auto reparsed = parse_mix_header(as_bytes(again));

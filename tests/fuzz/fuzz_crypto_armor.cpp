@@ -18,7 +18,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (blocks.size() > 8) std::abort();
     const char* last_end = text.data();
     for (std::string_view block : blocks) {
-        if (block.data() < last_end || block.data() + block.size() > text.data() + text.size()) std::abort();
+        if (block.data() < last_end || block.data() + block.size() > text.data() + text.size())
+            std::abort();
         if (block.substr(0, 11) != "-----BEGIN ") std::abort();
         last_end = block.data() + block.size();
     }
@@ -28,7 +29,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto b = armor_decode(mixtasy::as_bytes(again));
     if (!b || b->data != a->data) std::abort();
     mixtasy::Bytes wire;
-    armor_append(wire, a->data, a->label.empty() ? "X" : a->label, {.crlf = true, .checksum = false});
+    armor_append(wire, a->data, a->label.empty() ? "X" : a->label,
+                 {.crlf = true, .checksum = false});
     auto c = armor_decode(wire);
     if (!c || c->data != a->data || c->had_checksum) std::abort();
     return 0;

@@ -16,10 +16,10 @@
 #include <string>
 #include <vector>
 
-#include "core/ports/clock.h"
-#include "core/sender/creator.h"
 #include "core/keys/keyring.h"
+#include "core/ports/clock.h"
 #include "core/ports/random.h"
+#include "core/sender/creator.h"
 
 int main(int argc, char** argv) {
     using namespace mixtasy;

@@ -1,16 +1,16 @@
 // scripted_node.cpp - see scripted_node.h.
 #include "tests/milter/scripted_node.h"
 
-#include <botan/hash.h>
-#include <botan/hex.h>
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <unistd.h>
 #include <vector>
+
+#include <botan/hash.h>
+#include <botan/hex.h>
 
 namespace mixtasy::milter::testing {
 namespace {
@@ -28,7 +28,8 @@ std::string header_value(std::string_view message, std::string_view name) {
     std::size_t pos = 0;
     while (pos < message.size()) {
         const std::size_t eol = message.find('\n', pos);
-        std::string_view line = message.substr(pos, eol == std::string_view::npos ? message.npos : eol - pos);
+        std::string_view line =
+            message.substr(pos, eol == std::string_view::npos ? message.npos : eol - pos);
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
         if (line.empty()) break;  // end of header
         if (lower(std::string(line.substr(0, want.size()))) == want) {
@@ -59,7 +60,8 @@ bool write_durably(const fs::path& path, std::string_view bytes) {
 
 class ScriptedNode final : public core::Node {
 public:
-    explicit ScriptedNode(core::NodeOptions options) : options_(std::move(options)), home_(options_.home) {
+    explicit ScriptedNode(core::NodeOptions options)
+        : options_(std::move(options)), home_(options_.home) {
         std::ifstream in(home_ / "addresses");
         std::string line;
         while (std::getline(in, line)) {
@@ -134,12 +136,13 @@ private:
 
 }  // namespace
 
-Expected<std::unique_ptr<core::Node>, core::OpenError> open_scripted_node(const core::NodeOptions& options) {
+Expected<std::unique_ptr<core::Node>, core::OpenError> open_scripted_node(
+    const core::NodeOptions& options) {
     try {
         return std::unique_ptr<core::Node>(std::make_unique<ScriptedNode>(options));
     } catch (const std::exception& e) {
-        return Unexpected{core::OpenError{core::OpenError::Code::Internal,
-                                          std::string("scripted node: ") + e.what(), {}}};
+        return Unexpected{core::OpenError{
+            core::OpenError::Code::Internal, std::string("scripted node: ") + e.what(), {}}};
     }
 }
 

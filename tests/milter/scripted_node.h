@@ -24,6 +24,7 @@
 
 namespace mixtasy::milter::testing {
 
-Expected<std::unique_ptr<core::Node>, core::OpenError> open_scripted_node(const core::NodeOptions& options);
+Expected<std::unique_ptr<core::Node>, core::OpenError> open_scripted_node(
+    const core::NodeOptions& options);
 
 }  // namespace mixtasy::milter::testing

@@ -1,5 +1,6 @@
-#include <catch2/catch.hpp>
 #include "common/expected.h"
+
+#include <catch2/catch.hpp>
 
 TEST_CASE("Expected holds a value or an error") {
     mixtasy::Expected<int, std::string> ok = 5;

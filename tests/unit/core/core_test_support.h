@@ -1,7 +1,7 @@
 // core_test_support.h - fakes for core's outward interfaces (Transport,
 // DummyFactory, a log capture), a temporary SQLite store and a store that
-// forwards to another (to fail chosen calls), shared by the core unit tests.  Clock and Random need no fakes: core/ports/clock.h has
-// ManualClock, core/ports/random.h DeterministicRandom.
+// forwards to another (to fail chosen calls), shared by the core unit tests.  Clock and Random need
+// no fakes: core/ports/clock.h has ManualClock, core/ports/random.h DeterministicRandom.
 #pragma once
 
 #include <atomic>
@@ -11,8 +11,8 @@
 #include <mutex>
 #include <optional>
 #include <span>
-#include <string>
 #include <stdexcept>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -145,8 +145,7 @@ public:
         return inner_.record_replay(r, s, now);
     }
     store::Result<std::vector<store::PoolId>> enqueue_with_replay(
-        const store::ReplayEntry& r, std::span<const store::NewPoolItem> items,
-        Stats s) override {
+        const store::ReplayEntry& r, std::span<const store::NewPoolItem> items, Stats s) override {
         return inner_.enqueue_with_replay(r, items, s);
     }
     store::Result<std::vector<store::PoolId>> enqueue(std::span<const store::NewPoolItem> items,
@@ -208,18 +207,14 @@ public:
     store::Result<store::KeyRecord> get_key(std::string_view fp) override {
         return inner_.get_key(fp);
     }
-    store::Result<std::vector<store::KeyRecord>> list_keys() override {
-        return inner_.list_keys();
-    }
+    store::Result<std::vector<store::KeyRecord>> list_keys() override { return inner_.list_keys(); }
     store::Result<void> delete_key(std::string_view fp) override { return inner_.delete_key(fp); }
     store::Result<void> add_stats(Time now, Stats s) override { return inner_.add_stats(now, s); }
     store::Result<std::vector<store::StatRow>> read_stats(std::int64_t first,
                                                           std::int64_t last) override {
         return inner_.read_stats(first, last);
     }
-    store::Result<std::size_t> sweep_replay(Time now) override {
-        return inner_.sweep_replay(now);
-    }
+    store::Result<std::size_t> sweep_replay(Time now) override { return inner_.sweep_replay(now); }
     store::Result<std::size_t> sweep_parts(Time now) override { return inner_.sweep_parts(now); }
     store::Result<std::size_t> sweep_pool(Time now, std::int64_t retention) override {
         return inner_.sweep_pool(now, retention);

@@ -13,16 +13,15 @@
 #include <string>
 #include <vector>
 
-#include "core/ports/random.h"
-#include "core/ports/clock.h"
-#include "core/keys/keyring.h"
 #include "core/format/mix_format.h"
+#include "core/keys/key_home.h"
+#include "core/keys/keyring.h"
+#include "core/keys/node_key.h"
 #include "core/node/node.h"
 #include "core/node/processor.h"
+#include "core/ports/clock.h"
 #include "core/ports/random.h"
 #include "crypto/armor.h"
-#include "core/keys/key_home.h"
-#include "core/keys/node_key.h"
 #include "crypto/key_io.h"
 #include "temp_dir.h"
 #include "wire_bytes.h"
@@ -38,7 +37,8 @@ public:
         Bytes message;
     };
     SendResult send(const OutgoingMessage& msg) override {
-        sent.push_back({msg.envelope_from, msg.recipient, Bytes(msg.message.begin(), msg.message.end())});
+        sent.push_back(
+            {msg.envelope_from, msg.recipient, Bytes(msg.message.begin(), msg.message.end())});
         return SendResult::Accepted;
     }
     std::vector<Sent> sent;
@@ -51,14 +51,15 @@ struct TestNode {
     std::unique_ptr<Node> node;
 };
 
-inline std::string mix_address(std::size_t i) { return "mixtasy@n" + std::to_string(i) + ".example"; }
+inline std::string mix_address(std::size_t i) {
+    return "mixtasy@n" + std::to_string(i) + ".example";
+}
 
 // n nodes with the given modes each; every node knows the others' keys.
 class TestNet {
 public:
     // `epoch`: the test clock's start; keys are made an hour before it.
-    explicit TestNet(std::size_t n,
-                     std::vector<std::string> modes = {"middleman", "exitpublic"},
+    explicit TestNet(std::size_t n, std::vector<std::string> modes = {"middleman", "exitpublic"},
                      std::int64_t epoch = kTestEpoch)
         : epoch_(epoch),
           clock(std::make_shared<ManualClock>(from_unix(epoch))),
@@ -99,13 +100,15 @@ public:
     }
 
     TestNode& at(const std::string& address) {
-        auto it = std::find_if(nodes.begin(), nodes.end(), [&](auto& n) { return n.address == address; });
+        auto it =
+            std::find_if(nodes.begin(), nodes.end(), [&](auto& n) { return n.address == address; });
         REQUIRE(it != nodes.end());
         return *it;
     }
 
     // accept() at `address`; if pooled, flush and return what left the node.
-    Decision hop(const std::string& address, ByteView message, std::vector<CapturingTransport::Sent>* out = nullptr) {
+    Decision hop(const std::string& address, ByteView message,
+                 std::vector<CapturingTransport::Sent>* out = nullptr) {
         TestNode& n = at(address);
         Decision d = n.node->accept(Envelope{"someone@sender.example", {address}}, message);
         if (d.kind == Decision::Kind::Pooled && out != nullptr) {
@@ -148,9 +151,9 @@ inline Bytes with_body(ByteView /*message*/, ByteView binary, const std::string&
     return transport_message("", to, binary);
 }
 
-
 // Runs one message along `path`; returns the exit's deliveries.
-inline std::vector<CapturingTransport::Sent> run_path(TestNet& net, const std::vector<std::string>& path,
+inline std::vector<CapturingTransport::Sent> run_path(TestNet& net,
+                                                      const std::vector<std::string>& path,
                                                       Bytes message) {
     for (std::size_t i = 0; i < path.size(); ++i) {
         CAPTURE(i);

@@ -31,22 +31,24 @@ TEST_CASE("creator: refusals carry a code and the one-line reason", "[core][crea
     net.add_node("mixtasy@middle.example", {"middleman"});
     net.open_all();
     using C = CreateError::Code;
-    const std::vector<std::string> ok{mix_address(0), mix_address(1), mix_address(2), mix_address(3)};
+    const std::vector<std::string> ok{mix_address(0), mix_address(1), mix_address(2),
+                                      mix_address(3)};
     REQUIRE(create_messages(net.ring, ok, as_bytes(kOriginal), net.clock->now(), *net.random));
 
     CHECK(refusal(net, {mix_address(0), mix_address(1), mix_address(2)}) == C::BadPath);
     CHECK(refusal(net, {mix_address(0), mix_address(1), mix_address(1), mix_address(2)}) ==
           C::BadPath);
-    CHECK(refusal(net, {mix_address(0), mix_address(1), mix_address(2), "mixtasy@nowhere.example"}) ==
-          C::UnknownMix);
-    CHECK(refusal(net, {mix_address(0), mix_address(1), mix_address(2), "mixtasy@middle.example"}) ==
-          C::WrongMode);
+    CHECK(refusal(net, {mix_address(0), mix_address(1), mix_address(2),
+                        "mixtasy@nowhere.example"}) == C::UnknownMix);
+    CHECK(refusal(net, {mix_address(0), mix_address(1), mix_address(2),
+                        "mixtasy@middle.example"}) == C::WrongMode);
     CHECK(refusal(net, ok, "Subject: no recipient\r\n\r\nbody\r\n") == C::NoRecipient);
 
-    auto unknown = create_messages(net.ring,
-                                   std::vector<std::string>{mix_address(0), mix_address(1),
-                                                            mix_address(2), "mixtasy@nowhere.example"},
-                                   as_bytes(kOriginal), net.clock->now(), *net.random);
+    auto unknown =
+        create_messages(net.ring,
+                        std::vector<std::string>{mix_address(0), mix_address(1), mix_address(2),
+                                                 "mixtasy@nowhere.example"},
+                        as_bytes(kOriginal), net.clock->now(), *net.random);
     REQUIRE_FALSE(unknown);
     CHECK(unknown.error().detail == "unknown mix mixtasy@nowhere.example");
     CHECK(std::string(to_string(unknown.error().code)) == "unknown-mix");

@@ -2,18 +2,19 @@
 // what it builds, how it splits a long original, and what it refuses.  The
 // layers it writes are opened with peel() (processor.h) and open_layer()
 // (layer.h) at keys held in memory (unit_mixes.h); no Node is involved.
+#include "core/sender/creator.h"
+
 #include <catch2/catch.hpp>
 
 #include <string>
 #include <vector>
 
-#include "crypto/keygen.h"
-#include "core/keys/node_key.h"
 #include "core/format/final_message.h"
 #include "core/format/layer.h"
 #include "core/format/mix_format.h"
 #include "core/format/mix_header.h"
-#include "core/sender/creator.h"
+#include "core/keys/node_key.h"
+#include "crypto/keygen.h"
 #include "unit_mixes.h"
 
 using namespace mixtasy;
@@ -143,8 +144,9 @@ TEST_CASE("creator: a mix without a valid subkey at that time is refused", "[cor
 TEST_CASE("creator: each layer goes to the mix's newest valid subkey", "[core][creator]") {
     UnitMixes mixes(4);
     crypto::SecretCertificate& n0 = mixes.keys[0].second;
-    REQUIRE(crypto::add_encryption_subkey(n0, static_cast<crypto::Timestamp>(kKeysCreated + 600),
-                                          static_cast<std::uint32_t>(kDefaultSubkeyValidity.count()), mixes.random));
+    REQUIRE(crypto::add_encryption_subkey(
+        n0, static_cast<crypto::Timestamp>(kKeysCreated + 600),
+        static_cast<std::uint32_t>(kDefaultSubkeyValidity.count()), mixes.random));
     std::string armored;
     for (const auto& [address, key] : mixes.keys) armored += crypto::export_public(key.cert);
     mixes.ring = KeyRing::parse(armored);
@@ -233,8 +235,8 @@ TEST_CASE("creator: dummies take paths of one to four mixes", "[core][creator]")
     UnitMixes mixes(4);
     const std::string n0 = mix_address(0), n1 = mix_address(1), n2 = mix_address(2),
                       n3 = mix_address(3);
-    for (const std::vector<std::string>& path : std::vector<std::vector<std::string>>{
-             {n0}, {n0, n1}, {n0, n1, n0}, {n3, n2, n1, n0}}) {
+    for (const std::vector<std::string>& path :
+         std::vector<std::vector<std::string>>{{n0}, {n0, n1}, {n0, n1, n0}, {n3, n2, n1, n0}}) {
         CAPTURE(path.size());
         auto dummy = create_dummy(mixes.ring, path, mixes.now, mixes.random);
         if (!dummy) FAIL(dummy.error().detail);

@@ -1,12 +1,13 @@
 // Dummy counts (seed 000 6.6, Mixmaster v2 3.2): means, minimums, caps, and
 // the distribution helpers of core/ports/random.h they rest on.
+#include "core/pool/dummy_policy.h"
+
 #include <catch2/catch.hpp>
 
 #include <cmath>
 #include <limits>
 #include <set>
 
-#include "core/pool/dummy_policy.h"
 #include "core/ports/random.h"
 
 using namespace mixtasy::core;
@@ -90,7 +91,7 @@ TEST_CASE("random: geometric, exponential and poisson means and caps", "[random]
 
 TEST_CASE("dummy policy: Mixmaster rates on average", "[dummy_policy]") {
     DeterministicRandom r(4);
-    DummyParameters params;  // 1 per 9 rounds, 1 per 32 messages
+    DummyParameters params;                  // 1 per 9 rounds, 1 per 32 messages
     CHECK(params.flush_triggered_min == 1);  // seed 000: every flush has dummies
     params.flush_triggered_min = 0;
     const int rounds = 90000;

@@ -1,12 +1,12 @@
 // Exit destination admission (exit_admission.h): block list, rate limit,
 // exitprivate, malformed destinations.
+#include "core/node/exit_admission.h"
+
 #include <catch2/catch.hpp>
 
 #include <atomic>
 #include <optional>
 #include <thread>
-
-#include "core/node/exit_admission.h"
 
 using namespace mixtasy;
 using namespace mixtasy::core;
@@ -43,8 +43,8 @@ TEST_CASE("exit options: malformed destination entries are refused, with their c
 
 TEST_CASE("exit admit: block list by address, domain and pattern", "[exit_admission]") {
     ExitAdmissionOptions options;
-    options.blocked = {"Victim@Example.org", "harassed.example", "@other.example",
-                       "*+spam@*", "ceo?@corp.example"};
+    options.blocked = {"Victim@Example.org", "harassed.example", "@other.example", "*+spam@*",
+                       "ceo?@corp.example"};
     auto policy = make(options);
     CHECK(policy->admit("victim@example.org", t0) == Verdict::Blocked);
     CHECK(policy->admit("<VICTIM@EXAMPLE.ORG>", t0) == Verdict::Blocked);
@@ -63,9 +63,9 @@ TEST_CASE("exit admit: block list by address, domain and pattern", "[exit_admiss
 
 TEST_CASE("exit admit: malformed destinations", "[exit_admission]") {
     auto policy = make();
-    for (const char* bad : {"", "no-at-sign", "@domain.example", "local@", "a b@c.example",
-                            "a@b.example, c@d.example", "a@.example", "a@example.",
-                            "Name <a@b.example>"}) {
+    for (const char* bad :
+         {"", "no-at-sign", "@domain.example", "local@", "a b@c.example",
+          "a@b.example, c@d.example", "a@.example", "a@example.", "Name <a@b.example>"}) {
         INFO(bad);
         CHECK(policy->admit(bad, t0) == Verdict::BadAddress);
     }

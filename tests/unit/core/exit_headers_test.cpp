@@ -1,8 +1,8 @@
 // Exit header sanitizing (exit_headers.h): real-world headers, the options
 // for From, Reply-To and the disclaimer, limits on hostile headers.
-#include <catch2/catch.hpp>
-
 #include "core/node/exit_headers.h"
+
+#include <catch2/catch.hpp>
 
 using namespace mixtasy;
 using namespace mixtasy::core;
@@ -86,23 +86,44 @@ TEST_CASE("exit sanitize: identifying fields of a real header are gone", "[exit_
     auto policy = make();
     const std::string out = sanitized(*policy, thunderbird_message);
     const std::string header = header_of(out);
-    for (const char* gone :
-         {"Return-Path", "Delivered-To", "Received", "DKIM", "ARC-", "Authentication-Results",
-          "a1b2c3d4", "10:00:58", "User-Agent", "Thunderbird", "Bcc", "secret-witness",
-          "Carol", "carol", "Sender:", "\nReply-To", "Organization", "X-Mailer",
-          "X-Originating-IP", "203.0.113.9", "x-spam", "Disposition-Notification",
-          "Return-Receipt", "Errors-To", "Resent-", "List-", "Content-ID", "mail.example.net"}) {
+    for (const char* gone : {"Return-Path",
+                             "Delivered-To",
+                             "Received",
+                             "DKIM",
+                             "ARC-",
+                             "Authentication-Results",
+                             "a1b2c3d4",
+                             "10:00:58",
+                             "User-Agent",
+                             "Thunderbird",
+                             "Bcc",
+                             "secret-witness",
+                             "Carol",
+                             "carol",
+                             "Sender:",
+                             "\nReply-To",
+                             "Organization",
+                             "X-Mailer",
+                             "X-Originating-IP",
+                             "203.0.113.9",
+                             "x-spam",
+                             "Disposition-Notification",
+                             "Return-Receipt",
+                             "Errors-To",
+                             "Resent-",
+                             "List-",
+                             "Content-ID",
+                             "mail.example.net"}) {
         INFO(gone);
         CHECK(header.find(gone) == std::string::npos);
     }
-    for (const char* kept :
-         {"To: Alice <alice@example.org>\r\n", "Cc: bob@example.org\r\n",
-          "Subject: =?UTF-8?Q?Quarterly_r=C3=A9sum=C3=A9?=\r\n",
-          "In-Reply-To: <prev-42@example.org>\r\n",
-          "References: <prev-41@example.org>\r\n <prev-42@example.org>\r\n",
-          "MIME-Version: 1.0\r\n", "Content-Language: en-US\r\n",
-          "Content-Type: text/plain; charset=UTF-8; format=flowed\r\n",
-          "Content-Transfer-Encoding: 8bit\r\n"}) {
+    for (const char* kept : {"To: Alice <alice@example.org>\r\n", "Cc: bob@example.org\r\n",
+                             "Subject: =?UTF-8?Q?Quarterly_r=C3=A9sum=C3=A9?=\r\n",
+                             "In-Reply-To: <prev-42@example.org>\r\n",
+                             "References: <prev-41@example.org>\r\n <prev-42@example.org>\r\n",
+                             "MIME-Version: 1.0\r\n", "Content-Language: en-US\r\n",
+                             "Content-Type: text/plain; charset=UTF-8; format=flowed\r\n",
+                             "Content-Transfer-Encoding: 8bit\r\n"}) {
         INFO(kept);
         CHECK(header.find(kept) != std::string::npos);
     }
@@ -157,8 +178,7 @@ TEST_CASE("exit sanitize: header-only message and empty message", "[exit_headers
     CHECK(no_header.ends_with("\r\n\r\njust body\r\n"));
 }
 
-TEST_CASE("exit sanitize: options for From, Reply-To, extra fields, disclaimer",
-          "[exit_headers]") {
+TEST_CASE("exit sanitize: options for From, Reply-To, extra fields, disclaimer", "[exit_headers]") {
     ExitHeaderOptions options;
     options.anonymous_from = "Anonymous Remailer <remailer@exit.example>";
     options.message_id_domain = "exit.example";

@@ -1,14 +1,15 @@
 // Tests of core/format/final_message.h and core/format/literal_payload.h.
+#include "core/format/final_message.h"
+
 #include <catch2/catch.hpp>
 
 #include <string>
 
-#include "core/format/final_message.h"
-#include "core/ports/random.h"
 #include "core/format/literal_payload.h"
 #include "core/format/mix_format.h"
 #include "core/format/mix_header.h"
 #include "core/format/verification.h"
+#include "core/ports/random.h"
 
 using namespace mixtasy;
 using namespace mixtasy::core;
@@ -62,7 +63,8 @@ TEST_CASE("final: exactly 20480 bytes after the Verification line", "[core][fina
     REQUIRE(fields);
     CHECK(fields->type == MixType::Singlepart);
     CHECK(fields->mixtasy_id == id);
-    auto payload = read_final_payload(r.verified, r.header.body_offset - r.header.second_line_offset);
+    auto payload =
+        read_final_payload(r.verified, r.header.body_offset - r.header.second_line_offset);
     REQUIRE(payload);
     CHECK(as_chars(*payload) == original);
     // the literal packet is followed by FF 00 (seed 000 7.4.2)
@@ -84,7 +86,8 @@ TEST_CASE("final: capacity is exact for every framing size", "[core][final]") {
         REQUIRE(ok);
         auto r = read_back(*ok);
         CHECK(r.verified.size() == kFinalMessageSize);
-            auto payload = read_final_payload(r.verified, r.header.body_offset - r.header.second_line_offset);
+        auto payload =
+            read_final_payload(r.verified, r.header.body_offset - r.header.second_line_offset);
         REQUIRE(payload);
         CHECK(payload->size() == cap);
         Bytes over(cap + 1, 'a');
@@ -112,7 +115,8 @@ TEST_CASE("final: dummy is 20480 random bytes after its header", "[core][final]"
 TEST_CASE("final: a payload packet reaching beyond the verified span is refused", "[core][final]") {
     DeterministicRandom random(6);
     // Indeterminate literal: runs into unverified bytes.
-    std::string head = "Mixtasy-ID: i\r\nMixtasy-Type: singlepart\r\nRemailer-Type: Mixtasy v1\r\n\r\n";
+    std::string head =
+        "Mixtasy-ID: i\r\nMixtasy-Type: singlepart\r\nRemailer-Type: Mixtasy v1\r\n\r\n";
     Bytes verified(head.begin(), head.end());
     Bytes lit = make_literal(as_bytes("x"), LiteralFraming::Indeterminate);
     verified.insert(verified.end(), lit.begin(), lit.end());

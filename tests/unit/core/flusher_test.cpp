@@ -1,12 +1,13 @@
 // Flusher against the real SQLite store on a temporary file, with a fake
 // Transport, ManualClock and DeterministicRandom.
+#include "core/pool/flusher.h"
+
 #include <catch2/catch.hpp>
 
 #include <map>
 #include <set>
 #include <thread>
 
-#include "core/pool/flusher.h"
 #include "core_test_support.h"
 
 using namespace mixtasy;
@@ -30,10 +31,9 @@ void pool_messages(store::Store& store, std::size_t n, Instant now,
                    const std::string& prefix = "m") {
     for (std::size_t i = 0; i < n; ++i) {
         const std::string hash = prefix + std::to_string(i);
-        auto id = commit_pooled(store, as_bytes(hash), now + 48h,
-                                mix_item("mixtasy@next.example",
-                                         prefix + "-body-" + std::to_string(i)),
-                                now);
+        auto id = commit_pooled(
+            store, as_bytes(hash), now + 48h,
+            mix_item("mixtasy@next.example", prefix + "-body-" + std::to_string(i)), now);
         REQUIRE(id);
     }
 }
@@ -156,7 +156,9 @@ TEST_CASE("flusher: picks are spread uniformly over the pool", "[flusher]") {
     DeterministicRandom random(3);
     FakeDummyFactory dummies;
     FakeTransport transport;
-    transport.answer = [](const std::string&) { return SendResult::TempFail; };
+    transport.answer = [](const std::string&) {
+        return SendResult::TempFail;
+    };
     FlusherOptions options = quiet_options();
     options.pool.min_pool = 0;
     options.pool.fraction = 0.1;  // 2 of 20 per round
@@ -176,7 +178,7 @@ TEST_CASE("flusher: picks are spread uniformly over the pool", "[flusher]") {
     }
     REQUIRE(picks.size() == 20);
     for (const auto& [body, n] : picks) {
-        CHECK(n > 60);   // expected 100 each
+        CHECK(n > 60);  // expected 100 each
         CHECK(n < 140);
     }
 }
@@ -195,7 +197,9 @@ TEST_CASE("flusher: sent only on Accepted, TempFail backs off and retries", "[fl
     Flusher flusher(*store, clock, random, dummies, options);
 
     pool_messages(*store, 3, t0);
-    transport.answer = [](const std::string&) { return SendResult::TempFail; };
+    transport.answer = [](const std::string&) {
+        return SendResult::TempFail;
+    };
     FlushReport report = flusher.round(transport);
     CHECK(report.sent == 0);
     CHECK(report.failed == 3);
@@ -211,7 +215,9 @@ TEST_CASE("flusher: sent only on Accepted, TempFail backs off and retries", "[fl
 
     // Fail again: the second delay is twice the first.
     clock.advance(1s);
-    transport.answer = [](const std::string&) { return SendResult::TempFail; };
+    transport.answer = [](const std::string&) {
+        return SendResult::TempFail;
+    };
     report = flusher.round(transport);
     CHECK(report.failed == 3);
     transport.answer = nullptr;
@@ -226,15 +232,16 @@ TEST_CASE("flusher: sent only on Accepted, TempFail backs off and retries", "[fl
     CHECK(row->attempts == 2);
 }
 
-TEST_CASE("flusher: gives up after the configured time with one address-free line",
-          "[flusher]") {
+TEST_CASE("flusher: gives up after the configured time with one address-free line", "[flusher]") {
     TempDatabase db;
     auto store = db.open();
     ManualClock clock(t0);
     DeterministicRandom random(5);
     FakeDummyFactory dummies;
     FakeTransport transport;
-    transport.answer = [](const std::string&) { return SendResult::TempFail; };
+    transport.answer = [](const std::string&) {
+        return SendResult::TempFail;
+    };
     FlusherOptions options = quiet_options();
     options.pool.min_pool = 0;
     options.pool.fraction = 1.0;
@@ -267,7 +274,9 @@ TEST_CASE("flusher: PermFail fails the row at once", "[flusher]") {
     DeterministicRandom random(6);
     FakeDummyFactory dummies;
     FakeTransport transport;
-    transport.answer = [](const std::string&) { return SendResult::PermFail; };
+    transport.answer = [](const std::string&) {
+        return SendResult::PermFail;
+    };
     FlusherOptions options = quiet_options();
     options.pool.min_pool = 0;
     options.pool.fraction = 1.0;
@@ -519,7 +528,8 @@ TEST_CASE("flusher: rounds during concurrent commits send each message once", "[
     for (const auto& m : transport.accepted) ++copies[m.message];
     CHECK(copies.size() == static_cast<std::size_t>(writers * per_writer));
     for (const auto& [body, n] : copies) REQUIRE(n == 1);
-    CHECK(in_state(*store, store::PoolState::Sent) == static_cast<std::size_t>(writers * per_writer));
+    CHECK(in_state(*store, store::PoolState::Sent) ==
+          static_cast<std::size_t>(writers * per_writer));
 }
 
 TEST_CASE("flusher: rows past the maximum age are failed by the sweep", "[flusher]") {

@@ -1,10 +1,10 @@
 // Tests of format_vec.h, the reader of the core/format known-answer files:
 // its escapes and its `Name: value` split, on which every case relies.
+#include "format_vec.h"
+
 #include <catch2/catch.hpp>
 
 #include <string>
-
-#include "format_vec.h"
 
 using namespace mixtasy::core;
 

@@ -22,7 +22,8 @@ namespace {
 
 void write_file(const std::filesystem::path& p, ByteView data) {
     std::ofstream out(p, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
+    out.write(reinterpret_cast<const char*>(data.data()),
+              static_cast<std::streamsize>(data.size()));
     REQUIRE(out.good());
 }
 
@@ -47,7 +48,10 @@ struct Gpg {
         std::filesystem::permissions(home_, std::filesystem::perms::owner_all,
                                      std::filesystem::perm_options::replace);
     }
-    ~Gpg() { (void)std::system(("gpgconf --homedir '" + home_.string() + "' --kill all >/dev/null 2>&1").c_str()); }
+    ~Gpg() {
+        (void)std::system(
+            ("gpgconf --homedir '" + home_.string() + "' --kill all >/dev/null 2>&1").c_str());
+    }
     int run(const std::string& args) const {
         const std::string cmd = "gpg --homedir '" + home_.string() +
                                 "' --batch --yes --pinentry-mode loopback --passphrase '' " + args +
@@ -57,7 +61,8 @@ struct Gpg {
     std::filesystem::path home_;
 };
 
-const std::string kOriginal = "To: carol@dest.example\r\nSubject: via gpg\r\n\r\nmade by gpg, peeled by us\r\n";
+const std::string kOriginal =
+    "To: carol@dest.example\r\nSubject: via gpg\r\n\r\nmade by gpg, peeled by us\r\n";
 
 }  // namespace
 
@@ -75,8 +80,8 @@ TEST_CASE("interop: our node processes a layer made by gpg", "[core][interop]") 
                                          as_bytes(kOriginal), *net.random);
     REQUIRE(final_msg);
     write_file(net.dir.path() / "final.eml", *final_msg);
-    REQUIRE(gpg.run("--trust-model always --rfc2440 --compress-algo none -r " +
-                    node.address + " -o '" + (net.dir.path() / "layer.gpg").string() + "' -e '" +
+    REQUIRE(gpg.run("--trust-model always --rfc2440 --compress-algo none -r " + node.address +
+                    " -o '" + (net.dir.path() / "layer.gpg").string() + "' -e '" +
                     (net.dir.path() / "final.eml").string() + "'") == 0);
     const Bytes layer = read_file(net.dir.path() / "layer.gpg");
     auto padded = pad_body(layer, kIntermediateBodySize, *net.random);
@@ -98,7 +103,8 @@ TEST_CASE("interop: gpg decrypts a layer we make", "[core][interop]") {
     TestNode& node = net.nodes.front();
     Gpg gpg(net.dir.path() / "gnupg");
     REQUIRE(gpg.run("--import '" + (node.home / "secret.asc").string() + "'") == 0);
-    const std::string inner = "Verification: 0\r\nTo: mixtasy@next.example\r\n\r\nthe next layer\r\n";
+    const std::string inner =
+        "Verification: 0\r\nTo: mixtasy@next.example\r\n\r\nthe next layer\r\n";
     auto sub = net.ring.encryption_subkey(node.address, net.clock->now());
     REQUIRE(sub != nullptr);
     auto layer = seal_layer(as_bytes(inner), sub->key, *net.random);

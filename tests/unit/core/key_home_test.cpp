@@ -1,18 +1,18 @@
 // key_home_test.cpp - the node key home (core/keys/key_home.h): file modes,
 // the refusal of a readable secret.asc, and root's updates that keep the
 // files usable by the home's owner.
+#include "core/keys/key_home.h"
+
 #include <catch2/catch.hpp>
 
 #include <fstream>
 #include <sstream>
-
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <botan/auto_rng.h>
 
-#include "core/keys/key_home.h"
 #include "core/keys/node_key.h"
 #include "crypto/keygen.h"
 #include "tests/unit/core/core_test_util.h"
@@ -51,8 +51,10 @@ TEST_CASE("key home: save writes 0600/0644 files and load reads them back", "[ke
     const SecretCertificate node = make_node();
     REQUIRE(save_node_key(home, node));
     namespace fs = std::filesystem;
-    CHECK((fs::status(home / kSecretKeyFile).permissions() & fs::perms::all) == (fs::perms::owner_read | fs::perms::owner_write));
-    CHECK((fs::status(home / kPublicKeyFile).permissions() & fs::perms::group_read) == fs::perms::group_read);
+    CHECK((fs::status(home / kSecretKeyFile).permissions() & fs::perms::all) ==
+          (fs::perms::owner_read | fs::perms::owner_write));
+    CHECK((fs::status(home / kPublicKeyFile).permissions() & fs::perms::group_read) ==
+          fs::perms::group_read);
     CHECK((fs::status(home).permissions() & fs::perms::others_all) == fs::perms::none);
     auto loaded = load_node_key(home);
     REQUIRE(loaded);
@@ -84,7 +86,8 @@ TEST_CASE("key home: root's updates keep the files usable by the home's owner", 
     REQUIRE(save_node_key(home, make_node()));
     Botan::AutoSeeded_RNG rng;
     const auto add_subkey = [&rng](SecretCertificate& k) {
-        return static_cast<bool>(crypto::add_encryption_subkey(k, k.cert.primary.created + 10, 3600, rng));
+        return static_cast<bool>(
+            crypto::add_encryption_subkey(k, k.cert.primary.created + 10, 3600, rng));
     };
     REQUIRE(update_node_key(home, add_subkey));  // as root: makes .lock, rewrites both files
     for (const char* name : {kSecretKeyFile, kPublicKeyFile}) {

@@ -1,17 +1,17 @@
 // Tests of core/keys/key_rotation.h: the subkey schedule of seed 000 section 6.3
 // on a key, on the key files, and through a network of nodes whose keys
 // rotate while messages are under way.
+#include "core/keys/key_rotation.h"
+
 #include <catch2/catch.hpp>
 
 #include <atomic>
 #include <thread>
 
-#include "crypto/keygen.h"
-#include "core/keys/node_key.h"
-#include "core/sender/creator.h"
-#include "core/keys/key_rotation.h"
 #include "core/keys/key_home.h"
 #include "core/keys/node_key.h"
+#include "core/sender/creator.h"
+#include "crypto/keygen.h"
 #include "tests/unit/core/core_test_util.h"
 
 using namespace mixtasy;
@@ -40,7 +40,8 @@ RotationReport rotate_at(crypto::SecretCertificate& key, std::int64_t t, Random&
 }
 
 std::size_t valid_at(const crypto::SecretCertificate& key, std::int64_t t) {
-    return crypto::valid_encryption_subkeys(key.cert, std::chrono::system_clock::time_point(std::chrono::seconds(t)))
+    return crypto::valid_encryption_subkeys(
+               key.cert, std::chrono::system_clock::time_point(std::chrono::seconds(t)))
         .size();
 }
 
@@ -60,7 +61,8 @@ TEST_CASE("key rotation: a successor at half-life, expired subkeys wiped", "[cor
     REQUIRE(key.cert.subkeys.size() == 2);
     REQUIRE(key.subkeys.size() == 2);
     // Senders take the newest valid subkey: the successor.
-    const auto at_half = std::chrono::system_clock::time_point(std::chrono::seconds(kCreated + kDay));
+    const auto at_half =
+        std::chrono::system_clock::time_point(std::chrono::seconds(kCreated + kDay));
     CHECK(crypto::valid_encryption_subkeys(key.cert, at_half).front()->key.fingerprint != first);
     CHECK_FALSE(rotate_at(key, kCreated + kDay, random).changed());  // once per half-life
 
@@ -76,7 +78,8 @@ TEST_CASE("key rotation: a successor at half-life, expired subkeys wiped", "[cor
     CHECK(key.find_subkey(first) == nullptr);  // its secret is gone
 }
 
-TEST_CASE("key rotation: a node down for days gets one new subkey, never more than the limit", "[core][rotation]") {
+TEST_CASE("key rotation: a node down for days gets one new subkey, never more than the limit",
+          "[core][rotation]") {
     DeterministicRandom random(8);
     auto key = fresh_key(random);
     auto late = rotate_at(key, kCreated + 5 * kDay, random);
@@ -95,10 +98,12 @@ TEST_CASE("key rotation: a node down for days gets one new subkey, never more th
 TEST_CASE("key rotation: refusals", "[core][rotation]") {
     DeterministicRandom random(9);
     auto key = fresh_key(random);
-    CHECK_FALSE(rotate_subkeys(key, from_unix(kCreated + 3 * kDay), std::chrono::seconds(0), random));
+    CHECK_FALSE(
+        rotate_subkeys(key, from_unix(kCreated + 3 * kDay), std::chrono::seconds(0), random));
     CHECK_FALSE(rotate_subkeys(key, from_unix(kCreated - 10), kDefaultSubkeyValidity, random));
     using Code = RotationError::Code;
-    const auto code_of = [&](crypto::SecretCertificate& k, std::int64_t t, std::chrono::seconds validity) {
+    const auto code_of = [&](crypto::SecretCertificate& k, std::int64_t t,
+                             std::chrono::seconds validity) {
         auto r = rotate_subkeys(k, from_unix(t), validity, random);
         REQUIRE(!r);
         return r.error().code;
@@ -107,30 +112,38 @@ TEST_CASE("key rotation: refusals", "[core][rotation]") {
     CHECK(code_of(key, kCreated - 10, kDefaultSubkeyValidity) == Code::ClockOutOfRange);
     auto revoked = key;
     revoked.cert.revoked = true;
-    CHECK_FALSE(rotate_subkeys(revoked, from_unix(kCreated + 3 * kDay), kDefaultSubkeyValidity, random));
+    CHECK_FALSE(
+        rotate_subkeys(revoked, from_unix(kCreated + 3 * kDay), kDefaultSubkeyValidity, random));
     CHECK(revoked.cert.subkeys.size() == 1);  // nothing added to a dead key
     CHECK(code_of(revoked, kCreated + 3 * kDay, kDefaultSubkeyValidity) == Code::PrimaryUnusable);
-    CHECK(describe(rotate_subkeys(revoked, from_unix(kCreated + 3 * kDay), kDefaultSubkeyValidity, random).error()) ==
+    CHECK(describe(rotate_subkeys(revoked, from_unix(kCreated + 3 * kDay), kDefaultSubkeyValidity,
+                                  random)
+                       .error()) ==
           "the node's primary key is expired or revoked; it needs a new key");
     auto expired = key;
     expired.cert.expires = static_cast<crypto::Timestamp>(kCreated + kDay);
-    CHECK_FALSE(rotate_subkeys(expired, from_unix(kCreated + 3 * kDay), kDefaultSubkeyValidity, random));
+    CHECK_FALSE(
+        rotate_subkeys(expired, from_unix(kCreated + 3 * kDay), kDefaultSubkeyValidity, random));
     TempDir dir;
-    CHECK_FALSE(maintain_key_home((dir.path() / "none").string(), from_unix(kCreated), kDefaultSubkeyValidity, random));
-    auto no_home = maintain_key_home((dir.path() / "none").string(), from_unix(kCreated), kDefaultSubkeyValidity, random);
+    CHECK_FALSE(maintain_key_home((dir.path() / "none").string(), from_unix(kCreated),
+                                  kDefaultSubkeyValidity, random));
+    auto no_home = maintain_key_home((dir.path() / "none").string(), from_unix(kCreated),
+                                     kDefaultSubkeyValidity, random);
     REQUIRE(!no_home);
     CHECK(no_home.error().code == Code::KeyFiles);
     CHECK(describe(no_home.error()).rfind("node key: io_error", 0) == 0);
     CHECK(std::string(to_string(Code::PrimaryUnusable)) == "primary-unusable");
 }
 
-TEST_CASE("key rotation: the key files change under a lock, once for two maintainers", "[core][rotation]") {
+TEST_CASE("key rotation: the key files change under a lock, once for two maintainers",
+          "[core][rotation]") {
     TempDir dir;
     DeterministicRandom random(10);
     const auto home = dir.path() / "node";
     REQUIRE(save_node_key(home, fresh_key(random)));
 
-    auto unchanged = maintain_key_home(home.string(), from_unix(kCreated + 60), kDefaultSubkeyValidity, random);
+    auto unchanged =
+        maintain_key_home(home.string(), from_unix(kCreated + 60), kDefaultSubkeyValidity, random);
     REQUIRE(unchanged);
     CHECK_FALSE(unchanged->report.changed());
 
@@ -138,7 +151,8 @@ TEST_CASE("key rotation: the key files change under a lock, once for two maintai
     std::vector<std::thread> threads;
     for (int i = 0; i < 4; ++i) {
         threads.emplace_back([&] {
-            auto m = maintain_key_home(home.string(), from_unix(kCreated + kDay), kDefaultSubkeyValidity, random);
+            auto m = maintain_key_home(home.string(), from_unix(kCreated + kDay),
+                                       kDefaultSubkeyValidity, random);
             if (m) added += m->report.added;
         });
     }
@@ -152,12 +166,15 @@ TEST_CASE("key rotation: the key files change under a lock, once for two maintai
     CHECK(published->subkeys.size() == 2);  // public.asc carries the successor
 }
 
-TEST_CASE("node: messages keep flowing while every node's subkeys rotate", "[core][rotation][node]") {
+TEST_CASE("node: messages keep flowing while every node's subkeys rotate",
+          "[core][rotation][node]") {
     TestNet net(4);
-    const std::vector<std::string> path{mix_address(0), mix_address(1), mix_address(2), mix_address(3)};
+    const std::vector<std::string> path{mix_address(0), mix_address(1), mix_address(2),
+                                        mix_address(3)};
     const std::string original = "To: bob@dest.example\r\nSubject: rotation\r\n\r\nstill here\r\n";
     const auto make = [&] {
-        auto created = create_messages(net.ring, path, as_bytes(original), net.clock->now(), *net.random);
+        auto created =
+            create_messages(net.ring, path, as_bytes(original), net.clock->now(), *net.random);
         if (!created) FAIL(created.error());
         return created->front().message;
     };

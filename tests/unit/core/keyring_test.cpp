@@ -1,17 +1,18 @@
 // Tests of core/keys/keyring.h and core/keys/mix_key.h on their own: what
 // a ring reads from concatenated armored keys, what it rejects and why, and
 // what check_mix_key accepts in a certificate (seed 000 6.3).
+#include "core/keys/keyring.h"
+
 #include <catch2/catch.hpp>
 
 #include <string>
 #include <vector>
 
-#include "crypto/keygen.h"
-#include "core/keys/node_key.h"
 #include "core/format/layer.h"
-#include "core/keys/keyring.h"
 #include "core/keys/mix_key.h"
+#include "core/keys/node_key.h"
 #include "crypto/armor.h"
+#include "crypto/keygen.h"
 #include "unit_mixes.h"
 
 using namespace mixtasy;
@@ -150,8 +151,9 @@ TEST_CASE("keyring: usable addresses are those with a valid subkey at that time"
 TEST_CASE("keyring: the subkey to encrypt to is the newest valid one", "[core][keyring]") {
     DeterministicRandom random{14};
     crypto::SecretCertificate key = make_mix_key(mix_address(0), {"middleman"}, random);
-    REQUIRE(crypto::add_encryption_subkey(key, static_cast<crypto::Timestamp>(kKeysCreated + kDay),
-                                          static_cast<std::uint32_t>(kDefaultSubkeyValidity.count()), random));
+    REQUIRE(crypto::add_encryption_subkey(
+        key, static_cast<crypto::Timestamp>(kKeysCreated + kDay),
+        static_cast<std::uint32_t>(kDefaultSubkeyValidity.count()), random));
     KeyRing ring = KeyRing::parse(crypto::export_public(key.cert));
     REQUIRE(ring.size() == 1);
     const crypto::Subkey* old_one = ring.encryption_subkey(mix_address(0), at(kEpoch));
@@ -210,8 +212,9 @@ TEST_CASE("mix key: each refusal has its reason", "[core][keyring]") {
 
     CHECK(check_reason(with_user_id(cert, "Node (mixtasy-mode:middleman) mixtasy@n0.example")) ==
           "user ID has no plain address");
-    CHECK(check_reason(with_user_id(cert, "Node (mixtasy-mode:middleman) <mixtasy@n0.example> x"))
-          == "user ID has no plain address");
+    CHECK(
+        check_reason(with_user_id(cert, "Node (mixtasy-mode:middleman) <mixtasy@n0.example> x")) ==
+        "user ID has no plain address");
     CHECK(check_reason(with_user_id(cert, "Node (mixtasy-mode:middleman) <mix tasy@n0.example>")) ==
           "user ID has no plain address");
     CHECK(check_reason(with_user_id(cert, "Node (mixtasy-mode:middleman) <relay@n0.example>")) ==

@@ -1,16 +1,17 @@
 // Tests of core/format/layer.h on its own: what seal_layer writes,
 // open_layer reads and refuses, pad_body and current_subkey, with real keys
 // held in memory (unit_mixes.h).
+#include "core/format/layer.h"
+
 #include <catch2/catch.hpp>
 
 #include <string>
 
-#include "crypto/keygen.h"
-#include "core/keys/node_key.h"
-#include "core/format/layer.h"
 #include "core/format/literal_payload.h"
 #include "core/format/mix_format.h"
+#include "core/keys/node_key.h"
 #include "crypto/compressed.h"
+#include "crypto/keygen.h"
 #include "crypto/message.h"
 #include "crypto/packet.h"
 #include "unit_mixes.h"
@@ -132,8 +133,8 @@ TEST_CASE("layer: an expired or not yet valid subkey is never tried", "[core][la
 TEST_CASE("layer: SEIPD (a layer with an MDC) is malformed", "[core][layer]") {
     OneMix mix;
     const Bytes literal = make_literal(inner_text(100), LiteralFraming::Definite);
-    auto opened = open_layer(encrypt_other(mix, literal, crypto::SymmetricPacket::Seipd), mix.key,
-                             mix.now);
+    auto opened =
+        open_layer(encrypt_other(mix, literal, crypto::SymmetricPacket::Seipd), mix.key, mix.now);
     REQUIRE_FALSE(opened);
     CHECK(opened.error() == LayerError::Malformed);
     CHECK(std::string(to_string(opened.error())) == "malformed");
@@ -145,8 +146,8 @@ TEST_CASE("layer: compressed data inside the SED is malformed", "[core][layer]")
     auto compressed =
         crypto::write_packet(crypto::Tag::Compressed, crypto::compressed_body_stored(literal));
     REQUIRE(compressed);
-    auto opened = open_layer(encrypt_other(mix, *compressed, crypto::SymmetricPacket::Sed), mix.key,
-                             mix.now);
+    auto opened =
+        open_layer(encrypt_other(mix, *compressed, crypto::SymmetricPacket::Sed), mix.key, mix.now);
     REQUIRE_FALSE(opened);
     CHECK(opened.error() == LayerError::Malformed);
 }
@@ -155,8 +156,8 @@ TEST_CASE("layer: anything but a literal packet inside is malformed", "[core][la
     OneMix mix;
     auto marker = crypto::write_packet(crypto::Tag::Marker, as_bytes("PGP"));
     REQUIRE(marker);
-    auto opened = open_layer(encrypt_other(mix, *marker, crypto::SymmetricPacket::Sed), mix.key,
-                             mix.now);
+    auto opened =
+        open_layer(encrypt_other(mix, *marker, crypto::SymmetricPacket::Sed), mix.key, mix.now);
     REQUIRE_FALSE(opened);
     CHECK(opened.error() == LayerError::Malformed);
 }
@@ -224,9 +225,9 @@ TEST_CASE("layer: current_subkey is the newest valid encryption subkey", "[core]
 
     // A successor made a day later is preferred from its creation on; the
     // old one is still the current one before that.
-    REQUIRE(crypto::add_encryption_subkey(mix.key,
-                                          static_cast<crypto::Timestamp>(kKeysCreated + kDay),
-                                          static_cast<std::uint32_t>(kDefaultSubkeyValidity.count()), mix.random));
+    REQUIRE(crypto::add_encryption_subkey(
+        mix.key, static_cast<crypto::Timestamp>(kKeysCreated + kDay),
+        static_cast<std::uint32_t>(kDefaultSubkeyValidity.count()), mix.random));
     const crypto::Subkey* before = current_subkey(mix.key.cert, from_unix(kKeysCreated + kDay - 1));
     REQUIRE(before != nullptr);
     CHECK(before->key.fingerprint == first_fpr);

@@ -1,12 +1,13 @@
 // Tests of core/format/mail_header.h (lines, tokens, fields, limits) and
 // core/format/mail_address.h (strict and lenient addr-specs, mailboxes).
+#include "core/format/mail_header.h"
+
 #include <catch2/catch.hpp>
 
 #include <string>
 #include <vector>
 
 #include "core/format/mail_address.h"
-#include "core/format/mail_header.h"
 
 using namespace mixtasy;
 using namespace mixtasy::core;
@@ -148,9 +149,9 @@ TEST_CASE("mail address: strict addr-spec is SMTP-safe", "[core][mail_address]")
     CHECK(a->address == "Mixtasy@A.example");
     CHECK(a->local == "Mixtasy");
     CHECK(a->domain == "A.example");
-    for (const char* bad : {"", "plain", "@b.c", "a@", "a@@b.c", "a@b@c", "a b@c.d", "a@b..c",
-                            "a@.b", "a@b.", "a@-b.c", "a\r\n@b.c", "<a@b.c", "Name <a@b.c>",
-                            "\"q\"@b.c", "a@b_c.d"}) {
+    for (const char* bad :
+         {"", "plain", "@b.c", "a@", "a@@b.c", "a@b@c", "a b@c.d", "a@b..c", "a@.b", "a@b.",
+          "a@-b.c", "a\r\n@b.c", "<a@b.c", "Name <a@b.c>", "\"q\"@b.c", "a@b_c.d"}) {
         INFO(bad);
         CHECK_FALSE(strict_addr_spec(bad));
     }

@@ -1,13 +1,14 @@
 // Tests of core/format/mix_fields.h.  The known answers are data:
 // tests/data/core/mix_fields.vec, one block a case, each group run by the
 // TEST_CASE of the same name below (format_vec.h reads them).
+#include "core/format/mix_fields.h"
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <string>
 
 #include "common/ascii.h"
-#include "core/format/mix_fields.h"
 #include "core/format/mix_header.h"
 #include "format_vec.h"
 
@@ -108,13 +109,9 @@ TEST_CASE("fields: prototype Remailer-Type accepted, others refused", "[core][he
     run_group("remailer-type");
 }
 
-TEST_CASE("fields: bad values are refused", "[core][header]") {
-    run_group("bad-values");
-}
+TEST_CASE("fields: bad values are refused", "[core][header]") { run_group("bad-values"); }
 
-TEST_CASE("fields: each refusal of the contract", "[core][header]") {
-    run_group("contract");
-}
+TEST_CASE("fields: each refusal of the contract", "[core][header]") { run_group("contract"); }
 
 TEST_CASE("fields: addresses are plain and SMTP-safe", "[core][header]") {
     for (const VecBlock& v : vec::blocks_in(kFile, "addresses")) {

@@ -1,11 +1,12 @@
 // Tests of core/format/mix_header.h.  The known answers of the parser are
 // data: tests/data/core/mix_header.vec, one block a case, each group run by
 // the TEST_CASE of the same name below (format_vec.h reads them).
+#include "core/format/mix_header.h"
+
 #include <catch2/catch.hpp>
 
 #include <string>
 
-#include "core/format/mix_header.h"
 #include "format_vec.h"
 
 using namespace mixtasy;

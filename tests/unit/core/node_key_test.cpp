@@ -1,11 +1,12 @@
 // node_key_test.cpp - the Mixtasy node key profile (core/keys/node_key.h):
 // the user ID with its modes, its refusals, and the key made from it.
+#include "core/keys/node_key.h"
+
 #include <catch2/catch.hpp>
 
 #include <botan/auto_rng.h>
 
 #include "core/keys/mix_key.h"
-#include "core/keys/node_key.h"
 
 using namespace mixtasy;
 using namespace mixtasy::core;
@@ -19,7 +20,8 @@ TEST_CASE("node user ID carries the modes in its comment", "[node_key]") {
     REQUIRE(uid);
     CHECK(*uid == "Alpha (mixtasy-mode:middleman,exitprivate,exitpublic) <mixtasy@alpha.example>");
     CHECK(modes_of_user_id(*uid) == p.modes);
-    CHECK(modes_of_user_id("x (other:1 mixtasy-mode:exitpublic) <a@b>") == std::vector<std::string>{"exitpublic"});
+    CHECK(modes_of_user_id("x (other:1 mixtasy-mode:exitpublic) <a@b>") ==
+          std::vector<std::string>{"exitpublic"});
     CHECK(modes_of_user_id("plain <a@b>").empty());
 }
 

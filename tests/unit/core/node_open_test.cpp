@@ -23,8 +23,7 @@ TEST_CASE("node open: a home without a key is a Keys error", "[node_open]") {
     CHECK(std::string(to_string(opened.error().code)) == "keys");
 }
 
-TEST_CASE("node open: an unusable database is a Store error with the store's code",
-          "[node_open]") {
+TEST_CASE("node open: an unusable database is a Store error with the store's code", "[node_open]") {
     TestNet net(1);
     NodeOptions options;
     options.home = net.nodes[0].home.string();

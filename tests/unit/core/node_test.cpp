@@ -15,10 +15,13 @@ using namespace mixtasy::core::testing;
 namespace {
 
 const std::string kOriginal =
-    "To: bob@dest.example\r\nSubject: hello through the mixes\r\n\r\nHi Bob,\r\nthis is secret.\r\n";
+    "To: bob@dest.example\r\nSubject: hello through the mixes\r\n\r\nHi Bob,\r\nthis is "
+    "secret.\r\n";
 
-Bytes create_one(TestNet& net, const std::vector<std::string>& path, const std::string& original = kOriginal) {
-    auto created = create_messages(net.ring, path, as_bytes(original), net.clock->now(), *net.random);
+Bytes create_one(TestNet& net, const std::vector<std::string>& path,
+                 const std::string& original = kOriginal) {
+    auto created =
+        create_messages(net.ring, path, as_bytes(original), net.clock->now(), *net.random);
     if (!created) FAIL(created.error());
     REQUIRE(created->size() == 1);
     CHECK(created->front().first_hop == path.front());
@@ -37,22 +40,26 @@ void check_delivered(const std::vector<CapturingTransport::Sent>& out, const std
 
 TEST_CASE("node: a message crosses 4 mixes and is delivered", "[core][node]") {
     TestNet net(4);
-    const std::vector<std::string> path{mix_address(0), mix_address(1), mix_address(2), mix_address(3)};
+    const std::vector<std::string> path{mix_address(0), mix_address(1), mix_address(2),
+                                        mix_address(3)};
     auto out = run_path(net, path, create_one(net, path));
     check_delivered(out, "Hi Bob,\r\nthis is secret.\r\n");
 }
 
-TEST_CASE("node: a message crosses 8 hops (mixes revisited, never twice in a row)", "[core][node]") {
+TEST_CASE("node: a message crosses 8 hops (mixes revisited, never twice in a row)",
+          "[core][node]") {
     TestNet net(5);
-    const std::vector<std::string> path{mix_address(0), mix_address(1), mix_address(2), mix_address(0),
-                                        mix_address(3), mix_address(4), mix_address(1), mix_address(2)};
+    const std::vector<std::string> path{mix_address(0), mix_address(1), mix_address(2),
+                                        mix_address(0), mix_address(3), mix_address(4),
+                                        mix_address(1), mix_address(2)};
     auto out = run_path(net, path, create_one(net, path));
     check_delivered(out, "this is secret.");
 }
 
 TEST_CASE("node: own address, and the node's clock retires its subkeys", "[core][node]") {
     TestNet net(4);
-    const std::vector<std::string> path{mix_address(0), mix_address(1), mix_address(2), mix_address(3)};
+    const std::vector<std::string> path{mix_address(0), mix_address(1), mix_address(2),
+                                        mix_address(3)};
     Bytes msg = create_one(net, path);
     CHECK(net.at(mix_address(0)).node->is_own_address("<mixtasy@n0.example>"));
     CHECK(net.at(mix_address(0)).node->is_own_address("MIXTASY@n0.example"));
@@ -69,21 +76,24 @@ TEST_CASE("node: own address, and the node's clock retires its subkeys", "[core]
 
 TEST_CASE("node: a replayed message is destroyed, the first one is not affected", "[core][node]") {
     TestNet net(4);
-    const std::vector<std::string> path{mix_address(0), mix_address(1), mix_address(2), mix_address(3)};
+    const std::vector<std::string> path{mix_address(0), mix_address(1), mix_address(2),
+                                        mix_address(3)};
     Bytes msg = create_one(net, path);
     std::vector<CapturingTransport::Sent> out;
     CHECK(net.hop(mix_address(0), msg, &out).reason == "pooled");
     REQUIRE(out.size() == 1);
     CHECK(net.hop(mix_address(0), msg).reason == "replay");
     // the replay is recognised whatever the outer header and re-armoring
-    CHECK(net.hop(mix_address(0), with_body(msg, binary_body(msg), mix_address(0))).reason == "replay");
+    CHECK(net.hop(mix_address(0), with_body(msg, binary_body(msg), mix_address(0))).reason ==
+          "replay");
     // the next hop still works
     CHECK(net.hop(mix_address(1), out[0].message).reason == "pooled");
 }
 
 TEST_CASE("node: flipped ciphertext bytes destroy the message and nothing else", "[core][node]") {
     TestNet net(4);
-    const std::vector<std::string> path{mix_address(0), mix_address(1), mix_address(2), mix_address(3)};
+    const std::vector<std::string> path{mix_address(0), mix_address(1), mix_address(2),
+                                        mix_address(3)};
     Bytes msg = create_one(net, path);
     const Bytes body = binary_body(msg);
     // Offsets: PKESK area, SED header/prefix, early ciphertext, deep inside
@@ -130,15 +140,18 @@ TEST_CASE("node: exitprivate delivers to local domains only", "[core][node]") {
 
 TEST_CASE("node: multipart messages are reassembled in any arrival order", "[core][node]") {
     TestNet net(4);
-    const std::vector<std::string> path{mix_address(0), mix_address(1), mix_address(2), mix_address(3)};
+    const std::vector<std::string> path{mix_address(0), mix_address(1), mix_address(2),
+                                        mix_address(3)};
     for (std::size_t parts : {1u, 2u, 30u}) {
         CAPTURE(parts);
         std::string original = "To: bob@dest.example\r\nSubject: big\r\n\r\n";
         std::size_t line = 0;
         while (original.size() < (parts - 1) * 20300 + 5000) {
-            original += "line " + std::to_string(line++) + " of a long message for " + std::to_string(parts) + " parts\r\n";
+            original += "line " + std::to_string(line++) + " of a long message for " +
+                        std::to_string(parts) + " parts\r\n";
         }
-        auto created = create_messages(net.ring, path, as_bytes(original), net.clock->now(), *net.random);
+        auto created =
+            create_messages(net.ring, path, as_bytes(original), net.clock->now(), *net.random);
         if (!created) FAIL(created.error());
         REQUIRE(created->size() == parts);
         // Through the first three hops in order, then shuffled to the exit.
@@ -180,11 +193,13 @@ TEST_CASE("node: dummies are discarded at their last mix and burn their hash", "
     CHECK(net.hop(path[1], out[0].message).reason == "replay");
 }
 
-TEST_CASE("node: a replay at the exit does not spend the destination's rate limit", "[core][node]") {
+TEST_CASE("node: a replay at the exit does not spend the destination's rate limit",
+          "[core][node]") {
     TestNet net(3);
     net.add_node("mixtasy@exit.example", {"exitpublic"});
     net.open_all([](const TestNode&, NodeOptions& options) { options.exit_rate_per_hour = 2; });
-    const std::vector<std::string> path{mix_address(0), mix_address(1), mix_address(2), "mixtasy@exit.example"};
+    const std::vector<std::string> path{mix_address(0), mix_address(1), mix_address(2),
+                                        "mixtasy@exit.example"};
     // Carries one message to the exit's door and returns what arrives there.
     auto at_exit = [&](const std::string& original) {
         Bytes m = create_one(net, path, original);
@@ -199,14 +214,16 @@ TEST_CASE("node: a replay at the exit does not spend the destination's rate limi
     const Bytes second = at_exit(kOriginal);
     std::vector<CapturingTransport::Sent> out;
     REQUIRE(net.hop("mixtasy@exit.example", first, &out).reason == "pooled");
-    for (int i = 0; i < 3; ++i) CHECK(net.hop("mixtasy@exit.example", first, &out).reason == "replay");
+    for (int i = 0; i < 3; ++i)
+        CHECK(net.hop("mixtasy@exit.example", first, &out).reason == "replay");
     // the allowance of 2 per hour still has room for the second message
     CHECK(net.hop("mixtasy@exit.example", second, &out).reason == "pooled");
 }
 
 TEST_CASE("node: reload re-reads the known mixes the dummies go through", "[core][node]") {
     TestNet net(4);
-    const std::vector<std::string> path{mix_address(0), mix_address(1), mix_address(2), mix_address(3)};
+    const std::vector<std::string> path{mix_address(0), mix_address(1), mix_address(2),
+                                        mix_address(3)};
     TestNode& n0 = net.at(mix_address(0));
     const auto flush_one = [&] {
         REQUIRE(n0.node->accept(Envelope{}, create_one(net, path)).kind == Decision::Kind::Pooled);

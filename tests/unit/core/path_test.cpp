@@ -1,9 +1,9 @@
 // Tests of core/sender/path.h.
+#include "core/sender/path.h"
+
 #include <catch2/catch.hpp>
 
 #include <map>
-
-#include "core/sender/path.h"
 
 using namespace mixtasy;
 using namespace mixtasy::core;
@@ -42,10 +42,12 @@ TEST_CASE("path: pinned ends and scarce candidates", "[core][path]") {
     REQUIRE(p);
     CHECK(*p == std::vector<std::string>{"a", "b", "a", "b"});
     std::vector<std::string> one{"a"};
-    CHECK(choose_path(one, {4, std::nullopt, std::nullopt}, random).error() == PathError::NoCandidates);
+    CHECK(choose_path(one, {4, std::nullopt, std::nullopt}, random).error() ==
+          PathError::NoCandidates);
     CHECK(choose_path(one, {1, std::nullopt, std::nullopt}, random));
     std::vector<std::string> none;
-    CHECK(choose_path(none, {1, std::nullopt, std::nullopt}, random).error() == PathError::NoCandidates);
+    CHECK(choose_path(none, {1, std::nullopt, std::nullopt}, random).error() ==
+          PathError::NoCandidates);
     // a-?-a with only {a, b}: b; length 3 with first=a, last=a works
     auto q = choose_path(two, {3, std::string("a"), std::string("a")}, random);
     REQUIRE(q);

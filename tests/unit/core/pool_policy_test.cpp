@@ -1,11 +1,11 @@
 // Timed dynamic pool count (seed 000 6.4.5): exhaustive over small pools,
 // thresholds, fractions at their bounds, decimal rounding.
+#include "core/pool/pool_policy.h"
+
 #include <catch2/catch.hpp>
 
 #include <cmath>
 #include <limits>
-
-#include "core/pool/pool_policy.h"
 
 using mixtasy::core::messages_to_send;
 using mixtasy::core::PoolParameters;
@@ -27,10 +27,10 @@ TEST_CASE("pool policy: Mixmaster defaults", "[pool_policy]") {
     CHECK(p.fraction == 0.65);
     CHECK(p.interval == std::chrono::minutes(15));
     CHECK(messages_to_send(p, 0) == 0);
-    CHECK(messages_to_send(p, 44) == 0);        // just below n
-    CHECK(messages_to_send(p, 45) == 29);       // floor(45 * 0.65) = floor(29.25)
-    CHECK(messages_to_send(p, 46) == 29);       // floor(29.9)
-    CHECK(messages_to_send(p, 100) == 65);      // exactly 65, not 64
+    CHECK(messages_to_send(p, 44) == 0);    // just below n
+    CHECK(messages_to_send(p, 45) == 29);   // floor(45 * 0.65) = floor(29.25)
+    CHECK(messages_to_send(p, 46) == 29);   // floor(29.9)
+    CHECK(messages_to_send(p, 100) == 65);  // exactly 65, not 64
     CHECK(messages_to_send(p, 1000) == 650);
 }
 
@@ -40,7 +40,7 @@ TEST_CASE("pool policy: threshold is n + f_min and f_min is kept", "[pool_policy
     CHECK(messages_to_send(p, 15) == 5);  // (15 - 5) * 0.5
     CHECK(messages_to_send(p, 16) == 5);  // floor(5.5)
     CHECK(messages_to_send(p, 17) == 6);
-    CHECK(messages_to_send(p, 4) == 0);   // below f_min alone
+    CHECK(messages_to_send(p, 4) == 0);  // below f_min alone
 }
 
 TEST_CASE("pool policy: frac 0 and 1 and out of range", "[pool_policy]") {

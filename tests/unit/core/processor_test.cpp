@@ -2,6 +2,8 @@
 // held in memory (unit_mixes.h) and no store, so each destroy reason of
 // seed 000 6.4 steps 1-4 is checked where it is decided.  What the Node adds
 // (replay, pool, exit delivery) is node_test's.
+#include "core/node/processor.h"
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -13,7 +15,6 @@
 #include "core/format/mix_header.h"
 #include "core/format/verification.h"
 #include "core/format/wire_message.h"
-#include "core/node/processor.h"
 #include "core/sender/creator.h"
 #include "unit_mixes.h"
 
@@ -172,7 +173,9 @@ TEST_CASE("processor: truncated, oversized and unarmored garbage are malformed",
     const auto path = four_hops();
     Bytes msg = create_one(mixes, path);
     Bytes body = binary_body(msg);
-    const auto at_n0 = [&](ByteView m) { return mixes.peel_at(mix_address(0), m).reason; };
+    const auto at_n0 = [&](ByteView m) {
+        return mixes.peel_at(mix_address(0), m).reason;
+    };
     Bytes shorter(body.begin(), body.end() - 1);
     CHECK(at_n0(with_body(shorter, mix_address(0))) == "malformed");
     Bytes longer = body;
@@ -220,8 +223,9 @@ TEST_CASE("processor: received header lines and a binary body are accepted", "[c
     UnitMixes mixes(4);
     const auto path = four_hops();
     const Bytes msg = create_one(mixes, path);
-    std::string mta = "Received: from a.example by b.example; Tue, 1 Dec 2026 12:00:00 +0000\r\n"
-                      "Return-Path: <someone@sender.example>\r\n";
+    std::string mta =
+        "Received: from a.example by b.example; Tue, 1 Dec 2026 12:00:00 +0000\r\n"
+        "Return-Path: <someone@sender.example>\r\n";
     Bytes with_received(mta.begin(), mta.end());
     with_received.insert(with_received.end(), msg.begin(), msg.end());
     CHECK(mixes.peel_at(mix_address(0), with_received).kind == Peeled::Kind::Forward);
@@ -238,10 +242,10 @@ TEST_CASE("processor: an inner header changed after its Verification was compute
     UnitMixes mixes(4);
     // Build the layer for n0 by hand: an inner intermediate message for n1
     // whose To: is swapped to n2 after hashing.
-    auto inner_for_n1 = create_messages(mixes.ring,
-                                        std::vector<std::string>{mix_address(1), mix_address(2),
-                                                                 mix_address(3), mix_address(2)},
-                                        as_bytes(kOriginal), mixes.now, mixes.random);
+    auto inner_for_n1 = create_messages(
+        mixes.ring,
+        std::vector<std::string>{mix_address(1), mix_address(2), mix_address(3), mix_address(2)},
+        as_bytes(kOriginal), mixes.now, mixes.random);
     REQUIRE(inner_for_n1);
     const Bytes inner_sed = binary_body(inner_for_n1->front().message);  // PKESK+SED+padding
     Bytes rest = fields_then(intermediate_header(mix_address(1)), inner_sed);

@@ -1,5 +1,7 @@
 // Multipart reassembly over the real SQLite store: any order, duplicates,
 // conflicting totals, expiry, exactly-once hand-out.
+#include "core/node/reassembly.h"
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -7,7 +9,6 @@
 #include <map>
 #include <thread>
 
-#include "core/node/reassembly.h"
 #include "core_test_support.h"
 
 using namespace mixtasy;
@@ -32,7 +33,8 @@ struct Collector {
             originals.emplace_back(as_chars(original));
             std::vector<store::NewPoolItem> rows;
             rows.push_back(outgoing(store::PoolKind::Exit, "alice@example.org",
-                                    "nobody@this.example", Bytes(original.begin(), original.end())));
+                                    "nobody@this.example",
+                                    Bytes(original.begin(), original.end())));
             return rows;
         };
     }
@@ -47,14 +49,14 @@ struct Fixture {
     int hashes = 0;
 
     store::Result<PartOutcome> add(const std::string& id, std::uint32_t number, std::uint32_t total,
-                                 const std::string& content) {
+                                   const std::string& content) {
         const std::string hash = "hash-" + std::to_string(hashes++);
         return reassembler.add(as_bytes(hash), clock.now() + 48h,
                                IncomingPart{id, number, total, as_bytes(content)},
                                collector.builder());
     }
     store::Result<PartOutcome> add(const std::string& id, std::uint32_t number,
-                                 std::uint32_t total) {
+                                   std::uint32_t total) {
         return add(id, number, total, part_text(number));
     }
 };
@@ -144,11 +146,11 @@ TEST_CASE("reassembly: sets with different ids do not mix", "[reassembly]") {
 TEST_CASE("reassembly: the same replay hash is a replay", "[reassembly]") {
     Fixture f;
     const IncomingPart part{"<r@x>", 1, 2, as_bytes(std::string_view("one"))};
-    auto first = f.reassembler.add(as_bytes(std::string_view("H")), t0 + 48h, part,
-                                   f.collector.builder());
+    auto first =
+        f.reassembler.add(as_bytes(std::string_view("H")), t0 + 48h, part, f.collector.builder());
     REQUIRE(first);
-    auto again = f.reassembler.add(as_bytes(std::string_view("H")), t0 + 48h, part,
-                                   f.collector.builder());
+    auto again =
+        f.reassembler.add(as_bytes(std::string_view("H")), t0 + 48h, part, f.collector.builder());
     REQUIRE_FALSE(again);
     CHECK(again.error().code == store::StoreError::Code::Replay);
 }
@@ -216,13 +218,13 @@ TEST_CASE("reassembly: an oversized original is dropped whole", "[reassembly]") 
     limits.max_message_bytes = 10;
     Reassembler reassembler(*store, clock, limits);
     Collector collector;
-    auto a = reassembler.add(as_bytes(std::string_view("h1")), t0 + 48h,
-                             {"<o@x>", 1, 2, as_bytes(std::string_view("123456"))},
-                             collector.builder());
+    auto a =
+        reassembler.add(as_bytes(std::string_view("h1")), t0 + 48h,
+                        {"<o@x>", 1, 2, as_bytes(std::string_view("123456"))}, collector.builder());
     REQUIRE(a);
-    auto b = reassembler.add(as_bytes(std::string_view("h2")), t0 + 48h,
-                             {"<o@x>", 2, 2, as_bytes(std::string_view("789012"))},
-                             collector.builder());
+    auto b =
+        reassembler.add(as_bytes(std::string_view("h2")), t0 + 48h,
+                        {"<o@x>", 2, 2, as_bytes(std::string_view("789012"))}, collector.builder());
     REQUIRE(b);
     CHECK(b->kind == Kind::Dropped);
     CHECK(collector.originals.empty());

@@ -166,8 +166,7 @@ TEST_CASE("store use: a full database is temporary and writes nothing", "[store_
     CHECK(*store->count_ready(to_unix(t0)) == static_cast<std::size_t>(committed));
 }
 
-TEST_CASE("store use: open failures are temporary, a corrupt file needs an admin",
-          "[store_use]") {
+TEST_CASE("store use: open failures are temporary, a corrupt file needs an admin", "[store_use]") {
     store::SqliteOptions missing;
     missing.path = "/nonexistent-mixtasy-dir/node.db";
     auto a = store::open_sqlite(missing);

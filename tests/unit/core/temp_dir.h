@@ -5,9 +5,8 @@
 
 #include <catch2/catch.hpp>
 
-#include <stdlib.h>
-
 #include <filesystem>
+#include <stdlib.h>
 #include <string>
 #include <system_error>
 

@@ -14,10 +14,10 @@
 
 #include "common/time.h"
 #include "core/keys/keyring.h"
+#include "core/keys/node_key.h"
 #include "core/node/processor.h"
 #include "core/ports/random.h"
 #include "crypto/armor.h"
-#include "core/keys/node_key.h"
 #include "crypto/key_io.h"
 #include "wire_bytes.h"
 
@@ -33,8 +33,7 @@ inline std::string mix_address(std::size_t i) {
 }
 
 inline crypto::SecretCertificate make_mix_key(const std::string& address,
-                                              const std::vector<std::string>& modes,
-                                              Random& random,
+                                              const std::vector<std::string>& modes, Random& random,
                                               std::int64_t created = kKeysCreated) {
     NodeKeyParams params;
     params.address = address;

@@ -1,10 +1,11 @@
 // Tests of core/format/verification.h.
+#include "core/format/verification.h"
+
 #include <catch2/catch.hpp>
 
 #include <string>
 
 #include "core/format/mix_format.h"
-#include "core/format/verification.h"
 
 using namespace mixtasy;
 using namespace mixtasy::core;

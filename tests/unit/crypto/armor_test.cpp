@@ -1,10 +1,11 @@
 // armor_test.cpp - ASCII armor: round trips, gpg's tolerances, CRC24 and
 // every typed refusal.
+#include "crypto/armor.h"
+
 #include <catch2/catch.hpp>
 
 #include <botan/auto_rng.h>
 
-#include "crypto/armor.h"
 #include "crypto/armor_blocks.h"
 #include "test_util.h"
 
@@ -13,7 +14,8 @@ using namespace mixtasy::crypto;
 
 namespace {
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
-    for (std::size_t i = 0; (i = s.find(from, i)) != std::string::npos; i += to.size()) s.replace(i, from.size(), to);
+    for (std::size_t i = 0; (i = s.find(from, i)) != std::string::npos; i += to.size())
+        s.replace(i, from.size(), to);
     return s;
 }
 }  // namespace
@@ -91,7 +93,8 @@ TEST_CASE("armor refusals are typed", "[armor]") {
     };
     CHECK(code("no armor here") == ErrorCode::BadArmor);
     CHECK(code(clean.substr(0, clean.find("-----END"))) == ErrorCode::BadArmor);
-    CHECK(code(replace_all(clean, "-----END PGP MESSAGE", "-----END PGP SIGNATURE")) == ErrorCode::BadArmor);
+    CHECK(code(replace_all(clean, "-----END PGP MESSAGE", "-----END PGP SIGNATURE")) ==
+          ErrorCode::BadArmor);
     CHECK(code(replace_all(clean, "AQID", "A*ID")) == ErrorCode::BadArmor);
     SECTION("checksum mismatch") {
         std::string t = clean;
@@ -108,7 +111,8 @@ TEST_CASE("armor refusals are typed", "[armor]") {
         CHECK(code(clean, lines) == ErrorCode::LimitExceeded);
         ArmorLimits headers;
         headers.max_headers = 1;
-        CHECK(code(armor_encode(data, kLabelMessage, {{"A", "1"}, {"B", "2"}}), headers) == ErrorCode::LimitExceeded);
+        CHECK(code(armor_encode(data, kLabelMessage, {{"A", "1"}, {"B", "2"}}), headers) ==
+              ErrorCode::LimitExceeded);
     }
 }
 
@@ -131,7 +135,9 @@ TEST_CASE("the message base64 codec agrees with Botan's constant-time one", "[ar
         const std::string fast = armor_encode(data, kLabelMessage);
         const std::string slow = armor_encode(data, kLabelPrivateKey);
         // Same base64 text line for line; only the labels differ.
-        const auto body = [](const std::string& t) { return t.substr(t.find("\n\n"), t.find("-----END") - t.find("\n\n")); };
+        const auto body = [](const std::string& t) {
+            return t.substr(t.find("\n\n"), t.find("-----END") - t.find("\n\n"));
+        };
         CHECK(body(fast) == body(slow));
         auto a = armor_decode(as_bytes(fast));
         auto b = armor_decode(as_bytes(slow));
@@ -144,7 +150,8 @@ TEST_CASE("the message base64 codec agrees with Botan's constant-time one", "[ar
 
 TEST_CASE("base64 padding is accepted only at the end", "[armor]") {
     auto decode = [](const std::string& b64) {
-        return armor_decode(as_bytes("-----BEGIN PGP MESSAGE-----\n\n" + b64 + "\n-----END PGP MESSAGE-----\n"));
+        return armor_decode(
+            as_bytes("-----BEGIN PGP MESSAGE-----\n\n" + b64 + "\n-----END PGP MESSAGE-----\n"));
     };
     CHECK(decode("AQID")->data == Bytes{1, 2, 3});
     CHECK(decode("AQI=")->data == Bytes{1, 2});
@@ -182,7 +189,8 @@ TEST_CASE("armor_append writes CRLF lines without a CRC line when asked", "[armo
 
 TEST_CASE("armor decoding takes base64 quanta split across lines", "[armor]") {
     auto decode = [](const std::string& body) {
-        return armor_decode(as_bytes("-----BEGIN PGP MESSAGE-----\n\n" + body + "\n-----END PGP MESSAGE-----\n"));
+        return armor_decode(
+            as_bytes("-----BEGIN PGP MESSAGE-----\n\n" + body + "\n-----END PGP MESSAGE-----\n"));
     };
     CHECK(decode("AQ\nID\nBA")->data == Bytes{1, 2, 3, 4});
     CHECK(decode("A\nQI=")->data == Bytes{1, 2});
@@ -192,7 +200,8 @@ TEST_CASE("armor decoding takes base64 quanta split across lines", "[armor]") {
 }
 
 TEST_CASE("split_armor_blocks cuts concatenated blocks, bounded", "[armor]") {
-    const std::string a = "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nAAAA\n-----END PGP PUBLIC KEY BLOCK-----\n";
+    const std::string a =
+        "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nAAAA\n-----END PGP PUBLIC KEY BLOCK-----\n";
     const std::string b = "-----BEGIN PGP MESSAGE-----\r\n\r\nBBBB\r\n-----END PGP MESSAGE-----";
     const std::string text = "junk before\n" + a + "between\n" + b;
     auto blocks = split_armor_blocks(text, 10);

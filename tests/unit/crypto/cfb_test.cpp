@@ -60,7 +60,8 @@ TEST_CASE("CFB round trips every supported cipher and every length", "[cfb]") {
         const auto spec = cipher_spec(static_cast<uint8_t>(algo));
         REQUIRE(spec);
         const auto key = rng.random_vec(spec->key_length);
-        for (size_t len : {spec->block_length + 2, spec->block_length + 3, size_t(100), size_t(4097)}) {
+        for (size_t len :
+             {spec->block_length + 2, spec->block_length + 3, size_t(100), size_t(4097)}) {
             const auto plain = rng.random_vec(len);
             auto a = plain;
             REQUIRE(sed_encrypt(*spec, key, a));
@@ -106,12 +107,14 @@ TEST_CASE("CFB decryption equals Botan's CFB mode at every chunk boundary", "[cf
         const auto spec = *cipher_spec(static_cast<uint8_t>(algo));
         const auto key = rng.random_vec(spec.key_length);
         const size_t bs = spec.block_length;
-        for (size_t len : {size_t(0), size_t(1), bs - 1, bs, bs + 1, size_t(4095), size_t(4096), size_t(4097),
-                           4096 + bs, size_t(8191), size_t(8192), size_t(30720), size_t(30727)}) {
+        for (size_t len :
+             {size_t(0), size_t(1), bs - 1, bs, bs + 1, size_t(4095), size_t(4096), size_t(4097),
+              4096 + bs, size_t(8191), size_t(8192), size_t(30720), size_t(30727)}) {
             INFO("algo " << algo << " length " << len);
             const auto cipher = rng.random_vec(len);
             auto reference = cipher;
-            auto mode = Botan::Cipher_Mode::create_or_throw(std::string(spec.botan_name) + "/CFB", Botan::DECRYPTION);
+            auto mode = Botan::Cipher_Mode::create_or_throw(std::string(spec.botan_name) + "/CFB",
+                                                            Botan::DECRYPTION);
             mode->set_key(key);
             mode->start(std::vector<uint8_t>(bs, 0));
             mode->process(reference.data(), reference.size());

@@ -1,12 +1,12 @@
+#include "crypto/compressed.h"
+
 #include <catch2/catch.hpp>
 
-#include <string>
-
-#include <botan/auto_rng.h>
 #include <bzlib.h>
+#include <string>
 #include <zlib.h>
 
-#include "crypto/compressed.h"
+#include <botan/auto_rng.h>
 
 using namespace mixtasy::crypto;
 using mixtasy::Bytes;
@@ -92,11 +92,13 @@ TEST_CASE("truncated and corrupt streams give typed errors", "[compressed]") {
         for (size_t cut : {size_t(1), size_t(2), body.size() / 2, body.size() - 1}) {
             auto r = decompress_body(mixtasy::ByteView(body.data(), cut));
             REQUIRE_FALSE(r);
-            REQUIRE((r.error().code == ErrorCode::Truncated || r.error().code == ErrorCode::BadPacket));
+            REQUIRE(
+                (r.error().code == ErrorCode::Truncated || r.error().code == ErrorCode::BadPacket));
         }
         for (int i = 0; i < 50; ++i) {
             auto damaged = body;
-            damaged[1 + rng.next_byte() % (damaged.size() - 1)] ^= static_cast<uint8_t>(1 + rng.next_byte() % 255);
+            damaged[1 + rng.next_byte() % (damaged.size() - 1)] ^=
+                static_cast<uint8_t>(1 + rng.next_byte() % 255);
             (void)decompress_body(damaged);  // any result but a crash
         }
     }

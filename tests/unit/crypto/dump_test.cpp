@@ -1,5 +1,7 @@
 // dump_test.cpp - the packet listing behind `mixtasy inspect`: fields shown,
 // partial output then the error on bad input, escaping of hostile text.
+#include "crypto/dump.h"
+
 #include <catch2/catch.hpp>
 
 #include <sstream>
@@ -7,7 +9,6 @@
 #include <botan/auto_rng.h>
 
 #include "crypto/armor.h"
-#include "crypto/dump.h"
 #include "crypto/key_io.h"
 #include "crypto/keygen.h"
 #include "test_util.h"
@@ -36,7 +37,8 @@ TEST_CASE("dump lists keys, user IDs and signatures with their fields", "[dump]"
     CHECK(s.find("# armor \"PGP PUBLIC KEY BLOCK\"") != std::string::npos);
     CHECK(s.find(":offset 0 tag 6 PublicKey, new format, definite length") != std::string::npos);
     CHECK(s.find("fingerprint " + to_hex(k.cert.fingerprint())) != std::string::npos);
-    CHECK(s.find("user ID \"Mixtasy node (mixtasy-mode:middleman) <mixtasy@dump.example>\"") != std::string::npos);
+    CHECK(s.find("user ID \"Mixtasy node (mixtasy-mode:middleman) <mixtasy@dump.example>\"") !=
+          std::string::npos);
     CHECK(s.find("type 0x13") != std::string::npos);
     CHECK(s.find("type 0x18") != std::string::npos);
     CHECK(s.find("key expiration time, length 4: 172800s (2d 0h)") != std::string::npos);
@@ -79,8 +81,8 @@ TEST_CASE("dump escapes control characters in user IDs and literal names", "[dum
 }
 
 TEST_CASE("dump lists gpg-made encrypted messages", "[dump]") {
-    const auto path = std::filesystem::path(MIXTASY_TEST_DATA) / ".." / "fuzz" / "seeds" / "fuzz_crypto_packet" /
-                      "gpg_encrypted.pgp";
+    const auto path = std::filesystem::path(MIXTASY_TEST_DATA) / ".." / "fuzz" / "seeds" /
+                      "fuzz_crypto_packet" / "gpg_encrypted.pgp";
     const std::string data = test::read_text(path);
     REQUIRE(!data.empty());
     std::ostringstream out;

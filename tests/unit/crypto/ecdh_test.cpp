@@ -1,12 +1,13 @@
+#include "crypto/ecdh.h"
+
 #include <catch2/catch.hpp>
+
+#include <optional>
 
 #include <botan/auto_rng.h>
 #include <botan/block_cipher.h>
 #include <botan/nist_keywrap.h>
 
-#include <optional>
-
-#include "crypto/ecdh.h"
 #include "crypto/packet.h"
 #include "crypto/session_key.h"
 #include "tests/unit/crypto/enc_vec.h"
@@ -119,7 +120,8 @@ TEST_CASE("ECDH decryption with the wrong key or a damaged wrap fails with one c
     // Another fingerprint changes the KDF, so the unwrap fails.
     auto moved = secret;
     moved.pub.fingerprint[0] ^= 1;
-    REQUIRE(ecdh_decrypt(moved, ct->ephemeral_point, ct->wrapped).error().code == ErrorCode::DecryptFailed);
+    REQUIRE(ecdh_decrypt(moved, ct->ephemeral_point, ct->wrapped).error().code ==
+            ErrorCode::DecryptFailed);
 }
 
 TEST_CASE("ECDH refuses malformed points, wrap lengths and algorithms", "[ecdh]") {

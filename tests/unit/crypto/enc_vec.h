@@ -46,7 +46,8 @@ inline std::vector<VecCase> read_vec(const std::string& rel) {
             continue;
         }
         const auto eq = line.find('=');
-        if (eq == std::string::npos || out.empty()) throw std::runtime_error("bad vec line: " + line);
+        if (eq == std::string::npos || out.empty())
+            throw std::runtime_error("bad vec line: " + line);
         out.back().fields[trim(line.substr(0, eq))] = trim(line.substr(eq + 1));
     }
     return out;
@@ -79,7 +80,8 @@ inline std::vector<mixtasy::crypto::SecretKey> secret_keys_of(const std::vector<
         if (!*p) break;
         if ((*p)->tag != Tag::SecretKey && (*p)->tag != Tag::SecretSubkey) continue;
         auto key = parse_secret_key((*p)->body(), (*p)->body_offset);
-        if (!key) throw std::runtime_error("bad secret key in " + rel + ": " + describe(key.error()));
+        if (!key)
+            throw std::runtime_error("bad secret key in " + rel + ": " + describe(key.error()));
         keys.push_back(std::move(*key));
     }
     return keys;

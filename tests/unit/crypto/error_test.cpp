@@ -1,9 +1,9 @@
 // error_test.cpp - the stable tokens of crypto::ErrorCode and describe().
+#include "crypto/error.h"
+
 #include <catch2/catch.hpp>
 
 #include <string>
-
-#include "crypto/error.h"
 
 using namespace mixtasy::crypto;
 
@@ -13,6 +13,7 @@ TEST_CASE("error codes keep their lower-case tokens, describe adds offset and de
     CHECK(std::string(to_string(ErrorCode::NoValidKey)) == "no_valid_key");
     CHECK(std::string(to_string(ErrorCode::IoError)) == "io_error");
     CHECK(std::string(to_string(ErrorCode::Internal)) == "internal");
-    CHECK(describe(Error{ErrorCode::Truncated, 17, "MPI length"}) == "truncated at offset 17: MPI length");
+    CHECK(describe(Error{ErrorCode::Truncated, 17, "MPI length"}) ==
+          "truncated at offset 17: MPI length");
     CHECK(describe(Error{ErrorCode::BadKey, 0, ""}) == "bad_key at offset 0");
 }

@@ -32,7 +32,8 @@ public:
         fs::permissions(dir_, fs::perms::owner_all);
     }
     ~TempGpg() {
-        const std::string kill = "GNUPGHOME=" + dir_.string() + " gpgconf --kill all >/dev/null 2>&1";
+        const std::string kill =
+            "GNUPGHOME=" + dir_.string() + " gpgconf --kill all >/dev/null 2>&1";
         (void)std::system(kill.c_str());
         std::error_code ec;
         fs::remove_all(dir_, ec);
@@ -44,16 +45,18 @@ public:
 
     // Runs gpg with a fresh home and the non-interactive options; true on exit 0.
     bool gpg(const std::string& args) const {
-        return sh("GNUPGHOME=" + dir_.string() +
-                  " gpg --batch --yes --pinentry-mode loopback --passphrase '' --trust-model always " + args);
+        return sh(
+            "GNUPGHOME=" + dir_.string() +
+            " gpg --batch --yes --pinentry-mode loopback --passphrase '' --trust-model always " +
+            args);
     }
     bool sh(const std::string& cmd) const {
         const std::string full = cmd + " >>" + (dir_ / "log").string() + " 2>&1";
         return std::system(full.c_str()) == 0;
     }
     std::string first_fpr(const std::string& uid) const {
-        const std::string cmd = "GNUPGHOME=" + dir_.string() + " gpg --with-colons --list-keys " + uid +
-                                " 2>/dev/null | awk -F: '/^fpr/{print $10; exit}'";
+        const std::string cmd = "GNUPGHOME=" + dir_.string() + " gpg --with-colons --list-keys " +
+                                uid + " 2>/dev/null | awk -F: '/^fpr/{print $10; exit}'";
         std::string out;
         if (FILE* f = popen(cmd.c_str(), "r")) {
             char buf[128];
@@ -64,8 +67,9 @@ public:
         return out;
     }
     void write(const std::string& name, const Bytes& data) const {
-        std::ofstream(path(name), std::ios::binary).write(reinterpret_cast<const char*>(data.data()),
-                                                          static_cast<std::streamsize>(data.size()));
+        std::ofstream(path(name), std::ios::binary)
+            .write(reinterpret_cast<const char*>(data.data()),
+                   static_cast<std::streamsize>(data.size()));
     }
     Bytes read(const std::string& name) const {
         std::ifstream in(path(name), std::ios::binary);
@@ -82,7 +86,8 @@ std::vector<SecretKey> make_gpg_cv25519(const TempGpg& g) {
     const std::string fpr = g.first_fpr("interop@example.org");
     REQUIRE(fpr.size() == 40);
     REQUIRE(g.gpg("--quick-add-key " + fpr + " cv25519 encr never"));
-    REQUIRE(g.gpg("--export-secret-keys -o " + g.path("key.sec").string() + " interop@example.org"));
+    REQUIRE(
+        g.gpg("--export-secret-keys -o " + g.path("key.sec").string() + " interop@example.org"));
     return enc_test::secret_keys_of(g.read("key.sec"), "key.sec");
 }
 
@@ -105,8 +110,8 @@ TEST_CASE("we decrypt what gpg -e writes: SEIPD compressed and SED old style", "
     g.write("plain.txt", Bytes(kText.begin(), kText.end()));
     const auto plain = g.path("plain.txt").string();
     REQUIRE(g.gpg("-r interop@example.org -o " + g.path("seipd.gpg").string() + " -e " + plain));
-    REQUIRE(g.gpg("--rfc2440 --compress-algo none -r interop@example.org -o " + g.path("sed.gpg").string() +
-                  " -e " + plain));
+    REQUIRE(g.gpg("--rfc2440 --compress-algo none -r interop@example.org -o " +
+                  g.path("sed.gpg").string() + " -e " + plain));
 
     auto seipd = decrypt_message(g.read("seipd.gpg"), keys);
     REQUIRE(seipd);
@@ -130,7 +135,8 @@ TEST_CASE("gpg and sq decrypt what we encrypt to a gpg key", "[interop]") {
     auto seipd = encrypt_to(keys.back().pub, inner, SymmetricPacket::Seipd, rng);
     REQUIRE(seipd);
     g.write("ours_seipd.gpg", *seipd);
-    REQUIRE(g.gpg("-o " + g.path("out1.txt").string() + " -d " + g.path("ours_seipd.gpg").string()));
+    REQUIRE(
+        g.gpg("-o " + g.path("out1.txt").string() + " -d " + g.path("ours_seipd.gpg").string()));
     REQUIRE(g.read("out1.txt") == Bytes(kText.begin(), kText.end()));
 
     REQUIRE(g.sh("sq decrypt --recipient-key " + g.path("key.sec").string() + " -o " +
@@ -203,7 +209,8 @@ TEST_CASE("a mixtasy keygen node key works with gpg and sq, both directions", "[
     }
 
     // The node's public key is encrypted to by us; gpg and sq decrypt.
-    auto ours = encrypt_to(node->cert.subkeys[0].key, literal_packet(kText), SymmetricPacket::Seipd, rng);
+    auto ours =
+        encrypt_to(node->cert.subkeys[0].key, literal_packet(kText), SymmetricPacket::Seipd, rng);
     REQUIRE(ours);
     g.write("ours.gpg", *ours);
     REQUIRE(g.sh("sq decrypt --recipient-key " + g.path("node.sec").string() + " -o " +
@@ -214,14 +221,16 @@ TEST_CASE("a mixtasy keygen node key works with gpg and sq, both directions", "[
     REQUIRE(g.read("gpg_out.txt") == Bytes(kText.begin(), kText.end()));
 }
 
-TEST_CASE("prototype-style layers: gpg's SED rewritten to indeterminate length, FF 00 inner padding", "[interop]") {
+TEST_CASE(
+    "prototype-style layers: gpg's SED rewritten to indeterminate length, FF 00 inner padding",
+    "[interop]") {
     Botan::AutoSeeded_RNG rng;
     const auto keys = enc_test::load_secret_keys("gpg_cv25519.sec");
 
     // What the reference prototype does to gpg's output (seed 000 7.4.3):
     // the SED header becomes old-format indeterminate, padding follows.
     Bytes layer = enc_test::read_file("gpg_cv25519_sed.gpg");
-    const size_t sed_at = 96;  // after the 96-byte PKESK packet
+    const size_t sed_at = 96;        // after the 96-byte PKESK packet
     REQUIRE(layer[sed_at] == 0xA4);  // old format, tag 9, one-byte length
     layer.erase(layer.begin() + static_cast<std::ptrdiff_t>(sed_at + 1));
     layer[sed_at] = 0xA7;  // old format, tag 9, indeterminate
@@ -248,6 +257,7 @@ TEST_CASE("prototype-style layers: gpg's SED rewritten to indeterminate length, 
     auto sealed = encrypt_to(keys.back().pub, inner, SymmetricPacket::Sed, rng);
     REQUIRE(sealed);
     g.write("final.gpg", *sealed);
-    (void)g.gpg("--ignore-mdc-error -o " + g.path("final.txt").string() + " -d " + g.path("final.gpg").string());
+    (void)g.gpg("--ignore-mdc-error -o " + g.path("final.txt").string() + " -d " +
+                g.path("final.gpg").string());
     REQUIRE(g.read("final.txt") == Bytes(kText.begin(), kText.end()));
 }

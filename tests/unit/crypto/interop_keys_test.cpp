@@ -31,7 +31,10 @@ namespace {
 class GpgHome {
 public:
     GpgHome() { std::filesystem::permissions(dir_.path(), std::filesystem::perms::owner_all); }
-    ~GpgHome() { (void)run("gpgconf --homedir " + quote(dir_.path().string()) + " --kill all >/dev/null 2>&1"); }
+    ~GpgHome() {
+        (void)run("gpgconf --homedir " + quote(dir_.path().string()) +
+                  " --kill all >/dev/null 2>&1");
+    }
     GpgHome(const GpgHome&) = delete;
     GpgHome& operator=(const GpgHome&) = delete;
     std::string gpg(const std::string& args) const {
@@ -115,7 +118,8 @@ TEST_CASE("interop: our node key in gpg", "[interop][gpg]") {
     GpgHome home;
     const SecretCertificate node = fresh_node("mixtasy@gpg-interop.example");
     test::write_file(home.file("public.asc"), export_public(node.cert));
-    REQUIRE(run(home.gpg("--import " + quote(home.file("public.asc").string()) + " 2>/dev/null")).status == 0);
+    REQUIRE(run(home.gpg("--import " + quote(home.file("public.asc").string()) + " 2>/dev/null"))
+                .status == 0);
 
     const auto listing = run(home.gpg("--with-colons --fixed-list-mode --list-keys 2>/dev/null"));
     REQUIRE(listing.status == 0);
@@ -132,7 +136,8 @@ TEST_CASE("interop: our node key in gpg", "[interop][gpg]") {
     CHECK(field(subs[0], 6) == std::to_string(*sub.expires));  // 2 days after creation
     CHECK(*sub.expires - sub.key.created == 2 * 24 * 3600);
     // gpg's colon listing escapes ':' as \x3a.
-    CHECK(field(uids[0], 9) == "Interop Node (mixtasy-mode\\x3amiddleman,exitpublic) <mixtasy@gpg-interop.example>");
+    CHECK(field(uids[0], 9) ==
+          "Interop Node (mixtasy-mode\\x3amiddleman,exitpublic) <mixtasy@gpg-interop.example>");
     CHECK(field(uids[0], 1) != "r");  // not revoked or invalid
 
     SECTION("gpg encrypts to the subkey and verifies our signature") {
@@ -142,7 +147,8 @@ TEST_CASE("interop: our node key in gpg", "[interop][gpg]") {
                                       quote(home.file("data.txt").string()) + " 2>&1"));
         INFO(enc.out);
         CHECK(enc.status == 0);
-        const auto packets = run(home.gpg("--list-packets " + quote(home.file("data.gpg").string()) + " 2>&1"));
+        const auto packets =
+            run(home.gpg("--list-packets " + quote(home.file("data.gpg").string()) + " 2>&1"));
         CHECK(packets.out.find(to_hex(sub.key.key_id)) != std::string::npos);
 
         test::write_file(home.file("data.sig"), detached_signature(node, as_bytes("mix me\n")));
@@ -154,31 +160,39 @@ TEST_CASE("interop: our node key in gpg", "[interop][gpg]") {
     }
     SECTION("gpg accepts our secret key and decrypts and signs with it") {
         test::write_file(home.file("secret.asc"), export_secret(node));
-        const auto imp = run(home.gpg("--import " + quote(home.file("secret.asc").string()) + " 2>&1"));
+        const auto imp =
+            run(home.gpg("--import " + quote(home.file("secret.asc").string()) + " 2>&1"));
         INFO(imp.out);
         REQUIRE(imp.status == 0);
         test::write_file(home.file("m.txt"), "round trip\n");
         REQUIRE(run(home.gpg("--trust-model always -r mixtasy@gpg-interop.example -o " +
-                             quote(home.file("m.gpg").string()) + " --encrypt " + quote(home.file("m.txt").string()) +
-                             " 2>/dev/null")).status == 0);
-        const auto dec = run(home.gpg("--decrypt " + quote(home.file("m.gpg").string()) + " 2>/dev/null"));
+                             quote(home.file("m.gpg").string()) + " --encrypt " +
+                             quote(home.file("m.txt").string()) + " 2>/dev/null"))
+                    .status == 0);
+        const auto dec =
+            run(home.gpg("--decrypt " + quote(home.file("m.gpg").string()) + " 2>/dev/null"));
         CHECK(dec.status == 0);
         CHECK(dec.out == "round trip\n");
-        REQUIRE(run(home.gpg("-u mixtasy@gpg-interop.example -o " + quote(home.file("m.sig").string()) +
-                             " --detach-sign " + quote(home.file("m.txt").string()) + " 2>/dev/null")).status == 0);
+        REQUIRE(
+            run(home.gpg("-u mixtasy@gpg-interop.example -o " + quote(home.file("m.sig").string()) +
+                         " --detach-sign " + quote(home.file("m.txt").string()) + " 2>/dev/null"))
+                .status == 0);
         const Signature sig = first_signature(read_bytes(home.file("m.sig")));
         CHECK(verify_data(sig, node.cert.primary, as_bytes("round trip\n")));
     }
 }
 
-TEST_CASE("interop: a gpg-made ed25519/cv25519 key parses and its signatures verify", "[interop][gpg]") {
+TEST_CASE("interop: a gpg-made ed25519/cv25519 key parses and its signatures verify",
+          "[interop][gpg]") {
     if (!test::have_tool("gpg")) {
         WARN("gpg not installed: skipped");
         SUCCEED();
         return;
     }
     GpgHome home;
-    REQUIRE(run(home.gpg("--quick-gen-key 'Gpg Made <gpg@made.example>' ed25519 cert,sign never 2>/dev/null")).status == 0);
+    REQUIRE(run(home.gpg("--quick-gen-key 'Gpg Made <gpg@made.example>' ed25519 cert,sign never "
+                         "2>/dev/null"))
+                .status == 0);
     const auto fpr_out = run(home.gpg("--with-colons --list-keys gpg@made.example 2>/dev/null"));
     const auto fprs = colon_lines(fpr_out.out, "fpr");
     REQUIRE(!fprs.empty());
@@ -215,11 +229,13 @@ TEST_CASE("interop: a gpg-made ed25519/cv25519 key parses and its signatures ver
     CHECK(from_armor->fingerprint() == c.fingerprint());
 
     test::write_file(home.file("d.txt"), "signed by gpg\n");
-    for (const char* mode : {"--detach-sign", "--armor --detach-sign", "--textmode --detach-sign"}) {
+    for (const char* mode :
+         {"--detach-sign", "--armor --detach-sign", "--textmode --detach-sign"}) {
         INFO(mode);
         std::filesystem::remove(home.file("d.sig"));
         REQUIRE(run(home.gpg(std::string(mode) + " -o " + quote(home.file("d.sig").string()) + " " +
-                             quote(home.file("d.txt").string()) + " 2>/dev/null")).status == 0);
+                             quote(home.file("d.txt").string()) + " 2>/dev/null"))
+                    .status == 0);
         const Signature sig = first_signature(read_bytes(home.file("d.sig")));
         CHECK(verify_data(sig, c.primary, as_bytes("signed by gpg\n")));
         CHECK(!verify_data(sig, c.primary, as_bytes("signed by gpq\n")));
@@ -233,7 +249,9 @@ TEST_CASE("interop: a gpg-made RSA key parses and its signatures verify", "[inte
         return;
     }
     GpgHome home;
-    REQUIRE(run(home.gpg("--quick-gen-key 'Rsa Made <rsa@made.example>' rsa2048 cert,sign never 2>/dev/null")).status == 0);
+    REQUIRE(run(home.gpg("--quick-gen-key 'Rsa Made <rsa@made.example>' rsa2048 cert,sign never "
+                         "2>/dev/null"))
+                .status == 0);
     const auto fpr_out = run(home.gpg("--with-colons --list-keys rsa@made.example 2>/dev/null"));
     const std::string fpr = field(colon_lines(fpr_out.out, "fpr").at(0), 9);
     REQUIRE(run(home.gpg("--quick-add-key " + fpr + " rsa2048 encr 2d 2>/dev/null")).status == 0);
@@ -248,7 +266,8 @@ TEST_CASE("interop: a gpg-made RSA key parses and its signatures verify", "[inte
     CHECK(c.subkeys[0].encryption_capable());
     test::write_file(home.file("r.txt"), "rsa signed\n");
     REQUIRE(run(home.gpg("--detach-sign -o " + quote(home.file("r.sig").string()) + " " +
-                         quote(home.file("r.txt").string()) + " 2>/dev/null")).status == 0);
+                         quote(home.file("r.txt").string()) + " 2>/dev/null"))
+                .status == 0);
     const Signature sig = first_signature(read_bytes(home.file("r.sig")));
     CHECK(verify_data(sig, c.primary, as_bytes("rsa signed\n")));
     const auto sec = run(home.gpg("--export-secret-keys rsa@made.example 2>/dev/null"));
@@ -273,7 +292,9 @@ TEST_CASE("interop: sq reads our key and we read sq's", "[interop][sq]") {
         return;
     }
     test::TempDir dir;
-    auto path = [&](const char* n) { return quote((dir.path() / n).string()); };
+    auto path = [&](const char* n) {
+        return quote((dir.path() / n).string());
+    };
     const SecretCertificate node = fresh_node("mixtasy@sq-interop.example");
     test::write_file(dir.path() / "node.asc", export_public(node.cert));
     const auto inspect = run("sq inspect " + path("node.asc") + " 2>&1");
@@ -285,19 +306,23 @@ TEST_CASE("interop: sq reads our key and we read sq's", "[interop][sq]") {
     CHECK(inspect.out.find("Invalid") == std::string::npos);
 
     test::write_file(dir.path() / "plain.txt", "to the mix\n");
-    const auto enc = run("sq encrypt --recipient-cert " + path("node.asc") + " --output " + path("msg.pgp") + " " +
-                         path("plain.txt") + " 2>&1");
+    const auto enc = run("sq encrypt --recipient-cert " + path("node.asc") + " --output " +
+                         path("msg.pgp") + " " + path("plain.txt") + " 2>&1");
     INFO(enc.out);
     CHECK(enc.status == 0);
 
     test::write_file(dir.path() / "node.sig", detached_signature(node, as_bytes("to the mix\n")));
-    const auto ver = run("sq verify --signer-cert " + path("node.asc") + " --detached " + path("node.sig") + " " +
-                         path("plain.txt") + " 2>&1");
+    const auto ver = run("sq verify --signer-cert " + path("node.asc") + " --detached " +
+                         path("node.sig") + " " + path("plain.txt") + " 2>&1");
     INFO(ver.out);
     CHECK(ver.status == 0);
 
-    REQUIRE(run("sq key generate --userid '<sq@made.example>' --export " + path("sq.key") + " 2>/dev/null").status == 0);
-    REQUIRE(run("sq key extract-cert --output " + path("sq.cert") + " " + path("sq.key") + " 2>/dev/null").status == 0);
+    REQUIRE(run("sq key generate --userid '<sq@made.example>' --export " + path("sq.key") +
+                " 2>/dev/null")
+                .status == 0);
+    REQUIRE(run("sq key extract-cert --output " + path("sq.cert") + " " + path("sq.key") +
+                " 2>/dev/null")
+                .status == 0);
     auto cert = read_certificate(read_bytes(dir.path() / "sq.cert"));
     INFO((cert ? std::string() : describe(cert.error())));
     REQUIRE(cert);
@@ -307,8 +332,9 @@ TEST_CASE("interop: sq reads our key and we read sq's", "[interop][sq]") {
     INFO((key ? std::string() : describe(key.error())));
     REQUIRE(key);
 
-    REQUIRE(run("sq sign --detached --signer-key " + path("sq.key") + " --output " + path("sq.sig") + " " +
-                path("plain.txt") + " 2>/dev/null").status == 0);
+    REQUIRE(run("sq sign --detached --signer-key " + path("sq.key") + " --output " +
+                path("sq.sig") + " " + path("plain.txt") + " 2>/dev/null")
+                .status == 0);
     const Signature sig = first_signature(read_bytes(dir.path() / "sq.sig"));
     // sq signs with its signing subkey: find it by issuer.
     const PublicKey* signer = nullptr;
@@ -330,19 +356,24 @@ TEST_CASE("interop: `mixtasy keygen` / `key export` / `inspect` with gpg", "[int
     test::TempDir dir;
     const std::string bin = quote(mixtasy.string());
     const std::string home = quote((dir.path() / "node").string());
-    const auto gen = run(bin + " keygen --home " + home +
-                         " --address mixtasy@cli.example --name 'Cli Node' --modes middleman,exitprivate 2>&1");
+    const auto gen =
+        run(bin + " keygen --home " + home +
+            " --address mixtasy@cli.example --name 'Cli Node' --modes middleman,exitprivate 2>&1");
     INFO(gen.out);
     REQUIRE(gen.status == 0);
-    CHECK(run(bin + " keygen --home " + home + " --address mixtasy@cli.example >/dev/null 2>&1").status == 1);
+    CHECK(run(bin + " keygen --home " + home + " --address mixtasy@cli.example >/dev/null 2>&1")
+              .status == 1);
     CHECK(run(bin + " keygen --home " + quote((dir.path() / "x").string()) +
-              " --address nobody --modes relay >/dev/null 2>&1").status == 1);
+              " --address nobody --modes relay >/dev/null 2>&1")
+              .status == 1);
 
     const auto exported = run(bin + " key export --home " + home);
     REQUIRE(exported.status == 0);
     CHECK(exported.out.rfind("-----BEGIN PGP PUBLIC KEY BLOCK-----", 0) == 0);
     test::write_file(gpg.file("cli.asc"), exported.out);
-    REQUIRE(run(gpg.gpg("--import " + quote(gpg.file("cli.asc").string()) + " 2>/dev/null")).status == 0);
+    REQUIRE(
+        run(gpg.gpg("--import " + quote(gpg.file("cli.asc").string()) + " 2>/dev/null")).status ==
+        0);
     const auto listing = run(gpg.gpg("--with-colons --list-keys mixtasy@cli.example 2>/dev/null"));
     const auto subs = colon_lines(listing.out, "sub");
     REQUIRE(subs.size() == 1);
@@ -353,13 +384,19 @@ TEST_CASE("interop: `mixtasy keygen` / `key export` / `inspect` with gpg", "[int
     REQUIRE(secret.status == 0);
     CHECK(secret.out.rfind("-----BEGIN PGP PRIVATE KEY BLOCK-----", 0) == 0);
 
-    const auto inspect = run(bin + " inspect " + quote((dir.path() / "node" / "public.asc").string()) + " 2>&1");
+    const auto inspect =
+        run(bin + " inspect " + quote((dir.path() / "node" / "public.asc").string()) + " 2>&1");
     CHECK(inspect.status == 0);
     CHECK(inspect.out.find("mixtasy-mode:middleman,exitprivate") != std::string::npos);
-    test::write_file(dir.path() / "bad.pgp", std::string("\xcd\x05" "ab", 4));
+    test::write_file(dir.path() / "bad.pgp", std::string("\xcd\x05"
+                                                         "ab",
+                                                         4));
     const auto bad = run(bin + " inspect " + quote((dir.path() / "bad.pgp").string()) + " 2>&1");
     CHECK(bad.status == 3);
     CHECK(bad.out.find("truncated at offset 0") != std::string::npos);
-    CHECK(run(bin + " inspect < " + quote((dir.path() / "node" / "public.asc").string()) + " >/dev/null 2>&1").status == 0);
-    CHECK(run(bin + " inspect " + quote((dir.path() / "absent").string()) + " >/dev/null 2>&1").status == 1);
+    CHECK(run(bin + " inspect < " + quote((dir.path() / "node" / "public.asc").string()) +
+              " >/dev/null 2>&1")
+              .status == 0);
+    CHECK(run(bin + " inspect " + quote((dir.path() / "absent").string()) + " >/dev/null 2>&1")
+              .status == 1);
 }

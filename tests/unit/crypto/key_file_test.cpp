@@ -1,5 +1,7 @@
 // key_file_test.cpp - small key files (crypto/key_file.h): atomic writes
 // with the asked mode, bounded reads and their refusals, the exclusive lock.
+#include "crypto/key_file.h"
+
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
@@ -7,7 +9,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "crypto/key_file.h"
 #include "test_util.h"
 
 using namespace mixtasy;
@@ -29,7 +30,8 @@ TEST_CASE("key files are written with their mode and read back", "[key_file]") {
     REQUIRE(back);
     CHECK(*back == "second");
     REQUIRE(write_key_file(home, "b.asc", "public", 0644));
-    CHECK((fs::status(home / "b.asc").permissions() & fs::perms::others_read) == fs::perms::others_read);
+    CHECK((fs::status(home / "b.asc").permissions() & fs::perms::others_read) ==
+          fs::perms::others_read);
     CHECK(read_key_file(home / "b.asc", FileAccess::Any));
 }
 
@@ -70,7 +72,8 @@ TEST_CASE("a file lock excludes every other holder until it is dropped", "[key_f
         auto lock = FileLock::exclusive(path);
         REQUIRE(lock);
         CHECK((fs::status(path).permissions() & fs::perms::all) ==
-              (fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read));
+              (fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+               fs::perms::others_read));
         CHECK_FALSE(try_lock());
         FileLock moved = std::move(*lock);
         CHECK_FALSE(try_lock());

@@ -1,11 +1,12 @@
 // key_test.cpp - key packets and certificates: RFC 9580 known answers,
 // round trips, limits and malformed material.
+#include "crypto/key.h"
+
 #include <catch2/catch.hpp>
 
 #include <botan/auto_rng.h>
 
 #include "crypto/armor.h"
-#include "crypto/key.h"
 #include "crypto/keygen.h"
 #include "crypto/packet.h"
 #include "test_util.h"
@@ -159,7 +160,8 @@ TEST_CASE("a generated node key survives serialize and parse, public and secret"
     const Certificate& c = certs->front();
     CHECK(c.fingerprint() == node.cert.fingerprint());
     REQUIRE(c.user_ids.size() == 1);
-    CHECK(c.user_ids[0].text == "Test Node (mixtasy-mode:middleman,exitprivate) <mixtasy@node.example>");
+    CHECK(c.user_ids[0].text ==
+          "Test Node (mixtasy-mode:middleman,exitprivate) <mixtasy@node.example>");
     CHECK(c.key_flags == (kFlagCertify | kFlagSign));
     CHECK(!c.expires);
     REQUIRE(c.subkeys.size() == 1);
@@ -191,7 +193,9 @@ TEST_CASE("valid_encryption_subkeys follows creation, expiry and rotation", "[ke
     auto certs = parse_certificates(serialize(node.cert));
     REQUIRE(certs);
     const Certificate& c = certs->front();
-    auto at = [&](Timestamp t) { return valid_encryption_subkeys(c, from_timestamp(t)); };
+    auto at = [&](Timestamp t) {
+        return valid_encryption_subkeys(c, from_timestamp(t));
+    };
     CHECK(at(1700000000 - 1).empty());  // before creation
     REQUIRE(at(1700000000).size() == 1);
     REQUIRE(at(half + 10).size() == 2);
@@ -228,13 +232,16 @@ TEST_CASE("bindings that do not verify are dropped, a certificate needs a valid 
         Bytes theirs = serialize(other.cert);
         auto tp = read_packets(theirs);
         REQUIRE(tp);
-        mixed.insert(mixed.end(), theirs.begin() + static_cast<std::ptrdiff_t>((*tp)[3].header_offset), theirs.end());
+        mixed.insert(mixed.end(),
+                     theirs.begin() + static_cast<std::ptrdiff_t>((*tp)[3].header_offset),
+                     theirs.end());
         auto certs = parse_certificates(mixed);
         REQUIRE(certs);
         CHECK(certs->front().subkeys.empty());
     }
     SECTION("packets before the primary key") {
-        Bytes bad(pub.begin() + static_cast<std::ptrdiff_t>((*packets)[1].header_offset), pub.end());
+        Bytes bad(pub.begin() + static_cast<std::ptrdiff_t>((*packets)[1].header_offset),
+                  pub.end());
         auto certs = parse_certificates(bad);
         REQUIRE(!certs);
         CHECK(certs.error().code == ErrorCode::UnexpectedPacket);
@@ -244,7 +251,8 @@ TEST_CASE("bindings that do not verify are dropped, a certificate needs a valid 
 TEST_CASE("certificate limits are enforced", "[key]") {
     SecretCertificate node = make_node();
     Botan::AutoSeeded_RNG rng;
-    for (int i = 0; i < 3; ++i) REQUIRE(add_encryption_subkey(node, 1700000000 + static_cast<Timestamp>(i), 3600, rng));
+    for (int i = 0; i < 3; ++i)
+        REQUIRE(add_encryption_subkey(node, 1700000000 + static_cast<Timestamp>(i), 3600, rng));
     const Bytes pub = serialize(node.cert);
     KeyLimits limits;
     limits.max_subkeys = 3;
@@ -284,7 +292,8 @@ TEST_CASE("secret key checksum and protection are checked", "[key]") {
     }
 }
 
-TEST_CASE("a verified subkey revocation makes the subkey unusable, a forged one does not", "[key]") {
+TEST_CASE("a verified subkey revocation makes the subkey unusable, a forged one does not",
+          "[key]") {
     const SecretCertificate node = make_node(1700000000);
     Botan::AutoSeeded_RNG rng;
     SignatureParams p;
@@ -340,7 +349,8 @@ TEST_CASE("an expiring binding or user ID self-signature ends what it binds", "[
     Botan::AutoSeeded_RNG rng;
     // The certificate as parsed with its subkey bound anew, carrying the
     // given signature expiration.
-    const auto rebound = [&](std::optional<uint32_t> expires_after, std::optional<uint32_t> key_expires_after) {
+    const auto rebound = [&](std::optional<uint32_t> expires_after,
+                             std::optional<uint32_t> key_expires_after) {
         SignatureParams p;
         p.type = SignatureType::SubkeyBinding;
         p.created = 1700000100;

@@ -1,11 +1,12 @@
 // keygen_test.cpp - the generated key layout (Ed25519 primary, one user ID,
 // X25519 subkey), subkey upkeep, and their refusals.
+#include "crypto/keygen.h"
+
 #include <catch2/catch.hpp>
 
 #include <botan/auto_rng.h>
 
 #include "crypto/key.h"
-#include "crypto/keygen.h"
 #include "test_util.h"
 
 using namespace mixtasy;
@@ -39,7 +40,8 @@ TEST_CASE("generated key has the mandated layout", "[keygen]") {
     CHECK(!add_encryption_subkey(*k, 1700000000, 0, rng));
 }
 
-TEST_CASE("rotation keeps the certificate bounded: expired subkeys and their secrets go", "[keygen]") {
+TEST_CASE("rotation keeps the certificate bounded: expired subkeys and their secrets go",
+          "[keygen]") {
     Botan::AutoSeeded_RNG rng;
     KeyGenParams p;
     p.user_id = "Mixtasy node (mixtasy-mode:middleman) <mixtasy@rotate.example>";
@@ -57,7 +59,8 @@ TEST_CASE("rotation keeps the certificate bounded: expired subkeys and their sec
     }
     auto certs = parse_certificates(serialize(k->cert));
     REQUIRE(certs);
-    CHECK(valid_encryption_subkeys(certs->front(), from_timestamp(p.created + 90 * day + 10)).size() == 2);
+    CHECK(valid_encryption_subkeys(certs->front(), from_timestamp(p.created + 90 * day + 10))
+              .size() == 2);
     auto tsk = parse_secret_certificates(serialize(*k));
     REQUIRE(tsk);
     CHECK(tsk->front().subkeys.size() == 2);

@@ -1,8 +1,8 @@
+#include "crypto/literal.h"
+
 #include <catch2/catch.hpp>
 
 #include <botan/auto_rng.h>
-
-#include "crypto/literal.h"
 
 using namespace mixtasy::crypto;
 using mixtasy::Bytes;
@@ -86,7 +86,8 @@ TEST_CASE("literal reading refuses malformed input with typed errors", "[literal
     REQUIRE(read_literal(Bytes{0xC1, 0x01, 0x03}).error().code == ErrorCode::UnexpectedPacket);
     // Unknown format byte.
     REQUIRE(parse_literal_body(Bytes{'x', 0, 0, 0, 0, 0}).error().code == ErrorCode::BadPacket);
-    for (uint8_t f : {'b', 't', 'u', 'l', '1', 'm'}) REQUIRE(parse_literal_body(Bytes{f, 0, 0, 0, 0, 0}));
+    for (uint8_t f : {'b', 't', 'u', 'l', '1', 'm'})
+        REQUIRE(parse_literal_body(Bytes{f, 0, 0, 0, 0, 0}));
     // Every truncation of the header fields.
     const Bytes body{'b', 3, 'a', 'b', 'c', 1, 2, 3, 4};
     for (size_t n = 0; n < body.size(); ++n) {

@@ -1,9 +1,10 @@
+#include "crypto/message.h"
+
 #include <catch2/catch.hpp>
 
 #include <botan/auto_rng.h>
 
 #include "crypto/literal.h"
-#include "crypto/message.h"
 #include "crypto/packet.h"
 #include "tests/unit/crypto/enc_vec.h"
 
@@ -161,7 +162,8 @@ TEST_CASE("hidden recipients and several recipients decrypt", "[message]") {
         REQUIRE(dec->plaintext == inner);
         REQUIRE(dec->cipher == 7);
     }
-    REQUIRE(encrypt_to(std::span<const PublicKey>{}, inner, options, rng).error().code == ErrorCode::NoValidKey);
+    REQUIRE(encrypt_to(std::span<const PublicKey>{}, inner, options, rng).error().code ==
+            ErrorCode::NoValidKey);
 }
 
 TEST_CASE("malformed and truncated messages give typed errors, never crash", "[message]") {
@@ -194,12 +196,15 @@ TEST_CASE("the decrypted stream must hold literal data for decrypt_message", "[m
     REQUIRE(decrypt_message(*empty, keys().ecdh).error().code == ErrorCode::UnexpectedPacket);
 }
 
-TEST_CASE("read_inner_message parses a decrypted stream: signatures skipped, one level of compression", "[message]") {
+TEST_CASE(
+    "read_inner_message parses a decrypted stream: signatures skipped, one level of compression",
+    "[message]") {
     LiteralData lit;
     lit.contents = Bytes(50, 'k');
     const auto literal = *write_literal(lit);
     // One-pass signature and signature packets (bodies irrelevant here) around the literal.
-    Bytes stream = *write_packet(Tag::OnePassSignature, Bytes{3, 0, 8, 22, 1, 2, 3, 4, 5, 6, 7, 8, 1});
+    Bytes stream =
+        *write_packet(Tag::OnePassSignature, Bytes{3, 0, 8, 22, 1, 2, 3, 4, 5, 6, 7, 8, 1});
     stream.insert(stream.end(), literal.begin(), literal.end());
     auto plain = read_inner_message(stream);
     REQUIRE(plain);

@@ -1,8 +1,8 @@
 // packet_test.cpp - OpenPGP packet framing: every length encoding, both
 // directions, and the typed errors hostile framing must produce.
-#include <catch2/catch.hpp>
-
 #include "crypto/packet.h"
+
+#include <catch2/catch.hpp>
 
 using namespace mixtasy;
 using namespace mixtasy::crypto;
@@ -25,8 +25,13 @@ Packet only_packet(ByteView data) {
 }  // namespace
 
 TEST_CASE("old-format definite lengths use the smallest length type and round trip", "[packet]") {
-    struct Case { std::size_t size; uint8_t length_type; std::size_t header; };
-    for (auto c : {Case{0, 0, 2}, Case{255, 0, 2}, Case{256, 1, 3}, Case{65535, 1, 3}, Case{65536, 2, 5}}) {
+    struct Case {
+        std::size_t size;
+        uint8_t length_type;
+        std::size_t header;
+    };
+    for (auto c :
+         {Case{0, 0, 2}, Case{255, 0, 2}, Case{256, 1, 3}, Case{65535, 1, 3}, Case{65536, 2, 5}}) {
         const Bytes body = filled(c.size);
         auto wire = write_packet(Tag::Literal, body, {Format::OldFormat, LengthKind::Definite});
         REQUIRE(wire);
@@ -56,8 +61,12 @@ TEST_CASE("old-format indeterminate length runs to the end of input", "[packet]"
 }
 
 TEST_CASE("new-format 1-, 2- and 5-byte lengths round trip at their boundaries", "[packet]") {
-    struct Case { std::size_t size; std::size_t header; };
-    for (auto c : {Case{0, 2}, Case{191, 2}, Case{192, 3}, Case{8383, 3}, Case{8384, 6}, Case{100000, 6}}) {
+    struct Case {
+        std::size_t size;
+        std::size_t header;
+    };
+    for (auto c :
+         {Case{0, 2}, Case{191, 2}, Case{192, 3}, Case{8383, 3}, Case{8384, 6}, Case{100000, 6}}) {
         const Bytes body = filled(c.size);
         auto wire = write_packet(Tag::UserId, body);
         REQUIRE(wire);
@@ -90,7 +99,8 @@ TEST_CASE("a sequence of packets keeps absolute offsets", "[packet]") {
     Bytes wire;
     REQUIRE(append_packet(wire, Tag::Marker, as_bytes("PGP")));
     REQUIRE(append_packet(wire, Tag::UserId, as_bytes("a <a@b>"), {Format::OldFormat}));
-    REQUIRE(append_packet(wire, Tag::Literal, filled(1000), {Format::NewFormat, LengthKind::Partial, 9}));
+    REQUIRE(append_packet(wire, Tag::Literal, filled(1000),
+                          {Format::NewFormat, LengthKind::Partial, 9}));
     auto packets = read_packets(wire);
     REQUIRE(packets);
     REQUIRE(packets->size() == 3);
@@ -123,8 +133,8 @@ TEST_CASE("malformed framing gives typed errors with offsets", "[packet]") {
         CHECK(r.error().offset == 0);
     }
     SECTION("length field cut off") {
-        for (Bytes wire : {Bytes{0xcd}, Bytes{0xcd, 0xc5}, Bytes{0xcd, 0xff, 0, 0}, Bytes{0x89, 0x01},
-                           Bytes{0x8a, 0, 0}}) {
+        for (Bytes wire : {Bytes{0xcd}, Bytes{0xcd, 0xc5}, Bytes{0xcd, 0xff, 0, 0},
+                           Bytes{0x89, 0x01}, Bytes{0x8a, 0, 0}}) {
             auto r = read_packets(wire);
             REQUIRE(!r);
             CHECK(r.error().code == ErrorCode::Truncated);
@@ -151,7 +161,10 @@ TEST_CASE("malformed framing gives typed errors with offsets", "[packet]") {
     }
     SECTION("too many partial chunks") {
         Bytes wire{0xcb};
-        for (int i = 0; i < 20; ++i) { wire.push_back(0xe0); wire.push_back('x'); }
+        for (int i = 0; i < 20; ++i) {
+            wire.push_back(0xe0);
+            wire.push_back('x');
+        }
         wire.push_back(0);
         PacketLimits limits;
         limits.max_partial_chunks = 10;
@@ -161,7 +174,10 @@ TEST_CASE("malformed framing gives typed errors with offsets", "[packet]") {
     }
     SECTION("partial body beyond the size limit") {
         Bytes wire{0xcb};
-        for (int i = 0; i < 4; ++i) { wire.push_back(0xe4); wire.insert(wire.end(), 16, 'x'); }
+        for (int i = 0; i < 4; ++i) {
+            wire.push_back(0xe4);
+            wire.insert(wire.end(), 16, 'x');
+        }
         wire.push_back(0);
         PacketLimits limits;
         limits.max_packet_size = 40;
@@ -193,7 +209,8 @@ TEST_CASE("the reader stays failed after an error", "[packet]") {
 
 TEST_CASE("impossible write styles are refused", "[packet]") {
     CHECK(!write_packet(Tag::Seipd, as_bytes("x"), {Format::OldFormat}));
-    CHECK(!write_packet(Tag::Literal, as_bytes("x"), {Format::NewFormat, LengthKind::Indeterminate}));
+    CHECK(
+        !write_packet(Tag::Literal, as_bytes("x"), {Format::NewFormat, LengthKind::Indeterminate}));
     CHECK(!write_packet(Tag::Literal, as_bytes("x"), {Format::OldFormat, LengthKind::Partial}));
     CHECK(!write_packet(Tag::UserId, as_bytes("x"), {Format::NewFormat, LengthKind::Partial}));
     CHECK(!write_packet(Tag::Literal, as_bytes("x"), {Format::NewFormat, LengthKind::Partial, 4}));

@@ -1,9 +1,10 @@
+#include "crypto/pkesk.h"
+
 #include <catch2/catch.hpp>
 
 #include <botan/auto_rng.h>
 
 #include "crypto/packet.h"
-#include "crypto/pkesk.h"
 #include "tests/unit/crypto/enc_vec.h"
 
 using namespace mixtasy::crypto;

@@ -1,8 +1,8 @@
+#include "crypto/session_key.h"
+
 #include <catch2/catch.hpp>
 
 #include <botan/auto_rng.h>
-
-#include "crypto/session_key.h"
 
 using namespace mixtasy::crypto;
 

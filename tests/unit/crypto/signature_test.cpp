@@ -1,5 +1,7 @@
 // signature_test.cpp - v4 signatures: the RFC 9580 A.2 known answer, our
 // own data signatures, text canonicalization, hash policy, subpacket limits.
+#include "crypto/signature.h"
+
 #include <catch2/catch.hpp>
 
 #include <botan/auto_rng.h>
@@ -9,7 +11,6 @@
 #include "crypto/armor.h"
 #include "crypto/keygen.h"
 #include "crypto/packet.h"
-#include "crypto/signature.h"
 #include "crypto/subpacket.h"
 #include "test_util.h"
 
@@ -117,7 +118,8 @@ TEST_CASE("signature parsing: truncation, limits, unknown critical subpackets", 
     const SecretCertificate k = node();
     const Bytes body = k.cert.user_ids[0].self_signature.body;
     SECTION("every truncation fails cleanly") {
-        for (std::size_t n = 0; n < body.size(); ++n) CHECK(!parse_signature(ByteView(body).first(n)));
+        for (std::size_t n = 0; n < body.size(); ++n)
+            CHECK(!parse_signature(ByteView(body).first(n)));
     }
     SECTION("subpacket count limit") {
         SignatureLimits l;
@@ -151,18 +153,22 @@ TEST_CASE("signature parsing: truncation, limits, unknown critical subpackets", 
         nb.push_back(static_cast<uint8_t>(tampered.hashed_area.size() >> 8));
         nb.push_back(static_cast<uint8_t>(tampered.hashed_area.size()));
         nb.insert(nb.end(), tampered.hashed_area.begin(), tampered.hashed_area.end());
-        nb.insert(nb.end(), b.begin() + 6 + static_cast<std::ptrdiff_t>(sig->hashed_area.size()), b.end());
+        nb.insert(nb.end(), b.begin() + 6 + static_cast<std::ptrdiff_t>(sig->hashed_area.size()),
+                  b.end());
         auto reparsed = parse_signature(nb);
         REQUIRE(reparsed);
         CHECK(reparsed->has_unknown_critical);
-        CHECK(verify_data(*reparsed, k.cert.primary, Bytes{1}).error().code == ErrorCode::BadSignature);
+        CHECK(verify_data(*reparsed, k.cert.primary, Bytes{1}).error().code ==
+              ErrorCode::BadSignature);
     }
 }
 
 TEST_CASE("RSA keys sign and verify (PKCS#1 v1.5 with the OpenPGP digest)", "[signature]") {
     Botan::AutoSeeded_RNG rng;
     Botan::RSA_PrivateKey rsa(rng, 2048);
-    auto bytes = [](const Botan::BigInt& v) { return Botan::BigInt::encode(v); };
+    auto bytes = [](const Botan::BigInt& v) {
+        return Botan::BigInt::encode(v);
+    };
     PublicKey fields;
     fields.created = 1700000000;
     fields.algorithm = PublicKeyAlgorithm::Rsa;

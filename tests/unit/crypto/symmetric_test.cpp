@@ -85,7 +85,8 @@ TEST_CASE("truncated bodies and wrong keys give typed errors", "[symmetric]") {
     for (size_t n = 0; n < 1 + 16 + 2 + 22; ++n) {
         auto r = seipd_decrypt_body(*sk, ByteView(seipd->data(), n));
         REQUIRE_FALSE(r);
-        REQUIRE((r.error().code == ErrorCode::Truncated || r.error().code == ErrorCode::IntegrityFailed));
+        REQUIRE((r.error().code == ErrorCode::Truncated ||
+                 r.error().code == ErrorCode::IntegrityFailed));
     }
     REQUIRE(seipd_decrypt_body(*other, *seipd).error().code == ErrorCode::IntegrityFailed);
     auto sed = sed_encrypt_body(*sk, plain, rng);

@@ -9,9 +9,8 @@
 #include <map>
 #include <sstream>
 #include <string>
-#include <vector>
-
 #include <unistd.h>
+#include <vector>
 
 #include "common/bytes.h"
 
@@ -60,7 +59,8 @@ inline std::vector<std::map<std::string, std::string>> read_vec(const std::strin
 class TempDir {
 public:
     TempDir() {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "mixtasy-test-XXXXXX").string();
+        std::string tmpl =
+            (std::filesystem::temp_directory_path() / "mixtasy-test-XXXXXX").string();
         if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp");
         path_ = tmpl;
     }

@@ -1,13 +1,13 @@
 // config_test.cpp - mixtasy-milter.conf parsing: defaults, every key, errors
 // with line numbers.
-#include <syslog.h>
-#include <unistd.h>
+#include "milter/config.h"
 
 #include <catch2/catch.hpp>
+
 #include <cstdio>
 #include <fstream>
-
-#include "milter/config.h"
+#include <syslog.h>
+#include <unistd.h>
 
 using namespace mixtasy::milter;
 
@@ -59,7 +59,9 @@ TEST_CASE("config: every key is read", "[config]") {
         "Database          /srv/db/node.db\n"
         "LocalDomains      Example.org, example.net\texample.com\n"
         "AnonymousFrom     nobody@mix.example\n"
-        "BlockList         " + blocklist + "\n"
+        "BlockList         " +
+        blocklist +
+        "\n"
         "ExitRatePerHour   20\n"
         "PoolInterval      5m\n"
         "PoolMinMessages   0\n"
@@ -83,9 +85,11 @@ TEST_CASE("config: every key is read", "[config]") {
     CHECK(c->node.home == "/srv/mix");
     CHECK(c->node.subkey_validity == std::chrono::seconds(3 * 24 * 3600));
     CHECK(c->node.database == "/srv/db/node.db");
-    CHECK(c->node.local_domains == std::vector<std::string>{"example.org", "example.net", "example.com"});
+    CHECK(c->node.local_domains ==
+          std::vector<std::string>{"example.org", "example.net", "example.com"});
     CHECK(c->node.anonymous_from == "nobody@mix.example");
-    CHECK(c->node.blocked_destinations == std::vector<std::string>{"victim@example.org", "example.net"});
+    CHECK(c->node.blocked_destinations ==
+          std::vector<std::string>{"victim@example.org", "example.net"});
     CHECK(c->node.exit_rate_per_hour == 20);
     CHECK(c->node.pool.interval == std::chrono::seconds(300));
     CHECK(c->node.pool.min_pool == 0);
@@ -106,19 +110,19 @@ TEST_CASE("config: keys are case-insensitive and Database follows Home", "[confi
 
 TEST_CASE("config: every problem is reported with its line number", "[config]") {
     const std::string text =
-        "Socket inet:8895@127.0.0.1\n"    // 1 ok
-        "Frobnicate yes\n"                // 2 unknown key
-        "\n"                              // 3
-        "PoolFraction 1.5\n"              // 4 out of range
-        "Socket unix:/x\n"                // 5 repeated
-        "MaxMessageSize\n"                // 6 missing value
-        "UMask 999\n"                     // 7 not octal
-        "LogLevel chatty\n"               // 8
-        "ReinjectURL http://x\n"          // 9
-        "BlockList /nonexistent/blocks\n" // 10
-        "PoolInterval 0\n"                // 11
-        "Syslog maybe\n"                  // 12
-        "Socket2 x\n";                    // 13 unknown
+        "Socket inet:8895@127.0.0.1\n"     // 1 ok
+        "Frobnicate yes\n"                 // 2 unknown key
+        "\n"                               // 3
+        "PoolFraction 1.5\n"               // 4 out of range
+        "Socket unix:/x\n"                 // 5 repeated
+        "MaxMessageSize\n"                 // 6 missing value
+        "UMask 999\n"                      // 7 not octal
+        "LogLevel chatty\n"                // 8
+        "ReinjectURL http://x\n"           // 9
+        "BlockList /nonexistent/blocks\n"  // 10
+        "PoolInterval 0\n"                 // 11
+        "Syslog maybe\n"                   // 12
+        "Socket2 x\n";                     // 13 unknown
     auto c = parse_config(text);
     REQUIRE_FALSE(c);
     std::vector<std::size_t> lines;

@@ -1,14 +1,15 @@
 // daemon_test.cpp - configuration to runtime objects, PID file, privilege
 // checks, and the Verdict -> SMFIS mapping of the callbacks.
+#include "milter/daemon.h"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
 #include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
 
-#include <catch2/catch.hpp>
-#include <fstream>
-
 #include "milter/callbacks.h"
-#include "milter/daemon.h"
 #include "milter/sendmail_transport.h"
 #include "milter/smtp_transport.h"
 
@@ -75,7 +76,7 @@ TEST_CASE("daemon: a unix socket is handed to the UserID, inet sockets untouched
     CHECK_FALSE(give_socket_to_user("unix:" + path, "no-such-user-mixtasy"));
     if (::geteuid() == 0) {
         REQUIRE(give_socket_to_user("unix:" + path, "nobody:nogroup"));
-        struct stat st{};
+        struct stat st {};
         REQUIRE(::stat(path.c_str(), &st) == 0);
         CHECK(st.st_uid != 0);
     }

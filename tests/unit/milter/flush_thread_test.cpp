@@ -1,8 +1,10 @@
 // flush_thread_test.cpp - rounds every interval, none at start, prompt stop.
+#include "milter/flush_thread.h"
+
 #include <catch2/catch.hpp>
+
 #include <thread>
 
-#include "milter/flush_thread.h"
 #include "tests/unit/milter/fakes.h"
 
 using namespace mixtasy;
@@ -11,7 +13,9 @@ using namespace mixtasy::milter;
 namespace {
 class NullTransport : public core::Transport {
 public:
-    core::SendResult send(const core::OutgoingMessage&) override { return core::SendResult::Accepted; }
+    core::SendResult send(const core::OutgoingMessage&) override {
+        return core::SendResult::Accepted;
+    }
 };
 }  // namespace
 

@@ -1,17 +1,19 @@
 // Tests of milter/log.h: the level words the configuration accepts and the
 // filter's direction, now that the milter shares core's LogLevel (whose
 // order rises with severity, the opposite of the milter's old enum).
-#include <catch2/catch.hpp>
-
 #include "milter/log.h"
+
+#include <catch2/catch.hpp>
 
 using namespace mixtasy;
 using namespace mixtasy::milter;
 
 TEST_CASE("log: level words, any case", "[milter][log]") {
     LogLevel level = LogLevel::Info;
-    for (auto [word, want] : {std::pair{"error", LogLevel::Error}, {"WARNING", LogLevel::Warning},
-                              {"Notice", LogLevel::Notice}, {"info", LogLevel::Info},
+    for (auto [word, want] : {std::pair{"error", LogLevel::Error},
+                              {"WARNING", LogLevel::Warning},
+                              {"Notice", LogLevel::Notice},
+                              {"info", LogLevel::Info},
                               {"debug", LogLevel::Debug}}) {
         INFO(word);
         REQUIRE(parse_log_level(word, level));

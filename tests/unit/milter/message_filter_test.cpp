@@ -1,9 +1,10 @@
 // message_filter_test.cpp - the callback logic through a fake context and a
 // scripted node: every Decision, RCPT-time accept, mixed recipients,
 // oversize, abort, several messages per connection.
+#include "milter/message_filter.h"
+
 #include <catch2/catch.hpp>
 
-#include "milter/message_filter.h"
 #include "tests/unit/milter/fakes.h"
 
 using namespace mixtasy;
@@ -49,7 +50,8 @@ TEST_CASE("filter: ordinary mail is accepted at DATA, before any body", "[filter
     CHECK(node.envelopes.empty());
 }
 
-TEST_CASE("filter: without a DATA step, ordinary mail is accepted at the first header", "[filter]") {
+TEST_CASE("filter: without a DATA step, ordinary mail is accepted at the first header",
+          "[filter]") {
     FakeNode node;
     FakeContext ctx;
     MessageFilter f(node, {});
@@ -146,26 +148,30 @@ TEST_CASE("filter: mixed recipients: the mix recipient is deleted, the rest goes
     SECTION("dropped copy: still deleted") {
         node.next = core::Decision::dropped("malformed");
         FakeContext ctx2;
-        CHECK(send_message(f, ctx2, {"<mixtasy@mix.example>", "<bob@x.example>"}) == Verdict::Continue);
+        CHECK(send_message(f, ctx2, {"<mixtasy@mix.example>", "<bob@x.example>"}) ==
+              Verdict::Continue);
         CHECK(ctx2.deleted.size() == 1);
     }
     SECTION("tempfail: the whole message is retried") {
         node.next = core::Decision::tempfail("store-unavailable");
         FakeContext ctx2;
-        CHECK(send_message(f, ctx2, {"<mixtasy@mix.example>", "<bob@x.example>"}) == Verdict::TempFail);
+        CHECK(send_message(f, ctx2, {"<mixtasy@mix.example>", "<bob@x.example>"}) ==
+              Verdict::TempFail);
         CHECK(ctx2.deleted.empty());
     }
     SECTION("quarantine: held whole, recipients untouched") {
         node.next = core::Decision::quarantine("no-valid-subkey");
         FakeContext ctx2;
-        CHECK(send_message(f, ctx2, {"<mixtasy@mix.example>", "<bob@x.example>"}) == Verdict::Continue);
+        CHECK(send_message(f, ctx2, {"<mixtasy@mix.example>", "<bob@x.example>"}) ==
+              Verdict::Continue);
         CHECK(ctx2.deleted.empty());
         CHECK(ctx2.quarantined.size() == 1);
     }
     SECTION("deletion refused: tempfail rather than a local delivery") {
         FakeContext ctx2;
         ctx2.allow_delete = false;
-        CHECK(send_message(f, ctx2, {"<mixtasy@mix.example>", "<bob@x.example>"}) == Verdict::TempFail);
+        CHECK(send_message(f, ctx2, {"<mixtasy@mix.example>", "<bob@x.example>"}) ==
+              Verdict::TempFail);
     }
 }
 
@@ -211,13 +217,14 @@ TEST_CASE("filter: oversize with ordinary recipients drops only the mix copy", "
     FilterSettings s;
     s.max_message_size = 2048;
     MessageFilter f(node, s);
-    CHECK(send_message(f, ctx, {"<mixtasy@mix.example>", "<bob@x.example>"}, std::string(3000, 'A')) ==
-          Verdict::Continue);
+    CHECK(send_message(f, ctx, {"<mixtasy@mix.example>", "<bob@x.example>"},
+                       std::string(3000, 'A')) == Verdict::Continue);
     CHECK(ctx.deleted.size() == 1);
     CHECK(node.envelopes.empty());
 }
 
-TEST_CASE("filter: abort forgets the message, the next one on the connection is clean", "[filter]") {
+TEST_CASE("filter: abort forgets the message, the next one on the connection is clean",
+          "[filter]") {
     FakeNode node;
     FakeContext ctx;
     MessageFilter f(node, {});
@@ -278,8 +285,9 @@ TEST_CASE("filter: duplicate mix recipients are one Envelope recipient, all dele
     FakeNode node;
     FakeContext ctx;
     MessageFilter f(node, {});
-    CHECK(send_message(f, ctx, {"<mixtasy@mix.example>", "<MIXTASY@mix.example>", "<x@y.example>"}) ==
-          Verdict::Continue);
+    CHECK(
+        send_message(f, ctx, {"<mixtasy@mix.example>", "<MIXTASY@mix.example>", "<x@y.example>"}) ==
+        Verdict::Continue);
     CHECK(node.envelopes.at(0).recipients.size() == 1);
     CHECK(ctx.deleted.size() == 2);
 }
@@ -287,12 +295,14 @@ TEST_CASE("filter: duplicate mix recipients are one Envelope recipient, all dele
 TEST_CASE("filter: recipient flood is bounded", "[filter]") {
     FakeNode node;
     node.own.clear();
-    for (std::size_t i = 0; i <= kMaxOwnRecipients; ++i) node.own.push_back("m" + std::to_string(i) + "@mix.example");
+    for (std::size_t i = 0; i <= kMaxOwnRecipients; ++i)
+        node.own.push_back("m" + std::to_string(i) + "@mix.example");
     MessageFilter f(node, {});
     f.mail_from("<>");
     for (std::size_t i = 0; i < kMaxOwnRecipients; ++i)
         CHECK(f.rcpt_to("<m" + std::to_string(i) + "@mix.example>") == Verdict::Continue);
-    CHECK(f.rcpt_to("<m" + std::to_string(kMaxOwnRecipients) + "@mix.example>") == Verdict::TempFail);
+    CHECK(f.rcpt_to("<m" + std::to_string(kMaxOwnRecipients) + "@mix.example>") ==
+          Verdict::TempFail);
     CHECK(f.rcpt_to(std::string(5000, 'x')) == Verdict::Continue);
 }
 
@@ -328,5 +338,6 @@ TEST_CASE("filter: new settings apply from the next message, not the one in flig
     f.set_settings(small);  // SIGUSR1 in the middle of a message
     CHECK(f.body(ctx, as_bytes(std::string(2000, 'x'))) == Verdict::Continue);
     CHECK(f.end_of_message(ctx) == Verdict::Discard);
-    CHECK(send_message(f, ctx, {"<mixtasy@mix.example>"}, std::string(2000, 'x')) == Verdict::Reject);
+    CHECK(send_message(f, ctx, {"<mixtasy@mix.example>"}, std::string(2000, 'x')) ==
+          Verdict::Reject);
 }

@@ -1,12 +1,12 @@
 // transport_test.cpp - SmtpTransport against a loopback sink answering
 // 250/451/554; SendmailTransport against scripts that exit 0/75/67.
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
+
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "milter/log.h"
 #include "milter/sendmail_transport.h"
@@ -52,7 +52,8 @@ TEST_CASE("smtp transport: 250 is Accepted and the message arrives intact", "[tr
 TEST_CASE("smtp transport: the null sender and several messages on one connection", "[transport]") {
     SmtpSink sink;
     SmtpTransport t({sink.url(), std::chrono::seconds(10)});
-    for (int i = 0; i < 5; ++i) CHECK(t.send(outgoing("r@x.example", "")) == core::SendResult::Accepted);
+    for (int i = 0; i < 5; ++i)
+        CHECK(t.send(outgoing("r@x.example", "")) == core::SendResult::Accepted);
     auto got = sink.messages();
     REQUIRE(got.size() == 5);
     CHECK(got[0].mail_from == "<>");
@@ -94,7 +95,10 @@ TEST_CASE("smtp transport: RCPT refusals map 4xx/5xx", "[transport]") {
 TEST_CASE("smtp transport: nobody listening is TempFail", "[transport]") {
     QuietLog quiet;
     int port = 0;
-    { SmtpSink sink; port = sink.port(); }  // closed again
+    {
+        SmtpSink sink;
+        port = sink.port();
+    }  // closed again
     SmtpTransport t({"smtp://127.0.0.1:" + std::to_string(port), std::chrono::seconds(5)});
     CHECK(t.send(outgoing()) == core::SendResult::TempFail);
 }
@@ -138,7 +142,8 @@ struct TempDir {
 
 }  // namespace
 
-TEST_CASE("sendmail transport: exit 0 is Accepted, arguments and message as expected", "[transport]") {
+TEST_CASE("sendmail transport: exit 0 is Accepted, arguments and message as expected",
+          "[transport]") {
     TempDir dir;
     SendmailTransport t(fake_sendmail(dir.path, 0), std::chrono::seconds(10));
     CHECK(t.send(outgoing()) == core::SendResult::Accepted);
@@ -151,12 +156,15 @@ TEST_CASE("sendmail transport: exit 0 is Accepted, arguments and message as expe
 TEST_CASE("sendmail transport: exit codes map to TempFail and PermFail", "[transport]") {
     QuietLog quiet;
     TempDir dir;
-    CHECK(SendmailTransport(fake_sendmail(dir.path, 75), std::chrono::seconds(10)).send(outgoing()) ==
-          core::SendResult::TempFail);
-    CHECK(SendmailTransport(fake_sendmail(dir.path, 67), std::chrono::seconds(10)).send(outgoing()) ==
-          core::SendResult::PermFail);
-    CHECK(SendmailTransport(fake_sendmail(dir.path, 1), std::chrono::seconds(10)).send(outgoing()) ==
-          core::SendResult::TempFail);
+    CHECK(
+        SendmailTransport(fake_sendmail(dir.path, 75), std::chrono::seconds(10)).send(outgoing()) ==
+        core::SendResult::TempFail);
+    CHECK(
+        SendmailTransport(fake_sendmail(dir.path, 67), std::chrono::seconds(10)).send(outgoing()) ==
+        core::SendResult::PermFail);
+    CHECK(
+        SendmailTransport(fake_sendmail(dir.path, 1), std::chrono::seconds(10)).send(outgoing()) ==
+        core::SendResult::TempFail);
     CHECK(SendmailTransport(dir.path + "/missing", std::chrono::seconds(10)).send(outgoing()) ==
           core::SendResult::TempFail);
 }

@@ -31,12 +31,10 @@ Outcome run_writers_and_flusher(Store& store, int writers, int per_writer) {
             for (int i = 0; i < per_writer; ++i) {
                 std::string payload = "w" + std::to_string(w) + "-" + std::to_string(i);
                 StatDelta pooled[] = {{"pooled", 1}};
-                auto id = store.enqueue_with_replay({bv(payload), 99999, 1000},
-                                                    item(payload, 1000), pooled);
-                if (id)
-                    ++inserted;
-                else
-                    ++errors;
+                auto id = store.enqueue_with_replay({bv(payload), 99999, 1000}, item(payload, 1000),
+                                                    pooled);
+                if (id) ++inserted;
+                else ++errors;
             }
             --writers_left;
         });
@@ -55,15 +53,12 @@ Outcome run_writers_and_flusher(Store& store, int writers, int per_writer) {
             }
             for (const auto& row : *batch) {
                 ++outcome.sent[std::string(as_chars(row.bytes))];
-                if (!store.mark_sent(row.id, 1001))
-                    ++errors;
+                if (!store.mark_sent(row.id, 1001)) ++errors;
             }
-            if (batch->empty() && writers_done)
-                break;
+            if (batch->empty() && writers_done) break;
         }
     });
-    for (auto& t : threads)
-        t.join();
+    for (auto& t : threads) t.join();
     flusher.join();
     outcome.inserted = inserted.load();
     outcome.errors = errors.load();
@@ -83,8 +78,7 @@ TEST_CASE("8 writer threads and a flusher: no duplicates, no losses", "[store][c
     CHECK(outcome.errors == 0);
     CHECK(outcome.inserted == static_cast<std::size_t>(writers * per_writer));
     CHECK(outcome.sent.size() == outcome.inserted);
-    for (const auto& [payload, times] : outcome.sent)
-        CHECK(times == 1);
+    for (const auto& [payload, times] : outcome.sent) CHECK(times == 1);
     CHECK(*store->count_in_state(PoolState::Sent) == outcome.inserted);
     CHECK(*store->count_in_state(PoolState::Pooled) == 0);
     CHECK(*store->count_in_state(PoolState::Sending) == 0);
@@ -115,14 +109,11 @@ TEST_CASE("concurrent replays of one hash: exactly one wins", "[store][concurren
     for (int t = 0; t < 8; ++t) {
         threads.emplace_back([&] {
             auto id = store->enqueue_with_replay({bv("the-one"), 9}, item("m"));
-            if (id)
-                ++won;
-            else if (id.error().code == StoreError::Code::Replay)
-                ++replayed;
+            if (id) ++won;
+            else if (id.error().code == StoreError::Code::Replay) ++replayed;
         });
     }
-    for (auto& t : threads)
-        t.join();
+    for (auto& t : threads) t.join();
     CHECK(won == 1);
     CHECK(replayed == 7);
     CHECK(*store->count_ready(1000) == 1);

@@ -1,8 +1,9 @@
 // error_test.cpp - the one rule of what is temporary (store/error.h).
-#include <catch2/catch.hpp>
-#include <string>
-
 #include "store/error.h"
+
+#include <catch2/catch.hpp>
+
+#include <string>
 
 using namespace mixtasy::store;
 using Code = StoreError::Code;

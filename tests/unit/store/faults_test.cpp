@@ -13,8 +13,9 @@ namespace {
 
 // Every replay entry must have the pool row whose next_hop names it.
 std::int64_t orphan_replays(RawDb& raw) {
-    return raw.scalar("SELECT count(*) FROM replay r WHERE NOT EXISTS"
-                      " (SELECT 1 FROM pool p WHERE p.next_hop = CAST(r.hash AS TEXT))");
+    return raw.scalar(
+        "SELECT count(*) FROM replay r WHERE NOT EXISTS"
+        " (SELECT 1 FROM pool p WHERE p.next_hop = CAST(r.hash AS TEXT))");
 }
 
 NewPoolItem linked_item(const std::string& hash, ByteView bytes) {
@@ -39,8 +40,8 @@ TEST_CASE("a full disk fails with Full and leaves no half-written message", "[st
     StatDelta pooled[] = {{"pooled", 1}};
     for (int i = 0; i < 100; ++i) {
         std::string hash = "h" + std::to_string(i);
-        auto id = store->enqueue_with_replay({bv(hash), 99999, 1000}, linked_item(hash, blob),
-                                             pooled);
+        auto id =
+            store->enqueue_with_replay({bv(hash), 99999, 1000}, linked_item(hash, blob), pooled);
         if (!id) {
             last = id.error();
             // The failed call left neither its replay entry nor its row.
@@ -73,7 +74,8 @@ TEST_CASE("a full disk fails with Full and leaves no half-written message", "[st
     REQUIRE(bigger->enqueue_with_replay({bv(hash), 99999}, linked_item(hash, blob)));
 }
 
-TEST_CASE("a database locked beyond busy_timeout fails with Busy, then recovers", "[store][fault]") {
+TEST_CASE("a database locked beyond busy_timeout fails with Busy, then recovers",
+          "[store][fault]") {
     TempDir dir;
     std::string path = dir.file("node.db");
     SqliteOptions options = options_for(path);

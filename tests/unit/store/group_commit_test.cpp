@@ -1,9 +1,10 @@
 // group_commit_test.cpp - requests share one transaction but keep their own
 // atomicity; nothing is reported durable that was not committed.
+#include "store/sqlite/group_commit.h"
+
 #include <atomic>
 #include <thread>
 
-#include "store/sqlite/group_commit.h"
 #include "store/sqlite/sql.h"
 #include "tests/unit/store/store_test_util.h"
 
@@ -17,16 +18,13 @@ GroupCommit::Request insert_request(std::int64_t value) {
     GroupCommit::Request request;
     request.work = [value](sql::Database& db) -> sql::Result<void> {
         auto st = db.prepare("INSERT INTO t (x) VALUES (?1)");
-        if (!st)
-            return Unexpected{st.error()};
+        if (!st) return Unexpected{st.error()};
         st->bind(1, value);
         auto first = st->run();
-        if (!first)
-            return first;
+        if (!first) return first;
         // A second row per request, so a half-done request would show.
         auto again = db.prepare("INSERT INTO t (x) VALUES (?1)");
-        if (!again)
-            return Unexpected{again.error()};
+        if (!again) return Unexpected{again.error()};
         again->bind(1, value + 1000);
         return again->run();
     };
@@ -51,8 +49,7 @@ TEST_CASE("a failing request rolls back alone, the others commit", "[store][grou
     auto d = insert_request(3);
     d.work = [inner = d.work](sql::Database& conn) -> sql::Result<void> {
         auto done = inner(conn);  // inserts 3 and 1003 ...
-        if (!done)
-            return done;
+        if (!done) return done;
         return Unexpected{StoreError{StoreError::Code::InvalidArgument, "late failure"}};
     };
     std::vector<GroupCommit::Request*> batch = {&a, &b, &c, &d};
@@ -97,8 +94,7 @@ TEST_CASE("waiting threads are served in shared batches, each exactly once", "[s
         int seen = largest.load();
         while (size > seen && !largest.compare_exchange_weak(seen, size)) {
         }
-        for (auto* request : batch)
-            request->outcome = {};
+        for (auto* request : batch) request->outcome = {};
     };
     std::vector<std::thread> threads;
     std::atomic<int> returned{0};
@@ -107,15 +103,13 @@ TEST_CASE("waiting threads are served in shared batches, each exactly once", "[s
             for (int i = 0; i < 5; ++i) {
                 GroupCommit::Request request;
                 group.submit(request, run, 4);
-                if (request.done && request.outcome)
-                    ++returned;
+                if (request.done && request.outcome) ++returned;
             }
         });
     }
-    for (auto& t : threads)
-        t.join();
+    for (auto& t : threads) t.join();
     CHECK(returned == 80);
     CHECK(served == 80);
-    CHECK(largest <= 4);         // max_batch honoured
-    CHECK(batches < 80);         // and batches were shared
+    CHECK(largest <= 4);  // max_batch honoured
+    CHECK(batches < 80);  // and batches were shared
 }

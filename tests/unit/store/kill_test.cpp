@@ -9,18 +9,17 @@
 // SIGKILL keeps the OS page cache, so this proves atomicity and the
 // ordering of commit before acknowledgement, not survival of power loss
 // (that is synchronous=FULL's job).
+#include <chrono>
 #include <fcntl.h>
+#include <mutex>
 #include <poll.h>
+#include <random>
+#include <set>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
-#include <unistd.h>
-
-#include <chrono>
-#include <mutex>
-#include <random>
-#include <set>
 #include <thread>
+#include <unistd.h>
 
 #include "tests/unit/store/store_test_util.h"
 
@@ -45,15 +44,12 @@ struct Run {
 bool read_until(int fd, std::string& out, std::string_view marker) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (out.find(marker) == std::string::npos) {
-        if (std::chrono::steady_clock::now() > deadline)
-            return false;
+        if (std::chrono::steady_clock::now() > deadline) return false;
         pollfd pfd{fd, POLLIN, 0};
-        if (::poll(&pfd, 1, 100) <= 0)
-            continue;
+        if (::poll(&pfd, 1, 100) <= 0) continue;
         char buffer[4096];
         ssize_t n = ::read(fd, buffer, sizeof buffer);
-        if (n <= 0)
-            return false;
+        if (n <= 0) return false;
         out.append(buffer, static_cast<std::size_t>(n));
     }
     return true;
@@ -99,16 +95,14 @@ Run run_and_kill(const std::string& db, long long first, From from,
     std::this_thread::sleep_for(delay);
     ::kill(pid, SIGKILL);
     int status = 0;
-    if (::waitpid(pid, &status, 0) != pid)
-        run.failure = "waitpid";
+    if (::waitpid(pid, &status, 0) != pid) run.failure = "waitpid";
     else if (!(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL))
         run.failure = "writer exited on its own with status " + std::to_string(status);
 
     char buffer[4096];
     for (;;) {
         ssize_t n = ::read(fds[0], buffer, sizeof buffer);
-        if (n <= 0)
-            break;
+        if (n <= 0) break;
         out.append(buffer, static_cast<std::size_t>(n));
     }
     ::close(fds[0]);
@@ -119,8 +113,7 @@ Run run_and_kill(const std::string& db, long long first, From from,
     for (std::size_t nl = out.find('\n'); nl != std::string::npos; nl = out.find('\n', start)) {
         std::string line = out.substr(start, nl - start);
         start = nl + 1;
-        if (line == "open")
-            continue;
+        if (line == "open") continue;
         if (line.empty() || line.find_first_not_of("0123456789") != std::string::npos) {
             run.failure = line;  // the writer's own error message
             continue;
@@ -133,8 +126,8 @@ Run run_and_kill(const std::string& db, long long first, From from,
 void verify(const std::string& db, const std::set<long long>& acknowledged) {
     RawDb raw(db);
     sqlite3_stmt* st = nullptr;
-    REQUIRE(sqlite3_prepare_v2(raw.get(), "SELECT count(*) FROM pool WHERE next_hop = ?1", -1,
-                               &st, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_prepare_v2(raw.get(), "SELECT count(*) FROM pool WHERE next_hop = ?1", -1, &st,
+                               nullptr) == SQLITE_OK);
     std::size_t missing = 0;
     std::size_t doubled = 0;
     for (long long n : acknowledged) {
@@ -160,7 +153,8 @@ void verify(const std::string& db, const std::set<long long>& acknowledged) {
           raw.scalar("SELECT count(*) FROM pool"));
     // Acknowledged <= committed: a kill between commit and print loses only
     // the acknowledgement (the MTA would retry; the replay cache catches it).
-    CHECK(raw.scalar("SELECT count(*) FROM pool") >= static_cast<std::int64_t>(acknowledged.size()));
+    CHECK(raw.scalar("SELECT count(*) FROM pool") >=
+          static_cast<std::int64_t>(acknowledged.size()));
 }
 
 }  // namespace
@@ -213,17 +207,15 @@ TEST_CASE("SIGKILL at 1000 random moments loses no acknowledged message", "[stor
             }
         });
     }
-    for (auto& t : threads)
-        t.join();
+    for (auto& t : threads) t.join();
     auto elapsed = std::chrono::steady_clock::now() - started;
     INFO("kills " << kills << ", runs with commits " << runs_with_commits << ", acknowledged "
                   << acknowledged.size());
     CHECK(failures.empty());
-    for (const auto& failure : failures)
-        FAIL_CHECK("failure: " << failure);
+    for (const auto& failure : failures) FAIL_CHECK("failure: " << failure);
     CHECK_FALSE(duplicate_ack);
     CHECK(kills == lanes * kills_per_lane);
-    CHECK(runs_with_commits > 100);  // the kills did hit committing writers
+    CHECK(runs_with_commits > 100);             // the kills did hit committing writers
     CHECK(elapsed < std::chrono::seconds(90));  // ~60 s on a loaded 2-core machine
     verify(db, acknowledged);
     auto store = open_store(db);

@@ -11,13 +11,12 @@
 // fails in any way other than being killed.  `nocheck` skips the quick_check
 // of open (the test uses it for the kills aimed at commits, to spend its
 // time budget there).
-#include <unistd.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <random>
 #include <string>
+#include <unistd.h>
 
 #include "store/open.h"
 #include "store/store.h"
@@ -31,8 +30,7 @@ bool say(const std::string& line) {
     std::size_t done = 0;
     while (done < line.size()) {
         ssize_t n = ::write(STDOUT_FILENO, line.data() + done, line.size() - done);
-        if (n <= 0)
-            return false;
+        if (n <= 0) return false;
         done += static_cast<std::size_t>(n);
     }
     return true;
@@ -57,15 +55,13 @@ int main(int argc, char** argv) {
     options.check_on_open = argc == 3;
     long long first = std::strtoll(argv[2], nullptr, 10);
     auto opened = open_sqlite(options);
-    if (!opened)
-        return fail("open", opened.error());
+    if (!opened) return fail("open", opened.error());
     Store& store = **opened;
     // Several writers share the file: recover only claims no live writer can
     // still hold (claims use the real clock; a send here takes microseconds).
     if (auto recovered = store.recover_sending(std::time(nullptr) - 2); !recovered)
         return fail("recover", recovered.error());
-    if (!say("open\n"))
-        return 2;
+    if (!say("open\n")) return 2;
 
     std::mt19937_64 engine(static_cast<std::uint64_t>(first));
     UniformIndex uniform = [&](std::uint64_t bound) {
@@ -83,15 +79,12 @@ int main(int argc, char** argv) {
         item.give_up_at = 999999;
         StatDelta pooled[] = {{"pooled", 1}};
         auto id = store.enqueue_with_replay({as_bytes(name), 999999, 1000}, item, pooled);
-        if (!id)
-            return fail("enqueue", id.error());
-        if (!say(std::to_string(n) + "\n"))
-            return 2;
+        if (!id) return fail("enqueue", id.error());
+        if (!say(std::to_string(n) + "\n")) return 2;
         if (n % 3 == 0) {
             UnixTime now = std::time(nullptr);
             auto claimed = store.claim_random_ready(now, 1, uniform);
-            if (!claimed)
-                return fail("claim", claimed.error());
+            if (!claimed) return fail("claim", claimed.error());
             for (const auto& row : *claimed)
                 if (auto sent = store.mark_sent(row.id, now); !sent)
                     return fail("mark_sent", sent.error());

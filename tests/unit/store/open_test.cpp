@@ -1,12 +1,11 @@
 // open_test.cpp - opening, schema migrations, and the fault cases of open:
 // corrupt files, read-only files and directories, newer schemas.
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <fstream>
 #include <functional>
 #include <random>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "tests/unit/store/store_test_util.h"
 
@@ -31,8 +30,7 @@ void overwrite(const std::string& path, std::size_t offset, std::size_t count, s
     REQUIRE(file);
     std::mt19937 engine(seed);
     file.seekp(static_cast<std::streamoff>(offset));
-    for (std::size_t i = 0; i < count; ++i)
-        file.put(static_cast<char>(engine()));
+    for (std::size_t i = 0; i < count; ++i) file.put(static_cast<char>(engine()));
     REQUIRE(file);
 }
 
@@ -44,8 +42,7 @@ int open_code_unprivileged(const std::string& path) {
     pid_t pid = ::fork();
     REQUIRE(pid >= 0);
     if (pid == 0) {
-        if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0))
-            ::_exit(100);
+        if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(100);
         auto store = open_sqlite(options_for(path));
         ::_exit(store ? 101 : static_cast<int>(store.error().code));
     }

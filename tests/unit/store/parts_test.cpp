@@ -20,8 +20,7 @@ NewPart part_of(std::string_view id, std::uint32_t n, std::uint32_t total, std::
 
 std::string joined(const std::vector<Bytes>& parts) {
     std::string out;
-    for (const auto& p : parts)
-        out += as_chars(p);
+    for (const auto& p : parts) out += as_chars(p);
     return out;
 }
 
@@ -105,8 +104,8 @@ TEST_CASE("take_parts_and_enqueue moves a complete set into the pool atomically"
     REQUIRE(store->add_part(part_of("M", 1, 2, "Hello, ")));
     REQUIRE(store->add_part(part_of("M", 2, 2, "world")));
     std::string assembled;
-    PartsAssembler assemble = [&](const std::vector<Bytes>& parts)
-        -> Expected<std::vector<NewPoolItem>, StoreError> {
+    PartsAssembler assemble =
+        [&](const std::vector<Bytes>& parts) -> Expected<std::vector<NewPoolItem>, StoreError> {
         assembled = joined(parts);
         return std::vector<NewPoolItem>{item(assembled, 2000, PoolKind::Exit)};
     };
@@ -124,8 +123,8 @@ TEST_CASE("take_parts_and_enqueue moves a complete set into the pool atomically"
         CHECK((*store->read_stats(0, 0))[0].counter == "reassembled");
     }
     SECTION("the assembler fails: parts are kept, nothing is enqueued") {
-        PartsAssembler failing = [](const std::vector<Bytes>&)
-            -> Expected<std::vector<NewPoolItem>, StoreError> {
+        PartsAssembler failing =
+            [](const std::vector<Bytes>&) -> Expected<std::vector<NewPoolItem>, StoreError> {
             return Unexpected{StoreError{StoreError::Code::InvalidArgument, "bad set"}};
         };
         auto ids = store->take_parts_and_enqueue("M", 2000, failing);
@@ -134,8 +133,8 @@ TEST_CASE("take_parts_and_enqueue moves a complete set into the pool atomically"
         CHECK(*store->count_ready(3000) == 0);
     }
     SECTION("the assembler drops the set") {
-        PartsAssembler dropping = [](const std::vector<Bytes>&)
-            -> Expected<std::vector<NewPoolItem>, StoreError> {
+        PartsAssembler dropping =
+            [](const std::vector<Bytes>&) -> Expected<std::vector<NewPoolItem>, StoreError> {
             return std::vector<NewPoolItem>{};
         };
         auto ids = store->take_parts_and_enqueue("M", 2000, dropping);

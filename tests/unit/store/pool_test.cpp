@@ -160,13 +160,11 @@ TEST_CASE("count_ready honours next_attempt_at and state", "[store][pool]") {
 TEST_CASE("claim_random_ready hands each row out once and marks it sending", "[store][pool]") {
     TempDir dir;
     auto store = open_store(dir.file("node.db"));
-    for (int i = 0; i < 20; ++i)
-        REQUIRE(store->enqueue(item("m" + std::to_string(i))));
+    for (int i = 0; i < 20; ++i) REQUIRE(store->enqueue(item("m" + std::to_string(i))));
     auto first = store->claim_random_ready(1000, 7, seeded(1));
     REQUIRE(first);
     CHECK(first->size() == 7);
-    for (const auto& row : *first)
-        CHECK(row.state == PoolState::Sending);
+    for (const auto& row : *first) CHECK(row.state == PoolState::Sending);
     CHECK(*store->count_ready(1000) == 13);
     CHECK(*store->count_in_state(PoolState::Sending) == 7);
     auto rest = store->claim_random_ready(1000, 100, seeded(2));
@@ -188,8 +186,7 @@ TEST_CASE("claim_random_ready picks uniformly", "[store][pool][random]") {
     SqliteOptions options = options_for(dir.file("node.db"));
     options.durable = false;  // this test measures selection, not fsync
     auto store = open_store(options);
-    for (int i = 0; i < 10; ++i)
-        REQUIRE(store->enqueue(item("m", 0)));
+    for (int i = 0; i < 10; ++i) REQUIRE(store->enqueue(item("m", 0)));
     std::map<PoolId, int> picked;
     auto uniform = seeded(42);
     const int rounds = 500;
@@ -302,8 +299,7 @@ TEST_CASE("recover_sending puts rows left in sending back in the pool", "[store]
     std::string path = dir.file("node.db");
     {
         auto store = open_store(path);
-        for (int i = 0; i < 5; ++i)
-            REQUIRE(store->enqueue(item("m")));
+        for (int i = 0; i < 5; ++i) REQUIRE(store->enqueue(item("m")));
         REQUIRE(store->claim_random_ready(1000, 3, seeded(9))->size() == 3);
     }  // "crash": the store goes away with three rows in sending
     auto store = open_store(path);

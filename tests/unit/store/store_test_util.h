@@ -3,13 +3,14 @@
 // goes out of scope.
 #pragma once
 
-#include <sqlite3.h>
-#include <stdlib.h>
-
 #include <catch2/catch.hpp>
+
 #include <filesystem>
 #include <memory>
+#include <stdlib.h>
 #include <string>
+
+#include <sqlite3.h>
 
 #include "store/open.h"
 #include "store/sqlite/sqlite_store.h"
@@ -20,7 +21,8 @@ namespace mixtasy::store::test {
 class TempDir {
 public:
     TempDir() {
-        std::string pattern = (std::filesystem::temp_directory_path() / "mixtasy-store-XXXXXX").string();
+        std::string pattern =
+            (std::filesystem::temp_directory_path() / "mixtasy-store-XXXXXX").string();
         REQUIRE(::mkdtemp(pattern.data()) != nullptr);
         path_ = pattern;
     }
@@ -46,8 +48,7 @@ inline SqliteOptions options_for(const std::string& path) {
 
 inline std::unique_ptr<Store> open_store(const SqliteOptions& options) {
     auto store = open_sqlite(options);
-    if (!store)
-        FAIL("open_sqlite: " << store.error().detail);
+    if (!store) FAIL("open_sqlite: " << store.error().detail);
     return std::move(*store);
 }
 
@@ -57,8 +58,7 @@ inline std::unique_ptr<Store> open_store(const std::string& path) {
 
 inline ByteView bv(std::string_view s) { return as_bytes(s); }
 
-inline NewPoolItem item(std::string_view text, UnixTime at = 1000,
-                        PoolKind kind = PoolKind::Mix) {
+inline NewPoolItem item(std::string_view text, UnixTime at = 1000, PoolKind kind = PoolKind::Mix) {
     NewPoolItem it;
     it.kind = kind;
     it.next_hop = "next@mix.example";
@@ -82,13 +82,14 @@ public:
     RawDb(const RawDb&) = delete;
     RawDb& operator=(const RawDb&) = delete;
     sqlite3* get() const { return db_; }
-    int exec(const std::string& sql) { return sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr); }
+    int exec(const std::string& sql) {
+        return sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
+    }
     std::int64_t scalar(const std::string& sql) {
         sqlite3_stmt* st = nullptr;
         REQUIRE(sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) == SQLITE_OK);
         std::int64_t value = -1;
-        if (sqlite3_step(st) == SQLITE_ROW)
-            value = sqlite3_column_int64(st, 0);
+        if (sqlite3_step(st) == SQLITE_ROW) value = sqlite3_column_int64(st, 0);
         sqlite3_finalize(st);
         return value;
     }
