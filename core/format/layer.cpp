@@ -1,7 +1,6 @@
 // layer.cpp - see layer.h.
 #include "core/format/layer.h"
 
-#include <algorithm>
 #include <exception>
 #include <vector>
 
@@ -90,8 +89,12 @@ Expected<OpenedLayer, LayerError> open_layer(ByteView body, const crypto::Secret
 
 std::optional<Bytes> pad_body(ByteView body, std::size_t size, Botan::RandomNumberGenerator& rng) {
     if (body.size() > size) return std::nullopt;
-    Bytes out(size);
-    std::copy(body.begin(), body.end(), out.begin());
+    // Copy the body, then grow: only the padding is zeroed before the RNG
+    // overwrites it, not the whole 30 KiB (callgrind: 30 K instructions a hop).
+    Bytes out;
+    out.reserve(size);
+    out.assign(body.begin(), body.end());
+    out.resize(size);
     rng.randomize(out.data() + body.size(), size - body.size());
     return out;
 }
