@@ -23,9 +23,11 @@
 #include "core/stats/counters.h"
 #include "store/open.h"
 #include "store/store.h"
-#include "temp_dir.h"
+#include "tests/unit/temp_dir.h"
 
 namespace mixtasy::core::testing {
+
+using mixtasy::testing::TempDir;
 
 // A database file in a fresh temporary directory, removed at the end.
 class TempDatabase {

@@ -23,10 +23,12 @@
 #include "core/ports/random.h"
 #include "crypto/armor.h"
 #include "crypto/key_io.h"
-#include "temp_dir.h"
+#include "tests/unit/temp_dir.h"
 #include "wire_bytes.h"
 
 namespace mixtasy::core::testing {
+
+using mixtasy::testing::TempDir;
 
 inline constexpr std::int64_t kTestEpoch = 1'800'000'000;  // 2027-01-15
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/bytes.h"
+#include "tests/unit/temp_dir.h"
 
 namespace mixtasy::test {
 
@@ -55,26 +56,7 @@ inline std::vector<std::map<std::string, std::string>> read_vec(const std::strin
     return out;
 }
 
-// A temporary directory removed on destruction.
-class TempDir {
-public:
-    TempDir() {
-        std::string tmpl =
-            (std::filesystem::temp_directory_path() / "mixtasy-test-XXXXXX").string();
-        if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp");
-        path_ = tmpl;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const std::filesystem::path& path() const { return path_; }
-
-private:
-    std::filesystem::path path_;
-};
+using mixtasy::testing::TempDir;
 
 inline void write_file(const std::filesystem::path& p, std::string_view data) {
     std::ofstream out(p, std::ios::binary);

@@ -12,6 +12,7 @@
 #include "milter/sendmail_transport.h"
 #include "milter/smtp_transport.h"
 #include "tests/unit/milter/smtp_sink.h"
+#include "tests/unit/temp_dir.h"
 
 using namespace mixtasy;
 using namespace mixtasy::milter;
@@ -131,71 +132,62 @@ std::string slurp(const std::string& path) {
     return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-struct TempDir {
-    std::string path;
-    TempDir() {
-        char tmpl[] = "/tmp/mixtasy-milter-sendmail-XXXXXX";
-        path = ::mkdtemp(tmpl);
-    }
-    ~TempDir() { std::system(("rm -rf '" + path + "'").c_str()); }
-};
+using mixtasy::testing::TempDir;
 
 }  // namespace
 
 TEST_CASE("sendmail transport: exit 0 is Accepted, arguments and message as expected",
           "[transport]") {
     TempDir dir;
-    SendmailTransport t(fake_sendmail(dir.path, 0), std::chrono::seconds(10));
+    SendmailTransport t(fake_sendmail(dir.path().string(), 0), std::chrono::seconds(10));
     CHECK(t.send(outgoing()) == core::SendResult::Accepted);
-    CHECK(slurp(dir.path + "/args") == "-i\n-f\nmixtasy@mix.example\n--\nmixtasy@next.example\n");
-    CHECK(slurp(dir.path + "/stdin") == kMessage);
+    CHECK(slurp(dir.path().string() + "/args") ==
+          "-i\n-f\nmixtasy@mix.example\n--\nmixtasy@next.example\n");
+    CHECK(slurp(dir.path().string() + "/stdin") == kMessage);
     CHECK(t.send(outgoing("r@x.example", "")) == core::SendResult::Accepted);
-    CHECK(slurp(dir.path + "/args") == "-i\n-f\n<>\n--\nr@x.example\n");
+    CHECK(slurp(dir.path().string() + "/args") == "-i\n-f\n<>\n--\nr@x.example\n");
 }
 
 TEST_CASE("sendmail transport: exit codes map to TempFail and PermFail", "[transport]") {
     QuietLog quiet;
     TempDir dir;
-    CHECK(
-        SendmailTransport(fake_sendmail(dir.path, 75), std::chrono::seconds(10)).send(outgoing()) ==
-        core::SendResult::TempFail);
-    CHECK(
-        SendmailTransport(fake_sendmail(dir.path, 67), std::chrono::seconds(10)).send(outgoing()) ==
-        core::SendResult::PermFail);
-    CHECK(
-        SendmailTransport(fake_sendmail(dir.path, 1), std::chrono::seconds(10)).send(outgoing()) ==
-        core::SendResult::TempFail);
-    CHECK(SendmailTransport(dir.path + "/missing", std::chrono::seconds(10)).send(outgoing()) ==
-          core::SendResult::TempFail);
+    CHECK(SendmailTransport(fake_sendmail(dir.path().string(), 75), std::chrono::seconds(10))
+              .send(outgoing()) == core::SendResult::TempFail);
+    CHECK(SendmailTransport(fake_sendmail(dir.path().string(), 67), std::chrono::seconds(10))
+              .send(outgoing()) == core::SendResult::PermFail);
+    CHECK(SendmailTransport(fake_sendmail(dir.path().string(), 1), std::chrono::seconds(10))
+              .send(outgoing()) == core::SendResult::TempFail);
+    CHECK(SendmailTransport(dir.path().string() + "/missing", std::chrono::seconds(10))
+              .send(outgoing()) == core::SendResult::TempFail);
 }
 
 TEST_CASE("sendmail transport: an early exit does not kill us, a hang times out", "[transport]") {
     QuietLog quiet;
     TempDir dir;
     {
-        std::ofstream s(dir.path + "/early");
+        std::ofstream s(dir.path().string() + "/early");
         s << "#!/bin/sh\nexit 0\n";
     }
-    ::chmod((dir.path + "/early").c_str(), 0755);
+    ::chmod((dir.path().string() + "/early").c_str(), 0755);
     static std::string big(4 * 1024 * 1024, 'x');
     core::OutgoingMessage m{"a@b.example", "c@d.example", as_bytes(big)};
-    auto r = SendmailTransport(dir.path + "/early", std::chrono::seconds(10)).send(m);
+    auto r = SendmailTransport(dir.path().string() + "/early", std::chrono::seconds(10)).send(m);
     CHECK(r == core::SendResult::TempFail);  // not all of it was taken
     {
-        std::ofstream s(dir.path + "/hang");
+        std::ofstream s(dir.path().string() + "/hang");
         s << "#!/bin/sh\nexec sleep 30\n";
     }
-    ::chmod((dir.path + "/hang").c_str(), 0755);
+    ::chmod((dir.path().string() + "/hang").c_str(), 0755);
     const auto start = std::chrono::steady_clock::now();
-    CHECK(SendmailTransport(dir.path + "/hang", std::chrono::seconds(1)).send(outgoing()) ==
-          core::SendResult::TempFail);
+    CHECK(SendmailTransport(dir.path().string() + "/hang", std::chrono::seconds(1))
+              .send(outgoing()) == core::SendResult::TempFail);
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
 }
 
 TEST_CASE("sendmail transport: option-like addresses are refused", "[transport]") {
     QuietLog quiet;
     TempDir dir;
-    SendmailTransport t(fake_sendmail(dir.path, 0), std::chrono::seconds(10));
+    SendmailTransport t(fake_sendmail(dir.path().string(), 0), std::chrono::seconds(10));
     CHECK(t.send(outgoing("-oQ/tmp")) == core::SendResult::PermFail);
     CHECK(t.send(outgoing("ok@x.example", "-bs")) == core::SendResult::PermFail);
 }

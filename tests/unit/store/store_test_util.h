@@ -1,6 +1,5 @@
-// store_test_util.h - temporary directories and a store opened in one, for
-// the store/ tests.  Each TempDir is removed with everything in it when it
-// goes out of scope.
+// store_test_util.h - a store opened in a temporary directory
+// (tests/unit/temp_dir.h), for the store/ tests.
 #pragma once
 
 #include <catch2/catch.hpp>
@@ -15,29 +14,11 @@
 #include "store/open.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
+#include "tests/unit/temp_dir.h"
 
 namespace mixtasy::store::test {
 
-class TempDir {
-public:
-    TempDir() {
-        std::string pattern =
-            (std::filesystem::temp_directory_path() / "mixtasy-store-XXXXXX").string();
-        REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-        path_ = pattern;
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(path_, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const std::filesystem::path& path() const { return path_; }
-    std::string file(const std::string& name) const { return (path_ / name).string(); }
-
-private:
-    std::filesystem::path path_;
-};
+using mixtasy::testing::TempDir;
 
 inline SqliteOptions options_for(const std::string& path) {
     SqliteOptions options;
