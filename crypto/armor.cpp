@@ -8,6 +8,8 @@
 #include <botan/base64.h>
 #include <botan/hash.h>
 
+#include "common/ascii.h"
+
 namespace mixtasy::crypto {
 namespace {
 
@@ -16,10 +18,8 @@ constexpr std::string_view kBegin = "-----BEGIN ";
 constexpr std::string_view kEnd = "-----END ";
 constexpr std::size_t kColumns = 64;
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
 std::string_view trim_right(std::string_view s) {
-    while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+    while (!s.empty() && ascii::is_space(s.back())) s.remove_suffix(1);
     return s;
 }
 
@@ -257,7 +257,7 @@ private:
 };
 
 std::string_view trim_left(std::string_view s) {
-    while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+    while (!s.empty() && ascii::is_space(s.front())) s.remove_prefix(1);
     return s;
 }
 
@@ -351,7 +351,7 @@ uint32_t crc24(ByteView data) {
 bool is_armored(ByteView input) noexcept {
     const std::string_view text = as_chars(input);
     std::size_t i = 0;
-    while (i < text.size() && is_space(text[i])) ++i;
+    while (i < text.size() && ascii::is_space(text[i])) ++i;
     return text.substr(i, kBegin.size()) == kBegin;
 }
 

@@ -27,10 +27,7 @@ using Setter = SetResult (*)(Config&, std::string_view);
 using ascii::lower;
 
 // Config text is split at LF before it is trimmed, so ascii's "space" (blank,
-// CR, LF) is what this parser has always stripped: blanks and the CR of a
-// CRLF file.
-constexpr bool is_blank(char c) { return ascii::is_space(c); }
-constexpr std::string_view trim(std::string_view s) { return ascii::trim_space(s); }
+// CR, LF) is what this parser strips: blanks and the CR of a CRLF file.
 
 std::optional<std::uint64_t> parse_unsigned(std::string_view s, int base = 10) {
     std::uint64_t v = 0;
@@ -111,7 +108,7 @@ std::vector<std::string> parse_domain_list(std::string_view s) {
         item.clear();
     };
     for (char c : s) {
-        if (c == ',' || is_blank(c)) flush();
+        if (c == ',' || ascii::is_space(c)) flush();
         else item.push_back(c);
     }
     flush();
@@ -198,7 +195,7 @@ SetResult set_block_list(Config& c, std::string_view v) {
     std::vector<std::string> entries;
     std::string line;
     while (std::getline(in, line)) {
-        std::string_view entry = trim(line);
+        std::string_view entry = ascii::trim_space(line);
         if (entry.empty() || entry.front() == '#') continue;
         if (entries.size() == kMaxBlockListEntries) return "block list has too many entries";
         entries.push_back(lower(entry));
@@ -348,11 +345,12 @@ Expected<Config, ConfigProblems> parse_config(std::string_view text) {
                 {line_no, "line longer than " + std::to_string(kMaxLineLength) + " bytes"});
             continue;
         }
-        const std::string_view line = trim(raw);
+        const std::string_view line = ascii::trim_space(raw);
         if (line.empty() || line.front() == '#') continue;
-        const auto gap = std::find_if(line.begin(), line.end(), is_blank) - line.begin();
+        const auto gap = std::find_if(line.begin(), line.end(), ascii::is_space) - line.begin();
         const std::string_view key = line.substr(0, static_cast<std::size_t>(gap));
-        const std::string_view value = trim(line.substr(static_cast<std::size_t>(gap)));
+        const std::string_view value =
+            ascii::trim_space(line.substr(static_cast<std::size_t>(gap)));
         const KeySpec* spec = find_key(key);
         if (spec == nullptr) {
             problems.push_back({line_no, "unknown key '" + std::string(key) + "'"});
