@@ -32,8 +32,12 @@ class Sendmail:
         return os.access(Sendmail.binary(tree), os.X_OK) and os.path.isdir(
             os.path.join(tree, "usr/share/sendmail/cf/m4"))
 
-    def __init__(self, tree, root, smtp_port, reinject_port, milter_port, sink_port):
+    def __init__(self, tree, root, smtp_port, reinject_port, milter_port, sink_port,
+                 hostname="mta.test", extra_mc=""):
+        # hostname: the MTA's own name (UTS namespace and confDOMAIN_NAME);
+        # extra_mc: more m4 lines, before MAILER (a mailertable, listeners).
         self.tree = tree
+        self.hostname = hostname
         self.root = os.path.join(root, "sendmail")
         self.queue = os.path.join(self.root, "queue")
         os.makedirs(self.queue, mode=0o700)
@@ -47,7 +51,7 @@ divert(0)dnl
 include(`{m4_dir}/m4/cf.m4')dnl
 VERSIONID(`mixtasy-milter e2e')dnl
 OSTYPE(`linux')dnl
-define(`confDOMAIN_NAME', `mta.test')dnl
+define(`confDOMAIN_NAME', `{hostname}')dnl
 define(`QUEUE_DIR', `{self.queue}')dnl
 define(`confPID_FILE', `{self.pid_file}')dnl
 define(`STATUS_FILE', `{self.root}/statistics')dnl
@@ -70,7 +74,7 @@ FEATURE(`nocanonify')dnl
 DAEMON_OPTIONS(`Name=MTA, Addr=127.0.0.1, Port={smtp_port}')dnl
 DAEMON_OPTIONS(`Name=MTA-mixtasy, Addr=127.0.0.1, Port={reinject_port}, InputMailFilters=')dnl
 INPUT_MAIL_FILTER(`mixtasy', `S=inet:{milter_port}@127.0.0.1, F=T, T=S:30s;R:2m;E:5m')dnl
-MAILER(`smtp')dnl
+{extra_mc}MAILER(`smtp')dnl
 """
         r = subprocess.run(["m4"], input=mc, capture_output=True, text=True)
         if r.returncode != 0:
@@ -81,7 +85,8 @@ MAILER(`smtp')dnl
     def start(self):
         # -bd forks the daemon, which writes its pid file; -q1s retries the
         # queue every second (tempfailed messages, the milter's restart).
-        cmd = "hostname mta.test && exec %s -C %s -bd -q1s -O LogLevel=9" % (Sendmail.binary(self.tree), self.cf)
+        cmd = "hostname %s && exec %s -C %s -bd -q1s -O LogLevel=9" % (self.hostname, Sendmail.binary(self.tree),
+                                                                     self.cf)
         with open(self.log, "ab") as out:
             r = subprocess.run(["unshare", "-u", "sh", "-c", cmd], stdout=out, stderr=out)
         if r.returncode != 0:
