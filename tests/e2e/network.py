@@ -100,7 +100,9 @@ class MixDaemon:
     """One node's mixtasy-milter in the foreground, logging at the default
     level to a file (what a seized node's log would hold)."""
 
-    def __init__(self, binary, root, home, milter_port, reinject_port, pool_interval, extra_conf):
+    def __init__(self, binary, root, home, milter_port, reinject_port, pool_interval, extra_conf, helo):
+        # helo: the EHLO name of the reinjection (libcurl takes it from the
+        # URL path; without it, it says the machine's host name).
         self.binary = binary
         self.port = milter_port
         self.conf = os.path.join(root, "milter.conf")
@@ -113,7 +115,7 @@ Database {self.database}
 PoolInterval {pool_interval}
 PoolMinMessages 0
 PoolFraction 1
-ReinjectURL smtp://127.0.0.1:{reinject_port}
+ReinjectURL smtp://127.0.0.1:{reinject_port}/{helo}
 Syslog no
 """ + "".join(line + "\n" for line in extra_conf))
         self.proc = None
@@ -195,6 +197,15 @@ class RecipientProvider:
                     with open(os.path.join(d, name), "rb") as f:
                         out.append(f.read())
         return out
+
+
+def mta_pid(mta):
+    """The pid of a Postfix master or Sendmail daemon, from its pid file."""
+    path = mta.pid_file if isinstance(mta, Sendmail) else os.path.join(mta.root, "spool", "pid", "master.pid")
+    try:
+        return int(open(path).readline().strip())
+    except (OSError, ValueError):
+        return None
 
 
 def export_keys_by_cli(network):
@@ -349,7 +360,7 @@ class Network:
             self._start(node.tee)
             reinject = node.tee.port
         node.daemon = MixDaemon(self.daemon_binary, node.root, node.home, node.milter_port, reinject,
-                                self.pool_interval, self.extra_conf)
+                                self.pool_interval, self.extra_conf, node.domain)
         if node.mta_kind == "postfix":
             node.mta = self._postfix_node(node)
         else:
@@ -422,6 +433,18 @@ class Network:
         for node in self.nodes:
             statuses[node.name] = node.daemon.stop()
         return statuses
+
+    def pids(self):
+        """Process ids of every daemon and MTA master the network runs."""
+        out = []
+        for node in self.nodes:
+            if node.daemon and node.daemon.proc:
+                out.append(node.daemon.proc.pid)
+        for mta in [n.mta for n in self.nodes] + [self.recipient.mta if self.recipient else None]:
+            pid = mta_pid(mta) if mta else None
+            if pid:
+                out.append(pid)
+        return out
 
     def captured(self, node):
         return node.tee.messages() if node.tee else []
