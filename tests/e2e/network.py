@@ -317,6 +317,9 @@ class Network:
         if self._stopped:
             return
         self._stopped = True
+        # A second Ctrl-C must not cut the cleanup short.
+        for sig in self._old_handlers:
+            signal.signal(sig, signal.SIG_IGN)
         for thing in reversed(self._running):
             try:
                 thing.stop()
