@@ -59,7 +59,7 @@ const char* to_string(AdminCommand command) noexcept {
     return "remailer-unknown";
 }
 
-MailClass classify_mail(ByteView message) noexcept {
+MailClass classify_mail(ByteView message) {
     const std::string_view text = as_chars(message);
     auto header = parse_mail_header(text, kPlaintextHeaderLimits);
     if (!header) return {MailClass::Kind::MixMessage};

@@ -16,8 +16,9 @@
 //     Other         everything else: plain mail an admin may want to read.
 //
 // WHAT IT GUARANTEES
-//   Never throws; reads no more than the header limit plus one pass over
-//   the body.  When in doubt it answers MixMessage: mix messages that fail
+//   Throws nothing but std::bad_alloc (Node::accept turns that into
+//   TempFail); reads no more than the header limit plus one pass over the
+//   body.  When in doubt it answers MixMessage: mix messages that fail
 //   a check are destroyed (seed 000 6.4), so a doubt never keeps a
 //   hostile message around.
 //
@@ -48,6 +49,6 @@ struct MailClass {
     AdminCommand which = AdminCommand::Help;  // with Kind::AdminCommand
 };
 
-MailClass classify_mail(ByteView message) noexcept;
+MailClass classify_mail(ByteView message);
 
 }  // namespace mixtasy::core
