@@ -46,7 +46,7 @@ real)
         fi
         cat "$h/public.asc" >> "$work/mixes.asc"
     done
-    for tag in scenario store; do
+    for tag in scenario store immediate; do
         out="$work/mix.eml"; [ $tag = scenario ] || out="$work/mix-$tag.eml"
         if ! "$maker" "$work/mixes.asc" mixtasy@mix.test,mixtasy@m2.test,mixtasy@m3.test,mixtasy@m4.test \
                 final@dest.test "$out" $tag >"$work/create.log" 2>&1; then
@@ -112,6 +112,17 @@ if [ "$mode" = real ]; then
     grep -q "mix message quarantine: not-a-mix-message" "$work/daemon.log" || { echo "FAIL log: no quarantine"; failed=1; }
 fi
 if grep -qi "sender.test" "$work/daemon.log"; then echo "FAIL log: an envelope sender was logged"; failed=1; fi
+
+# `mixtasy process --immediate` on the home the daemon uses: writes out what
+# its own message made (one next hop) and leaves the daemon's pool alone.
+if [ "$mode" = real ]; then
+    "$mixtasy" process --home "$work/home" --immediate <"$work/mix-immediate.eml" \
+        >"$work/immediate.out" 2>"$work/immediate.err" || { echo "FAIL process --immediate"; cat "$work/immediate.err"; failed=1; }
+    [ "$(grep -c '^pooled -> mixtasy@m2.test' "$work/immediate.err")" -eq 1 ] && \
+        [ "$(grep -c '^pooled -> ' "$work/immediate.err")" -eq 1 ] && \
+        [ "$(grep -c '^Remailer-Type:' "$work/immediate.out")" -eq 1 ] \
+        || { echo "FAIL process --immediate wrote more than its own message:"; cat "$work/immediate.err"; failed=1; }
+fi
 
 # SIGUSR1 reloads configuration and keys without dropping the daemon.
 kill -USR1 "$pid"
