@@ -111,7 +111,7 @@ struct DaemonRun {
     }
     template <typename Pred>
     bool poll(Pred done) const {
-        for (int i = 0; i < 100; ++i) {
+        for (int i = 0; i < 400; ++i) {  // 20 s: a loaded machine starts slowly
             if (done()) return true;
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
         }
