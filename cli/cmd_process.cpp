@@ -6,10 +6,12 @@
 // Runs the milter's code path (core::Node::accept) on stdin with the node
 // key and the store of DIR (database DIR/node.db unless --database).
 // Without --immediate the outcome is pooled as the milter would pool it.
-// With --immediate the pool is bypassed: the node is opened with a pool
-// that keeps nothing, and every message that leaves it (the next-hop
-// message, or the exit delivery) is written to stdout, with one line on
-// stderr naming the decision and the envelope recipient.
+// With --immediate the pool is bypassed for this message only: what it
+// produced (the next-hop message, the exit delivery, or the original of a
+// multipart set it completed) is written to stdout, with one line on
+// stderr naming the decision and the envelope recipient.  Other rows of
+// the home's pool, and the rows a daemon on the same home has in flight,
+// are left alone; the replay cache and multipart sets are the home's.
 // Exit 0 produced or pooled, 3 destroyed (reason on stderr, one line),
 // 75 temporary failure, 1 bad arguments or a node that cannot open.
 #include <iostream>
@@ -46,11 +48,7 @@ int run_process(const ProcessOptions& o) {
     options.home = o.home;
     options.database = o.database;
     options.local_domains = o.local_domains;
-    if (o.immediate) {
-        options.pool.min_pool = 0;
-        options.pool.min_keep = 0;
-        options.pool.fraction = 1.0;
-    }
+    options.recover_in_flight = false;  // a daemon on this home owns its rows in flight
     auto node = core::Node::open(options);
     if (!node) {
         std::cerr << "mixtasy process: " << node.error().detail << "\n";
@@ -63,15 +61,15 @@ int run_process(const ProcessOptions& o) {
         if (message.size() > core::kMaxReceivedBytes) break;  // accept() refuses it
     }
     const core::Envelope envelope{"", {(*node)->address()}};
-    const core::Decision d = (*node)->accept(envelope, message);
+    StdoutTransport out;
+    const core::Decision d = o.immediate ? (*node)->accept_immediate(envelope, message, out)
+                                         : (*node)->accept(envelope, message);
     switch (d.kind) {
         case core::Decision::Kind::Pooled: {
             if (!o.immediate) {
                 std::cerr << "pooled\n";
                 return kExitOk;
             }
-            StdoutTransport out;
-            (*node)->flush_round(out);
             if (out.sent == 0) std::cerr << "pooled (kept: part of an incomplete multipart set)\n";
             return kExitOk;
         }

@@ -150,6 +150,18 @@ SetResult set_user_id(Config& c, std::string_view v) {
     c.user_id = v;
     return std::nullopt;
 }
+SetResult set_allow_root(Config& c, std::string_view v) {
+    auto b = parse_bool(v);
+    if (!b) return "expected yes or no";
+    c.allow_root = *b;
+    return std::nullopt;
+}
+SetResult set_socket_group(Config& c, std::string_view v) {
+    if (std::any_of(v.begin(), v.end(), [](char ch) { return ascii::is_space(ch) || ch == ':'; }))
+        return "expected one group name";
+    c.socket_group = v;
+    return std::nullopt;
+}
 SetResult set_pid_file(Config& c, std::string_view v) {
     if (v.front() != '/') return "PidFile must be an absolute path";
     c.pid_file = v;
@@ -282,6 +294,8 @@ constexpr std::array kKeys{
     KeySpec{"socket", set_socket},
     KeySpec{"umask", set_umask},
     KeySpec{"userid", set_user_id},
+    KeySpec{"allowroot", set_allow_root},
+    KeySpec{"socketgroup", set_socket_group},
     KeySpec{"pidfile", set_pid_file},
     KeySpec{"syslog", set_syslog},
     KeySpec{"syslogfacility", set_syslog_facility},

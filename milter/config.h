@@ -35,6 +35,8 @@ inline constexpr std::size_t kMaxLineLength = 4096;
 inline constexpr std::size_t kMaxBlockListEntries = 100000;
 inline constexpr std::size_t kMaxMessageSizeCeiling = 64 * 1024 * 1024;
 inline constexpr const char* kDefaultConfigPath = "/etc/mixtasy-milter.conf";
+inline constexpr const char* kDefaultSocket = "unix:/var/spool/postfix/mixtasy/milter.sock";
+inline constexpr mode_t kUnixSocketMode = 0660;
 
 struct ConfigProblem {
     std::size_t line;  // 1-based; 0 for the file as a whole
@@ -44,10 +46,16 @@ using ConfigProblems = std::vector<ConfigProblem>;
 
 struct Config {
     // Daemon
-    std::string socket = "inet:8895@127.0.0.1";
+    // A unix socket, mode 0660, group SocketGroup: only the MTA may speak the
+    // milter protocol to us (on an inet socket any local process could, and
+    // claim any SMTP macro).  Under Postfix's chroot (Debian's smtpd runs in
+    // /var/spool/postfix), so the MTA finds it as /mixtasy/milter.sock.
+    std::string socket = kDefaultSocket;
+    std::string socket_group = "postfix";  // the MTA's group
     mode_t umask = 007;
-    std::string user_id;   // "user" or "user:group"; empty: keep the starting identity
-    std::string pid_file;  // empty: none
+    std::string user_id;      // "user" or "user:group"; empty: keep the starting identity
+    bool allow_root = false;  // without UserID, refuse to run as root unless set
+    std::string pid_file;     // empty: none
     bool syslog = true;
     int syslog_facility = 0;  // filled with LOG_MAIL by parse_config
     LogLevel log_level = LogLevel::Info;

@@ -92,16 +92,91 @@ Expected<void, std::string> drop_privileges(const std::string& spec) {
     return {};
 }
 
-Expected<void, std::string> give_socket_to_user(const std::string& socket,
-                                                const std::string& spec) {
-    std::string path;
-    if (socket.rfind("unix:", 0) == 0) path = socket.substr(5);
-    else if (socket.rfind("local:", 0) == 0) path = socket.substr(6);
-    else return {};
-    MIXTASY_TRY(id, resolve_identity(spec));
-    if (::chown(path.c_str(), id->uid, id->gid) != 0)
-        return Unexpected{errno_text(("chown " + path).c_str())};
+std::string unix_socket_path(const std::string& socket) {
+    for (const char* prefix : {"unix:", "local:"}) {
+        if (socket.rfind(prefix, 0) == 0) return socket.substr(std::strlen(prefix));
+    }
     return {};
+}
+
+namespace {
+
+Expected<gid_t, std::string> group_id(const std::string& name) {
+    std::vector<char> buf(16384);
+    ::group gr{};
+    ::group* found = nullptr;
+    if (getgrnam_r(name.c_str(), &gr, buf.data(), buf.size(), &found) != 0 || found == nullptr)
+        return Unexpected{"SocketGroup: no such group '" + name + "'"};
+    return gr.gr_gid;
+}
+
+// Owner and group a unix socket and its directory get: -1 leaves one as is.
+struct SocketOwner {
+    uid_t uid = static_cast<uid_t>(-1);
+    gid_t gid = static_cast<gid_t>(-1);
+};
+
+Expected<SocketOwner, std::string> socket_owner(const Config& config) {
+    SocketOwner owner;
+    if (!config.user_id.empty()) {
+        MIXTASY_TRY(id, resolve_identity(config.user_id));
+        owner.uid = id->uid;
+    }
+    if (!config.socket_group.empty()) {
+        MIXTASY_TRY(gid, group_id(config.socket_group));
+        owner.gid = *gid;
+    }
+    return owner;
+}
+
+}  // namespace
+
+Expected<void, std::string> give_socket_to_user(const Config& config) {
+    const std::string path = unix_socket_path(config.socket);
+    if (path.empty()) return {};
+    MIXTASY_TRY(owner, socket_owner(config));
+    if (::chown(path.c_str(), owner->uid, owner->gid) != 0)
+        return Unexpected{errno_text(("chown " + path).c_str())};
+    if (::chmod(path.c_str(), kUnixSocketMode) != 0)
+        return Unexpected{errno_text(("chmod " + path).c_str())};
+    return {};
+}
+
+Expected<void, std::string> prepare_socket_dir(const Config& config) {
+    const std::string path = unix_socket_path(config.socket);
+    if (path.empty()) return {};
+    const std::string dir = path.substr(0, path.rfind('/'));
+    if (dir.empty() || ::access(dir.c_str(), F_OK) == 0) return {};
+    MIXTASY_TRY(owner, socket_owner(config));
+    if (::mkdir(dir.c_str(), 0750) != 0) return Unexpected{errno_text(("mkdir " + dir).c_str())};
+    if (::chown(dir.c_str(), owner->uid, owner->gid) != 0)
+        return Unexpected{errno_text(("chown " + dir).c_str())};
+    return {};
+}
+
+Expected<void, std::string> check_identity(const Config& config, uid_t euid) {
+    if (euid != 0 || !config.user_id.empty() || config.allow_root) return {};
+    return Unexpected{std::string(
+        "refusing to run as root: set UserID to the mix user (or AllowRoot yes to insist)")};
+}
+
+std::vector<std::string> restart_only_changes(const Config& running, const Config& fresh) {
+    std::vector<std::string> changed;
+    auto note = [&](bool differs, const char* key) {
+        if (differs) changed.emplace_back(key);
+    };
+    note(running.socket != fresh.socket, "Socket");
+    note(running.socket_group != fresh.socket_group, "SocketGroup");
+    note(running.umask != fresh.umask, "UMask");
+    note(running.user_id != fresh.user_id, "UserID");
+    note(running.allow_root != fresh.allow_root, "AllowRoot");
+    note(running.pid_file != fresh.pid_file, "PidFile");
+    note(running.node.home != fresh.node.home, "Home");
+    note(running.node.database != fresh.node.database, "Database");
+    note(running.node.subkey_validity != fresh.node.subkey_validity, "SubkeyLifetime");
+    note(running.reinject_url != fresh.reinject_url, "ReinjectURL");
+    note(running.reinject_timeout != fresh.reinject_timeout, "ReinjectTimeout");
+    return changed;
 }
 
 Expected<void, std::string> write_pid_file(const std::string& path) {

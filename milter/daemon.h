@@ -14,10 +14,22 @@
 //   detach()                 fork, setsid, chdir /, stdio to /dev/null; the
 //                            parent exits 0.  Call before any thread starts.
 //   route_core_log()         core's log lines go to this daemon's log.
+//   check_identity(cfg, euid) refuses to keep root: without UserID a daemon
+//                            started as root fails unless AllowRoot yes.
+//   prepare_socket_dir(cfg)  for a unix Socket whose directory is missing:
+//                            creates it (0750, owner UserID, group
+//                            SocketGroup), so the MTA's group can reach it.
+//   give_socket_to_user(cfg) after the socket is open: a unix socket gets
+//                            owner UserID, group SocketGroup, mode 0660.
+//   restart_only_changes(running, fresh)  the keys a reload cannot apply
+//                            (Socket, UserID, Home, ...) that differ, named
+//                            as in the file, for one log line.
 #pragma once
 
 #include <memory>
 #include <string>
+#include <sys/types.h>
+#include <vector>
 
 #include "common/expected.h"
 #include "core/ports/transport.h"
@@ -31,10 +43,16 @@ FilterSettings filter_settings(const Config& config);
 LogTarget log_target(const Config& config, bool foreground);
 
 Expected<void, std::string> drop_privileges(const std::string& spec);
-// For `Socket unix:PATH` (or local:) with a UserID: hands the socket file to
-// that user and group, so the MTA's user can be given access through the
-// group (umask 007 leaves mode 0770).  Nothing to do for inet sockets.
-Expected<void, std::string> give_socket_to_user(const std::string& socket, const std::string& spec);
+// For `Socket unix:PATH` (or local:): the socket file gets the owner of
+// UserID (if set), the group SocketGroup and mode 0660, whatever UMask says:
+// the MTA reaches it through the group, nobody else at all.  Nothing to do
+// for inet sockets.
+Expected<void, std::string> give_socket_to_user(const Config& config);
+Expected<void, std::string> prepare_socket_dir(const Config& config);
+Expected<void, std::string> check_identity(const Config& config, uid_t euid);
+std::vector<std::string> restart_only_changes(const Config& running, const Config& fresh);
+// The path of a unix: or local: socket; empty for inet sockets.
+std::string unix_socket_path(const std::string& socket);
 Expected<void, std::string> write_pid_file(const std::string& path);
 Expected<void, std::string> detach();
 void route_core_log();

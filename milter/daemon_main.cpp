@@ -11,12 +11,12 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <signal.h>
 #include <string>
 #include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
+#include <vector>
 
 #include <curl/curl.h>
 
@@ -91,8 +91,13 @@ constexpr std::chrono::minutes kKeyUpkeepInterval{10};
 // kKeyUpkeepInterval: the subkey upkeep.
 class ReloadThread {
 public:
-    ReloadThread(std::string path, core::Node& node, const Config& running, bool foreground)
-        : path_(std::move(path)), node_(node), running_(running), foreground_(foreground) {
+    ReloadThread(std::string path, core::Node& node, FlushThread& flusher, const Config& running,
+                 bool foreground)
+        : path_(std::move(path)),
+          node_(node),
+          flusher_(flusher),
+          running_(running),
+          foreground_(foreground) {
         thread_ = std::thread([this] { run(); });
     }
     ~ReloadThread() {
@@ -127,15 +132,16 @@ private:
         }
         log_init(log_target(*config, foreground_));
         update_filter_settings(filter_settings(*config));
-        if (config->socket != running_.socket || config->user_id != running_.user_id ||
-            config->node.home != running_.node.home ||
-            config->node.database != running_.node.database ||
-            config->reinject_url != running_.reinject_url ||
-            config->node.subkey_validity != running_.node.subkey_validity) {
-            log_msg(LogLevel::Notice,
-                    "reload: Socket, UserID, Home, Database, ReinjectURL and SubkeyLifetime take "
-                    "effect at restart");
+        log_restart_only(restart_only_changes(running_, *config));
+        // The exit policy (LocalDomains, BlockList, AnonymousFrom,
+        // ExitRatePerHour) and the pool (PoolInterval, PoolMinMessages,
+        // PoolMinKeep, PoolFraction) apply from the next message and round.
+        if (auto policy = node_.reconfigure(config->node); !policy) {
+            log_msg(LogLevel::Error, "reload: %s; keeping the running exit and pool policy",
+                    policy.error().c_str());
+            return;
         }
+        flusher_.reschedule();
         auto keys = node_.reload();
         if (!keys) {
             log_msg(LogLevel::Error, "reload: keys: %s", keys.error().c_str());
@@ -144,8 +150,17 @@ private:
         log_msg(LogLevel::Notice, "reloaded configuration and keys");
     }
 
+    static void log_restart_only(const std::vector<std::string>& keys) {
+        if (keys.empty()) return;
+        std::string names;
+        for (const std::string& k : keys) names += (names.empty() ? "" : ", ") + k;
+        log_msg(LogLevel::Notice, "reload: %s changed; takes effect at restart only",
+                names.c_str());
+    }
+
     std::string path_;
     core::Node& node_;
+    FlushThread& flusher_;
     Config running_;
     bool foreground_;
     std::atomic<bool> stop_{false};
@@ -154,9 +169,26 @@ private:
 
 // Best effort: a stale socket file would only be replaced at the next start.
 void remove_unix_socket(const std::string& socket) {
-    for (const char* prefix : {"unix:", "local:"}) {
-        if (socket.rfind(prefix, 0) == 0) ::unlink(socket.substr(std::strlen(prefix)).c_str());
+    if (const std::string path = unix_socket_path(socket); !path.empty()) ::unlink(path.c_str());
+}
+
+bool open_milter_socket(const Config& config) {
+    if (auto dir = prepare_socket_dir(config); !dir) {
+        log_msg(LogLevel::Error, "%s", dir.error().c_str());
+        return false;
     }
+    std::string socket = config.socket;
+    smfiDesc desc = filter_description();
+    if (smfi_setconn(socket.data()) != MI_SUCCESS || smfi_register(desc) != MI_SUCCESS ||
+        smfi_opensocket(true) != MI_SUCCESS) {
+        log_msg(LogLevel::Error, "cannot open milter socket %s", config.socket.c_str());
+        return false;
+    }
+    if (auto g = give_socket_to_user(config); !g) {
+        log_msg(LogLevel::Error, "%s", g.error().c_str());
+        return false;
+    }
+    return true;
 }
 
 int run(const Options& options, const Config& config, const NodeFactory& open_node) {
@@ -188,18 +220,8 @@ int run(const Options& options, const Config& config, const NodeFactory& open_no
         }
     }
     ::umask(config.umask);
-    std::string socket = config.socket;
-    smfiDesc desc = filter_description();
-    if (smfi_setconn(socket.data()) != MI_SUCCESS || smfi_register(desc) != MI_SUCCESS ||
-        smfi_opensocket(true) != MI_SUCCESS) {
-        log_msg(LogLevel::Error, "cannot open milter socket %s", config.socket.c_str());
-        return kExitStartup;
-    }
+    if (!open_milter_socket(config)) return kExitStartup;
     if (!config.user_id.empty()) {
-        if (auto g = give_socket_to_user(config.socket, config.user_id); !g) {
-            log_msg(LogLevel::Error, "%s", g.error().c_str());
-            return kExitStartup;
-        }
         if (auto d = drop_privileges(config.user_id); !d) {
             log_msg(LogLevel::Error, "%s", d.error().c_str());
             return kExitStartup;
@@ -217,7 +239,7 @@ int run(const Options& options, const Config& config, const NodeFactory& open_no
     auto transport = make_transport(config);
     FlushThread flusher(**node, *transport);
     flusher.start();
-    ReloadThread reloader(options.config_path, **node, config, options.foreground);
+    ReloadThread reloader(options.config_path, **node, flusher, config, options.foreground);
 
     log_msg(LogLevel::Notice, "mixtasy-milter %s listening on %s", kVersion, config.socket.c_str());
     const int status = smfi_main();
@@ -250,6 +272,11 @@ int daemon_main(int argc, char** argv, const NodeFactory& open_node) {
     auto config = load_config(options.config_path);
     if (!config) {
         std::fputs(format_problems(options.config_path, config.error()).c_str(), stderr);
+        return kExitConfig;
+    }
+    // Before -n's verdict and before detaching: the admin sees it on stderr.
+    if (auto identity = check_identity(*config, ::geteuid()); !identity) {
+        std::fprintf(stderr, "%s: %s\n", options.config_path.c_str(), identity.error().c_str());
         return kExitConfig;
     }
     if (options.check_only) return 0;

@@ -17,6 +17,17 @@ std::chrono::seconds next_interval(const core::Node& node) {
     }
 }
 
+// The dummies of a round, set against the MTA's log of what left, would
+// tell cover traffic apart: counts are for debugging.  The default level
+// hears of a round only when the transport deferred or refused something.
+void log_round(const core::FlushReport& r) {
+    if (r.sent + r.failed + r.dummies > 0) {
+        log_msg(LogLevel::Debug, "pool round: %zu sent, %zu deferred or failed, %zu dummies",
+                r.sent, r.failed, r.dummies);
+    }
+    if (r.failed > 0) log_msg(LogLevel::Info, "pool round: %zu deferred or failed", r.failed);
+}
+
 }  // namespace
 
 FlushThread::FlushThread(core::Node& node, core::Transport& transport)
@@ -42,19 +53,26 @@ void FlushThread::stop() {
     if (thread_.joinable()) thread_.join();
 }
 
+void FlushThread::reschedule() { wake_.notify_all(); }
+
+// Waits until one interval after `since`, reading the interval again each
+// time reschedule() wakes us: a reload that shortens PoolInterval from an
+// hour to a minute takes effect now, not after the hour.
+bool FlushThread::wait_for_round(std::chrono::steady_clock::time_point since) {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+        const auto due = since + next_interval(node_);
+        if (std::chrono::steady_clock::now() >= due) return true;
+        wake_.wait_until(lock, due);
+    }
+    return false;
+}
+
 void FlushThread::run() {
     for (;;) {
-        const std::chrono::seconds interval = next_interval(node_);
-        {
-            std::unique_lock lock(mutex_);
-            if (wake_.wait_for(lock, interval, [this] { return stopping_; })) return;
-        }
+        if (!wait_for_round(std::chrono::steady_clock::now())) return;
         try {
-            const core::FlushReport r = node_.flush_round(transport_);
-            if (r.sent + r.failed + r.dummies > 0) {
-                log_msg(LogLevel::Info, "pool round: %zu sent, %zu deferred or failed, %zu dummies",
-                        r.sent, r.failed, r.dummies);
-            }
+            log_round(node_.flush_round(transport_));
         } catch (const std::exception& e) {
             log_msg(LogLevel::Error, "pool round failed: %s", e.what());
         } catch (...) {

@@ -8,6 +8,8 @@
 //   stop()   wakes the thread through its condition variable and joins it;
 //            a round in progress finishes first.  Idempotent; the
 //            destructor calls it.
+//   reschedule()  the interval is read again now (after a reload), counted
+//            from the start of the current wait.
 //   rounds() how many rounds ran (tests, statistics).
 // Never lets an exception escape the thread: it is logged and the round
 // counted as failed.
@@ -34,10 +36,12 @@ public:
 
     void start();
     void stop();
+    void reschedule();
     std::size_t rounds() const { return rounds_.load(); }
 
 private:
     void run();
+    bool wait_for_round(std::chrono::steady_clock::time_point since);  // false: stopping
 
     core::Node& node_;
     core::Transport& transport_;

@@ -18,6 +18,8 @@ std::atomic<int> g_level{static_cast<int>(LogLevel::Info)};
 std::atomic<bool> g_syslog{false};
 std::mutex g_stderr_mutex;
 std::string g_ident = "mixtasy-milter";  // openlog keeps the pointer: must live forever
+std::atomic<bool> g_capturing{false};
+LogSink g_capture;  // guarded by g_stderr_mutex
 
 int syslog_priority(LogLevel level) {
     switch (level) {
@@ -93,12 +95,25 @@ void log_msg(LogLevel level, const char* format, ...) {
     va_start(args, format);
     std::vsnprintf(line.data(), line.size(), format, args);
     va_end(args);
+    if (g_capturing.load()) {
+        std::lock_guard lock(g_stderr_mutex);
+        if (g_capture) {
+            g_capture(level, line.data());
+            return;
+        }
+    }
     if (g_syslog.load()) {
         syslog(syslog_priority(level), "%s", line.data());
         return;
     }
     std::lock_guard lock(g_stderr_mutex);
     std::fprintf(stderr, "%s: %s: %s\n", g_ident.c_str(), core::to_string(level), line.data());
+}
+
+void log_capture(LogSink sink) {
+    std::lock_guard lock(g_stderr_mutex);
+    g_capture = std::move(sink);
+    g_capturing.store(static_cast<bool>(g_capture));
 }
 
 }  // namespace mixtasy::milter

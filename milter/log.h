@@ -7,6 +7,9 @@
 //                        check first).  LogLevel is core's (ports/log.h);
 //                        this module only maps it to syslog priorities.
 //   log_msg(level, ...)  printf-style, one line, thread-safe.
+//   log_capture(sink)    tests: lines that pass the filter go to sink
+//                        instead of syslog or stderr; an empty sink ends
+//                        the capture.
 //
 // PRIVACY RULE (shared/DESIGN.md, brief): no line may carry an incoming
 // envelope sender or client address together with a next hop or a final
@@ -15,6 +18,7 @@
 // so it offers no helper that formats an Envelope.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -40,5 +44,8 @@ void log_init(const LogTarget& target);
 void log_set_level(LogLevel level);
 bool log_enabled(LogLevel level);
 void log_msg(LogLevel level, const char* format, ...) __attribute__((format(printf, 2, 3)));
+
+using LogSink = std::function<void(LogLevel, std::string_view)>;
+void log_capture(LogSink sink);
 
 }  // namespace mixtasy::milter

@@ -27,6 +27,28 @@ std::string queue_id(MilterContext& ctx) {
     return qid && !qid->empty() ? *qid : std::string("NOQUEUE");
 }
 
+// One line per mix message.  A destroyed one gets the same words whatever
+// the reason: "dummy" (cover traffic ending here) beside "replay" or
+// "verification-failed" would tell dummies from real mail, and each reason
+// tells an observer what was tried (DESIGN section 8).  The reason is for
+// the admin who debugs, at debug level only.
+void log_decision(const std::string& qid, const core::Decision& decision, std::size_t size) {
+    using Kind = core::Decision::Kind;
+    switch (decision.kind) {
+        case Kind::Dropped:
+            log_msg(LogLevel::Info, "%s: mix message destroyed, %zu bytes", qid.c_str(), size);
+            log_msg(LogLevel::Debug, "%s: mix message destroyed: %s", qid.c_str(),
+                    decision.reason.c_str());
+            return;
+        case Kind::Pooled:
+        case Kind::TempFail:
+        case Kind::Quarantine:
+            log_msg(LogLevel::Info, "%s: mix message %s: %s, %zu bytes", qid.c_str(),
+                    core::to_string(decision.kind), decision.reason.c_str(), size);
+            return;
+    }
+}
+
 }  // namespace
 
 const char* to_string(Verdict verdict) {
@@ -187,8 +209,7 @@ Verdict MessageFilter::end_of_message(MilterContext& ctx) {
     } catch (...) {
         log_msg(LogLevel::Error, "%s: node failed with an unknown exception", qid.c_str());
     }
-    log_msg(LogLevel::Info, "%s: mix message %s: %s, %zu bytes", qid.c_str(),
-            core::to_string(decision.kind), decision.reason.c_str(), buffer_.size());
+    log_decision(qid, decision, buffer_.size());
     verdict = other_recipient_count_ > 0 ? finish_mixed(ctx, decision, qid)
                                          : finish_mix_only(ctx, decision, qid);
     reset();

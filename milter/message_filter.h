@@ -26,7 +26,10 @@
 //   - Never throws out of its methods: a failure becomes TempFail.
 //
 // LOGGING: one line per mix message with the queue ID and the decision
-// reason.  The envelope sender is never logged.
+// (with its reason for pooled, tempfail and quarantine).  A destroyed
+// message logs the same neutral line whatever the reason (a dummy must not
+// stand out); the reason follows at debug level only.  The envelope sender
+// is never logged.
 #pragma once
 
 #include <cstddef>

@@ -7,7 +7,7 @@ daemon=$1 count=${2:-20000}
 work=$(mktemp -d /tmp/mixtasy-soak.XXXXXX)
 trap 'kill $pid 2>/dev/null; rm -rf "$work"' EXIT
 mkdir "$work/home"
-printf 'Socket unix:%s/s\nHome %s/home\nPoolInterval 1h\nSyslog no\nLogLevel warning\n' "$work" "$work" > "$work/c"
+printf 'Socket unix:%s/s\nSocketGroup %s\nAllowRoot yes\nHome %s/home\nPoolInterval 1h\nSyslog no\nLogLevel warning\n' "$work" "$(id -gn)" "$work" > "$work/c"
 "$daemon" -f -c "$work/c" 2>"$work/log" & pid=$!
 sleep 0.5
 rss() { awk '/VmRSS/ {print $2}' /proc/$pid/status; }

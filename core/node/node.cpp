@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <span>
 #include <sstream>
 
 #include "core/keys/key_home.h"
@@ -12,6 +13,7 @@
 #include "core/node/dummy_maker.h"
 #include "core/node/exit_admission.h"
 #include "core/node/exit_headers.h"
+#include "core/node/plaintext.h"
 #include "core/node/processor.h"
 #include "core/node/reassembly.h"
 #include "core/pool/flusher.h"
@@ -63,10 +65,68 @@ OpenError store_error(const store::StoreError& error) {
     return OpenError{OpenError::Code::Store, "store: " + error.detail, error};
 }
 
+// Mail to the mix address that is no mix message is never peeled: plain
+// mail is held for the admin (the milter quarantines it, or destroys it with
+// `Quarantine no`); admin commands are refused until core/admin/ answers them.
+std::optional<Decision> plaintext_decision(const MailClass& mail) {
+    switch (mail.kind) {
+        case MailClass::Kind::MixMessage: return std::nullopt;
+        case MailClass::Kind::AdminCommand: return Decision::dropped("admin commands not enabled");
+        case MailClass::Kind::Other: return Decision::quarantine("not-a-mix-message");
+    }
+    return std::nullopt;
+}
+
 Decision from_store_failure(const store::StoreError& failure) {
     if (failure.code == store::StoreError::Code::Replay) return Decision::dropped("replay");
     if (failure.temporary()) return Decision::tempfail("store-unavailable");
     return Decision::dropped("malformed");  // our limits refused it
+}
+
+// The exit rules, swapped whole when the configuration is reloaded; a
+// message being admitted keeps the rules it started with.
+struct ExitPolicy {
+    std::shared_ptr<ExitAdmission> admission;
+    std::shared_ptr<ExitHeaders> headers;
+};
+
+bool same_admission_rules(const ExitAdmissionOptions& a, const ExitAdmissionOptions& b) {
+    return a.blocked == b.blocked && a.rate_per_hour == b.rate_per_hour &&
+           a.local_domains == b.local_domains && a.exit_private == b.exit_private;
+}
+
+// `running`: the policy in use, whose admission (and its hourly counts) is
+// kept when its rules did not change.
+Expected<ExitPolicy, std::string> build_exit_policy(const NodeOptions& options,
+                                                    const MixModes& modes,
+                                                    const ExitPolicy* running) {
+    ExitHeaderOptions header_options;
+    if (!options.anonymous_from.empty()) header_options.anonymous_from = options.anonymous_from;
+    auto headers = ExitHeaders::create(header_options);
+    if (!headers) return Unexpected{"exit policy: " + headers.error().detail};
+    ExitAdmissionOptions admission_options;
+    admission_options.blocked = options.blocked_destinations;
+    admission_options.rate_per_hour = options.exit_rate_per_hour;
+    admission_options.local_domains = options.local_domains;
+    admission_options.exit_private = modes.exitprivate && !modes.exitpublic;
+    ExitPolicy policy{nullptr, std::move(*headers)};
+    if (running && same_admission_rules(running->admission->options(), admission_options)) {
+        policy.admission = running->admission;
+        return policy;
+    }
+    auto admission = ExitAdmission::create(admission_options);
+    if (!admission) return Unexpected{"exit policy: " + admission.error().detail};
+    policy.admission = std::move(*admission);
+    return policy;
+}
+
+// The pool rows one accept_immediate() call produced.  A thread-local sink
+// rather than a parameter through every step of accept(): libmilter calls
+// accept() from many threads, and only the caller that asked collects.
+thread_local std::vector<store::PoolId>* t_produced = nullptr;
+
+void note_produced(std::span<const store::PoolId> ids) {
+    if (t_produced != nullptr) t_produced->insert(t_produced->end(), ids.begin(), ids.end());
 }
 
 class MixNode final : public Node {
@@ -79,8 +139,14 @@ public:
     bool is_own_address(std::string_view recipient) const override;
     Decision accept(const Envelope& envelope, ByteView message) override;
     FlushReport flush_round(Transport& transport) override;
-    std::chrono::seconds flush_interval() const override { return options_.pool.interval; }
+    std::chrono::seconds flush_interval() const override {
+        std::lock_guard lock(policy_mutex_);
+        return options_.pool.interval;
+    }
     Expected<void, std::string> reload() override;
+    Expected<void, std::string> reconfigure(const NodeOptions& options) override;
+    Decision accept_immediate(const Envelope& envelope, ByteView message,
+                              Transport& transport) override;
     Expected<RotationReport, std::string> maintain_keys() override;
     std::string address() const override { return keys()->identity.address; }
 
@@ -92,6 +158,10 @@ private:
     void install(std::shared_ptr<const NodeKeys> keys) {
         std::lock_guard lock(keys_mutex_);
         keys_ = std::move(keys);
+    }
+    ExitPolicy exit_policy() const {
+        std::lock_guard lock(policy_mutex_);
+        return exit_policy_;
     }
     std::string known_mixes_path() const {
         return options_.known_mixes.empty()
@@ -114,8 +184,8 @@ private:
     std::shared_ptr<const NodeKeys> keys_;
     OutboxAges ages_;  // of every row this node pools
     std::unique_ptr<store::Store> store_;
-    std::unique_ptr<ExitAdmission> admission_;
-    std::unique_ptr<ExitHeaders> exit_headers_;
+    mutable std::mutex policy_mutex_;  // exit_policy_ and options_.pool
+    ExitPolicy exit_policy_;
     std::unique_ptr<Reassembler> reassembler_;
     std::unique_ptr<CreatorDummyFactory> dummies_;
     std::unique_ptr<Flusher> flusher_;
@@ -135,20 +205,9 @@ Expected<void, OpenError> MixNode::start() {
     if (!store) return Unexpected{store_error(store.error())};
     store_ = std::move(*store);
 
-    ExitHeaderOptions header_options;
-    if (!options_.anonymous_from.empty()) header_options.anonymous_from = options_.anonymous_from;
-    auto headers = ExitHeaders::create(header_options);
-    if (!headers) return Unexpected{options_error("exit policy: " + headers.error().detail)};
-    exit_headers_ = std::move(*headers);
-    ExitAdmissionOptions admission_options;
-    admission_options.blocked = options_.blocked_destinations;
-    admission_options.rate_per_hour = options_.exit_rate_per_hour;
-    admission_options.local_domains = options_.local_domains;
-    admission_options.exit_private =
-        keys_->identity.modes.exitprivate && !keys_->identity.modes.exitpublic;
-    auto admission = ExitAdmission::create(admission_options);
-    if (!admission) return Unexpected{options_error("exit policy: " + admission.error().detail)};
-    admission_ = std::move(*admission);
+    auto policy = build_exit_policy(options_, keys_->identity.modes, nullptr);
+    if (!policy) return Unexpected{options_error(policy.error())};
+    exit_policy_ = std::move(*policy);
 
     reassembler_ = std::make_unique<Reassembler>(*store_, *clock_, ReassemblyLimits{}, ages_);
     dummies_ = std::make_unique<CreatorDummyFactory>(load_known_mixes(known_mixes_path()),
@@ -157,6 +216,7 @@ Expected<void, OpenError> MixNode::start() {
     flush_options.pool = options_.pool;
     flush_options.ages = ages_;
     flusher_ = std::make_unique<Flusher>(*store_, *clock_, *random_, *dummies_, flush_options);
+    if (!options_.recover_in_flight) return {};
     if (auto recovered = flusher_->recover(); !recovered) {
         return Unexpected{store_error(recovered.error())};
     }
@@ -172,6 +232,7 @@ Decision MixNode::accept(const Envelope& /*envelope*/, ByteView message) {
     // The envelope sender is deliberately unused: nothing about where a
     // message came from may be kept or logged next to where it goes.
     try {
+        if (auto not_mix = plaintext_decision(classify_mail(message))) return *not_mix;
         const auto keys_now = keys();
         Peeled peeled =
             peel(message, keys_now->secret, keys_now->identity, clock_->now(), *random_);
@@ -207,13 +268,15 @@ Decision MixNode::commit_pooled(store::ReplayEntry replay, store::NewPoolItem ro
     auto pooled =
         pool_with_replay(*store_, std::move(replay), std::move(row), clock_->now(), ages_);
     if (!pooled) return from_store_failure(pooled.error());
+    note_produced(std::span(&*pooled, 1));
     return Decision::pooled();
 }
 
 Expected<store::NewPoolItem, Decision> MixNode::exit_item(ByteView original) {
     const std::string recipient = original_recipient(original);
     if (recipient.empty()) return Unexpected{Decision::dropped("malformed")};
-    switch (admission_->admit(recipient, clock_->now())) {
+    const ExitPolicy policy = exit_policy();
+    switch (policy.admission->admit(recipient, clock_->now())) {
         case ExitAdmission::Verdict::Deliver: break;
         case ExitAdmission::Verdict::NotLocal: return Unexpected{Decision::dropped("wrong-mode")};
         case ExitAdmission::Verdict::Blocked: return Unexpected{Decision::dropped("blocked")};
@@ -221,7 +284,7 @@ Expected<store::NewPoolItem, Decision> MixNode::exit_item(ByteView original) {
             return Unexpected{Decision::dropped("rate-limited")};
         case ExitAdmission::Verdict::BadAddress: return Unexpected{Decision::dropped("malformed")};
     }
-    auto sanitized = exit_headers_->sanitize(original, recipient, clock_->now(), *random_);
+    auto sanitized = policy.headers->sanitize(original, recipient, clock_->now(), *random_);
     if (!sanitized) return Unexpected{Decision::dropped("malformed")};
     // MAIL FROM of deliveries: the node's own address; bounces come back to
     // the mix, never to the (unknown) sender.
@@ -265,8 +328,10 @@ Decision MixNode::deliver_part(const Peeled& peeled) {
         reassembler_->add(as_bytes(peeled.replay_hash), peeled.replay_expires, part, build);
     if (!outcome) return from_store_failure(outcome.error());
     switch (outcome->kind) {
-        case PartOutcome::Kind::Stored:
-        case PartOutcome::Kind::Completed: return Decision::pooled();
+        case PartOutcome::Kind::Stored: return Decision::pooled();
+        case PartOutcome::Kind::Completed:
+            note_produced(outcome->pooled);
+            return Decision::pooled();
         case PartOutcome::Kind::Duplicate: return Decision::dropped("duplicate-part");
         case PartOutcome::Kind::Discarded: return Decision::dropped("discarded-set");
         case PartOutcome::Kind::Dropped:
@@ -293,6 +358,37 @@ Expected<void, std::string> MixNode::reload() {
     std::lock_guard flushing(flush_mutex_);  // make_dummy runs inside flush rounds
     dummies_->set_ring(std::move(mixes));
     return {};
+}
+
+Expected<void, std::string> MixNode::reconfigure(const NodeOptions& options) {
+    const auto modes = keys()->identity.modes;
+    std::lock_guard flushing(flush_mutex_);  // the pool parameters of the next round
+    std::lock_guard lock(policy_mutex_);
+    MIXTASY_TRY(policy, build_exit_policy(options, modes, &exit_policy_));
+    exit_policy_ = std::move(*policy);
+    options_.local_domains = options.local_domains;
+    options_.anonymous_from = options.anonymous_from;
+    options_.blocked_destinations = options.blocked_destinations;
+    options_.exit_rate_per_hour = options.exit_rate_per_hour;
+    options_.pool = options.pool;
+    flusher_->set_pool(options.pool);
+    return {};
+}
+
+Decision MixNode::accept_immediate(const Envelope& envelope, ByteView message,
+                                   Transport& transport) {
+    std::vector<store::PoolId> produced;
+    t_produced = &produced;
+    Decision decision = accept(envelope, message);
+    t_produced = nullptr;
+    if (decision.kind != Decision::Kind::Pooled || produced.empty()) return decision;
+    std::lock_guard lock(flush_mutex_);
+    try {
+        flusher_->send_now(produced, transport);
+    } catch (const std::exception&) {
+        log(LogLevel::Error, "immediate send failed unexpectedly");
+    }
+    return decision;
 }
 
 Expected<RotationReport, std::string> MixNode::maintain_keys() {

@@ -27,6 +27,20 @@
 //                           by one thread.
 //   reload()                re-reads keys (new subkeys after rotation) and
 //                           the known mixes the dummies go through.
+//   reconfigure(options)    the run-time policy from new options (SIGUSR1):
+//                           LocalDomains, BlockList, AnonymousFrom,
+//                           ExitRatePerHour and the pool parameters apply to
+//                           the next message and round; the hourly exit
+//                           counts restart only when the admission rules
+//                           changed.  Home, Database, known mixes and the
+//                           subkey lifetime stay those of open().  On an
+//                           error the running policy stays whole.
+//   accept_immediate(env, bytes, transport)
+//                           accept(), then the rows that this one message
+//                           produced (none for an incomplete multipart set)
+//                           go to transport at once instead of waiting for
+//                           a round; other rows of the pool are left alone
+//                           (`mixtasy process --immediate`).
 //   maintain_keys()         rotates the node's subkeys (key_rotation.h) on
 //                           its key files and in memory: a successor at
 //                           half-life, expired subkeys wiped.  The daemon
@@ -38,7 +52,10 @@
 //   and never throws; nor do flush_round() and maintain_keys().  Decision
 //   reasons are the tokens of decision.h, plus "dummy" (a dummy ended here),
 //   "blocked" and "rate-limited" (exit policy), "duplicate-part",
-//   "discarded-set", and "internal" (TempFail on an unexpected failure).
+//   "discarded-set", and "internal" (TempFail on an unexpected failure);
+//   mail to the mix address that is no mix message (plaintext.h) is
+//   Quarantine "not-a-mix-message", an admin command Dropped "admin
+//   commands not enabled".
 #pragma once
 
 #include <chrono>
@@ -72,6 +89,10 @@ struct NodeOptions {
     std::chrono::seconds subkey_validity =
         kDefaultSubkeyValidity;  // of subkeys maintain_keys() adds
     PoolParameters pool;
+    // Rows left "sending" go back to the pool at open (the daemon, which
+    // owns the pool); false for `mixtasy process`, which may share a home
+    // with a running daemon whose rows in flight are its own.
+    bool recover_in_flight = true;
 };
 
 class Clock;
@@ -114,6 +135,12 @@ public:
     virtual FlushReport flush_round(Transport& transport) = 0;
     virtual std::chrono::seconds flush_interval() const = 0;
     virtual Expected<void, std::string> reload() = 0;
+    // Test doubles have no policy to rebuild and no pool to send from.
+    virtual Expected<void, std::string> reconfigure(const NodeOptions& /*options*/) { return {}; }
+    virtual Decision accept_immediate(const Envelope& envelope, ByteView message,
+                                      Transport& /*transport*/) {
+        return accept(envelope, message);
+    }
     // Nodes without key files of their own (test doubles) have nothing to do.
     virtual Expected<RotationReport, std::string> maintain_keys() { return RotationReport{}; }
 

@@ -148,6 +148,18 @@ void Flusher::run_round(Transport& transport, FlushReport& report) {
     send_interleaved(transport, *claimed, report);
 }
 
+FlushReport Flusher::send_now(std::span<const store::PoolId> ids, Transport& transport) {
+    FlushReport report;
+    if (ids.empty()) return report;
+    auto claimed = store_.claim(ids, to_unix(clock_.now()));
+    if (!claimed) {
+        log_store_failure("claim", claimed.error());
+        return report;
+    }
+    for (const store::PoolItem& row : *claimed) send_pooled(transport, row, report);
+    return report;
+}
+
 store::Result<store::SweepReport> Flusher::sweep(Instant now) {
     // Rows past their maximum age first: they then wait `retention` among
     // the failed rows like any other.

@@ -22,6 +22,9 @@
 //   once before the first round.  ONE Flusher owns a store's pool.  Such
 //   rows are sent again: at least once, and the next mix's replay cache
 //   makes it exactly once.
+//   send_now(ids, transport) sends the given rows at once, as step 4 does
+//   (`mixtasy process --immediate`: only what its message produced, never
+//   the rest of a pool a daemon may share).
 //
 // BACKOFF
 //   After the i-th failed attempt (i = 1, 2, ...) a row waits
@@ -46,6 +49,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "core/pool/dummy_factory.h"
@@ -96,6 +100,13 @@ public:
     // Step 1 of a round on its own: rows past max_pool_age failed, then the
     // store's sweeps with OutboxAges::retention.
     store::Result<store::SweepReport> sweep(Instant now);
+
+    // These rows only, at once, outside any round (`mixtasy process
+    // --immediate`): claimed, sent and marked like a round's rows.  Rows
+    // another flusher already claimed are left to it.
+    FlushReport send_now(std::span<const store::PoolId> ids, Transport& transport);
+    // New pool parameters (t, n, f_min, frac) from the next round on (reload).
+    void set_pool(const PoolParameters& pool) { options_.pool = pool; }
 
     const FlusherOptions& options() const noexcept { return options_; }
 

@@ -54,8 +54,13 @@ class Milter:
         self.conf = os.path.join(root, "milter.conf")
         self.logfile = os.path.join(root, "milter.log")
         self.port = milter_port
+        # inet: the private MTA instances connect over loopback (an explicit
+        # choice here; conf/ defaults to a unix socket for the MTA's group).
+        # AllowRoot: the harness runs as root and has no mix user to become.
         with open(self.conf, "w") as f:
             f.write(f"""Socket inet:{milter_port}@127.0.0.1
+AllowRoot yes
+Quarantine yes
 Home {home}
 PoolInterval {pool_interval}
 PoolMinMessages 0
@@ -269,14 +274,20 @@ def run(args, root):
         log("ok   mixed recipients: the ordinary recipient and the pool copy both delivered")
         expected = n + 1
 
-        if not real:
-            # Quarantine: the message is held in the MTA's queue.
+        # Quarantine: the message is held in the MTA's queue.  The real node
+        # holds plain mail to the mix address (no Remailer-Type, no armor).
+        if real:
+            data = ("From: a@outside.test\r\nTo: %s\r\nSubject: is this the remailer?\r\n"
+                    "Message-ID: <plain-to-mix@e2e.test>\r\n\r\nhello\r\n" % MIX).encode()
+        else:
             data = scripted_message("quarantine", 0).replace(
                 b"Remailer-Type:", b"X-Scripted-Decision: quarantine\r\nRemailer-Type:", 1)
-            send_with_retry(smtp_port, "sender@outside.test", [MIX], data, deadline)
-            wait_for(lambda: mta.held() == 1, 30, "one message held by the MTA")
-            log("ok   quarantine: the message is held in %s's queue" % mta.name)
+        send_with_retry(smtp_port, "sender@outside.test", [MIX], data, deadline)
+        wait_for(lambda: mta.held() == 1, 30, "one message held by the MTA")
+        log("ok   quarantine: the %s message is held in %s's queue"
+            % ("plain" if real else "scripted", mta.name))
 
+        if not real:
             # Store failure: 451 to the sending MTA, accepted once the store is back.
             marker = os.path.join(home, "fail-store")
             open(marker, "w").close()

@@ -46,16 +46,22 @@ real)
         fi
         cat "$h/public.asc" >> "$work/mixes.asc"
     done
-    if ! "$maker" "$work/mixes.asc" mixtasy@mix.test,mixtasy@m2.test,mixtasy@m3.test,mixtasy@m4.test \
-            final@dest.test "$work/mix.eml" scenario >"$work/create.log" 2>&1; then
-        echo "SKIP: core cannot create a message yet:"; cat "$work/create.log"; exit 77
-    fi
+    for tag in scenario store immediate; do
+        out="$work/mix.eml"; [ $tag = scenario ] || out="$work/mix-$tag.eml"
+        if ! "$maker" "$work/mixes.asc" mixtasy@mix.test,mixtasy@m2.test,mixtasy@m3.test,mixtasy@m4.test \
+                final@dest.test "$out" $tag >"$work/create.log" 2>&1; then
+            echo "SKIP: core cannot create a message yet:"; cat "$work/create.log"; exit 77
+        fi
+    done
     ;;
 *) echo "usage: $0 scripted|real DAEMON SCRIPTDIR [MIXTASY]"; exit 1 ;;
 esac
 
+# AllowRoot: the harness may run as root and has no mix user to become.
 cat > "$work/milter.conf" <<CONF
 Socket          unix:$work/milter.sock
+SocketGroup     $(id -gn)
+AllowRoot       yes
 Home            $work/home
 PoolInterval    1h
 LogLevel        debug
@@ -79,11 +85,15 @@ if [ ! -S "$work/milter.sock" ]; then
     fi
     fail "daemon did not open its socket"
 fi
+# Only the MTA's group may speak to the daemon.
+[ "$(stat -c %a:%G "$work/milter.sock")" = "660:$(id -gn)" ] \
+    || fail "socket mode and group: $(stat -c %a:%G "$work/milter.sock")"
 
 failed=0
 for scenario in "$scripts"/[0-9][0-9]_*.lua; do
     name=$(basename "$scenario" .lua)
     if miltertest -D socket="unix:$work/milter.sock" -D home="$work/home" -D mixmsg="$work/mix.eml" \
+            -D mixmsg_store="$work/mix-store.eml" \
             -D mixaddr="$mixaddr" -D mode="$mode" -D scripts="$scripts" -s "$scenario" >"$work/$name.out" 2>&1; then
         echo "ok   $name"
     else
@@ -92,9 +102,27 @@ for scenario in "$scripts"/[0-9][0-9]_*.lua; do
 done
 
 # The daemon's log: decisions with reasons, never the envelope sender.
+# A destroyed message: one neutral line, the reason at debug level only.
 grep -q "mix message pooled" "$work/daemon.log" || { echo "FAIL log: no pooled line"; failed=1; }
-grep -q "mix message dropped: replay" "$work/daemon.log" || { echo "FAIL log: no replay line"; failed=1; }
+grep -q "info: .*mix message destroyed, [0-9]* bytes" "$work/daemon.log" || { echo "FAIL log: no neutral destroyed line"; failed=1; }
+grep -q "debug: .*mix message destroyed: replay" "$work/daemon.log" || { echo "FAIL log: no replay line"; failed=1; }
+if grep "info: " "$work/daemon.log" | grep -qi "dumm"; then echo "FAIL log: dummies at info level"; failed=1; fi
+if [ "$mode" = real ]; then
+    grep -q "mix message tempfail: store-unavailable" "$work/daemon.log" || { echo "FAIL log: no store tempfail"; failed=1; }
+    grep -q "mix message quarantine: not-a-mix-message" "$work/daemon.log" || { echo "FAIL log: no quarantine"; failed=1; }
+fi
 if grep -qi "sender.test" "$work/daemon.log"; then echo "FAIL log: an envelope sender was logged"; failed=1; fi
+
+# `mixtasy process --immediate` on the home the daemon uses: writes out what
+# its own message made (one next hop) and leaves the daemon's pool alone.
+if [ "$mode" = real ]; then
+    "$mixtasy" process --home "$work/home" --immediate <"$work/mix-immediate.eml" \
+        >"$work/immediate.out" 2>"$work/immediate.err" || { echo "FAIL process --immediate"; cat "$work/immediate.err"; failed=1; }
+    [ "$(grep -c '^pooled -> mixtasy@m2.test' "$work/immediate.err")" -eq 1 ] && \
+        [ "$(grep -c '^pooled -> ' "$work/immediate.err")" -eq 1 ] && \
+        [ "$(grep -c '^Remailer-Type:' "$work/immediate.out")" -eq 1 ] \
+        || { echo "FAIL process --immediate wrote more than its own message:"; cat "$work/immediate.err"; failed=1; }
+fi
 
 # SIGUSR1 reloads configuration and keys without dropping the daemon.
 kill -USR1 "$pid"

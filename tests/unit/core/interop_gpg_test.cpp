@@ -13,6 +13,7 @@
 #include "core/format/layer.h"
 #include "core/node/processor.h"
 #include "core_test_util.h"
+#include "tests/unit/oracle.h"
 
 using namespace mixtasy;
 using namespace mixtasy::core;
@@ -40,8 +41,6 @@ std::int64_t real_now() {
         .count();
 }
 
-bool have_gpg() { return std::system("gpg --version >/dev/null 2>&1") == 0; }
-
 struct Gpg {
     explicit Gpg(const std::filesystem::path& home) : home_(home) {
         std::filesystem::create_directories(home_);
@@ -67,10 +66,7 @@ const std::string kOriginal =
 }  // namespace
 
 TEST_CASE("interop: our node processes a layer made by gpg", "[core][interop]") {
-    if (!have_gpg()) {
-        WARN("gpg not installed: interop skipped");
-        return;
-    }
+    if (!mixtasy::testing::oracle_available("gpg")) return;
     TestNet net(1, {"middleman", "exitpublic"}, real_now());
     TestNode& node = net.nodes.front();
     Gpg gpg(net.dir.path() / "gnupg");
@@ -95,10 +91,7 @@ TEST_CASE("interop: our node processes a layer made by gpg", "[core][interop]") 
 }
 
 TEST_CASE("interop: gpg decrypts a layer we make", "[core][interop]") {
-    if (!have_gpg()) {
-        WARN("gpg not installed: interop skipped");
-        return;
-    }
+    if (!mixtasy::testing::oracle_available("gpg")) return;
     TestNet net(1, {"middleman"}, real_now());
     TestNode& node = net.nodes.front();
     Gpg gpg(net.dir.path() / "gnupg");

@@ -5,7 +5,8 @@
 //     proves the secret key packets are right);
 //   - keys made by gpg (ed25519 + cv25519) and by sq parse with us;
 //   - detached signatures verify both ways.
-// A tool that is genuinely absent is skipped with a warning.
+// A missing tool fails under CI=true and is skipped with a warning elsewhere
+// (tests/unit/oracle.h).
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -19,6 +20,7 @@
 #include "crypto/packet.h"
 #include "crypto/signature.h"
 #include "test_util.h"
+#include "tests/unit/oracle.h"
 
 using namespace mixtasy;
 using namespace mixtasy::crypto;
@@ -110,11 +112,7 @@ Signature first_signature(ByteView input) {
 }  // namespace
 
 TEST_CASE("interop: our node key in gpg", "[interop][gpg]") {
-    if (!test::have_tool("gpg")) {
-        WARN("gpg not installed: skipped");
-        SUCCEED();
-        return;
-    }
+    if (!mixtasy::testing::oracle_available("gpg")) return;
     GpgHome home;
     const SecretCertificate node = fresh_node("mixtasy@gpg-interop.example");
     test::write_file(home.file("public.asc"), export_public(node.cert));
@@ -184,11 +182,7 @@ TEST_CASE("interop: our node key in gpg", "[interop][gpg]") {
 
 TEST_CASE("interop: a gpg-made ed25519/cv25519 key parses and its signatures verify",
           "[interop][gpg]") {
-    if (!test::have_tool("gpg")) {
-        WARN("gpg not installed: skipped");
-        SUCCEED();
-        return;
-    }
+    if (!mixtasy::testing::oracle_available("gpg")) return;
     GpgHome home;
     REQUIRE(run(home.gpg("--quick-gen-key 'Gpg Made <gpg@made.example>' ed25519 cert,sign never "
                          "2>/dev/null"))
@@ -243,11 +237,7 @@ TEST_CASE("interop: a gpg-made ed25519/cv25519 key parses and its signatures ver
 }
 
 TEST_CASE("interop: a gpg-made RSA key parses and its signatures verify", "[interop][gpg]") {
-    if (!test::have_tool("gpg")) {
-        WARN("gpg not installed: skipped");
-        SUCCEED();
-        return;
-    }
+    if (!mixtasy::testing::oracle_available("gpg")) return;
     GpgHome home;
     REQUIRE(run(home.gpg("--quick-gen-key 'Rsa Made <rsa@made.example>' rsa2048 cert,sign never "
                          "2>/dev/null"))
@@ -286,11 +276,7 @@ TEST_CASE("interop: a gpg-made RSA key parses and its signatures verify", "[inte
 }
 
 TEST_CASE("interop: sq reads our key and we read sq's", "[interop][sq]") {
-    if (!test::have_tool("sq")) {
-        WARN("sq not installed: skipped");
-        SUCCEED();
-        return;
-    }
+    if (!mixtasy::testing::oracle_available("sq")) return;
     test::TempDir dir;
     auto path = [&](const char* n) {
         return quote((dir.path() / n).string());
@@ -347,11 +333,9 @@ TEST_CASE("interop: sq reads our key and we read sq's", "[interop][sq]") {
 
 TEST_CASE("interop: `mixtasy keygen` / `key export` / `inspect` with gpg", "[interop][cli]") {
     const auto mixtasy = std::filesystem::path(MIXTASY_BINARY_DIR) / "cli" / "mixtasy";
-    if (!std::filesystem::exists(mixtasy) || !test::have_tool("gpg")) {
-        WARN("mixtasy binary not built or gpg absent: skipped");
-        SUCCEED();
+    if (!mixtasy::testing::oracle_available("mixtasy (built)", std::filesystem::exists(mixtasy)) ||
+        !mixtasy::testing::oracle_available("gpg"))
         return;
-    }
     GpgHome gpg;
     test::TempDir dir;
     const std::string bin = quote(mixtasy.string());
@@ -399,4 +383,19 @@ TEST_CASE("interop: `mixtasy keygen` / `key export` / `inspect` with gpg", "[int
               .status == 0);
     CHECK(run(bin + " inspect " + quote((dir.path() / "absent").string()) + " >/dev/null 2>&1")
               .status == 1);
+}
+
+TEST_CASE("interop: a missing oracle fails under CI, skips elsewhere, never passes",
+          "[interop][oracle]") {
+    using mixtasy::testing::check_oracle;
+    using mixtasy::testing::OracleCheck;
+    CHECK(check_oracle(false, "true") == OracleCheck::Fail);
+    CHECK(check_oracle(false, "TRUE") == OracleCheck::Fail);
+    CHECK(check_oracle(false, "1") == OracleCheck::Fail);
+    CHECK(check_oracle(false, "yes") == OracleCheck::Fail);
+    CHECK(check_oracle(false, nullptr) == OracleCheck::Skip);
+    CHECK(check_oracle(false, "") == OracleCheck::Skip);
+    CHECK(check_oracle(false, "false") == OracleCheck::Skip);
+    CHECK(check_oracle(true, "true") == OracleCheck::Present);
+    CHECK(check_oracle(true, nullptr) == OracleCheck::Present);
 }

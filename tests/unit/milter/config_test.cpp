@@ -20,9 +20,12 @@ std::string temp_path(const char* tag) {
 TEST_CASE("config: an empty file gives the documented defaults", "[config]") {
     auto c = parse_config("");
     REQUIRE(c);
-    CHECK(c->socket == "inet:8895@127.0.0.1");
+    // A unix socket under Postfix's chroot, for the MTA's group only.
+    CHECK(c->socket == "unix:/var/spool/postfix/mixtasy/milter.sock");
+    CHECK(c->socket_group == "postfix");
     CHECK(c->umask == 007);
     CHECK(c->user_id.empty());
+    CHECK_FALSE(c->allow_root);
     CHECK(c->pid_file.empty());
     CHECK(c->syslog);
     CHECK(c->syslog_facility == LOG_MAIL);
@@ -181,4 +184,18 @@ TEST_CASE("config: load_config reads a file and reports a missing one", "[config
     auto missing = load_config(path);
     REQUIRE_FALSE(missing);
     CHECK(missing.error().front().line == 0);
+}
+
+TEST_CASE("config: AllowRoot and SocketGroup", "[config]") {
+    auto c = parse_config("AllowRoot yes\nSocketGroup mail\n");
+    REQUIRE(c);
+    CHECK(c->allow_root);
+    CHECK(c->socket_group == "mail");
+    CHECK_FALSE(parse_config("AllowRoot maybe\n"));
+    CHECK_FALSE(parse_config("SocketGroup postfix:postfix\n"));
+    CHECK_FALSE(parse_config("SocketGroup two groups\n"));
+    // The inet form stays an explicit choice.
+    auto inet = parse_config("Socket inet:8895@127.0.0.1\n");
+    REQUIRE(inet);
+    CHECK(inet->socket == "inet:8895@127.0.0.1");
 }

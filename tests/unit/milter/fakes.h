@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <map>
 #include <stdexcept>
@@ -21,9 +22,11 @@ public:
     bool throw_on_accept = false;
     std::vector<core::Envelope> envelopes;
     std::vector<std::string> messages;
-    int flushes = 0;
+    std::atomic<int> flushes{0};
     int reloads = 0;
-    std::chrono::seconds interval{1};
+    std::atomic<std::chrono::seconds> interval{std::chrono::seconds(1)};
+    core::FlushReport report;  // what every flush_round returns
+    std::vector<core::NodeOptions> reconfigured;
 
     bool is_own_address(std::string_view r) const override {
         for (const auto& o : own) {
@@ -44,11 +47,15 @@ public:
     }
     core::FlushReport flush_round(core::Transport&) override {
         ++flushes;
-        return {};
+        return report;
     }
-    std::chrono::seconds flush_interval() const override { return interval; }
+    std::chrono::seconds flush_interval() const override { return interval.load(); }
     Expected<void, std::string> reload() override {
         ++reloads;
+        return {};
+    }
+    Expected<void, std::string> reconfigure(const core::NodeOptions& options) override {
+        reconfigured.push_back(options);
         return {};
     }
 };

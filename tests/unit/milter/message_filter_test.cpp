@@ -5,6 +5,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "milter/log.h"
 #include "tests/unit/milter/fakes.h"
 
 using namespace mixtasy;
@@ -340,4 +345,39 @@ TEST_CASE("filter: new settings apply from the next message, not the one in flig
     CHECK(f.end_of_message(ctx) == Verdict::Discard);
     CHECK(send_message(f, ctx, {"<mixtasy@mix.example>"}, std::string(2000, 'x')) ==
           Verdict::Reject);
+}
+
+TEST_CASE("filter: a destroyed message logs one neutral line, the reason at debug only",
+          "[filter][log]") {
+    std::vector<std::pair<LogLevel, std::string>> lines;
+    log_capture([&](LogLevel level, std::string_view line) {
+        lines.emplace_back(level, std::string(line));
+    });
+    FakeNode node;
+    FakeContext ctx;
+    MessageFilter f(node, {});
+    auto lines_for = [&](const std::string& reason, LogLevel threshold) {
+        lines.clear();
+        log_set_level(threshold);
+        node.next = core::Decision::dropped(reason);
+        CHECK(send_message(f, ctx, {"<mixtasy@mix.example>"}) == Verdict::Discard);
+        return lines;
+    };
+    const auto dummy = lines_for("dummy", LogLevel::Info);
+    const auto replay = lines_for("replay", LogLevel::Info);
+    const auto tagged = lines_for("verification-failed", LogLevel::Info);
+    const auto dummy_debug = lines_for("dummy", LogLevel::Debug);
+    log_set_level(LogLevel::Info);
+    log_capture({});
+
+    REQUIRE(dummy.size() == 1);
+    CHECK(dummy == replay);
+    CHECK(dummy == tagged);
+    CHECK(dummy[0].second.find("dummy") == std::string::npos);
+    CHECK(dummy[0].second.find("destroyed") != std::string::npos);
+    bool reason_at_debug = false;
+    for (const auto& [level, line] : dummy_debug) {
+        if (line.find("dummy") != std::string::npos) reason_at_debug = level == LogLevel::Debug;
+    }
+    CHECK(reason_at_debug);
 }
