@@ -108,6 +108,7 @@ class MixDaemon:
         self.conf = os.path.join(root, "milter.conf")
         self.logfile = os.path.join(root, "milter.log")
         self.database = os.path.join(home, "node.db")
+        # AllowRoot: the harness runs as root and has no mix user to become.
         with open(self.conf, "w") as f:
             f.write(f"""Socket inet:{milter_port}@127.0.0.1
 Home {home}
@@ -117,6 +118,7 @@ PoolMinMessages 0
 PoolFraction 1
 ReinjectURL smtp://127.0.0.1:{reinject_port}/{helo}
 Syslog no
+AllowRoot yes
 """ + "".join(line + "\n" for line in extra_conf))
         self.proc = None
 
