@@ -143,6 +143,8 @@ Expected<void, OpenError> MixNode::start() {
     ExitAdmissionOptions admission_options;
     admission_options.blocked = options_.blocked_destinations;
     admission_options.rate_per_hour = options_.exit_rate_per_hour;
+    admission_options.domain_rate_per_hour = options_.exit_domain_rate_per_hour;
+    admission_options.global_rate_per_hour = options_.exit_global_rate_per_hour;
     admission_options.local_domains = options_.local_domains;
     admission_options.exit_private =
         keys_->identity.modes.exitprivate && !keys_->identity.modes.exitpublic;

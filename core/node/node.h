@@ -53,6 +53,7 @@
 #include "common/expected.h"
 #include "core/keys/key_rotation.h"
 #include "core/node/decision.h"
+#include "core/node/exit_admission.h"
 #include "core/pool/flusher.h"
 #include "core/pool/pool_policy.h"
 #include "core/ports/envelope.h"
@@ -68,6 +69,10 @@ struct NodeOptions {
     std::string anonymous_from;              // From of exit deliveries
     std::vector<std::string> blocked_destinations;
     std::size_t exit_rate_per_hour = 0;  // deliveries per destination and hour; 0 = no limit
+    // Deliveries per destination domain and hour, and per hour in all;
+    // 0 = no limit (exit_admission.h).
+    std::size_t exit_domain_rate_per_hour = kDefaultDomainRatePerHour;
+    std::size_t exit_global_rate_per_hour = kDefaultGlobalRatePerHour;
     std::string known_mixes;             // default <home>/mixes.asc
     std::chrono::seconds subkey_validity =
         kDefaultSubkeyValidity;  // of subkeys maintain_keys() adds
