@@ -11,8 +11,8 @@
 //   Quarantine  an admin may want to look at it: smfi_quarantine(reason).
 //
 // `reason` is a short token from a fixed vocabulary ("replay",
-// "verification-failed", "no-valid-subkey", "wrong-mode", "malformed",
-// "store-unavailable", ...): safe to log, never message content, never an
+// "verification-failed", "no-valid-subkey", "wrong-mode", "bad-next-hop",
+// "malformed", "store-unavailable", ...): safe to log, never message content, never an
 // address.
 #pragma once
 

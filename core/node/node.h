@@ -26,7 +26,11 @@
 //                           only on Accepted.  Called every flush_interval()
 //                           by one thread.
 //   reload()                re-reads keys (new subkeys after rotation) and
-//                           the known mixes the dummies go through.
+//                           the known mixes the dummies go through and
+//                           next hops are checked against: while the file
+//                           was written within a subkey half-life
+//                           (subkey_validity / 2), a middleman forwards
+//                           only to a mix it lists (next_hop.h).
 //   maintain_keys()         rotates the node's subkeys (key_rotation.h) on
 //                           its key files and in memory: a successor at
 //                           half-life, expired subkeys wiped.  The daemon
@@ -37,6 +41,7 @@
 //   accept() is thread-safe (many libmilter worker threads call it at once)
 //   and never throws; nor do flush_round() and maintain_keys().  Decision
 //   reasons are the tokens of decision.h, plus "dummy" (a dummy ended here),
+//   "bad-next-hop" (processor.h's, or not a known mix of a fresh directory),
 //   "blocked" and "rate-limited" (exit policy), "duplicate-part",
 //   "discarded-set", and "internal" (TempFail on an unexpected failure).
 #pragma once
@@ -73,7 +78,7 @@ struct NodeOptions {
     // 0 = no limit (exit_admission.h).
     std::size_t exit_domain_rate_per_hour = kDefaultDomainRatePerHour;
     std::size_t exit_global_rate_per_hour = kDefaultGlobalRatePerHour;
-    std::string known_mixes;             // default <home>/mixes.asc
+    std::string known_mixes;  // default <home>/mixes.asc
     std::chrono::seconds subkey_validity =
         kDefaultSubkeyValidity;  // of subkeys maintain_keys() adds
     PoolParameters pool;
