@@ -475,5 +475,10 @@ TEST_CASE("processor: a tag past a hop's verified 20 KiB is caught at a later ho
                                            << caught_at[4]);
     CHECK(caught_at[0] > 0);  // early in the span: this hop's hash sees it
     CHECK(passed_first > 0);  // late in it: the first hop cannot
-    CHECK(caught_at[1] + caught_at[2] + caught_at[3] > 0);  // a later hop does
+    // Each later hop catches the tags that fall into its own 20 KiB (in one
+    // run over these offsets: 6, 4, 5 and 5 at hops 0-3; 8 landed in padding
+    // and the original was delivered unchanged).
+    CHECK(caught_at[1] > 0);
+    CHECK(caught_at[2] > 0);
+    CHECK(caught_at[3] > 0);
 }
