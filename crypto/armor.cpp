@@ -261,11 +261,16 @@ std::string_view trim_left(std::string_view s) {
     return s;
 }
 
-// 1. The BEGIN line's label; text before it is skipped.
-Result<std::string> read_begin_label(Lines& lines, std::size_t input_size) {
+// 1. The BEGIN line's label; text before it is skipped, up to a bound.
+Result<std::string> read_begin_label(Lines& lines, const ArmorLimits& limits,
+                                     std::size_t input_size) {
     while (true) {
         MIXTASY_TRY(l, lines.next());
         if (!*l) return fail(ErrorCode::BadArmor, input_size, "no BEGIN line");
+        if (lines.line_offset() > limits.max_leading_text)
+            return fail(
+                ErrorCode::BadArmor, lines.line_offset(),
+                "no BEGIN line in the first " + std::to_string(limits.max_leading_text) + " bytes");
         if (auto label = label_of(trim_left(**l), kBegin)) return std::string(*label);
     }
 }
@@ -348,11 +353,23 @@ uint32_t crc24(ByteView data) {
     return (uint32_t{d[0]} << 16) | (uint32_t{d[1]} << 8) | uint32_t{d[2]};
 }
 
-bool is_armored(ByteView input) noexcept {
+bool is_armored(ByteView input, const ArmorLimits& limits) noexcept {
     const std::string_view text = as_chars(input);
-    std::size_t i = 0;
-    while (i < text.size() && ascii::is_space(text[i])) ++i;
-    return text.substr(i, kBegin.size()) == kBegin;
+    const std::string_view head = text.substr(0, limits.max_leading_text);
+    const std::size_t first = head.find_first_not_of(" \t\r\n");
+    if (first != std::string_view::npos && (static_cast<unsigned char>(head[first]) & 0x80) != 0)
+        return false;
+    // The lines armor_decode's read_begin_label looks at, each trimmed of
+    // leading blanks as it trims them.
+    for (std::size_t line = 0; line <= limits.max_leading_text && line < text.size();) {
+        const std::string_view start = text.substr(line, limits.max_line_length);
+        const std::size_t lead = start.find_first_not_of(" \t\r");
+        if (lead != std::string_view::npos && start.substr(lead).starts_with(kBegin)) return true;
+        const std::size_t eol = text.find('\n', line);
+        if (eol == std::string_view::npos) return false;
+        line = eol + 1;
+    }
+    return false;
 }
 
 Result<Armored> armor_decode(ByteView input, const ArmorLimits& limits) {
@@ -361,7 +378,7 @@ Result<Armored> armor_decode(ByteView input, const ArmorLimits& limits) {
                     "armored input above " + std::to_string(limits.max_input_size) + " bytes");
     Lines lines(as_chars(input), limits.max_line_length);
     Armored out;
-    MIXTASY_TRY(label, read_begin_label(lines, input.size()));
+    MIXTASY_TRY(label, read_begin_label(lines, limits, input.size()));
     out.label = std::move(*label);
     ArmorBody body(out.data, is_secret_label(out.label), input.size());
     MIXTASY_CHECK(read_headers(lines, limits, input.size(), out, body));
@@ -468,7 +485,7 @@ void armor_append(Bytes& out, ByteView data, std::string_view label, const Armor
 }
 
 Result<Bytes> to_binary(ByteView input, const ArmorLimits& limits) {
-    if (!is_armored(input)) return Bytes(input.begin(), input.end());
+    if (!is_armored(input, limits)) return Bytes(input.begin(), input.end());
     MIXTASY_TRY(a, armor_decode(input, limits));
     return std::move(a->data);
 }

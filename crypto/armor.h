@@ -12,12 +12,15 @@
 //
 // Tolerance (as gpg)
 //   CRLF or LF line endings, trailing spaces and tabs on any line, text
-//   before the BEGIN line, a missing blank line when the first line after
-//   BEGIN is not a header, a missing CRC line.
+//   before the BEGIN line (a BEGIN line starting within the first
+//   max_leading_text bytes), a missing blank line when the first line after
+//   BEGIN is not a header, a missing CRC line.  is_armored() and to_binary()
+//   see the same text before BEGIN as armor_decode() does.
 //
 // Limits and refusals (ArmorLimits)
 //   - Input above max_input_size, a line above max_line_length, more than
-//     max_headers headers: limit_exceeded.  No BEGIN or END line, mismatched
+//     max_headers headers: limit_exceeded.  No BEGIN line within
+//     max_leading_text bytes, no END line, mismatched
 //     labels, bad base64: bad_armor.  CRC mismatch: bad_checksum.  Offsets
 //     in errors point at the start of the offending line.
 //   - The decoded data is plain Bytes: callers that decode secret keys
@@ -38,6 +41,7 @@ struct ArmorLimits {
     std::size_t max_input_size = 64u * 1024 * 1024;
     std::size_t max_line_length = 4096;
     std::size_t max_headers = 64;
+    std::size_t max_leading_text = 8 * 1024;  // bytes before the BEGIN line
 };
 
 struct Armored {
@@ -51,6 +55,7 @@ inline constexpr std::string_view kLabelMessage = "PGP MESSAGE";
 inline constexpr std::string_view kLabelPublicKey = "PGP PUBLIC KEY BLOCK";
 inline constexpr std::string_view kLabelPrivateKey = "PGP PRIVATE KEY BLOCK";
 inline constexpr std::string_view kLabelSignature = "PGP SIGNATURE";
+inline constexpr std::string_view kLabelArmoredFile = "PGP ARMORED FILE";  // gpg --enarmor
 
 Result<Armored> armor_decode(ByteView text, const ArmorLimits& limits = {});
 
@@ -72,8 +77,11 @@ void armor_append(Bytes& out, ByteView data, std::string_view label, const Armor
 // OpenPGP CRC24 (init 0xB704CE, generator 0x1864CFB), via Botan.
 uint32_t crc24(ByteView data);
 
-// True when `input`, after leading whitespace, starts "-----BEGIN ".
-bool is_armored(ByteView input) noexcept;
+// True when a line of `input` starting within limits.max_leading_text
+// bytes is, after blanks, "-----BEGIN ...".  Input whose first non-space
+// byte has bit 7 set is binary (every OpenPGP packet header has it), however
+// it continues.  Reads at most max_leading_text bytes plus one line.
+bool is_armored(ByteView input, const ArmorLimits& limits = {}) noexcept;
 
 // Binary packets from armored or binary input.
 Result<Bytes> to_binary(ByteView input, const ArmorLimits& limits = {});

@@ -245,6 +245,12 @@ SetResult set_pool_min_keep(Config& c, std::string_view v) {
 SetResult set_exit_rate_per_hour(Config& c, std::string_view v) {
     return set_count(c.node.exit_rate_per_hour, v);
 }
+SetResult set_exit_domain_rate_per_hour(Config& c, std::string_view v) {
+    return set_count(c.node.exit_domain_rate_per_hour, v);
+}
+SetResult set_exit_global_rate_per_hour(Config& c, std::string_view v) {
+    return set_count(c.node.exit_global_rate_per_hour, v);
+}
 SetResult set_pool_fraction(Config& c, std::string_view v) {
     // from_chars for double is available in GCC 11+.
     double f = 0;
@@ -307,6 +313,8 @@ constexpr std::array kKeys{
     KeySpec{"anonymousfrom", set_anonymous_from},
     KeySpec{"blocklist", set_block_list},
     KeySpec{"exitrateperhour", set_exit_rate_per_hour},
+    KeySpec{"exitdomainrateperhour", set_exit_domain_rate_per_hour},
+    KeySpec{"exitglobalrateperhour", set_exit_global_rate_per_hour},
     KeySpec{"poolinterval", set_pool_interval},
     KeySpec{"poolminmessages", set_pool_min_messages},
     KeySpec{"poolminkeep", set_pool_min_keep},

@@ -76,9 +76,13 @@ Expected<Bytes, FormatError> read_final_payload(ByteView verified, std::size_t b
     // earlier hops, which anybody on the path could have changed.
     const ByteView body = verified.subspan(body_offset, kVerifiedSpan - body_offset);
     MIXTASY_TRY(literal, read_literal(body));
-    // With a definite length the reader stops inside `body`; indeterminate
-    // or partial framing that ran to the end of the span is refused because
-    // its end is not marked by FF 00 inside the verified bytes.
+    // Any padding may follow the literal (seed 000 6.4.4): its own length
+    // says where it ends.  FF 00 is the reference prototype's habit (7.4.2),
+    // which our writer keeps so that gpg stops there; no reader may rely on
+    // it, so it is not checked (final_message_test delivers both).
+    // Indeterminate or partial framing that ran to the end of the span has
+    // no end inside the verified bytes: refused, as is a literal leaving
+    // less than the two bytes every writer leaves (capacity() keeps them).
     if (literal->packet_end + sizeof kPaddingMarker > body.size()) {
         return Unexpected{FormatError::BodyTooLarge};
     }

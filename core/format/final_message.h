@@ -4,13 +4,16 @@
 //   build_final_message() writes one final mix message: the Verification
 //   line, then the header (Mixtasy-ID, Mixtasy-Type, Part for multipart,
 //   Remailer-Type), the empty line, a literal data packet holding `payload`
-//   (the original message or one part of it), the marker FF 00 (7.4.2) and
-//   random padding, so that everything after the Verification line is
+//   (the original message or one part of it), FF 00 (the reference
+//   prototype's habit, 7.4.2, kept so that gpg stops there) and random
+//   padding, so that everything after the Verification line is
 //   exactly kFinalMessageSize (20480) bytes and the Verification hash covers
 //   all of it.  A dummy carries random bytes instead of a literal packet.
 //   final_payload_capacity() says how many payload bytes fit.
 //   read_final_payload() reads the literal contents back out of a received
 //   final message and insists that the packet lies inside the verified span.
+//   Whatever follows the packet is padding (6.4.4): FF 00 or not, it is
+//   never read.
 //
 // WHAT IT GUARANTEES
 //   Sizes are exact or the call fails: never a final message of another

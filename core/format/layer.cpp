@@ -24,11 +24,14 @@ Usable usable_subkeys(const crypto::SecretCertificate& key, Instant now) {
     Usable out;
     for (const crypto::Subkey* sub :
          crypto::valid_encryption_subkeys(key.cert, as_time_point(now))) {
+        // A subkey that never expires would need its replay hashes kept
+        // forever (6.4.2 keeps them until the subkey expires): it opens
+        // nothing, so every replay window is finite.
+        if (!sub->expires) continue;
         const crypto::SecretKey* secret = key.find_subkey(sub->key.fingerprint);
         if (secret == nullptr) continue;
         out.keys.push_back(*secret);
-        out.expires.push_back(sub->expires ? from_unix(static_cast<std::int64_t>(*sub->expires))
-                                           : now + kReplayKeepWithoutExpiry);
+        out.expires.push_back(from_unix(static_cast<std::int64_t>(*sub->expires)));
     }
     return out;
 }
@@ -65,7 +68,9 @@ Expected<OpenedLayer, LayerError> open_layer(ByteView body, const crypto::Secret
     try {
         const Usable usable = usable_subkeys(key, now);
         if (usable.keys.empty()) return Unexpected{LayerError::NoValidSubkey};
-        auto decrypted = crypto::decrypt_packets(body, usable.keys);
+        crypto::DecryptLimits limits;
+        limits.max_pkesk = kMaxPkesks;
+        auto decrypted = crypto::decrypt_packets(body, usable.keys, limits);
         if (!decrypted) {
             const auto code = decrypted.error().code;
             if (code == crypto::ErrorCode::NoValidKey || code == crypto::ErrorCode::DecryptFailed) {
@@ -77,11 +82,12 @@ Expected<OpenedLayer, LayerError> open_layer(ByteView body, const crypto::Secret
             return Unexpected{LayerError::Malformed};
         auto literal = read_literal(decrypted->plaintext);
         if (!literal) return Unexpected{LayerError::Malformed};
-        Instant expires = now + kReplayKeepWithoutExpiry;
         for (std::size_t i = 0; i < usable.keys.size(); ++i) {
-            if (usable.keys[i].pub.fingerprint == decrypted->key) expires = usable.expires[i];
+            if (usable.keys[i].pub.fingerprint == decrypted->key) {
+                return OpenedLayer{std::move(literal->contents), usable.expires[i]};
+            }
         }
-        return OpenedLayer{std::move(literal->contents), expires};
+        return Unexpected{LayerError::Malformed};  // opened by a key we did not offer
     } catch (const std::exception&) {
         return Unexpected{LayerError::Malformed};
     }

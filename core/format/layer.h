@@ -17,13 +17,16 @@
 // WHAT IT GUARANTEES
 //   Never throws; every crypto failure is a LayerError.  Expired, revoked or
 //   not-yet-valid subkeys are never tried, so a layer for an expired subkey
-//   is "no-valid-subkey" like a layer for somebody else.
+//   is "no-valid-subkey" like a layer for somebody else.  Nor are subkeys
+//   without an expiry: the replay window of 6.4.2 lasts until the opening
+//   subkey expires, so subkey_expires is always that subkey's real, finite
+//   expiry and never a guess.
 //
 // WHAT IT REFUSES (LayerError)
 //   NoValidSubkey: no PKESK for a currently valid subkey of ours, or its
-//   session key does not decrypt.  Malformed: framing errors, SEIPD (a
-//   layer must not carry an MDC), a failed quick check, anything but a
-//   literal packet inside (compression is refused).
+//   session key does not decrypt.  Malformed: more than kMaxPkesks PKESKs,
+//   framing errors, SEIPD (a layer must not carry an MDC), a failed quick
+//   check, anything but a literal packet inside (compression is refused).
 #pragma once
 
 #include <cstddef>
@@ -46,8 +49,11 @@ struct OpenedLayer {
     Instant subkey_expires;  // expiry of the subkey that opened it
 };
 
-// Replay entries of a subkey without expiry are kept this long.
-inline constexpr std::chrono::seconds kReplayKeepWithoutExpiry{30 * 24 * 3600};
+// PKESK packets open_layer reads before the encrypted data: a layer is
+// encrypted to one subkey, and the creator writes one PKESK.  A few more are
+// tolerated (a client encrypting to both of a mix's valid subkeys), so
+// the work per layer stays a few public-key operations whatever the input.
+inline constexpr std::size_t kMaxPkesks = 4;
 
 Expected<Bytes, std::string> seal_layer(ByteView inner, const crypto::PublicKey& subkey,
                                         Botan::RandomNumberGenerator& rng);

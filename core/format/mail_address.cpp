@@ -59,6 +59,13 @@ std::optional<AddrSpec> strict_addr_spec(std::string_view text) {
     return spec;
 }
 
+std::optional<AddrSpec> delivery_addr_spec(std::string_view text) {
+    auto spec = strict_addr_spec(text);
+    // Quotes, source routes and a second '@' never pass the strict parser.
+    if (!spec || spec->local.find_first_of("%!") != std::string_view::npos) return std::nullopt;
+    return spec;
+}
+
 std::optional<AddrSpec> lenient_addr_spec(std::string_view text) {
     const std::string_view a = unwrap(text);
     if (a.empty() || a.size() > kMaxLenientAddressBytes) return std::nullopt;

@@ -5,6 +5,11 @@
 //   strict_addr_spec(text)  a plain local@domain of a conservative charset,
 //                           for addresses we hand to SMTP as RCPT TO (the
 //                           mix header's To and From, our own address).
+//   delivery_addr_spec(text) a strict addr-spec whose local part cannot
+//                           route the mail on: no '%' (percent hack) and no
+//                           '!' (bang path), which MTAs such as Postfix may
+//                           rewrite into another destination.  For the one
+//                           recipient an exit delivers to.
 //   lenient_addr_spec(text) any visible local part before the last '@',
 //                           for destinations an exit judges (block list,
 //                           rate limit, local domains) rather than trusts.
@@ -43,6 +48,7 @@ struct AddrSpec {
 };
 
 std::optional<AddrSpec> strict_addr_spec(std::string_view text);
+std::optional<AddrSpec> delivery_addr_spec(std::string_view text);
 std::optional<AddrSpec> lenient_addr_spec(std::string_view text);
 std::string_view mailbox_address(std::string_view value);
 

@@ -13,4 +13,14 @@ const char* to_string(Decision::Kind kind) {
     return "unknown";
 }
 
+const char* default_level_reason(const Decision& decision) noexcept {
+    switch (decision.kind) {
+        case Decision::Kind::Pooled: return "pooled";
+        case Decision::Kind::Dropped: return kNeutralDestroyed;
+        case Decision::Kind::TempFail: return "temporary-failure";
+        case Decision::Kind::Quarantine: return "quarantined";
+    }
+    return kNeutralDestroyed;
+}
+
 }  // namespace mixtasy::core

@@ -10,9 +10,10 @@
 //               MTA retries; nothing is lost.
 //   Quarantine  an admin may want to look at it: smfi_quarantine(reason).
 //
-// `reason` is a short token from a fixed vocabulary ("replay",
-// "verification-failed", "no-valid-subkey", "wrong-mode", "malformed",
-// "store-unavailable", ...): safe to log, never message content, never an
+// `reason` is a short token from a fixed vocabulary (debug level only, see
+// default_level_reason below: "replay",
+// "verification-failed", "no-valid-subkey", "wrong-mode", "bad-next-hop",
+// "malformed", "store-unavailable", ...): safe to log, never message content, never an
 // address.
 #pragma once
 
@@ -32,5 +33,13 @@ struct Decision {
 };
 
 const char* to_string(Decision::Kind kind);
+
+// What a log line at the DEFAULT level may say about a decision (DESIGN
+// section 8): every Dropped reads "destroyed", whatever its reason, so
+// that a dummy's end, a replay, a failed check and an exit refusal look
+// alike to whoever reads the log; TempFail reads "temporary-failure".
+// `reason` itself is for debug level and for `mixtasy process`.
+inline constexpr const char* kNeutralDestroyed = "destroyed";
+const char* default_level_reason(const Decision& decision) noexcept;
 
 }  // namespace mixtasy::core

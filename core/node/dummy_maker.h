@@ -1,17 +1,29 @@
 // dummy_maker.h - the pool's DummyFactory (core/pool/dummy_factory.h) over
-// the message creator: dummies through 1..4 random usable mixes of a key
-// ring (seed 000 6.6), from this node's own address.
+// the message creator: cover traffic through 1..4 random mixes of a key
+// ring (seed 000 6.6), sent from this node's own address.
+//
+// WHAT IT DOES
+//   make_dummy(random) draws a path of 1..4 mixes and builds a dummy along
+//   it.  Hops before the last must run middleman (they forward it); the
+//   last may run any mode, because every mode destroys a dummy (6.4).
+//   The node itself is never on the path: a dummy it sent to itself would
+//   be cover traffic that crosses no link.
 //
 // WHAT IT GUARANTEES
-//   A dummy goes through the same creator as a sender's message, so its
-//   layers, sizes and fields are those of real traffic.  With one usable
-//   mix only, the path is that one mix; with none, no dummy (nullopt).
+//   A dummy goes through the same creator as a sender's message, and its
+//   outer header carries From: <own address> as a forward's does, so a
+//   dummy and a forward to the same next hop have the same header fields in
+//   the same order and the same length (dummy_maker_test).  With no other
+//   usable mix there is no dummy (nullopt) and ONE warning line says that
+//   cover traffic is impossible, again only after dummies were possible in
+//   between.
 //   set_ring() is not safe beside make_dummy(): the caller serializes them.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "core/keys/keyring.h"
 #include "core/pool/dummy_factory.h"
@@ -29,9 +41,13 @@ public:
     void set_ring(KeyRing ring) { ring_ = std::move(ring); }
 
 private:
+    std::optional<std::vector<std::string>> choose_dummy_path(Instant now, Random& random) const;
+    void warn_impossible_once();
+
     KeyRing ring_;
     std::string own_address_;
     const Clock& clock_;
+    bool warned_impossible_ = false;
 };
 
 }  // namespace mixtasy::core

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "core/format/mail_address.h"
+
 namespace mixtasy::core {
 
 const char* to_string(ExitAdmission::Verdict verdict) noexcept {
@@ -33,6 +35,9 @@ bool ExitAdmission::is_blocked(std::string_view recipient) const {
 }
 
 ExitAdmission::Verdict ExitAdmission::admit(std::string_view recipient, Instant now) {
+    // The address the MTA will be handed must not reroute the mail (a
+    // percent hack or bang path turns exitprivate into a public exit).
+    if (!delivery_addr_spec(recipient)) return Verdict::BadAddress;
     const auto destination = parse_destination(recipient);
     if (!destination) return Verdict::BadAddress;
     if (options_.exit_private) {
@@ -42,25 +47,47 @@ ExitAdmission::Verdict ExitAdmission::admit(std::string_view recipient, Instant 
         if (!local) return Verdict::NotLocal;
     }
     if (matches_any(options_.blocked, *destination)) return Verdict::Blocked;
-    if (over_rate(destination->full, now)) return Verdict::RateLimited;
+    if (over_rate(*destination, now)) return Verdict::RateLimited;
     return Verdict::Deliver;
 }
 
-bool ExitAdmission::over_rate(const std::string& destination, Instant now) {
-    if (options_.rate_per_hour == 0) return false;
+ExitAdmission::Window* ExitAdmission::window_for(WindowTable& table, const std::string& key,
+                                                 std::int64_t hour) {
+    if (auto it = table.find(key); it != table.end()) {
+        if (it->second.hour != hour) it->second = Window{hour, 0};
+        return &it->second;
+    }
+    if (table.size() >= options_.max_tracked_destinations) {
+        std::erase_if(table, [hour](const auto& entry) { return entry.second.hour != hour; });
+        if (table.size() >= options_.max_tracked_destinations) return nullptr;  // fail closed
+    }
+    return &table.emplace(key, Window{hour, 0}).first->second;
+}
+
+bool ExitAdmission::over_rate(const Destination& destination, Instant now) {
     const std::int64_t hour = to_unix(now) / 3600;
     std::lock_guard lock(rate_mutex_);
-    if (auto it = rate_.find(destination); it != rate_.end()) {
-        if (it->second.hour != hour) it->second = Window{hour, 0};
-        if (it->second.count >= options_.rate_per_hour) return true;
-        ++it->second.count;
-        return false;
+    if (global_.hour != hour) global_ = Window{hour, 0};
+    const auto full = [](const Window* w, std::size_t cap) {
+        return !w || w->count >= cap;
+    };
+    if (options_.global_rate_per_hour && global_.count >= options_.global_rate_per_hour) {
+        return true;
     }
-    if (rate_.size() >= options_.max_tracked_destinations) {
-        std::erase_if(rate_, [hour](const auto& entry) { return entry.second.hour != hour; });
-        if (rate_.size() >= options_.max_tracked_destinations) return true;  // fail closed
+    Window* domain = nullptr;
+    if (options_.domain_rate_per_hour) {
+        domain = window_for(by_domain_, destination.domain, hour);
+        if (full(domain, options_.domain_rate_per_hour)) return true;
     }
-    rate_.emplace(destination, Window{hour, 1});
+    Window* address = nullptr;
+    if (options_.rate_per_hour) {
+        address = window_for(by_address_, destination.full, hour);
+        if (full(address, options_.rate_per_hour)) return true;
+    }
+    // Counted only once every cap has room: a refused delivery spends none.
+    ++global_.count;
+    if (domain) ++domain->count;
+    if (address) ++address->count;
     return false;
 }
 

@@ -5,15 +5,23 @@
 //   admit(recipient, now) decides whether this exit delivers to recipient:
 //     NotLocal     exitprivate mode and the domain is not one of ours
 //     Blocked      on the destination block list (destination_list.h)
-//     RateLimited  this destination already got rate_per_hour messages in
-//                  the current clock hour
-//     BadAddress   not a plain local@domain address
-//     Deliver      yes; the message is counted against the rate limit.
-//   The rate limit is kept IN MEMORY, per process, in fixed clock-hour
-//   windows: a restart forgets it (at most one extra hour's allowance).
-//   Memory is bounded by max_tracked_destinations; when every slot holds a
-//   destination of the current hour, new destinations are refused
-//   (RateLimited) rather than evicting one: fail closed.
+//     RateLimited  in the current clock hour, this destination address
+//                  already got rate_per_hour messages, or its domain
+//                  domain_rate_per_hour, or the exit as a whole
+//                  global_rate_per_hour (each 0 = no such cap)
+//     BadAddress   not a plain local@domain address, or one whose local
+//                  part could route the mail on: '%', '!', quotes, a
+//                  source route (mail_address.h's delivery_addr_spec)
+//     Deliver      yes; the message is counted against all three caps.
+//   The domain and global caps are on by default (kDefault*RatePerHour):
+//   a captured exit cannot be made to flood one provider or the world
+//   with ordinary deliveries just by varying the local part.
+//   The counts are kept IN MEMORY, per process, in fixed clock-hour
+//   windows: a restart forgets them (at most one extra hour's allowance).
+//   Memory is bounded by max_tracked_destinations per table (addresses,
+//   domains); when every slot holds an entry of the current hour, new
+//   destinations are refused (RateLimited) rather than evicting one: fail
+//   closed.
 //
 // WHAT IT GUARANTEES
 //   admit() is thread-safe (libmilter calls Node::accept from many
@@ -39,9 +47,17 @@
 
 namespace mixtasy::core {
 
+// Deliveries per clock hour an exit makes by default to one destination
+// domain, and in all.  Generous for a mix exit's real traffic (a busy
+// Mixmaster exit delivered a few hundred a day), small for a flood.
+inline constexpr std::size_t kDefaultDomainRatePerHour = 300;
+inline constexpr std::size_t kDefaultGlobalRatePerHour = 1200;
+
 struct ExitAdmissionOptions {
     std::vector<std::string> blocked;  // see destination_list.h
-    std::size_t rate_per_hour = 0;     // per destination; 0 = no limit
+    std::size_t rate_per_hour = 0;     // per destination address; 0 = no limit
+    std::size_t domain_rate_per_hour = kDefaultDomainRatePerHour;  // 0 = no limit
+    std::size_t global_rate_per_hour = kDefaultGlobalRatePerHour;  // 0 = no limit
     std::size_t max_tracked_destinations = 100000;
     bool exit_private = false;  // deliver to local_domains only
     std::vector<std::string> local_domains;
@@ -59,17 +75,23 @@ public:
     const ExitAdmissionOptions& options() const noexcept { return options_; }
 
 private:
-    explicit ExitAdmission(ExitAdmissionOptions options) : options_(std::move(options)) {}
-    bool over_rate(const std::string& destination, Instant now);
-
-    ExitAdmissionOptions options_;
-
     struct Window {
         std::int64_t hour = 0;
         std::size_t count = 0;
     };
+    using WindowTable = std::unordered_map<std::string, Window>;
+
+    explicit ExitAdmission(ExitAdmissionOptions options) : options_(std::move(options)) {}
+    // Counts one delivery to `destination` unless a cap is reached.
+    bool over_rate(const Destination& destination, Instant now);
+    Window* window_for(WindowTable& table, const std::string& key, std::int64_t hour);
+
+    ExitAdmissionOptions options_;
+
     std::mutex rate_mutex_;
-    std::unordered_map<std::string, Window> rate_;
+    WindowTable by_address_;
+    WindowTable by_domain_;
+    Window global_;
 };
 
 const char* to_string(ExitAdmission::Verdict verdict) noexcept;

@@ -8,26 +8,25 @@
 #include "common/ascii.h"
 #include "core/format/mail_address.h"
 #include "core/format/mail_header.h"
+#include "core/node/exit_mime.h"
 
 namespace mixtasy::core {
 namespace {
 
 constexpr std::size_t max_our_line = 998;  // RFC 5322 line limit
 
-// Fields that carry the message's content and threading, nothing about the
-// path or the author.  Everything else is dropped.
-constexpr std::array<std::string_view, 11> default_keep = {
+// Fields that carry the message's content, nothing about the path or the
+// author.  Everything else is dropped: also Cc (the exit delivers to the one
+// To, exit_mime.h), threading (In-Reply-To, References link the message to
+// the author's earlier mail) and Content-Language (the author's locale).
+constexpr std::array<std::string_view, 7> default_keep = {
     "subject",
     "to",
-    "cc",
-    "in-reply-to",
-    "references",
     "mime-version",
     "content-type",
     "content-transfer-encoding",
     "content-disposition",
     "content-description",
-    "content-language",
 };
 
 bool has_line_break_or_nul(std::string_view s) {
@@ -216,7 +215,8 @@ Expected<Bytes, HeaderError> ExitHeaders::sanitize(ByteView original, std::strin
     if (original.size() > limits.max_message_bytes)
         return Unexpected{
             HeaderError{HeaderError::Code::MessageTooLarge, limits.max_message_bytes}};
-    const std::string_view text = as_chars(original);
+    const Bytes normalised = normalise_original(original, recipient, limits);
+    const std::string_view text = as_chars(normalised);
     MIXTASY_TRY(parsed, parse_header(text, limits));
 
     Bytes out;

@@ -3,8 +3,8 @@
 //
 // WHAT IT DOES
 //   sanitize(original, recipient, now, random) rebuilds the header:
-//   only the fields on the keep list survive (Subject, To, Cc, In-Reply-To,
-//   References, MIME and content fields, plus keep_extra); everything that
+//   only the fields on the keep list survive (Subject, the one To that
+//   exit_mime.h leaves, MIME fields, plus keep_extra); everything that
 //   could identify the path or the sender goes: Received, Return-Path,
 //   Message-ID, Date, Sender, From, Reply-To (unless allow_reply_to),
 //   X-*, DKIM/ARC, User-Agent, Organization, Bcc, Resent-*, read-receipt

@@ -7,12 +7,15 @@
 #include <mutex>
 #include <span>
 #include <sstream>
+#include <sys/stat.h>
 
+#include "common/ascii.h"
 #include "core/keys/key_home.h"
 #include "core/keys/keyring.h"
 #include "core/node/dummy_maker.h"
 #include "core/node/exit_admission.h"
 #include "core/node/exit_headers.h"
+#include "core/node/next_hop.h"
 #include "core/node/plaintext.h"
 #include "core/node/processor.h"
 #include "core/node/reassembly.h"
@@ -49,12 +52,28 @@ Expected<std::shared_ptr<const NodeKeys>, std::string> load_keys(const std::stri
     return node_keys(std::move(*secret));
 }
 
-KeyRing load_known_mixes(const std::string& path) {
+// The known mixes (mixes.asc): the ring dummies go through, and the
+// directory a middleman's next hops are checked against.  The file's
+// modification time is when the directory was last refreshed (`mixtasy dir
+// update` rewrites it); an absent file was never loaded.
+struct KnownMixes {
+    KeyRing ring;
+    MixDirectoryView view;
+};
+
+KnownMixes load_known_mixes(const std::string& path) {
+    KnownMixes out;
     std::ifstream in(path, std::ios::binary);
-    if (!in) return {};
+    if (!in) return out;
     std::ostringstream text;
     text << in.rdbuf();
-    return KeyRing::parse(text.str());
+    out.ring = KeyRing::parse(text.str());
+    for (const std::string& address : out.ring.addresses()) {
+        out.view.addresses.push_back(ascii::lower(address));
+    }
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0) out.view.refreshed_at = from_unix(st.st_mtime);
+    return out;
 }
 
 OpenError options_error(std::string detail) {
@@ -92,6 +111,8 @@ struct ExitPolicy {
 
 bool same_admission_rules(const ExitAdmissionOptions& a, const ExitAdmissionOptions& b) {
     return a.blocked == b.blocked && a.rate_per_hour == b.rate_per_hour &&
+           a.domain_rate_per_hour == b.domain_rate_per_hour &&
+           a.global_rate_per_hour == b.global_rate_per_hour &&
            a.local_domains == b.local_domains && a.exit_private == b.exit_private;
 }
 
@@ -107,6 +128,8 @@ Expected<ExitPolicy, std::string> build_exit_policy(const NodeOptions& options,
     ExitAdmissionOptions admission_options;
     admission_options.blocked = options.blocked_destinations;
     admission_options.rate_per_hour = options.exit_rate_per_hour;
+    admission_options.domain_rate_per_hour = options.exit_domain_rate_per_hour;
+    admission_options.global_rate_per_hour = options.exit_global_rate_per_hour;
     admission_options.local_domains = options.local_domains;
     admission_options.exit_private = modes.exitprivate && !modes.exitpublic;
     ExitPolicy policy{nullptr, std::move(*headers)};
@@ -163,6 +186,20 @@ private:
         std::lock_guard lock(policy_mutex_);
         return exit_policy_;
     }
+    std::shared_ptr<const MixDirectoryView> directory() const {
+        std::lock_guard lock(keys_mutex_);
+        return directory_;
+    }
+    // The known mixes, for dummies and for next hops, from now on.
+    void install(KnownMixes mixes) {
+        {
+            std::lock_guard lock(keys_mutex_);
+            directory_ = std::make_shared<const MixDirectoryView>(std::move(mixes.view));
+        }
+        std::lock_guard flushing(flush_mutex_);  // make_dummy runs inside flush rounds
+        dummies_->set_ring(std::move(mixes.ring));
+    }
+    bool to_known_mix(std::string_view next_hop, Instant now) const;
     std::string known_mixes_path() const {
         return options_.known_mixes.empty()
                    ? (std::filesystem::path(options_.home) / "mixes.asc").string()
@@ -182,6 +219,7 @@ private:
     mutable std::mutex keys_mutex_;
     std::mutex rotation_mutex_;  // one maintain_keys() at a time
     std::shared_ptr<const NodeKeys> keys_;
+    std::shared_ptr<const MixDirectoryView> directory_ = std::make_shared<MixDirectoryView>();
     OutboxAges ages_;  // of every row this node pools
     std::unique_ptr<store::Store> store_;
     mutable std::mutex policy_mutex_;  // exit_policy_ and options_.pool
@@ -210,8 +248,8 @@ Expected<void, OpenError> MixNode::start() {
     exit_policy_ = std::move(*policy);
 
     reassembler_ = std::make_unique<Reassembler>(*store_, *clock_, ReassemblyLimits{}, ages_);
-    dummies_ = std::make_unique<CreatorDummyFactory>(load_known_mixes(known_mixes_path()),
-                                                     keys_->identity.address, *clock_);
+    dummies_ = std::make_unique<CreatorDummyFactory>(KeyRing{}, keys_->identity.address, *clock_);
+    install(load_known_mixes(known_mixes_path()));
     FlusherOptions flush_options;
     flush_options.pool = options_.pool;
     flush_options.ages = ages_;
@@ -254,6 +292,7 @@ Decision MixNode::accept_peeled(const NodeKeys& keys, Peeled peeled) {
             return Decision::dropped("dummy");
         }
         case Peeled::Kind::Forward:
+            if (!to_known_mix(peeled.next_hop, now)) return Decision::dropped("bad-next-hop");
             return commit_pooled(
                 replay, outgoing(store::PoolKind::Mix, peeled.next_hop, keys.identity.address,
                                  std::move(peeled.message)));
@@ -262,6 +301,13 @@ Decision MixNode::accept_peeled(const NodeKeys& keys, Peeled peeled) {
             return deliver_single(replay, peeled.message);
     }
     return Decision::dropped("malformed");
+}
+
+bool MixNode::to_known_mix(std::string_view next_hop, Instant now) const {
+    // A fresh directory is one refreshed within a subkey half-life: every
+    // mix it lists has published the subkey a sender would use meanwhile.
+    const auto fresh_for = options_.subkey_validity / 2;
+    return judge_known_mix(next_hop, *directory(), now, fresh_for) == NextHopVerdict::Allowed;
 }
 
 Decision MixNode::commit_pooled(store::ReplayEntry replay, store::NewPoolItem row) {
@@ -354,9 +400,7 @@ FlushReport MixNode::flush_round(Transport& transport) {
 Expected<void, std::string> MixNode::reload() {
     MIXTASY_TRY(keys, load_keys(options_.home));
     install(std::move(*keys));
-    KeyRing mixes = load_known_mixes(known_mixes_path());
-    std::lock_guard flushing(flush_mutex_);  // make_dummy runs inside flush rounds
-    dummies_->set_ring(std::move(mixes));
+    install(load_known_mixes(known_mixes_path()));
     return {};
 }
 
@@ -370,6 +414,8 @@ Expected<void, std::string> MixNode::reconfigure(const NodeOptions& options) {
     options_.anonymous_from = options.anonymous_from;
     options_.blocked_destinations = options.blocked_destinations;
     options_.exit_rate_per_hour = options.exit_rate_per_hour;
+    options_.exit_domain_rate_per_hour = options.exit_domain_rate_per_hour;
+    options_.exit_global_rate_per_hour = options.exit_global_rate_per_hour;
     options_.pool = options.pool;
     flusher_->set_pool(options.pool);
     return {};

@@ -26,7 +26,11 @@
 //                           only on Accepted.  Called every flush_interval()
 //                           by one thread.
 //   reload()                re-reads keys (new subkeys after rotation) and
-//                           the known mixes the dummies go through.
+//                           the known mixes the dummies go through and
+//                           next hops are checked against: while the file
+//                           was written within a subkey half-life
+//                           (subkey_validity / 2), a middleman forwards
+//                           only to a mix it lists (next_hop.h).
 //   reconfigure(options)    the run-time policy from new options (SIGUSR1):
 //                           LocalDomains, BlockList, AnonymousFrom,
 //                           ExitRatePerHour and the pool parameters apply to
@@ -51,6 +55,7 @@
 //   accept() is thread-safe (many libmilter worker threads call it at once)
 //   and never throws; nor do flush_round() and maintain_keys().  Decision
 //   reasons are the tokens of decision.h, plus "dummy" (a dummy ended here),
+//   "bad-next-hop" (processor.h's, or not a known mix of a fresh directory),
 //   "blocked" and "rate-limited" (exit policy), "duplicate-part",
 //   "discarded-set", and "internal" (TempFail on an unexpected failure);
 //   mail to the mix address that is no mix message (plaintext.h) is
@@ -70,6 +75,7 @@
 #include "common/expected.h"
 #include "core/keys/key_rotation.h"
 #include "core/node/decision.h"
+#include "core/node/exit_admission.h"
 #include "core/pool/flusher.h"
 #include "core/pool/pool_policy.h"
 #include "core/ports/envelope.h"
@@ -85,7 +91,11 @@ struct NodeOptions {
     std::string anonymous_from;              // From of exit deliveries
     std::vector<std::string> blocked_destinations;
     std::size_t exit_rate_per_hour = 0;  // deliveries per destination and hour; 0 = no limit
-    std::string known_mixes;             // default <home>/mixes.asc
+    // Deliveries per destination domain and hour, and per hour in all;
+    // 0 = no limit (exit_admission.h).
+    std::size_t exit_domain_rate_per_hour = kDefaultDomainRatePerHour;
+    std::size_t exit_global_rate_per_hour = kDefaultGlobalRatePerHour;
+    std::string known_mixes;  // default <home>/mixes.asc
     std::chrono::seconds subkey_validity =
         kDefaultSubkeyValidity;  // of subkeys maintain_keys() adds
     PoolParameters pool;

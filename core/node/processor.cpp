@@ -2,12 +2,15 @@
 #include "core/node/processor.h"
 
 #include <exception>
+#include <optional>
 
 #include "core/format/final_message.h"
 #include "core/format/layer.h"
 #include "core/format/mix_format.h"
 #include "core/format/mix_header.h"
 #include "core/format/verification.h"
+#include "core/format/wire_message.h"
+#include "core/node/next_hop.h"
 #include "crypto/armor.h"
 #include "crypto/packet.h"
 
@@ -21,6 +24,21 @@ Peeled destroy(const char* reason) {
     return p;
 }
 
+// The binary layer of a received body: binary as it is, or armor under one
+// of the labels mix messages travel with (ours, and gpg --enarmor's of the
+// reference prototype).  Other labels (keys, signatures) are no layer.
+std::optional<Bytes> layer_body(ByteView body) {
+    if (!crypto::is_armored(body)) return Bytes(body.begin(), body.end());
+    crypto::ArmorLimits limits;
+    limits.max_input_size = kMaxReceivedBytes;
+    auto armored = crypto::armor_decode(body, limits);
+    if (!armored) return std::nullopt;
+    if (armored->label != crypto::kLabelMessage && armored->label != crypto::kLabelArmoredFile) {
+        return std::nullopt;
+    }
+    return std::move(armored->data);
+}
+
 // The inner body of an intermediate message must begin with a PKESK: the
 // next mix could not read anything else, so it is not worth carrying.
 bool starts_with_pkesk(ByteView body) {
@@ -32,6 +50,11 @@ bool starts_with_pkesk(ByteView body) {
 Peeled forward(const MixFields& fields, ByteView inner_body, const NodeIdentity& identity,
                Random& random) {
     if (!identity.modes.middleman) return destroy("wrong-mode");
+    // A middleman hands its output only to another mix: never to an
+    // ordinary mailbox, a percent-hack route or itself (next_hop.h).
+    if (judge_next_hop(fields.to, identity.address) != NextHopVerdict::Allowed) {
+        return destroy("bad-next-hop");
+    }
     if (!starts_with_pkesk(inner_body)) return destroy("malformed");
     auto padded = pad_body(inner_body, kIntermediateBodySize, random);
     if (!padded) return destroy("malformed");
@@ -64,7 +87,7 @@ Peeled peel_checked(ByteView received, const crypto::SecretCertificate& key,
     if (received.size() > kMaxReceivedBytes) return destroy("malformed");
     auto body = received_body(received);
     if (!body) return destroy("malformed");
-    auto binary = crypto::to_binary(*body);
+    auto binary = layer_body(*body);
     if (!binary || binary->size() != kIntermediateBodySize) return destroy("malformed");
 
     auto layer = open_layer(*binary, key, now);

@@ -4,15 +4,20 @@
 // WHAT IT DOES
 //   peel(received, key, identity, now, random):
 //     1. strips the received header (whatever the MTAs put there),
-//     2. dearmors the body (any armor label; binary accepted too) and checks
-//        it is exactly kIntermediateBodySize (30720) bytes,
+//     2. dearmors the body (only the labels mix messages use, PGP MESSAGE
+//        and gpg --enarmor's PGP ARMORED FILE; text before BEGIN is
+//        skipped as armor.h says; binary accepted too) and checks it is
+//        exactly kIntermediateBodySize (30720) bytes,
 //     3. decrypts it with a subkey of `key` valid at `now` (layer.h),
 //     4. parses the revealed message: Verification first and exact, a
 //        well-formed intermediate or final header (mix_header.h,
 //        mix_fields.h),
 //     5. checks the Verification hash over 20480 bytes from the second line,
 //     6. checks the mode (intermediate needs middleman; singlepart and
-//        multipart need an exit mode; dummies are discarded in any mode),
+//        multipart need an exit mode; dummies are discarded in any mode)
+//        and an intermediate's next hop (next_hop.h: a mixtasy@ address,
+//        not our own; whether it is a KNOWN mix is the Node's check, it
+//        holds the directory),
 //     7. prepares the outcome: for an intermediate message the next hop's
 //        complete message (its body re-padded to 30720 with fresh random
 //        bytes and armored, header From/Remailer-Type/To, CRLF); for a final
@@ -24,7 +29,7 @@
 // WHAT IT GUARANTEES
 //   Never throws; bounded work and memory for any input (size limit below).
 //   The reason tokens are those of decision.h: "no-valid-subkey",
-//   "malformed", "verification-failed", "wrong-mode".
+//   "malformed", "verification-failed", "wrong-mode", "bad-next-hop".
 #pragma once
 
 #include <cstddef>

@@ -43,8 +43,11 @@ std::vector<std::pair<std::size_t, std::size_t>> split(std::size_t size, const s
 }
 
 // Wraps one final message for `path`, innermost layer first.
+// `from` is the From of the outermost message: empty for a sender's, the
+// node's own address for a node's dummy (a forward carries it too).
 Expected<Bytes, CreateError> wrap(const KeyRing& ring, std::span<const std::string> path,
-                                  Bytes inner, Instant now, Random& random) {
+                                  Bytes inner, Instant now, Random& random,
+                                  std::string_view from = {}) {
     for (std::size_t k = path.size(); k-- > 0;) {
         const crypto::Subkey* subkey = ring.encryption_subkey(path[k], now);
         if (subkey == nullptr) {
@@ -55,7 +58,7 @@ Expected<Bytes, CreateError> wrap(const KeyRing& ring, std::span<const std::stri
         if (k == 0) {
             auto padded = pad_body(*body, kIntermediateBodySize, random);
             if (!padded) return refuse(Code::TooLarge, "path too long for the 30 KiB body");
-            return transport_message("", path[0], *padded);
+            return transport_message(from, path[0], *padded);
         }
         const std::string fields = serialize_fields(intermediate_header(path[k]));
         Bytes rest(fields.begin(), fields.end());
@@ -178,7 +181,7 @@ Expected<std::vector<CreatedMessage>, CreateError> create_messages(
 
 Expected<CreatedMessage, CreateError> create_dummy(const KeyRing& ring,
                                                    std::span<const std::string> path, Instant now,
-                                                   Random& random) {
+                                                   Random& random, std::string_view from) {
     try {
         if (auto ok = check_path(path, kMinDummyPath); !ok) {
             return refuse(Code::BadPath, std::string("bad path: ") + to_string(ok.error()));
@@ -188,7 +191,7 @@ Expected<CreatedMessage, CreateError> create_dummy(const KeyRing& ring,
         if (!final_msg) {
             return refuse(Code::TooLarge, std::string("dummy: ") + to_string(final_msg.error()));
         }
-        MIXTASY_TRY(wrapped, wrap(ring, path, std::move(*final_msg), now, random));
+        MIXTASY_TRY(wrapped, wrap(ring, path, std::move(*final_msg), now, random, from));
         return CreatedMessage{path[0], std::move(*wrapped)};
     } catch (const std::exception& e) {
         return refuse(Code::Crypto, std::string("dummy failed: ") + e.what());

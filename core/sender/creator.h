@@ -31,6 +31,7 @@
 #include <ostream>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/bytes.h"
@@ -61,9 +62,11 @@ Expected<std::vector<CreatedMessage>, CreateError> create_messages(
     Random& random);
 
 // Dummy through the given path (any length >= 1, no mix twice in a row).
+// `from` is the From of its outer header: a node passes its own address so
+// that the dummy has the fields of the forwards it sends.
 Expected<CreatedMessage, CreateError> create_dummy(const KeyRing& ring,
                                                    std::span<const std::string> path, Instant now,
-                                                   Random& random);
+                                                   Random& random, std::string_view from = {});
 
 // The plain address in the To: field of an RFC 5322 message, or empty.
 std::string original_recipient(ByteView original);

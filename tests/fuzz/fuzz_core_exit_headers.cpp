@@ -1,12 +1,13 @@
 // Fuzz the exit header sanitizer: any bytes in, either a typed error or a
 // message whose every line ends in CRLF and that starts with a From field
-// (ours unless the destination opted in).
+// (ours unless the destination opted in), with at most one To and no Cc.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
 #include <string_view>
 
+#include "common/ascii.h"
 #include "core/node/exit_headers.h"
 
 using namespace mixtasy;
@@ -46,5 +47,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) std::abort();
         if (text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n')) std::abort();
     }
+    // One recipient, one To (exit_mime.h): never a second To, never a Cc.
+    const std::string_view header = text.substr(0, text.find("\r\n\r\n") + 2);
+    std::size_t to_fields = 0;
+    for (std::size_t at = 0; at < header.size(); at = header.find("\r\n", at) + 2) {
+        if (ascii::istarts_with(header.substr(at), "to:")) ++to_fields;
+        if (ascii::istarts_with(header.substr(at), "cc:")) std::abort();
+    }
+    if (to_fields > 1) std::abort();
     return 0;
 }

@@ -2,7 +2,8 @@
 // re-encode and decode to the same bytes, in both writers' styles (LF with
 // CRC as for keys, CRLF without CRC as for mix messages).  The block
 // splitter runs on the same text: every block lies inside it, in order, at
-// most as many as asked.
+// most as many as asked.  is_armored agrees with armor_decode about text
+// before the BEGIN line.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -25,6 +26,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     auto a = armor_decode(mixtasy::ByteView(data, size));
     if (!a) return 0;
+    // What decodes is armor to is_armored too (armor.h), unless it starts
+    // like a binary packet (bit 7 of the first non-space byte).
+    const std::size_t first = text.find_first_not_of(" \t\r\n");
+    const bool binary_start =
+        first != std::string_view::npos && (static_cast<unsigned char>(text[first]) & 0x80);
+    if (!binary_start && !is_armored(mixtasy::ByteView(data, size))) std::abort();
     const std::string again = armor_encode(a->data, a->label.empty() ? "X" : a->label);
     auto b = armor_decode(mixtasy::as_bytes(again));
     if (!b || b->data != a->data) std::abort();

@@ -115,6 +115,8 @@ TEST_CASE("exit admit: bounded rate table fails closed", "[exit_admission]") {
 TEST_CASE("exit admit: thread-safe counting", "[exit_admission]") {
     ExitAdmissionOptions options;
     options.rate_per_hour = 1000;
+    options.domain_rate_per_hour = 0;  // only the per-address count here
+    options.global_rate_per_hour = 0;
     auto policy = make(options);
     std::atomic<int> delivered{0};
     std::vector<std::thread> threads;
@@ -127,4 +129,80 @@ TEST_CASE("exit admit: thread-safe counting", "[exit_admission]") {
     }
     for (auto& th : threads) th.join();
     CHECK(delivered == 1000);
+}
+
+TEST_CASE("exit admit: recipients that would route on are bad addresses", "[exit_admission]") {
+    // Postfix's allow_percent_hack and swap_bangpath would send these on to
+    // evil.com: an exitprivate node for example.net would be a public exit.
+    for (const bool exit_private : {true, false}) {
+        ExitAdmissionOptions options;
+        options.exit_private = exit_private;
+        options.local_domains = {"example.net"};
+        auto policy = make(options);
+        for (const char* bad : {"victim%evil.com@example.net", "evil.com!victim@example.net",
+                                "\"a@b\"@example.net", "@relay:victim@example.net",
+                                "<@relay:victim@example.net>", "\"victim\"@example.net"}) {
+            INFO(bad << (exit_private ? " exitprivate" : " exitpublic"));
+            CHECK(policy->admit(bad, t0) == Verdict::BadAddress);
+        }
+        CHECK(policy->admit("victim@example.net", t0) == Verdict::Deliver);
+    }
+}
+
+TEST_CASE("exit admit: domain and global hourly caps are on by default", "[exit_admission]") {
+    const ExitAdmissionOptions defaults;
+    CHECK(defaults.domain_rate_per_hour == kDefaultDomainRatePerHour);
+    CHECK(defaults.global_rate_per_hour == kDefaultGlobalRatePerHour);
+    CHECK(defaults.domain_rate_per_hour > 0);
+    CHECK(defaults.global_rate_per_hour >= defaults.domain_rate_per_hour);
+
+    // Varying the local part does not get around the domain's cap.
+    auto policy = make();
+    const Instant hour_start = from_unix(1'795'000'000 / 3600 * 3600);
+    for (std::size_t i = 0; i < kDefaultDomainRatePerHour; ++i) {
+        REQUIRE(policy->admit("u" + std::to_string(i) + "@flood.example", hour_start) ==
+                Verdict::Deliver);
+    }
+    CHECK(policy->admit("another@flood.example", hour_start) == Verdict::RateLimited);
+    CHECK(policy->admit("x@sub.flood.example", hour_start) == Verdict::Deliver);  // own domain
+    CHECK(policy->admit("another@flood.example", hour_start + 1h) == Verdict::Deliver);
+}
+
+TEST_CASE("exit admit: the domain cap per clock hour", "[exit_admission]") {
+    ExitAdmissionOptions options;
+    options.domain_rate_per_hour = 2;
+    options.global_rate_per_hour = 0;
+    auto policy = make(options);
+    const Instant hour_start = from_unix(1'795'000'000 / 3600 * 3600);
+    CHECK(policy->admit("a@x.example", hour_start) == Verdict::Deliver);
+    CHECK(policy->admit("b@X.Example", hour_start) == Verdict::Deliver);
+    CHECK(policy->admit("c@x.example", hour_start + 59min) == Verdict::RateLimited);
+    CHECK(policy->admit("c@y.example", hour_start + 59min) == Verdict::Deliver);
+    CHECK(policy->admit("c@x.example", hour_start + 60min) == Verdict::Deliver);
+}
+
+TEST_CASE("exit admit: the global cap counts every destination", "[exit_admission]") {
+    ExitAdmissionOptions options;
+    options.domain_rate_per_hour = 0;
+    options.global_rate_per_hour = 3;
+    auto policy = make(options);
+    const Instant hour_start = from_unix(1'795'000'000 / 3600 * 3600);
+    CHECK(policy->admit("a@one.example", hour_start) == Verdict::Deliver);
+    CHECK(policy->admit("b@two.example", hour_start) == Verdict::Deliver);
+    CHECK(policy->admit("c@three.example", hour_start) == Verdict::Deliver);
+    CHECK(policy->admit("d@four.example", hour_start) == Verdict::RateLimited);
+    CHECK(policy->admit("d@four.example", hour_start + 1h) == Verdict::Deliver);
+}
+
+TEST_CASE("exit admit: a delivery refused by one cap spends no other", "[exit_admission]") {
+    ExitAdmissionOptions options;
+    options.rate_per_hour = 1;
+    options.domain_rate_per_hour = 0;
+    options.global_rate_per_hour = 2;
+    auto policy = make(options);
+    CHECK(policy->admit("a@x.example", t0) == Verdict::Deliver);
+    // a@ is over its own cap: refused, and the global count stays at one.
+    for (int i = 0; i < 5; ++i) CHECK(policy->admit("a@x.example", t0) == Verdict::RateLimited);
+    CHECK(policy->admit("b@x.example", t0) == Verdict::Deliver);
+    CHECK(policy->admit("c@x.example", t0) == Verdict::RateLimited);
 }

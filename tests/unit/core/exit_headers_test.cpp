@@ -113,17 +113,22 @@ TEST_CASE("exit sanitize: identifying fields of a real header are gone", "[exit_
                              "Resent-",
                              "List-",
                              "Content-ID",
-                             "mail.example.net"}) {
+                             "mail.example.net",
+                             "Alice <",
+                             "Cc:",
+                             "bob@example.org",
+                             "In-Reply-To",
+                             "References",
+                             "prev-4",
+                             "Content-Language",
+                             "en-US"}) {
         INFO(gone);
         CHECK(header.find(gone) == std::string::npos);
     }
-    for (const char* kept : {"To: Alice <alice@example.org>\r\n", "Cc: bob@example.org\r\n",
-                             "Subject: =?UTF-8?Q?Quarterly_r=C3=A9sum=C3=A9?=\r\n",
-                             "In-Reply-To: <prev-42@example.org>\r\n",
-                             "References: <prev-41@example.org>\r\n <prev-42@example.org>\r\n",
-                             "MIME-Version: 1.0\r\n", "Content-Language: en-US\r\n",
-                             "Content-Type: text/plain; charset=UTF-8; format=flowed\r\n",
-                             "Content-Transfer-Encoding: 8bit\r\n"}) {
+    for (const char* kept :
+         {"To: alice@example.org\r\n", "Subject: =?UTF-8?Q?Quarterly_r=C3=A9sum=C3=A9?=\r\n",
+          "MIME-Version: 1.0\r\n", "Content-Type: text/plain; charset=UTF-8; format=flowed\r\n",
+          "Content-Transfer-Encoding: 8bit\r\n"}) {
         INFO(kept);
         CHECK(header.find(kept) != std::string::npos);
     }
@@ -159,8 +164,8 @@ TEST_CASE("exit sanitize: date format and fresh message ids", "[exit_headers]") 
 TEST_CASE("exit sanitize: LF-only input becomes CRLF", "[exit_headers]") {
     auto policy = make();
     const std::string out =
-        sanitized(*policy, "Subject: x\nTo: a@b.example\n folded\n\nline1\nline2\rline3\r\n");
-    CHECK(out.find("To: a@b.example\r\n folded\r\n") != std::string::npos);
+        sanitized(*policy, "Subject: x\n folded\nTo: a@b.example\n\nline1\nline2\rline3\r\n");
+    CHECK(out.find("Subject: x\r\n folded\r\n") != std::string::npos);
     CHECK(out.ends_with("\r\n\r\nline1\r\nline2\r\nline3\r\n"));
     for (std::size_t i = 0; i < out.size(); ++i) {
         if (out[i] == '\n') REQUIRE((i > 0 && out[i - 1] == '\r'));

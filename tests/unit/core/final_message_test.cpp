@@ -131,3 +131,31 @@ TEST_CASE("final: a payload packet reaching beyond the verified span is refused"
     CHECK(read_final_payload(ByteView(v2).first(100), head.size()).error() ==
           FormatError::BodyTooShort);
 }
+
+TEST_CASE("final: any padding may follow the literal, FF 00 or not (6.4.4)", "[core][final]") {
+    DeterministicRandom random(7);
+    const std::string original = "To: bob@dest.example\r\n\r\nHello.\r\n";
+    auto m =
+        build_final_message(MixType::Singlepart, "<id@mixtasy>", {}, as_bytes(original), random);
+    REQUIRE(m);
+    const Read r = read_back(*m);
+    const std::size_t body = r.header.body_offset - r.header.second_line_offset;
+    auto with_marker = read_final_payload(r.verified, body);
+    REQUIRE(with_marker);
+    CHECK(as_chars(*with_marker) == original);
+
+    // Where our writer put FF 00, another writer may put anything.
+    Bytes verified(r.verified.begin(), r.verified.end());
+    auto lit = read_literal(ByteView(verified).subspan(body));
+    REQUIRE(lit);
+    const std::size_t marker = body + lit->packet_end;
+    REQUIRE(verified[marker] == 0xFF);
+    REQUIRE(verified[marker + 1] == 0x00);
+    for (const Bytes& padding : {Bytes{0x12, 0x34}, Bytes{0x00, 0x00}, Bytes{0xFF, 0xFF}}) {
+        verified[marker] = padding[0];
+        verified[marker + 1] = padding[1];
+        auto without = read_final_payload(verified, body);
+        REQUIRE(without);
+        CHECK(as_chars(*without) == original);
+    }
+}

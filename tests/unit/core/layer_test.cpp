@@ -241,3 +241,39 @@ TEST_CASE("layer: current_subkey is the newest valid encryption subkey", "[core]
     REQUIRE(opened);
     CHECK(opened->subkey_expires == from_unix(kKeysCreated + 3 * kDay));
 }
+
+TEST_CASE("layer: at most kMaxPkesks PKESKs are read", "[core][layer]") {
+    OneMix mix;
+    const Bytes literal = make_literal(inner_text(100), LiteralFraming::Indeterminate);
+    const auto layer_with = [&](std::size_t pkesks) {
+        const std::vector<crypto::PublicKey> recipients(pkesks, mix.subkey().key);
+        crypto::EncryptOptions options;
+        options.packet = crypto::SymmetricPacket::Sed;
+        auto sealed = crypto::encrypt_to(recipients, literal, options, mix.random);
+        REQUIRE(sealed);
+        return std::move(*sealed);
+    };
+    CHECK(open_layer(layer_with(kMaxPkesks), mix.key, mix.now));
+    // One more and nothing is decrypted, although every PKESK is for us:
+    // the work a layer costs is bounded by the format, not by the sender.
+    auto opened = open_layer(layer_with(kMaxPkesks + 1), mix.key, mix.now);
+    REQUIRE_FALSE(opened);
+    CHECK(opened.error() == LayerError::Malformed);
+}
+
+TEST_CASE("layer: a subkey without expiry opens nothing (finite replay window)", "[core][layer]") {
+    OneMix mix;
+    auto sealed = seal_layer(inner_text(100), mix.subkey().key, mix.random);
+    REQUIRE(sealed);
+    // The same key, but its binding says the subkey never expires: its
+    // replay hashes would have to be kept forever (seed 000 6.4.2).
+    crypto::SecretCertificate forever = mix.key;
+    for (auto& sub : forever.cert.subkeys) sub.expires = std::nullopt;
+    auto opened = open_layer(*sealed, forever, mix.now);
+    REQUIRE_FALSE(opened);
+    CHECK(opened.error() == LayerError::NoValidSubkey);
+    // With its expiry the subkey opens the layer and says until when.
+    auto bounded = open_layer(*sealed, mix.key, mix.now);
+    REQUIRE(bounded);
+    CHECK(bounded->subkey_expires == from_unix(kKeysCreated + 2 * kDay));
+}

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <utime.h>
 
 #include "core/sender/creator.h"
 #include "core_test_util.h"
@@ -239,4 +240,103 @@ TEST_CASE("node: reload re-reads the known mixes the dummies go through", "[core
     REQUIRE(n0.node->reload());
     // Every flush sends at least one dummy beside its messages (seed 000 6.6).
     CHECK(flush_one().dummies >= 1);
+}
+
+namespace {
+
+// Writes `armored` as `node`'s mixes.asc, stamped as refreshed at `when`.
+void write_directory(TestNode& node, const std::string& armored, Instant when) {
+    const auto path = node.home / "mixes.asc";
+    {
+        std::ofstream out(path, std::ios::binary);
+        out << armored;
+    }
+    const struct utimbuf times {
+        static_cast<time_t>(to_unix(when)), static_cast<time_t>(to_unix(when))
+    };
+    REQUIRE(::utime(path.c_str(), &times) == 0);
+    REQUIRE(node.node->reload());
+}
+
+// The armored public keys of `addresses` among net's nodes.
+std::string armored_of(TestNet& net, const std::vector<std::string>& addresses) {
+    std::string out;
+    for (const auto& a : addresses) out += crypto::export_public(net.at(a).key.cert);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("node: while its directory is fresh a middleman forwards to known mixes only",
+          "[core][node]") {
+    TestNet net(4);
+    TestNode& n0 = net.at(mix_address(0));
+    // n0's directory lists n1 and n2, not n3.
+    write_directory(n0, armored_of(net, {mix_address(0), mix_address(1), mix_address(2)}),
+                    net.clock->now());
+    const std::vector<std::string> to_unknown{mix_address(0), mix_address(3), mix_address(1),
+                                              mix_address(2)};
+    const std::vector<std::string> to_known{mix_address(0), mix_address(1), mix_address(3),
+                                            mix_address(2)};
+    Decision d = net.hop(mix_address(0), create_one(net, to_unknown));
+    CHECK(d.kind == Decision::Kind::Dropped);
+    CHECK(d.reason == "bad-next-hop");
+    CHECK(net.hop(mix_address(0), create_one(net, to_known)).reason == "pooled");
+
+    // A directory older than a subkey half-life (1 of 2 days) says nothing:
+    // a node whose updates stopped keeps forwarding to any mix address.
+    write_directory(n0, armored_of(net, {mix_address(0), mix_address(1), mix_address(2)}),
+                    net.clock->now() - std::chrono::hours(25));
+    CHECK(net.hop(mix_address(0), create_one(net, to_unknown)).reason == "pooled");
+}
+
+TEST_CASE("node: an exit refuses recipients that would route on", "[core][node]") {
+    TestNet net(3);
+    net.add_node("mixtasy@private.example", {"exitprivate"});
+    net.open_all(
+        [](const TestNode&, NodeOptions& options) { options.local_domains = {"example.net"}; });
+    const std::vector<std::string> path{mix_address(0), mix_address(1), mix_address(2),
+                                        "mixtasy@private.example"};
+    const auto at_exit = [&](const std::string& to) {
+        Bytes m = create_one(net, path, "To: " + to + "\r\nSubject: s\r\n\r\nbody\r\n");
+        std::vector<CapturingTransport::Sent> out;
+        for (std::size_t i = 0; i < 3; ++i) {
+            REQUIRE(net.hop(path[i], m, &out).reason == "pooled");
+            m = out[0].message;
+        }
+        return net.hop(path[3], m, &out);
+    };
+    CHECK(at_exit("victim@example.net").reason == "pooled");
+    for (const std::string to : {"victim%evil.com@example.net", "evil.com!victim@example.net"}) {
+        INFO(to);
+        const Decision d = at_exit(to);
+        CHECK(d.kind == Decision::Kind::Dropped);
+        CHECK(d.reason == "malformed");
+    }
+}
+
+TEST_CASE("node: the exit's domain and global caps come from its options", "[core][node]") {
+    TestNet net(3);
+    net.add_node("mixtasy@exit.example", {"exitpublic"});
+    net.open_all([](const TestNode&, NodeOptions& options) {
+        options.exit_domain_rate_per_hour = 1;
+        options.exit_global_rate_per_hour = 2;
+    });
+    const std::vector<std::string> path{mix_address(0), mix_address(1), mix_address(2),
+                                        "mixtasy@exit.example"};
+    const auto at_exit = [&](const std::string& to) {
+        Bytes m = create_one(net, path, "To: " + to + "\r\nSubject: s\r\n\r\nbody\r\n");
+        std::vector<CapturingTransport::Sent> out;
+        for (std::size_t i = 0; i < 3; ++i) {
+            REQUIRE(net.hop(path[i], m, &out).reason == "pooled");
+            m = out[0].message;
+        }
+        return net.hop(path[3], m, &out).reason;
+    };
+    CHECK(at_exit("a@one.example") == "pooled");
+    CHECK(at_exit("b@one.example") == "rate-limited");  // the domain's one
+    CHECK(at_exit("c@two.example") == "pooled");
+    CHECK(at_exit("d@three.example") == "rate-limited");  // the exit's two
+    CHECK(NodeOptions{}.exit_domain_rate_per_hour == kDefaultDomainRatePerHour);
+    CHECK(NodeOptions{}.exit_global_rate_per_hour == kDefaultGlobalRatePerHour);
 }

@@ -10,12 +10,14 @@
 #include <string>
 #include <vector>
 
+#include "core/format/final_message.h"
 #include "core/format/layer.h"
 #include "core/format/mix_format.h"
 #include "core/format/mix_header.h"
 #include "core/format/verification.h"
 #include "core/format/wire_message.h"
 #include "core/sender/creator.h"
+#include "crypto/armor.h"
 #include "unit_mixes.h"
 
 using namespace mixtasy;
@@ -328,4 +330,155 @@ TEST_CASE("processor: modes are enforced (6.4)", "[core][processor]") {
                         NodeIdentity{"mixtasy@middle.example", modes}, mixes.now, mixes.random);
         CHECK(p.kind == Peeled::Kind::Final);
     }
+}
+
+namespace {
+
+// A layer for n0 whose revealed intermediate header names `next_hop`, over
+// a real inner layer (PKESK + SED) so that only the next hop is wrong.
+Bytes layer_to(UnitMixes& mixes, const std::string& next_hop) {
+    auto inner = create_messages(
+        mixes.ring,
+        std::vector<std::string>{mix_address(1), mix_address(2), mix_address(3), mix_address(2)},
+        as_bytes(kOriginal), mixes.now, mixes.random);
+    REQUIRE(inner);
+    Bytes rest = fields_then(intermediate_header(next_hop), binary_body(inner->front().message));
+    rest.resize(kIntermediateBodySize - 400);
+    return hand_layer(mixes, mix_address(0), verified(rest));
+}
+
+// The header of a mix message to n0, then `body` as it is.
+Bytes to_n0_with_body(const std::string& body) {
+    const std::string text = "To: " + mix_address(0) + "\r\n\r\n" + body;
+    return Bytes(text.begin(), text.end());
+}
+
+}  // namespace
+
+TEST_CASE("processor: a middleman forwards only to another mix's address (6.1.1)",
+          "[core][processor]") {
+    UnitMixes mixes(4);
+    for (const std::string& bad :
+         std::vector<std::string>{"victim@example.com", "postmaster@localhost",
+                                  "a%b.example@mix1.test", "mixtasy%victim.example@n1.example",
+                                  "mixtasy.x@n1.example", mix_address(0), "MIXTASY@N0.Example"}) {
+        INFO(bad);
+        const Peeled p = mixes.peel_at(mix_address(0), layer_to(mixes, bad));
+        CHECK(p.kind == Peeled::Kind::Destroy);
+        CHECK(p.reason == "bad-next-hop");
+    }
+    for (const std::string& good : {mix_address(1), std::string("MIXTASY@n1.example")}) {
+        INFO(good);
+        const Peeled p = mixes.peel_at(mix_address(0), layer_to(mixes, good));
+        REQUIRE(p.kind == Peeled::Kind::Forward);
+        CHECK(p.next_hop == good);
+    }
+}
+
+TEST_CASE("processor: only the armor labels of mix messages are read", "[core][processor]") {
+    UnitMixes mixes(4);
+    const Bytes body = binary_body(create_one(mixes, four_hops()));
+    const auto peel_armored = [&](std::string_view label) {
+        return mixes.peel_at(mix_address(0), to_n0_with_body(crypto::armor_encode(body, label)));
+    };
+    CHECK(peel_armored(crypto::kLabelMessage).kind == Peeled::Kind::Forward);
+    // gpg --enarmor's label, as the reference prototype writes it
+    CHECK(peel_armored(crypto::kLabelArmoredFile).kind == Peeled::Kind::Forward);
+    for (std::string_view other :
+         {crypto::kLabelPublicKey, crypto::kLabelSignature,
+          std::string_view("PGP MESSAGE, PART 1/2"), std::string_view("SOMETHING ELSE")}) {
+        INFO(other);
+        const Peeled p = peel_armored(other);
+        CHECK(p.kind == Peeled::Kind::Destroy);
+        CHECK(p.reason == "malformed");
+    }
+}
+
+TEST_CASE("processor: text before the armor's BEGIN line is skipped (armor.h)",
+          "[core][processor]") {
+    UnitMixes mixes(4);
+    const Bytes body = binary_body(create_one(mixes, four_hops()));
+    const std::string armored = crypto::armor_encode(body, crypto::kLabelMessage);
+    const std::string note = "This is a Mixtasy message.\r\nIt is encrypted.\r\n\r\n";
+    const Peeled p = mixes.peel_at(mix_address(0), to_n0_with_body(note + armored));
+    REQUIRE(p.kind == Peeled::Kind::Forward);
+    CHECK(p.next_hop == mix_address(1));
+    // Beyond the bound the body is not armor: read as binary, and destroyed.
+    const std::string essay(crypto::ArmorLimits{}.max_leading_text + 1, 'x');
+    const Peeled long_note =
+        mixes.peel_at(mix_address(0), to_n0_with_body(essay + "\r\n" + armored));
+    CHECK(long_note.reason == "malformed");
+}
+
+TEST_CASE("processor: a final message is delivered with or without FF 00 after its literal",
+          "[core][processor]") {
+    UnitMixes mixes(1);
+    auto final_msg = build_final_message(MixType::Singlepart, "<x@mixtasy>", {},
+                                         as_bytes(kOriginal), mixes.random);
+    REQUIRE(final_msg);
+    // The bytes after the Verification line, as another writer might fill
+    // the two after the literal.
+    const std::string text = text_of(*final_msg);
+    Bytes rest(final_msg->begin() + static_cast<std::ptrdiff_t>(text.find("\r\n") + 2),
+               final_msg->end());
+    const std::size_t marker = text_of(rest).find(kOriginal) + kOriginal.size();
+    REQUIRE(rest[marker] == 0xFF);
+    REQUIRE(rest[marker + 1] == 0x00);
+    for (const bool keep_marker : {true, false}) {
+        INFO(keep_marker);
+        if (!keep_marker) rest[marker] = rest[marker + 1] = 0x5A;
+        const Peeled p =
+            mixes.peel_at(mix_address(0), hand_layer(mixes, mix_address(0), verified(rest)));
+        REQUIRE(p.kind == Peeled::Kind::Final);
+        CHECK(text_of(p.message) == kOriginal);
+    }
+}
+
+TEST_CASE("processor: a tag past a hop's verified 20 KiB is caught at a later hop (6.4.1)",
+          "[core][processor]") {
+    // Seed 000 6.4.1 hashes the first 20 KiB of each revealed message.  A
+    // layer's revealed message is a little longer (the inner layers'
+    // framing), so a byte flipped in its last few hundred bytes passes this
+    // hop and is caught where it falls inside a later hop's 20 KiB; what
+    // reaches the recipient is verified whole (final_message.h) or nothing.
+    UnitMixes mixes(4);
+    const auto path = four_hops();
+    const Bytes msg = create_one(mixes, path);
+    const Bytes body = binary_body(msg);
+    std::size_t passed_first = 0;
+    std::vector<std::size_t> caught_at(path.size() + 1, 0);  // [path.size()]: delivered
+    for (std::size_t at = 20400; at < 21800; at += 50) {
+        CAPTURE(at);
+        Bytes tagged = body;
+        tagged[at] ^= 0x01;
+        Bytes message = with_body(tagged, path[0]);
+        for (std::size_t hop = 0; hop < path.size(); ++hop) {
+            CAPTURE(hop);
+            const Peeled p = mixes.peel_at(path[hop], message);
+            if (p.kind == Peeled::Kind::Final) {
+                CHECK(text_of(p.message) == kOriginal);  // never a changed original
+                ++caught_at[path.size()];
+                break;
+            }
+            if (p.kind != Peeled::Kind::Forward) {
+                CHECK(p.reason == "verification-failed");
+                ++caught_at[hop];
+                break;
+            }
+            REQUIRE(p.next_hop == path[hop + 1]);
+            if (hop == 0) ++passed_first;
+            message = p.message;
+        }
+    }
+    INFO("caught at hop 0..3, delivered: " << caught_at[0] << " " << caught_at[1] << " "
+                                           << caught_at[2] << " " << caught_at[3] << " "
+                                           << caught_at[4]);
+    CHECK(caught_at[0] > 0);  // early in the span: this hop's hash sees it
+    CHECK(passed_first > 0);  // late in it: the first hop cannot
+    // Each later hop catches the tags that fall into its own 20 KiB (in one
+    // run over these offsets: 6, 4, 5 and 5 at hops 0-3; 8 landed in padding
+    // and the original was delivered unchanged).
+    CHECK(caught_at[1] > 0);
+    CHECK(caught_at[2] > 0);
+    CHECK(caught_at[3] > 0);
 }

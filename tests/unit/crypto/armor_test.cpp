@@ -219,3 +219,33 @@ TEST_CASE("split_armor_blocks cuts concatenated blocks, bounded", "[armor]") {
     REQUIRE(decoded);
     CHECK(decoded->label == "PGP MESSAGE");
 }
+
+TEST_CASE("text before BEGIN: to_binary and is_armored agree with armor_decode", "[armor]") {
+    const Bytes data{0xc6, 0x01, 0x04, 0x05};
+    const std::string armored = armor_encode(data);
+    const std::string prose = "This is an OpenPGP message.\r\nPlease decrypt it.\r\n\r\n";
+    CHECK(is_armored(as_bytes(prose + armored)));
+    auto b = to_binary(as_bytes(prose + armored));
+    REQUIRE(b);
+    CHECK(*b == data);
+    // Within the bound and beyond it, for all three the same way.
+    ArmorLimits limits;
+    limits.max_leading_text = prose.size();
+    CHECK(is_armored(as_bytes(prose + armored), limits));
+    CHECK(armor_decode(as_bytes(prose + armored), limits));
+    const std::string longer = prose + "one more line\r\n";
+    CHECK_FALSE(is_armored(as_bytes(longer + armored), limits));
+    auto refused = armor_decode(as_bytes(longer + armored), limits);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == ErrorCode::BadArmor);
+    // Binary packets stay binary even when a BEGIN line follows them.
+    Bytes binary_then_text = data;
+    const std::string tail = "\n" + armored;
+    binary_then_text.insert(binary_then_text.end(), tail.begin(), tail.end());
+    CHECK_FALSE(is_armored(binary_then_text));
+    auto kept = to_binary(binary_then_text);
+    REQUIRE(kept);
+    CHECK(*kept == binary_then_text);
+    // A BEGIN line inside a line is no BEGIN line.
+    CHECK_FALSE(is_armored(as_bytes("see -----BEGIN PGP MESSAGE----- below")));
+}

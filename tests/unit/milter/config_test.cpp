@@ -199,3 +199,17 @@ TEST_CASE("config: AllowRoot and SocketGroup", "[config]") {
     REQUIRE(inet);
     CHECK(inet->socket == "inet:8895@127.0.0.1");
 }
+
+TEST_CASE("config: the exit's domain and global hourly caps are on by default", "[config]") {
+    auto d = parse_config("");
+    REQUIRE(d);
+    CHECK(d->node.exit_domain_rate_per_hour == mixtasy::core::kDefaultDomainRatePerHour);
+    CHECK(d->node.exit_global_rate_per_hour == mixtasy::core::kDefaultGlobalRatePerHour);
+    CHECK(d->node.exit_domain_rate_per_hour > 0);
+    auto c = parse_config("ExitDomainRatePerHour 7\nexitglobalrateperhour 0\n");
+    REQUIRE(c);
+    CHECK(c->node.exit_domain_rate_per_hour == 7);
+    CHECK(c->node.exit_global_rate_per_hour == 0);  // 0: no cap, as for ExitRatePerHour
+    CHECK_FALSE(parse_config("ExitDomainRatePerHour many\n"));
+    CHECK_FALSE(parse_config("ExitGlobalRatePerHour -1\n"));
+}
