@@ -42,14 +42,14 @@ Result<std::size_t> Store::recover_sending() {
     return recover_sending(std::numeric_limits<UnixTime>::max());
 }
 
-Result<SweepReport> Store::sweep(UnixTime now, std::int64_t pool_retention_seconds) {
+Result<SweepReport> Store::sweep(UnixTime now, std::string_view given_up_counter) {
     SweepReport report;
+    MIXTASY_TRY(pool, give_up_expired(now, given_up_counter));
+    report.pool = *pool;
     MIXTASY_TRY(replay, sweep_replay(now));
     report.replay = *replay;
     MIXTASY_TRY(parts, sweep_parts(now));
     report.parts = *parts;
-    MIXTASY_TRY(pool, sweep_pool(now, pool_retention_seconds));
-    report.pool = *pool;
     return report;
 }
 

@@ -21,6 +21,10 @@
 //   - Handed out once: claim_*() moves rows to `sending` inside the same
 //     transaction that reads them, take_parts*() deletes the set it returns;
 //     two threads (or hosts) never get the same row.
+//   - Forgets what it passed on: a row that is sent or given up is DELETED
+//     in the same transaction as its counter; nothing of it (destination,
+//     times, bytes) stays in a table, and truncate_journal() removes the
+//     deleted pages from the engine's journal too.
 //   - No clock: every time is an int64 of unix seconds passed in by the
 //     caller, so tests control time.  Days for statistics are UTC days,
 //     day = floor(unix_seconds / 86400).
@@ -74,6 +78,9 @@ enum class PoolKind {
     Dummy,       // cover traffic made by this node
     AdminReply,  // answer to remailer-help and friends
 };
+// Sent and Failed name states of schema v1 only: since v2 a row that ends
+// is deleted, so no row is ever read back in them (the migration purged the
+// old ones); the names stay because the column's CHECK still allows them.
 enum class PoolState { Pooled, Sending, Sent, Failed };
 
 const char* to_string(PoolKind kind) noexcept;
@@ -105,6 +112,10 @@ struct PoolItem {
     UnixTime next_attempt_at = 0;
     UnixTime give_up_at = 0;
     std::int64_t attempts = 0;  // failed attempts so far
+    // Empty until the caller fixes it with fix_delivery_id() at the first
+    // send; every later claim returns it, so a repeat after a crash carries
+    // the same identifier (core: an exit delivery's Message-ID).
+    std::string delivery_id;
 };
 
 // The replay entry committed together with a pool row or a part.
@@ -173,7 +184,7 @@ struct StatRow {
 struct SweepReport {
     std::size_t replay = 0;  // expired replay entries deleted
     std::size_t parts = 0;   // expired part rows deleted
-    std::size_t pool = 0;    // sent/failed pool rows older than the retention
+    std::size_t pool = 0;    // pooled rows past give_up_at, deleted
 };
 
 inline std::int64_t day_of(UnixTime t) noexcept {
@@ -237,18 +248,27 @@ public:
     // Read one row (any state).  NotFound if absent.
     virtual Result<PoolItem> get(PoolId id) = 0;
 
-    // Sending -> Sent, after the MTA accepted.  NotFound unless Sending.
-    // Sent and Failed rows lose their bytes in the same transaction.
+    // Fixes the delivery id of a Sending row the first time it is sent:
+    // stores `candidate` unless the row already holds one, and returns the
+    // one the row holds, durably, before the caller hands the row out.
+    // NotFound unless Sending; InvalidArgument for an empty or over-long id.
+    virtual Result<std::string> fix_delivery_id(PoolId id, std::string_view candidate) = 0;
+    // Deletes a Sending row after the MTA accepted it, with `stats`, in ONE
+    // transaction of its own (never batched with another row's, so the
+    // window between the MTA's yes and this commit is one commit long).
+    // NotFound unless Sending.
     virtual Result<void> mark_sent(PoolId id, UnixTime now,
                                    std::span<const StatDelta> stats = {}) = 0;
     // Sending -> Pooled with attempts+1 and the given next attempt time.
     virtual Result<void> mark_retry(PoolId id, UnixTime next_attempt_at,
                                     std::span<const StatDelta> stats = {}) = 0;
-    // Sending -> Failed at once (the MTA refused for good).
+    // Deletes a Sending row the MTA refused for good, with `stats`.
     virtual Result<void> mark_failed(PoolId id, UnixTime now,
                                      std::span<const StatDelta> stats = {}) = 0;
-    // Pooled rows with give_up_at <= now -> Failed; returns how many.
-    virtual Result<std::size_t> give_up_expired(UnixTime now) = 0;
+    // Deletes the Pooled rows with give_up_at <= now and, when `counted_as`
+    // is not empty, adds their number to that counter on the day of `now`,
+    // in one transaction; returns how many.
+    virtual Result<std::size_t> give_up_expired(UnixTime now, std::string_view counted_as = {}) = 0;
     // Every Sending row back to Pooled (startup after a crash: at least
     // once); returns how many.  Call before the flush thread starts, and
     // only when no other process is sending from the same database.
@@ -293,10 +313,15 @@ public:
     // -- housekeeping
     virtual Result<std::size_t> sweep_replay(UnixTime now) = 0;  // expires_at < now
     virtual Result<std::size_t> sweep_parts(UnixTime now) = 0;   // whole sets, expires_at < now
-    // Sent and Failed rows whose last change is older than now - retention.
-    virtual Result<std::size_t> sweep_pool(UnixTime now, std::int64_t retention_seconds) = 0;
-    // The three sweeps above, in that order; stops at the first failure.
-    Result<SweepReport> sweep(UnixTime now, std::int64_t pool_retention_seconds);
+    // give_up_expired(now, given_up_counter), sweep_replay, sweep_parts, in
+    // that order; stops at the first failure.
+    Result<SweepReport> sweep(UnixTime now, std::string_view given_up_counter = {});
+    // Makes deleted rows unrecoverable from the engine's files: SQLite
+    // copies its write-ahead log into the database file (whose freed pages
+    // secure_delete has zeroed) and truncates the log to zero bytes.  false
+    // when a reader of another process kept it from finishing: call again
+    // later.  Costs a checkpoint and an fsync: callers bound how often.
+    virtual Result<bool> truncate_journal() = 0;
 
     // The engine's full consistency check; Corrupt with the first complaint.
     virtual Result<void> integrity_check() = 0;

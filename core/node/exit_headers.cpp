@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdio>
 
 #include "common/ascii.h"
 #include "core/format/mail_address.h"
@@ -98,36 +97,6 @@ Expected<ParsedMessage, HeaderError> parse_header(std::string_view text,
 
 // ---- what we add ------------------------------------------------------------
 
-std::string rfc5322_date(Instant now) {
-    static constexpr std::array<const char*, 7> weekdays = {"Sun", "Mon", "Tue", "Wed",
-                                                            "Thu", "Fri", "Sat"};
-    static constexpr std::array<const char*, 12> months = {
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    const auto day = std::chrono::floor<std::chrono::days>(now);
-    const std::chrono::year_month_day ymd{day};
-    const std::chrono::hh_mm_ss hms{now - day};
-    const std::chrono::weekday wd{day};
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%s, %02u %s %04d %02d:%02d:%02d +0000",
-                  weekdays[wd.c_encoding()], static_cast<unsigned>(ymd.day()),
-                  months[static_cast<unsigned>(ymd.month()) - 1], static_cast<int>(ymd.year()),
-                  static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                  static_cast<int>(hms.seconds().count()));
-    return buf;
-}
-
-std::string random_message_id(Random& random, std::string_view domain) {
-    static constexpr char hex[] = "0123456789abcdef";
-    const Bytes id = random.bytes(16);
-    std::string out = "<";
-    for (std::uint8_t b : id) {
-        out.push_back(hex[b >> 4]);
-        out.push_back(hex[b & 15]);
-    }
-    out.append("@").append(domain).append(">");
-    return out;
-}
-
 void append_line(Bytes& out, std::string_view line) {
     out.insert(out.end(), line.begin(), line.end());
     out.push_back('\r');
@@ -210,7 +179,7 @@ bool ExitHeaders::keeps(std::string_view field_name) const {
 }
 
 Expected<Bytes, HeaderError> ExitHeaders::sanitize(ByteView original, std::string_view recipient,
-                                                   Instant now, Random& random) const {
+                                                   Instant /*now*/, Random& /*random*/) const {
     const HeaderLimits& limits = options_.limits;
     if (original.size() > limits.max_message_bytes)
         return Unexpected{
@@ -239,8 +208,6 @@ Expected<Bytes, HeaderError> ExitHeaders::sanitize(ByteView original, std::strin
     for (const Field& f : parsed->fields) {
         if (keeps(f.name)) append_line(out, f.raw);
     }
-    append_line(out, "Date: " + rfc5322_date(now));
-    append_line(out, "Message-ID: " + random_message_id(random, options_.message_id_domain));
     if (!options_.disclaimer_field.empty())
         append_line(out, options_.disclaimer_field + ": " + options_.disclaimer);
     append_line(out, "");

@@ -9,10 +9,12 @@
 //   Message-ID, Date, Sender, From, Reply-To (unless allow_reply_to),
 //   X-*, DKIM/ARC, User-Agent, Organization, Bcc, Resent-*, read-receipt
 //   requests, ...  Then it adds: From = anonymous_from (or the original
-//   From if the destination is on from_opt_in, destination_list.h), a fresh
-//   Date (now, UTC), a fresh random Message-ID, and the disclaimer field if
-//   configured.  The body is kept, line ends normalised to CRLF.  The header
-//   is read with mail_header.h's lexer; a message may be a header only.
+//   From if the destination is on from_opt_in, destination_list.h) and the
+//   disclaimer field if configured.  Date and Message-ID are NOT added
+//   here: the row waits in the pool without them and the flusher stamps
+//   both when it sends (exit_stamp.h), so Date is the send time.  The
+//   body is kept, line ends normalised to CRLF.  The header is read with
+//   mail_header.h's lexer; a message may be a header only.
 //
 // WHAT IT GUARANTEES
 //   Output lines end in CRLF, no line of ours is longer than 998 bytes, no

@@ -15,6 +15,7 @@
 #include "core/node/dummy_maker.h"
 #include "core/node/exit_admission.h"
 #include "core/node/exit_headers.h"
+#include "core/node/exit_stamp.h"
 #include "core/node/next_hop.h"
 #include "core/node/plaintext.h"
 #include "core/node/processor.h"
@@ -226,6 +227,7 @@ private:
     ExitPolicy exit_policy_;
     std::unique_ptr<Reassembler> reassembler_;
     std::unique_ptr<CreatorDummyFactory> dummies_;
+    std::unique_ptr<ExitStamp> exit_stamp_;  // Date and Message-ID at send time
     std::unique_ptr<Flusher> flusher_;
     std::mutex flush_mutex_;
 };
@@ -250,10 +252,13 @@ Expected<void, OpenError> MixNode::start() {
     reassembler_ = std::make_unique<Reassembler>(*store_, *clock_, ReassemblyLimits{}, ages_);
     dummies_ = std::make_unique<CreatorDummyFactory>(KeyRing{}, keys_->identity.address, *clock_);
     install(load_known_mixes(known_mixes_path()));
+    exit_stamp_ = ExitStamp::create(exit_policy_.headers->options().message_id_domain);
+    if (!exit_stamp_) return Unexpected{options_error("exit policy: bad message id domain")};
     FlusherOptions flush_options;
     flush_options.pool = options_.pool;
     flush_options.ages = ages_;
-    flusher_ = std::make_unique<Flusher>(*store_, *clock_, *random_, *dummies_, flush_options);
+    flusher_ = std::make_unique<Flusher>(*store_, *clock_, *random_, *dummies_, *exit_stamp_,
+                                         flush_options);
     if (!options_.recover_in_flight) return {};
     if (auto recovered = flusher_->recover(); !recovered) {
         return Unexpected{store_error(recovered.error())};

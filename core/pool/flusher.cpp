@@ -46,6 +46,16 @@ OutgoingMessage to_message(const Row& row) {
     return OutgoingMessage{row.envelope_from, row.next_hop, ByteView(row.bytes)};
 }
 
+// An exception from the stamp (allocation) means: not now, retry later.
+std::optional<Bytes> stamp_guarded(SendStamp& stamp, ByteView message, std::string_view id,
+                                   Instant now) {
+    try {
+        return stamp.stamp(message, id, now);
+    } catch (...) {
+        return std::nullopt;
+    }
+}
+
 }  // namespace
 
 std::chrono::seconds retry_delay(const RetryParameters& retry, std::int64_t failed_attempts) {
@@ -89,6 +99,12 @@ Flusher::Flusher(store::Store& store, Clock& clock, Random& random, DummyFactory
       dummies_(dummies),
       options_(std::move(options)) {}
 
+Flusher::Flusher(store::Store& store, Clock& clock, Random& random, DummyFactory& dummies,
+                 SendStamp& stamp, FlusherOptions options)
+    : Flusher(store, clock, random, dummies, std::move(options)) {
+    stamp_ = &stamp;
+}
+
 store::Result<std::size_t> Flusher::recover() {
     auto recovered = store_.recover_sending();
     if (recovered) {
@@ -104,6 +120,7 @@ FlushReport Flusher::round(Transport& transport) {
     FlushReport report;
     try {
         run_round(transport, report);
+        truncate_journal_if_due();
     } catch (const std::exception& e) {
         // Only our own allocation or the system RNG can get here; the flush
         // thread must survive it.  Rows already claimed stay "sending" and
@@ -161,10 +178,27 @@ FlushReport Flusher::send_now(std::span<const store::PoolId> ids, Transport& tra
 }
 
 store::Result<store::SweepReport> Flusher::sweep(Instant now) {
-    // Rows past their maximum age first: they then wait `retention` among
-    // the failed rows like any other.
-    MIXTASY_CHECK(store_.give_up_expired(to_unix(now)));
-    return store_.sweep(to_unix(now), options_.ages.retention.count());
+    // Rows past their maximum age are deleted and counted as failed, in the
+    // store's sweep, like any other row that ends.
+    MIXTASY_TRY(report, store_.sweep(to_unix(now), to_string(Counter::Failed)));
+    if (report->pool + report->replay + report->parts > 0) journal_dirty_ = true;
+    return report;
+}
+
+void Flusher::truncate_journal_if_due() {
+    if (!journal_dirty_) return;
+    const Instant now = clock_.now();
+    if (journal_truncated_at_ && now - *journal_truncated_at_ < options_.journal_truncate_interval)
+        return;
+    auto truncated = store_.truncate_journal();
+    if (!truncated) {
+        log_store_failure("journal truncation", truncated.error());
+        return;
+    }
+    // Busy (a reader elsewhere): stays dirty, the next round tries again.
+    if (!*truncated) return;
+    journal_dirty_ = false;
+    journal_truncated_at_ = now;
 }
 
 void Flusher::send_interleaved(Transport& transport, const std::vector<store::PoolItem>& rows,
@@ -214,18 +248,44 @@ void Flusher::add_time_triggered_dummies(Instant now, FlushReport& report) {
     }
 }
 
+store::Result<std::string> Flusher::fixed_delivery_id(const store::PoolItem& row) {
+    if (!row.delivery_id.empty()) return row.delivery_id;  // a repeat: same id
+    return store_.fix_delivery_id(row.id, stamp_->delivery_id(random_));
+}
+
 bool Flusher::send_pooled(Transport& transport, const store::PoolItem& row, FlushReport& report) {
-    const SendResult result = send_guarded(transport, to_message(row));
+    if (row.kind != store::PoolKind::Exit || stamp_ == nullptr)
+        return mark_after(row, send_guarded(transport, to_message(row)), report);
+    // The id is durable before the MTA sees the message: if we die after
+    // the MTA's yes and before the mark, the repeat has the same Message-ID.
+    // (An exception here aborts the round; the row, still "sending", is
+    // returned to the pool at the next one.)
+    const store::Result<std::string> id = fixed_delivery_id(row);
+    if (!id) {
+        log_store_failure("delivery-id", id.error());
+        return false;  // stays "sending"; returned to the pool next round
+    }
+    // Date is the time it leaves, not when it arrived (issue 11, High 2).
+    const std::optional<Bytes> stamped = stamp_guarded(*stamp_, row.bytes, *id, clock_.now());
+    if (!stamped) return mark_after(row, SendResult::TempFail, report);
+    const OutgoingMessage message{row.envelope_from, row.next_hop, ByteView(*stamped)};
+    return mark_after(row, send_guarded(transport, message), report);
+}
+
+bool Flusher::mark_after(const store::PoolItem& row, SendResult result, FlushReport& report) {
     const Instant now = clock_.now();
     if (result == SendResult::Accepted) {
         ++report.sent;
-        // If this mark fails the row stays "sending" and goes out again
-        // after recovery: at least once, never lost.
+        // Right after the MTA's yes, alone in its transaction: the window in
+        // which a crash resends an accepted row is this one commit.  If the
+        // mark fails the row stays "sending" and goes out again after
+        // recovery: at least once, never lost.
         const store::StatDelta counted[] = {count(Counter::Sent)};
         if (auto marked = store_.mark_sent(row.id, to_unix(now), counted); !marked) {
             log_store_failure("mark-sent", marked.error());
             return false;
         }
+        journal_dirty_ = true;
         return true;
     }
 
@@ -241,6 +301,7 @@ bool Flusher::send_pooled(Transport& transport, const store::PoolItem& row, Flus
             log_store_failure("mark-failed", marked.error());
             return false;
         }
+        journal_dirty_ = true;
         return true;
     }
     const Instant next = now + retry_delay(options_.retry, failures);

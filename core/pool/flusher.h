@@ -3,18 +3,25 @@
 // WHAT IT DOES
 //   Flusher::round(transport), called every PoolParameters::interval by one
 //   thread (the milter's flush thread, via Node::flush_round):
-//     1. sweeps the store: rows past OutboxAges::max_pool_age are failed,
-//        then expired replay entries and part sets and sent/failed rows
-//        older than OutboxAges::retention are deleted (core/pool/outbox.h),
+//     1. sweeps the store: rows past OutboxAges::max_pool_age are deleted
+//        and counted as failed, then expired replay entries and part sets
+//        (core/pool/outbox.h),
 //     2. adds the time-triggered dummies of core/pool/dummy_policy.h to the pool,
 //     3. counts the ready rows m and computes k = messages_to_send(m)
 //        (core/pool/pool_policy.h),
 //     4. claims k ready rows uniformly at random and hands each to the
-//        Transport:  Accepted -> mark sent;  TempFail -> back to the pool
-//        with an increasing delay;  PermFail -> failed, one log line,
+//        Transport:  Accepted -> deleted (mark_sent);  TempFail -> back to
+//        the pool with an increasing delay;  PermFail -> deleted as failed,
+//        one log line.  An Exit row first gets its delivery id, fixed in
+//        the store at its first send and reused on a repeat, and is sent as
+//        the SendStamp stamps it now (core/pool/send_stamp.h: the exit's
+//        Date is the send time, its Message-ID that delivery id),
 //     5. sends the flush-triggered dummies straight to the Transport (never
 //        pooled; a dummy that fails is simply dropped), interleaved with
 //        the rows of step 4 in one uniformly random order.
+//     6. at most every journal_truncate_interval, and only after rows were
+//        deleted, has the store truncate its journal (truncate_journal()),
+//        so the pages of sent rows do not linger in SQLite's WAL.
 //   FlushReport counts rows the Transport accepted (sent), rows it did not
 //   (failed: retried later or given up), and dummies made (time-triggered
 //   ones pooled plus flush-triggered ones accepted).
@@ -33,8 +40,9 @@
 //   log line that holds the pool id and the attempt count, no address.
 //
 // WHAT IT GUARANTEES
-//   A row is marked sent only after the Transport returned Accepted.  A
-//   Every state change counts itself (core/stats/counters.h: Dummy, Sent,
+//   A row is marked sent only after the Transport returned Accepted, in its
+//   own store transaction right after that answer, never batched with
+//   another row's.  Every state change counts itself (core/stats/counters.h: Dummy, Sent,
 //   Retry, Failed) in the same store transaction.  A
 //   store failure is logged and leaves the row "sending", never lost; the
 //   next round first returns such rows to the pool (so an accepted row
@@ -56,6 +64,7 @@
 #include "core/pool/dummy_policy.h"
 #include "core/pool/outbox.h"
 #include "core/pool/pool_policy.h"
+#include "core/pool/send_stamp.h"
 #include "core/ports/clock.h"
 #include "core/ports/random.h"
 #include "core/ports/transport.h"
@@ -81,6 +90,10 @@ struct FlusherOptions {
     RetryParameters retry;
     OutboxAges ages;  // of the dummies it pools, and for its sweeps
     std::size_t max_per_round = 10000;
+    // Why a minimum: a TRUNCATE checkpoint costs an fsync and briefly holds
+    // off writers; at the default pool interval (15 min) every round that
+    // sent something truncates, with a short test interval not every one.
+    std::chrono::seconds journal_truncate_interval{60};
 };
 
 // Delay before the next attempt after `failed_attempts` failures (>= 1).
@@ -90,15 +103,19 @@ bool should_give_up(const RetryParameters& retry, std::int64_t failed_attempts);
 
 class Flusher {
 public:
+    // Exit rows are sent as pooled, without a stamp.
     Flusher(store::Store& store, Clock& clock, Random& random, DummyFactory& dummies,
             FlusherOptions options);
+    // Exit rows get their Date and Message-ID from `stamp` when they leave.
+    Flusher(store::Store& store, Clock& clock, Random& random, DummyFactory& dummies,
+            SendStamp& stamp, FlusherOptions options);
 
     // Rows left "sending" by a crash back to the pool; how many, or the
     // store's failure.
     store::Result<std::size_t> recover();
     FlushReport round(Transport& transport);
-    // Step 1 of a round on its own: rows past max_pool_age failed, then the
-    // store's sweeps with OutboxAges::retention.
+    // Step 1 of a round on its own: rows past max_pool_age deleted (counted
+    // as failed), then the store's expiry sweeps.
     store::Result<store::SweepReport> sweep(Instant now);
 
     // These rows only, at once, outside any round (`mixtasy process
@@ -114,6 +131,10 @@ private:
     void run_round(Transport& transport, FlushReport& report);
     void add_time_triggered_dummies(Instant now, FlushReport& report);
     bool send_pooled(Transport& transport, const store::PoolItem& row, FlushReport& report);
+    // The identifier an Exit row goes out under, fixed in the store.
+    store::Result<std::string> fixed_delivery_id(const store::PoolItem& row);
+    bool mark_after(const store::PoolItem& row, SendResult result, FlushReport& report);
+    void truncate_journal_if_due();
     void send_interleaved(Transport& transport, const std::vector<store::PoolItem>& rows,
                           FlushReport& report);
 
@@ -121,8 +142,13 @@ private:
     Clock& clock_;
     Random& random_;
     DummyFactory& dummies_;
+    SendStamp* stamp_ = nullptr;
     FlusherOptions options_;
     bool store_trouble_ = false;  // rows may be stuck in "sending"
+    // Rows were deleted since the journal was last truncated.  True at
+    // start: a crash may have come between a delete and its truncation.
+    bool journal_dirty_ = true;
+    std::optional<Instant> journal_truncated_at_;
 };
 
 }  // namespace mixtasy::core

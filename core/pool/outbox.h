@@ -12,9 +12,11 @@
 //
 // WHAT IT GUARANTEES
 //   Nothing waits in the pool forever, even if the flusher's own backoff
-//   never gives up: the store fails rows past give_up_at at every sweep
-//   (Flusher).  Sent and failed rows are kept `retention` for `mixtasy
-//   pool`, then swept.  Defaults: 14 days and 7 days.
+//   never gives up: the store deletes rows past give_up_at at every sweep
+//   (Flusher).  Default: 14 days.  Nothing is kept after a row ends: a sent
+//   or given-up row is deleted with its counter (store/store.h), so there
+//   is no retention of sent rows any more (it was 7 days, issue 11 High 3;
+//   only the per-day counters remain).
 #pragma once
 
 #include <chrono>
@@ -29,7 +31,6 @@ namespace mixtasy::core {
 
 struct OutboxAges {
     std::chrono::seconds max_pool_age{14 * 24 * 60 * 60};
-    std::chrono::seconds retention{7 * 24 * 60 * 60};  // sent/failed rows kept
 };
 
 // envelope_from is this node's own address (mix address or anonymous

@@ -46,12 +46,19 @@ public:
     // mutex (FIFO-ish, no polling), waiting at most busy_timeout, then take
     // SQLite's lock, which then only other processes can be holding.
     Result<WriteTransaction> begin_write(sql::Database& db) {
+        MIXTASY_TRY(lock, lock_writer());
+        MIXTASY_TRY(tx, sql::Transaction::begin(db, sql::Transaction::Mode::Write));
+        return WriteTransaction{std::move(*lock), std::move(*tx)};
+    }
+
+    // The in-process writer lock alone, for what must run outside a
+    // transaction but beside no other writer of ours (the WAL checkpoint).
+    Result<std::unique_lock<std::timed_mutex>> lock_writer() {
         std::unique_lock lock(writer_, std::defer_lock);
         if (!lock.try_lock_for(options.busy_timeout))
             return Unexpected{StoreError{StoreError::Code::Busy,
                                          "another thread held the write lock beyond busy_timeout"}};
-        MIXTASY_TRY(tx, sql::Transaction::begin(db, sql::Transaction::Mode::Write));
-        return WriteTransaction{std::move(lock), std::move(*tx)};
+        return lock;
     }
 
 private:

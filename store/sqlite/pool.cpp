@@ -4,8 +4,10 @@
 // only along pooled -> sending -> (sent | failed | pooled again), and each
 // UPDATE names the state it expects, so a row is never handed out twice and
 // a late or repeated call fails with NotFound instead of corrupting state.
-// Sent and failed rows lose their message bytes at once: a remailer must not
-// keep what it has passed on.
+// A row that is sent or given up is deleted at once, in the transaction of
+// its counter: a remailer must not keep what it has passed on, nor where
+// and when (secure_delete zeroes the freed pages; truncate_journal() takes
+// them out of the WAL).
 #include <limits>
 #include <utility>
 
@@ -42,7 +44,7 @@ namespace {
 
 constexpr std::string_view kItemColumns =
     "id, kind, state, next_hop, envelope_from, bytes, enqueued_at, next_attempt_at,"
-    " give_up_at, attempts";
+    " give_up_at, attempts, delivery_id";
 
 PoolKind kind_from(std::string_view name) {
     if (name == "exit") return PoolKind::Exit;
@@ -70,6 +72,7 @@ PoolItem item_from(const sql::Statement& st) {
     item.next_attempt_at = st.column_int(7);
     item.give_up_at = st.column_int(8);
     item.attempts = st.column_int(9);
+    item.delivery_id = st.column_text(10);
     return item;
 }
 
@@ -112,18 +115,19 @@ Result<std::vector<PoolId>> select_ready_ids(sql::Database& db, UnixTime now, st
     }
 }
 
-// UPDATE ... WHERE id = ? AND state = 'sending'; NotFound if nothing moved.
-Result<void> move_from_sending(SqliteStore::Impl& impl, std::string_view sql, PoolId id,
-                               std::int64_t value, std::int64_t day,
-                               std::span<const StatDelta> stats) {
+// One statement on a row in state sending (?1 = id, ?2 = value if the
+// statement has it) and its stats, in one transaction; NotFound if the row
+// was not sending.
+Result<void> change_sending(SqliteStore::Impl& impl, std::string_view sql, PoolId id,
+                            std::int64_t value, std::int64_t day,
+                            std::span<const StatDelta> stats) {
     MIXTASY_CHECK(detail::check_stats(stats, impl.limits()));
     MIXTASY_TRY(db, impl.connection());
     MIXTASY_TRY(tx, impl.begin_write(**db));
     {
         MIXTASY_TRY(st, (*db)->prepare(sql));
-        st->bind(1, id).bind(2, value);
-        if (st->parameter_count() >= 3)  // the statements that clear the bytes
-            st->bind(3, ByteView{});
+        st->bind(1, id);
+        if (st->parameter_count() >= 2) st->bind(2, value);
         MIXTASY_CHECK(st->run());
     }
     if ((*db)->changes() == 0)
@@ -293,40 +297,64 @@ Result<std::vector<PoolItem>> SqliteStore::claim(std::span<const PoolId> ids, Un
 
 // ---- state changes after sending ----------------------------------------------
 
+Result<std::string> SqliteStore::fix_delivery_id(PoolId id, std::string_view candidate) {
+    if (candidate.empty()) return Unexpected{detail::invalid("empty delivery id")};
+    MIXTASY_CHECK(detail::check_text(candidate, impl_->limits().max_text_bytes, "delivery id"));
+    MIXTASY_TRY(db, impl_->connection());
+    MIXTASY_TRY(tx, impl_->begin_write(**db));
+    std::string fixed;
+    {
+        // COALESCE keeps the id of an earlier attempt: a repeat after a
+        // crash goes out under the identifier of the first.
+        MIXTASY_TRY(st, (*db)->prepare("UPDATE pool SET delivery_id = COALESCE(delivery_id, ?2)"
+                                       " WHERE id = ?1 AND state = 'sending'"
+                                       " RETURNING delivery_id"));
+        st->bind(1, id).bind(2, candidate);
+        MIXTASY_TRY(row, st->step());
+        if (!*row)
+            return Unexpected{
+                StoreError{StoreError::Code::NotFound, "pool row not in state sending"}};
+        fixed = st->column_text(0);
+        MIXTASY_CHECK(st->run());
+    }
+    MIXTASY_CHECK(tx->commit());
+    return fixed;
+}
+
 Result<void> SqliteStore::mark_sent(PoolId id, UnixTime now, std::span<const StatDelta> stats) {
-    return move_from_sending(*impl_,
-                             "UPDATE pool SET state = 'sent', bytes = ?3, changed_at = ?2"
-                             " WHERE id = ?1 AND state = 'sending'",
-                             id, now, day_of(now), stats);
+    return change_sending(*impl_, "DELETE FROM pool WHERE id = ?1 AND state = 'sending'", id, 0,
+                          day_of(now), stats);
 }
 
 Result<void> SqliteStore::mark_failed(PoolId id, UnixTime now, std::span<const StatDelta> stats) {
-    return move_from_sending(*impl_,
-                             "UPDATE pool SET state = 'failed', bytes = ?3, changed_at = ?2"
-                             " WHERE id = ?1 AND state = 'sending'",
-                             id, now, day_of(now), stats);
+    return change_sending(*impl_, "DELETE FROM pool WHERE id = ?1 AND state = 'sending'", id, 0,
+                          day_of(now), stats);
 }
 
 Result<void> SqliteStore::mark_retry(PoolId id, UnixTime next_attempt_at,
                                      std::span<const StatDelta> stats) {
-    return move_from_sending(*impl_,
-                             "UPDATE pool SET state = 'pooled', attempts = attempts + 1,"
-                             " next_attempt_at = ?2, changed_at = ?2"
-                             " WHERE id = ?1 AND state = 'sending'",
-                             id, next_attempt_at, day_of(next_attempt_at), stats);
+    return change_sending(*impl_,
+                          "UPDATE pool SET state = 'pooled', attempts = attempts + 1,"
+                          " next_attempt_at = ?2, changed_at = ?2"
+                          " WHERE id = ?1 AND state = 'sending'",
+                          id, next_attempt_at, day_of(next_attempt_at), stats);
 }
 
-Result<std::size_t> SqliteStore::give_up_expired(UnixTime now) {
+Result<std::size_t> SqliteStore::give_up_expired(UnixTime now, std::string_view counted_as) {
+    MIXTASY_CHECK(detail::check_text(counted_as, impl_->limits().max_text_bytes, "counter name"));
     MIXTASY_TRY(db, impl_->connection());
     MIXTASY_TRY(tx, impl_->begin_write(**db));
     {
         MIXTASY_TRY(st,
-                    (*db)->prepare("UPDATE pool SET state = 'failed', bytes = ?2, changed_at = ?1"
-                                   " WHERE state = 'pooled' AND give_up_at <= ?1"));
-        st->bind(1, now).bind(2, ByteView{});
+                    (*db)->prepare("DELETE FROM pool WHERE state = 'pooled' AND give_up_at <= ?1"));
+        st->bind(1, now);
         MIXTASY_CHECK(st->run());
     }
     auto changed = static_cast<std::size_t>((*db)->changes());
+    if (changed > 0 && !counted_as.empty()) {
+        const StatDelta given_up[] = {{counted_as, static_cast<std::int64_t>(changed)}};
+        MIXTASY_CHECK(detail::apply_stats(**db, day_of(now), given_up));
+    }
     MIXTASY_CHECK(tx->commit());
     return changed;
 }

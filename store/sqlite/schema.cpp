@@ -68,8 +68,22 @@ CREATE TABLE stats (
 )sql");
 }
 
+// v2: a pool row that ends is deleted, never kept as 'sent' or 'failed'
+// (issue 11, High 3: v1 kept kind, next hop and times of every sent row
+// for 7 days, which with the MTA's log maps inputs to outputs).  Purges
+// the rows v1 kept; migrate() then truncates the WAL so their pages leave
+// it too.  Adds delivery_id: the identifier a row was first sent under,
+// fixed before the first hand-over, so a repeat after a crash is
+// recognisable (the exit's Message-ID, Medium 6).
+Result<void> migrate_to_v2(sql::Database& db) {
+    return db.exec(R"sql(
+DELETE FROM pool WHERE state IN ('sent', 'failed');
+ALTER TABLE pool ADD COLUMN delivery_id TEXT;
+)sql");
+}
+
 // steps[i] migrates version i to version i + 1.
-constexpr std::array<Step, kCurrentSchemaVersion> steps = {migrate_to_v1};
+constexpr std::array<Step, kCurrentSchemaVersion> steps = {migrate_to_v1, migrate_to_v2};
 
 }  // namespace
 
@@ -78,30 +92,49 @@ Result<int> version_of(sql::Database& db) {
     return static_cast<int>(*v);
 }
 
+namespace {
+
+// One step (or none, when another process got there first) in its own write
+// transaction with its user_version bump; true once the file is current.
+Result<bool> migrate_one_step(sql::Database& db) {
+    // Read and bump the version inside the write transaction, so two
+    // processes opening a new file at once migrate it once.
+    MIXTASY_TRY(tx, sql::Transaction::begin(db, sql::Transaction::Mode::Write));
+    MIXTASY_TRY(version, version_of(db));
+    if (*version == kCurrentSchemaVersion) {
+        MIXTASY_CHECK(tx->commit());
+        return true;
+    }
+    if (*version < 0 || *version > kCurrentSchemaVersion)
+        return Unexpected{
+            StoreError{StoreError::Code::Schema, "schema version " + std::to_string(*version) +
+                                                     " is not one this program knows (newest " +
+                                                     std::to_string(kCurrentSchemaVersion) + ")"}};
+    MIXTASY_CHECK(steps[static_cast<std::size_t>(*version)](db));
+    std::string bump = "PRAGMA user_version = " + std::to_string(*version + 1);
+    MIXTASY_CHECK(db.exec(bump.c_str()));
+    MIXTASY_CHECK(tx->commit());
+    return false;
+}
+
+}  // namespace
+
 Result<void> migrate(sql::Database& db) {
     // The common case, a file already current, needs no write lock: opening
     // the store then never waits behind writers of other processes.
     MIXTASY_TRY(current, version_of(db));
     if (*current == kCurrentSchemaVersion) return {};
     for (;;) {
-        // Read and bump the version inside the write transaction, so two
-        // processes opening a new file at once migrate it once.
-        MIXTASY_TRY(tx, sql::Transaction::begin(db, sql::Transaction::Mode::Write));
-        MIXTASY_TRY(version, version_of(db));
-        if (*version == kCurrentSchemaVersion) return tx->commit();
-        if (*version < 0 || *version > kCurrentSchemaVersion)
-            return Unexpected{StoreError{StoreError::Code::Schema,
-                                         "schema version " + std::to_string(*version) +
-                                             " is not one this program knows (newest " +
-                                             std::to_string(kCurrentSchemaVersion) + ")"}};
-        auto step = steps[static_cast<std::size_t>(*version)](db);
-        if (!step) return step;
-        std::string bump = "PRAGMA user_version = " + std::to_string(*version + 1);
-        auto bumped = db.exec(bump.c_str());
-        if (!bumped) return bumped;
-        auto committed = tx->commit();
-        if (!committed) return committed;
+        MIXTASY_TRY(done, migrate_one_step(db));
+        if (*done) break;
     }
+    // What a step deleted (v2: the sent rows of v1) is zeroed in the file
+    // by secure_delete, but the WAL still holds the pages as they were;
+    // cut it now.  A busy checkpoint is no failure: the flusher's next
+    // truncate_journal() finishes the job.
+    MIXTASY_TRY(busy, db.query_int("PRAGMA wal_checkpoint(TRUNCATE)"));
+    (void)busy;
+    return {};
 }
 
 }  // namespace mixtasy::store::schema

@@ -54,11 +54,12 @@ public:
     Result<std::vector<PoolItem>> claim(std::span<const PoolId> ids, UnixTime now) override;
     Result<std::vector<PoolId>> ready_ids(UnixTime now) override;
     Result<PoolItem> get(PoolId id) override;
+    Result<std::string> fix_delivery_id(PoolId id, std::string_view candidate) override;
     Result<void> mark_sent(PoolId id, UnixTime now, std::span<const StatDelta> stats) override;
     Result<void> mark_retry(PoolId id, UnixTime next_attempt_at,
                             std::span<const StatDelta> stats) override;
     Result<void> mark_failed(PoolId id, UnixTime now, std::span<const StatDelta> stats) override;
-    Result<std::size_t> give_up_expired(UnixTime now) override;
+    Result<std::size_t> give_up_expired(UnixTime now, std::string_view counted_as) override;
     Result<std::size_t> recover_sending(UnixTime claimed_before) override;
 
     Result<PartAdded> add_part_with_replay(const ReplayEntry& replay, const NewPart& part,
@@ -80,7 +81,7 @@ public:
 
     Result<std::size_t> sweep_replay(UnixTime now) override;
     Result<std::size_t> sweep_parts(UnixTime now) override;
-    Result<std::size_t> sweep_pool(UnixTime now, std::int64_t retention_seconds) override;
+    Result<bool> truncate_journal() override;
 
     // PRAGMA integrity_check; Corrupt with the first complaint if not "ok".
     Result<void> integrity_check() override;

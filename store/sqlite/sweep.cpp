@@ -35,11 +35,17 @@ Result<std::size_t> SqliteStore::sweep_parts(UnixTime now) {
                         now);
 }
 
-Result<std::size_t> SqliteStore::sweep_pool(UnixTime now, std::int64_t retention_seconds) {
-    if (retention_seconds < 0) return Unexpected{detail::invalid("negative pool retention")};
-    return delete_where(*impl_,
-                        "DELETE FROM pool WHERE state IN ('sent', 'failed') AND changed_at < ?1",
-                        now - retention_seconds);
+Result<bool> SqliteStore::truncate_journal() {
+    // Deleted rows are zeroed in the pages secure_delete rewrites, but the
+    // WAL still holds the frames written before the delete (the row as it
+    // was inserted) until a checkpoint copies the newest frames home.
+    // TRUNCATE then cuts the WAL file to zero bytes.  Our own writers wait
+    // on the writer lock meanwhile; a reader or writer of another process
+    // makes SQLite report busy (first column 1) after its busy_timeout.
+    MIXTASY_TRY(db, impl_->connection());
+    MIXTASY_TRY(lock, impl_->lock_writer());
+    MIXTASY_TRY(busy, (*db)->query_int("PRAGMA wal_checkpoint(TRUNCATE)"));
+    return *busy == 0;
 }
 
 }  // namespace mixtasy::store

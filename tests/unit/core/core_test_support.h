@@ -170,6 +170,10 @@ public:
         return inner_.ready_ids(now);
     }
     store::Result<store::PoolItem> get(store::PoolId id) override { return inner_.get(id); }
+    store::Result<std::string> fix_delivery_id(store::PoolId id,
+                                               std::string_view candidate) override {
+        return inner_.fix_delivery_id(id, candidate);
+    }
     store::Result<void> mark_sent(store::PoolId id, Time now, Stats s) override {
         return inner_.mark_sent(id, now, s);
     }
@@ -179,8 +183,8 @@ public:
     store::Result<void> mark_failed(store::PoolId id, Time now, Stats s) override {
         return inner_.mark_failed(id, now, s);
     }
-    store::Result<std::size_t> give_up_expired(Time now) override {
-        return inner_.give_up_expired(now);
+    store::Result<std::size_t> give_up_expired(Time now, std::string_view counted_as) override {
+        return inner_.give_up_expired(now, counted_as);
     }
     store::Result<std::size_t> recover_sending(Time claimed_before) override {
         return inner_.recover_sending(claimed_before);
@@ -218,9 +222,7 @@ public:
     }
     store::Result<std::size_t> sweep_replay(Time now) override { return inner_.sweep_replay(now); }
     store::Result<std::size_t> sweep_parts(Time now) override { return inner_.sweep_parts(now); }
-    store::Result<std::size_t> sweep_pool(Time now, std::int64_t retention) override {
-        return inner_.sweep_pool(now, retention);
-    }
+    store::Result<bool> truncate_journal() override { return inner_.truncate_journal(); }
     store::Result<void> integrity_check() override { return inner_.integrity_check(); }
 
 private:

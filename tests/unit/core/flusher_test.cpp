@@ -38,6 +38,22 @@ void pool_messages(store::Store& store, std::size_t n, Instant now,
     }
 }
 
+// How often `counter` was counted around t0 (the tests stay within days).
+std::int64_t counted(store::Store& store, Counter counter) {
+    auto rows = store.read_stats(store::day_of(to_unix(t0)) - 1, store::day_of(to_unix(t0)) + 30);
+    if (!rows) throw std::runtime_error("read_stats: " + rows.error().detail);
+    std::int64_t total = 0;
+    for (const auto& row : *rows)
+        if (row.counter == to_string(counter)) total += row.value;
+    return total;
+}
+
+// Rows still in the store (sent and failed rows are deleted).
+std::size_t rows_left(store::Store& store) {
+    return in_state(store, store::PoolState::Pooled) + in_state(store, store::PoolState::Sending) +
+           in_state(store, store::PoolState::Sent) + in_state(store, store::PoolState::Failed);
+}
+
 // Forwards to a real store, failing chosen calls as a dying disk would.
 class FailingStore final : public ForwardingStore {
 public:
@@ -131,7 +147,7 @@ TEST_CASE("flusher: k follows the pool policy round after round", "[flusher]") {
     CHECK(report.sent == 65);  // floor(100 * 0.65)
     CHECK(report.failed == 0);
     CHECK(transport.accepted.size() == 65);
-    CHECK(in_state(*store, store::PoolState::Sent) == 65);
+    CHECK(counted(*store, Counter::Sent) == 65);
     CHECK(in_state(*store, store::PoolState::Pooled) == 35);
 
     clock.advance(15min);
@@ -203,7 +219,7 @@ TEST_CASE("flusher: sent only on Accepted, TempFail backs off and retries", "[fl
     FlushReport report = flusher.round(transport);
     CHECK(report.sent == 0);
     CHECK(report.failed == 3);
-    CHECK(in_state(*store, store::PoolState::Sent) == 0);
+    CHECK(counted(*store, Counter::Sent) == 0);
     CHECK(in_state(*store, store::PoolState::Pooled) == 3);
 
     // Not due before the first delay.
@@ -223,13 +239,15 @@ TEST_CASE("flusher: sent only on Accepted, TempFail backs off and retries", "[fl
     transport.answer = nullptr;
     clock.advance(599s);
     CHECK(flusher.round(transport).sent == 0);
-    clock.advance(1s);
-    report = flusher.round(transport);
-    CHECK(report.sent == 3);
-    CHECK(in_state(*store, store::PoolState::Sent) == 3);
     auto row = store->get(1);
     REQUIRE(row);
     CHECK(row->attempts == 2);
+    clock.advance(1s);
+    report = flusher.round(transport);
+    CHECK(report.sent == 3);
+    CHECK(counted(*store, Counter::Sent) == 3);
+    CHECK(counted(*store, Counter::Retry) == 6);
+    CHECK(rows_left(*store) == 0);  // sent rows are deleted, not kept
 }
 
 TEST_CASE("flusher: gives up after the configured time with one address-free line", "[flusher]") {
@@ -257,8 +275,8 @@ TEST_CASE("flusher: gives up after the configured time with one address-free lin
         clock.advance(60s);
     }
     CHECK(transport.attempts.size() == 3);  // waits 60 + 60 + 60 = give_up_after
-    CHECK(in_state(*store, store::PoolState::Failed) == 1);
-    CHECK(in_state(*store, store::PoolState::Pooled) == 0);
+    CHECK(counted(*store, Counter::Failed) == 1);
+    CHECK(rows_left(*store) == 0);
     int give_up_lines = 0;
     for (const auto& line : logs.lines()) {
         CHECK(line.find('@') == std::string::npos);
@@ -286,7 +304,8 @@ TEST_CASE("flusher: PermFail fails the row at once", "[flusher]") {
     pool_messages(*store, 2, t0);
     const FlushReport report = flusher.round(transport);
     CHECK(report.failed == 2);
-    CHECK(in_state(*store, store::PoolState::Failed) == 2);
+    CHECK(counted(*store, Counter::Failed) == 2);
+    CHECK(rows_left(*store) == 0);
     clock.advance(24h);
     transport.attempts.clear();
     (void)flusher.round(transport);
@@ -312,7 +331,7 @@ TEST_CASE("flusher: a crash between send and mark-sent resends after restart", "
         const FlushReport report = flusher.round(transport);
         CHECK(report.sent == 4);
         CHECK(in_state(*store, store::PoolState::Sending) == 4);
-        CHECK(in_state(*store, store::PoolState::Sent) == 0);
+        CHECK(counted(*store, Counter::Sent) == 0);
     }
     // Restart: a new store on the same file, recovery, one more round.
     auto store = db.open();
@@ -322,7 +341,8 @@ TEST_CASE("flusher: a crash between send and mark-sent resends after restart", "
     CHECK(*recovered == 4);
     const FlushReport report = flusher.round(transport);
     CHECK(report.sent == 4);
-    CHECK(in_state(*store, store::PoolState::Sent) == 4);
+    CHECK(counted(*store, Counter::Sent) == 4);
+    CHECK(rows_left(*store) == 0);
     // Every message went out twice: at least once, never lost.
     std::map<std::string, int> copies;
     for (const auto& m : transport.accepted) ++copies[m.message];
@@ -350,7 +370,8 @@ TEST_CASE("flusher: rows stuck by a failing store are retried next round", "[flu
     CHECK(in_state(*store, store::PoolState::Sending) == 2);
     flaky.fail_mark_sent = false;
     (void)flusher.round(transport);
-    CHECK(in_state(*store, store::PoolState::Sent) == 2);
+    CHECK(counted(*store, Counter::Sent) == 2);
+    CHECK(rows_left(*store) == 0);
     CHECK(transport.accepted.size() == 4);
 
     flaky.fail_claim = true;
@@ -528,11 +549,11 @@ TEST_CASE("flusher: rounds during concurrent commits send each message once", "[
     for (const auto& m : transport.accepted) ++copies[m.message];
     CHECK(copies.size() == static_cast<std::size_t>(writers * per_writer));
     for (const auto& [body, n] : copies) REQUIRE(n == 1);
-    CHECK(in_state(*store, store::PoolState::Sent) ==
-          static_cast<std::size_t>(writers * per_writer));
+    CHECK(counted(*store, Counter::Sent) == writers * per_writer);
+    CHECK(rows_left(*store) == 0);
 }
 
-TEST_CASE("flusher: rows past the maximum age are failed by the sweep", "[flusher]") {
+TEST_CASE("flusher: rows past the maximum age are deleted and counted by the sweep", "[flusher]") {
     // (Was the core adapter's sweep; the ages are the pool's now.)
     TempDatabase db;
     auto store = db.open();
@@ -541,35 +562,32 @@ TEST_CASE("flusher: rows past the maximum age are failed by the sweep", "[flushe
     FakeDummyFactory dummies;
     FlusherOptions options = quiet_options();
     options.ages.max_pool_age = 1h;
-    options.ages.retention = 24h;
     Flusher flusher(*store, clock, random, dummies, options);
     store::NewPoolItem row = mix_item("n@x.example", "old");
     schedule(row, t0, options.ages);
-    const store::StatDelta counted[] = {count(Counter::Pooled)};
+    const store::StatDelta counted_pooled[] = {count(Counter::Pooled)};
     REQUIRE(store->enqueue_with_replay(
-        {as_bytes(std::string_view("old")), to_unix(t0 + 2h), to_unix(t0)}, row, counted));
+        {as_bytes(std::string_view("old")), to_unix(t0 + 2h), to_unix(t0)}, row, counted_pooled));
     auto swept = flusher.sweep(t0 + 30min);
     REQUIRE(swept);
     CHECK(*store->count_ready(to_unix(t0 + 30min)) == 1);
     swept = flusher.sweep(t0 + 1h);
     REQUIRE(swept);
+    CHECK(swept->pool == 1);
     CHECK(*store->count_ready(to_unix(t0 + 1h)) == 0);
-    CHECK(*store->count_in_state(store::PoolState::Failed) == 1);
+    CHECK(rows_left(*store) == 0);  // deleted, not kept as failed
+    CHECK(counted(*store, Counter::Failed) == 1);
     // The replay entry lives until its own expiry, then goes.
     CHECK(*store->replay_seen(as_bytes(std::string_view("old"))));
     swept = flusher.sweep(t0 + 3h);
     REQUIRE(swept);
     CHECK(swept->replay == 1);
     CHECK_FALSE(*store->replay_seen(as_bytes(std::string_view("old"))));
-    swept = flusher.sweep(t0 + 26h);
-    REQUIRE(swept);
-    CHECK(swept->pool == 1);  // failed row past retention
 }
 
-TEST_CASE("flusher: the pool's default ages are two weeks and one week", "[flusher]") {
+TEST_CASE("flusher: the pool's default maximum age is two weeks", "[flusher]") {
     const OutboxAges ages;
     CHECK(ages.max_pool_age == 14 * 24h);
-    CHECK(ages.retention == 7 * 24h);
     store::NewPoolItem row = mix_item("n@x.example", "x");
     schedule(row, t0, ages);
     CHECK(row.enqueued_at == to_unix(t0));

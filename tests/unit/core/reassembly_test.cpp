@@ -192,7 +192,7 @@ TEST_CASE("reassembly: incomplete sets expire after the timeout", "[reassembly]"
     // The store sweep drops expired sets too.
     REQUIRE(f.add("<h@x>", 1, 2)->kind == Kind::Stored);
     f.clock.advance(f.reassembler.limits().timeout + 1s);
-    auto swept = f.store->sweep(to_unix(f.clock.now()), OutboxAges{}.retention.count());
+    auto swept = f.store->sweep(to_unix(f.clock.now()));
     REQUIRE(swept);
     CHECK(swept->parts >= 1);
 }

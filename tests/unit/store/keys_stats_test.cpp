@@ -53,27 +53,25 @@ TEST_CASE("daily counters add up per UTC day and read back by range", "[store][s
     CHECK(store->read_stats(7, 100)->empty());
 }
 
-TEST_CASE("sweeps forget expired replay entries and old sent rows", "[store][sweep]") {
+TEST_CASE("sweeps forget expired replay entries and rows past give_up_at", "[store][sweep]") {
     TempDir dir;
     auto store = open_store(dir.file("node.db"));
     REQUIRE(store->record_replay({bv("old"), 100}));
     REQUIRE(store->record_replay({bv("new"), 1000}));
-    PoolId sent = *store->enqueue(item("s", 0));
+    NewPoolItem expiring = item("s", 0);
+    expiring.give_up_at = 400;
+    PoolId given_up = *store->enqueue(expiring);
     PoolId pooled = *store->enqueue(item("p", 0));
-    PoolId ids[] = {sent};
-    REQUIRE(store->claim(ids, 0)->size() == 1);
-    REQUIRE(store->mark_sent(sent, 50));
 
-    auto report = store->sweep(500, 300);
+    auto report = store->sweep(500, "failed");
     REQUIRE(report);
     CHECK(report->replay == 1);
     CHECK(report->pool == 1);
     CHECK(report->parts == 0);
     CHECK_FALSE(*store->replay_seen(bv("old")));
     CHECK(*store->replay_seen(bv("new")));
-    CHECK(store->get(sent).error().code == StoreError::Code::NotFound);
+    CHECK(store->get(given_up).error().code == StoreError::Code::NotFound);
     CHECK(store->get(pooled)->state == PoolState::Pooled);  // never swept
-    CHECK(store->sweep_pool(500, -1).error().code == StoreError::Code::InvalidArgument);
     // An entry expiring exactly now is still kept (strictly older goes).
     CHECK(*store->sweep_replay(1000) == 0);
     CHECK(*store->sweep_replay(1001) == 1);

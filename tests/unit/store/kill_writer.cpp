@@ -6,8 +6,9 @@
 // writes "open\n", then loops forever: enqueue message FIRST+i with its replay
 // entry (hash "k-<n>", next_hop "k-<n>") in one transaction and, only after
 // the commit returned, write "<n>\n" to stdout with write(2), unbuffered.
-// Every third message it also claims one random ready row and marks it sent,
-// so kills land in every kind of write transaction.  Exits 2 if the store
+// Every third message it also claims one random ready row and marks it sent
+// (which deletes it and counts "sent"), so kills land in every kind of write
+// transaction.  Exits 2 if the store
 // fails in any way other than being killed.  `nocheck` skips the quick_check
 // of open (the test uses it for the kills aimed at commits, to spend its
 // time budget there).
@@ -68,6 +69,7 @@ int main(int argc, char** argv) {
         return std::uniform_int_distribution<std::uint64_t>(0, bound - 1)(engine);
     };
     Bytes blob(512, 0x42);
+    const StatDelta sent_counter[] = {{"sent", 1}};
     for (long long n = first;; ++n) {
         std::string name = "k-" + std::to_string(n);
         NewPoolItem item;
@@ -86,7 +88,7 @@ int main(int argc, char** argv) {
             auto claimed = store.claim_random_ready(now, 1, uniform);
             if (!claimed) return fail("claim", claimed.error());
             for (const auto& row : *claimed)
-                if (auto sent = store.mark_sent(row.id, now); !sent)
+                if (auto sent = store.mark_sent(row.id, now, sent_counter); !sent)
                     return fail("mark_sent", sent.error());
         }
     }

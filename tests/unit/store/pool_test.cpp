@@ -235,7 +235,8 @@ TEST_CASE("claim by id takes only ready rows", "[store][pool]") {
     CHECK(twice->empty());
 }
 
-TEST_CASE("mark_sent clears the bytes and only moves a sending row", "[store][pool]") {
+TEST_CASE("mark_sent deletes the row with its counter and only takes a sending row",
+          "[store][pool]") {
     TempDir dir;
     auto store = open_store(dir.file("node.db"));
     PoolId id = *store->enqueue(item("secret payload"));
@@ -246,13 +247,35 @@ TEST_CASE("mark_sent clears the bytes and only moves a sending row", "[store][po
     REQUIRE(store->claim(ids, 1000)->size() == 1);
     StatDelta sent[] = {{"sent", 1}};
     REQUIRE(store->mark_sent(id, 1100, sent));
-    auto row = store->get(id);
-    CHECK(row->state == PoolState::Sent);
-    CHECK(row->bytes.empty());
+    // Nothing of it stays: not its next hop, kind, times or bytes.
+    CHECK(store->get(id).error().code == StoreError::Code::NotFound);
+    CHECK(*store->count_in_state(PoolState::Sent) == 0);
     CHECK(store->mark_sent(id, 1200).error().code == StoreError::Code::NotFound);
     auto stats = store->read_stats(day_of(1100), day_of(1100));
     REQUIRE(stats->size() == 1);
     CHECK((*stats)[0].counter == "sent");
+}
+
+TEST_CASE("fix_delivery_id keeps the first id of a row across claims", "[store][pool]") {
+    TempDir dir;
+    auto store = open_store(dir.file("node.db"));
+    PoolId id = *store->enqueue(item("m"));
+    CHECK(store->fix_delivery_id(id, "<a@x>").error().code == StoreError::Code::NotFound);
+    PoolId ids[] = {id};
+    auto claimed = store->claim(ids, 1000);
+    REQUIRE(claimed->size() == 1);
+    CHECK((*claimed)[0].delivery_id.empty());
+    CHECK(*store->fix_delivery_id(id, "<first@x>") == "<first@x>");
+    // A crash before the mark: the row goes back and is claimed again; the
+    // second candidate does not replace the first id.
+    REQUIRE(*store->recover_sending() == 1);
+    claimed = store->claim(ids, 1001);
+    REQUIRE(claimed->size() == 1);
+    CHECK((*claimed)[0].delivery_id == "<first@x>");
+    CHECK(*store->fix_delivery_id(id, "<second@x>") == "<first@x>");
+    CHECK(store->fix_delivery_id(id, "").error().code == StoreError::Code::InvalidArgument);
+    CHECK(store->fix_delivery_id(id, std::string(2000, 'a')).error().code ==
+          StoreError::Code::InvalidArgument);
 }
 
 TEST_CASE("mark_retry backs off and counts attempts", "[store][pool]") {
@@ -272,26 +295,31 @@ TEST_CASE("mark_retry backs off and counts attempts", "[store][pool]") {
     CHECK(store->mark_retry(id, 1700).error().code == StoreError::Code::NotFound);
 }
 
-TEST_CASE("mark_failed and give_up_expired end a row for good", "[store][pool]") {
+TEST_CASE("mark_failed and give_up_expired delete a row for good", "[store][pool]") {
     TempDir dir;
     auto store = open_store(dir.file("node.db"));
     PoolId refused = *store->enqueue(item("r"));
     PoolId ids[] = {refused};
     REQUIRE(store->claim(ids, 1000)->size() == 1);
     REQUIRE(store->mark_failed(refused, 1001));
-    CHECK(store->get(refused)->state == PoolState::Failed);
-    CHECK(store->get(refused)->bytes.empty());
+    CHECK(store->get(refused).error().code == StoreError::Code::NotFound);
 
     NewPoolItem soon = item("old", 1000);
     soon.give_up_at = 2000;
     PoolId old_id = *store->enqueue(soon);
     PoolId young_id = *store->enqueue(item("young", 1500));
-    auto given_up = store->give_up_expired(2000);
+    auto given_up = store->give_up_expired(2000, "failed");
     REQUIRE(given_up);
     CHECK(*given_up == 1);
-    CHECK(store->get(old_id)->state == PoolState::Failed);
+    CHECK(store->get(old_id).error().code == StoreError::Code::NotFound);
     CHECK(store->get(young_id)->state == PoolState::Pooled);
-    CHECK(*store->give_up_expired(2000) == 0);
+    CHECK(*store->give_up_expired(2000, "failed") == 0);
+    CHECK(*store->count_in_state(PoolState::Failed) == 0);
+    // The given-up row is counted in the transaction that deleted it.
+    auto stats = store->read_stats(day_of(2000), day_of(2000));
+    REQUIRE(stats->size() == 1);
+    CHECK((*stats)[0].counter == "failed");
+    CHECK((*stats)[0].value == 1);
 }
 
 TEST_CASE("recover_sending puts rows left in sending back in the pool", "[store][pool]") {
