@@ -64,7 +64,7 @@ struct Key {
     Setter set;
 };
 
-const std::array<Key, 11> kKeys{{
+const std::array<Key, 12> kKeys{{
     {"KeyServer", true,
      [](ClientConfig& c, std::string_view v) -> SetResult {
          std::string u;
@@ -98,13 +98,24 @@ const std::array<Key, 11> kKeys{{
          c.smtp_user = std::string(v);
          return std::nullopt;
      }},
+    {"SmtpTls", false,
+     [](ClientConfig& c, std::string_view v) -> SetResult {
+         if (!ascii::iequals(v, "starttls") && !ascii::iequals(v, "none"))
+             return "needs starttls or none";
+         c.smtp_starttls = ascii::iequals(v, "starttls");
+         return std::nullopt;
+     }},
     {"SmtpPasswordFile", false,
      [](ClientConfig& c, std::string_view v) {
          return path(c.smtp_password_file, v);
      }},
     {"EnvelopeSender", false,
      [](ClientConfig& c, std::string_view v) -> SetResult {
-         if (!strict_addr_spec(v)) return "needs a plain address";
+         if (v == "<>") {
+             c.envelope_sender = std::string();
+             return std::nullopt;
+         }
+         if (!strict_addr_spec(v)) return "needs a plain address or <>";
          c.envelope_sender = std::string(v);
          return std::nullopt;
      }},

@@ -14,10 +14,13 @@
 //     SmtpUrl URL            submit by SMTP instead: smtp://host:587 (STARTTLS
 //                            required) or smtps://host:465
 //     SmtpUser NAME          AUTH user; SmtpPasswordFile PATH its password
+//     SmtpTls MODE           starttls (default: required on smtp://), none
+//                            (a loopback test server only)
 //     EnvelopeSender ADDR    MAIL FROM of every submission; required to
 //                            send, since an empty one is refused by most
 //                            submission servers and any other choice names
-//                            someone: it is the user's to make
+//                            someone: it is the user's to make.  `<>` is
+//                            the explicit choice of an empty sender.
 //     SenderDomain DOMAIN    the sender's provider (its mix joins the path);
 //                            default: EnvelopeSender's domain
 //     MinSubkeyValidity T    refuse subkeys with less left (default 12h)
@@ -51,8 +54,9 @@ struct ClientConfig {
     std::string sendmail = "/usr/sbin/sendmail";
     std::string smtp_url;
     std::string smtp_user;
+    bool smtp_starttls = true;
     std::string smtp_password_file;
-    std::string envelope_sender;
+    std::optional<std::string> envelope_sender;  // "" for <>; nullopt: not chosen
     std::string sender_domain;
     std::chrono::seconds min_subkey_validity{12 * 3600};
     std::chrono::seconds half_life{24 * 3600};

@@ -39,7 +39,9 @@ TEST_CASE("client config: each refusal names its line", "[core][directory][confi
     CHECK(line_of("\nBogus value\n") == 2);
     CHECK(line_of("KeyServer ftp://x\n") == 1);
     CHECK(line_of("MixDomain not a domain\n") == 1);
-    CHECK(line_of("EnvelopeSender <>\n") == 1);
+    CHECK(line_of("EnvelopeSender <bad>\n") == 1);
+    CHECK(parse_client_config("EnvelopeSender <>\n")->envelope_sender == std::string());
+    CHECK_FALSE(parse_client_config("")->envelope_sender);
     CHECK(line_of("Sendmail /a\nSendmail /b\n") == 2);
     CHECK(line_of("HalfLife 0\n") == 1);
     CHECK(line_of("HalfLife 400d\n") == 1);
