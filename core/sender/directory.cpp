@@ -198,13 +198,23 @@ std::map<std::string, crypto::Certificate> read_keys(std::string_view text) {
 }  // namespace
 
 Expected<Directory, DirectoryError> Directory::load(const std::filesystem::path& dir) {
+    MIXTASY_TRY(index, read_optional(dir / kIndexFile));
+    if (!*index) {
+        Directory empty;
+        empty.dir_ = dir;
+        return empty;
+    }
+    MIXTASY_TRY(keys, read_optional(dir / kKeysFile));
+    return from_text(dir, **index, keys->value_or(""));
+}
+
+Expected<Directory, DirectoryError> Directory::from_text(const std::filesystem::path& dir,
+                                                         std::string_view index,
+                                                         std::string_view keys) {
     Directory d;
     d.dir_ = dir;
-    MIXTASY_TRY(index, read_optional(dir / kIndexFile));
-    if (!*index) return d;
-    MIXTASY_TRY(reader, read_index(**index));
-    MIXTASY_TRY(keys, read_optional(dir / kKeysFile));
-    d.certs_ = read_keys(keys->value_or(""));
+    MIXTASY_TRY(reader, read_index(index));
+    d.certs_ = read_keys(keys);
     for (const auto& e : reader->entries) {
         const bool pin_ok = d.certs_.count(e.pinned.fingerprint) != 0;
         const bool pending_ok = !e.pending || d.certs_.count(e.pending->fingerprint) != 0;

@@ -103,6 +103,10 @@ public:
 
     // `dir` does not have to exist.
     static Expected<Directory, DirectoryError> load(const std::filesystem::path& dir);
+    // What load() does with the two files' contents (the fuzzer's entry).
+    static Expected<Directory, DirectoryError> from_text(const std::filesystem::path& dir,
+                                                         std::string_view index,
+                                                         std::string_view keys);
     Expected<void, DirectoryError> save() const;
 
     ImportReport import(const FetchedKey& fetched, Instant now);

@@ -71,6 +71,19 @@ def test_directory(net):
     check(p.returncode == 1, "accept without a pending key is refused")
 
 
+def test_update(net):
+    conf = open(net.config).read()
+    net.write_config(conf + "KeyFile %s\nKeyServer hkps://keys.example.org\n" % net.ring)
+    p = net.client("dir", *net.dir_args(), "update")
+    check(b"5 refreshed" in p.stdout, "dir update reads the configured KeyFile")
+    check(b"KeyServer hkps://keys.example.org: not available" in p.stderr,
+          "dir update names the sources it cannot ask")
+    net.write_config(conf + "KeyFile %s\n" % os.path.join(net.work, "missing.asc"))
+    p = net.client("dir", *net.dir_args(), "update", check=False)
+    check(p.returncode == 75, "dir update with no reachable source is a temporary failure")
+    net.write_config(conf)
+
+
 def test_send_sendmail(net):
     p = net.client("send", *net.dir_args(), "--dry-run", stdin=ORIGINAL)
     out = p.stdout.decode()
@@ -174,6 +187,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="mixtasy-client-") as work:
         net = Network(os.path.abspath(args.mixtasy), work)
         test_directory(net)
+        test_update(net)
         test_send_sendmail(net)
         test_refusals(net)
         test_multipart(net)
