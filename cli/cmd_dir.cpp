@@ -115,8 +115,8 @@ int run_update(const DirOptions& o) {
 
 void print_entry(const core::Directory& d, const core::DirectoryEntry& e, Instant t,
                  std::chrono::seconds half_life) {
-    const crypto::Certificate* cert = d.certificate(e.pinned.fingerprint);
-    auto profile = cert != nullptr ? core::check_mix_key(*cert) : core::check_mix_key({});
+    const crypto::Certificate* cert = d.certificate(e.pinned.fingerprint);  // load() checked it
+    const auto profile = core::check_mix_key(*cert);
     std::cout << e.address << "  modes " << (profile ? modes_of(profile->modes) : "?") << "\n"
               << "  key      " << e.pinned.fingerprint << "\n"
               << "  origin   " << core::to_string(e.pinned.origin) << " " << e.pinned.where << "\n"

@@ -253,6 +253,8 @@ Expected<void, DirectoryError> Directory::save() const {
                  to_string(r.refusal.reason) + "\t" + field(r.where) + "\t" +
                  field(r.refusal.detail) + "\n";
     }
+    if (keys.size() > crypto::kMaxKeyFileSize || index.size() > crypto::kMaxKeyFileSize)
+        return fail(Code::Io, "the directory would exceed 1 MiB per file; nothing written");
     // Keys first, so a crash between the two leaves the old index beside
     // keys that still hold its pins (only accept and a WKD replacement drop
     // a key, and load() calls that case Corrupt rather than guess).
