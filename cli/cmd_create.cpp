@@ -1,27 +1,34 @@
 // mixtasy create - wrap an original message for a path of mixes.
 //
-//   mixtasy create --keyring FILE --path A,B,C,D [--out-dir DIR] < original.eml
+//   mixtasy create (--keyring FILE | --dir DIR) --path A,B,C,D [--out-dir DIR]
+//                  < original.eml
 //
-// FILE holds the mixes' armored public keys, concatenated; A..D are their
-// mix addresses (at least four, never the same twice in a row; inner mixes
-// must run middleman, the last one an exit mode).  The original must carry
+// FILE holds the mixes' armored public keys, concatenated (or --dir names a
+// sender's directory, `mixtasy dir`); A..D are their mix addresses (at
+// least four, never the same twice in a row; inner mixes must run
+// middleman, the last one an exit mode), or `*` for a mix drawn under seed
+// 000's rules (core/sender/path.h) for the original's To: recipient.  The original must carry
 // a To: address.  One part: the first-hop message goes to stdout.  More
 // parts (originals over about 20 KiB), or --out-dir: one file per part,
 // DIR/part-NNN.eml, each to be sent to A.  stderr names the first hop.
 // Exit 0 on success, 1 on bad arguments, unknown mixes, an unreadable key
 // ring or an original that cannot be wrapped (the reason in one line).
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <optional>
 #include <sstream>
 
 #include "cli/commands.h"
 #include "core/keys/keyring.h"
 #include "core/ports/random.h"
 #include "core/sender/creator.h"
+#include "core/sender/directory.h"
+#include "core/sender/send_plan.h"
 
 namespace mixtasy::cli {
 namespace {
@@ -30,6 +37,7 @@ constexpr std::size_t kMaxOriginalBytes = 4 * 1024 * 1024;
 
 struct CreateOptions {
     std::string keyring;
+    std::string dir;
     std::string path;
     std::string out_dir;
 };
@@ -49,14 +57,49 @@ int fail(const std::string& why) {
     return kExitUsage;
 }
 
-int run_create(const CreateOptions& o) {
+std::optional<core::KeyRing> load_ring(const CreateOptions& o, Instant now) {
+    if (!o.dir.empty()) {
+        auto d = core::Directory::load(o.dir);
+        if (!d) {
+            fail("directory: " + d.error().detail);
+            return std::nullopt;
+        }
+        return d->usable(now);
+    }
     std::ifstream ring_file(o.keyring, std::ios::binary);
-    if (!ring_file) return fail("cannot read key ring " + o.keyring);
+    if (!ring_file) {
+        fail("cannot read key ring " + o.keyring);
+        return std::nullopt;
+    }
     const std::string ring_text((std::istreambuf_iterator<char>(ring_file)),
                                 std::istreambuf_iterator<char>());
-    const core::KeyRing ring = core::KeyRing::parse(ring_text);
+    core::KeyRing ring = core::KeyRing::parse(ring_text);
     for (const auto& why : ring.rejected())
         std::cerr << "mixtasy create: ignoring key: " << why << "\n";
+    return ring;
+}
+
+// `*` hops drawn for the original's recipient; a path without them as given.
+std::optional<std::vector<std::string>> resolve_path(const core::KeyRing& ring,
+                                                     const std::vector<std::string>& path,
+                                                     ByteView original, core::Random& random) {
+    if (std::find(path.begin(), path.end(), core::kRandomHop) == path.end()) return path;
+    core::RouteRequest request;
+    request.chain = path;
+    request.recipient = core::original_recipient(original);
+    auto routes = core::choose_routes(core::mix_choices(ring), request, random);
+    if (!routes) {
+        fail("no path: " + routes.error().detail);
+        return std::nullopt;
+    }
+    return routes->front();
+}
+
+int run_create(const CreateOptions& o) {
+    const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    if (o.keyring.empty() == o.dir.empty()) return fail("give one of --keyring and --dir");
+    const auto ring = load_ring(o, now);
+    if (!ring) return kExitUsage;
 
     Bytes original;
     char buf[65536];
@@ -64,10 +107,10 @@ int run_create(const CreateOptions& o) {
         original.insert(original.end(), buf, buf + std::cin.gcount());
         if (original.size() > kMaxOriginalBytes) return fail("original message over 4 MiB");
     }
-    const auto path = split_path(o.path);
     core::SystemRandom random;
-    const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-    auto created = core::create_messages(ring, path, original, now, random);
+    const auto path = resolve_path(*ring, split_path(o.path), original, random);
+    if (!path) return kExitUsage;
+    auto created = core::create_messages(*ring, *path, original, now, random);
     if (!created) return fail(created.error().detail);
 
     if (o.out_dir.empty() && created->size() == 1) {
@@ -103,9 +146,9 @@ void add_create(CLI::App& app) {
     auto opts = std::make_shared<CreateOptions>();
     auto* sub =
         app.add_subcommand("create", "wrap an original message (stdin) for a path of mixes");
-    sub->add_option("--keyring", opts->keyring, "file of the mixes' armored public keys")
-        ->required();
-    sub->add_option("--path", opts->path, "mix addresses, comma separated, first hop first")
+    sub->add_option("--keyring", opts->keyring, "file of the mixes' armored public keys");
+    sub->add_option("--dir", opts->dir, "a sender's directory of mixes (mixtasy dir)");
+    sub->add_option("--path", opts->path, "mix addresses or '*', comma separated, first hop first")
         ->required();
     sub->add_option("--out-dir", opts->out_dir, "write one file per part into this directory");
     sub->callback([opts] { set_exit_status(run_create(*opts)); });

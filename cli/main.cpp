@@ -19,6 +19,9 @@ int main(int argc, char** argv) {
     add_inspect(app);
     add_create(app);
     add_process(app);
+    add_dir(app);
+    add_send(app);
+    add_mixmaster(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

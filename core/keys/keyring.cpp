@@ -28,7 +28,8 @@ KeyRing KeyRing::parse(std::string_view text) {
         for (const auto& cert : *certs) {
             auto key = check_mix_key(cert);
             if (!key) {
-                ring.rejected_.push_back(crypto::to_hex(cert.fingerprint()) + ": " + key.error());
+                ring.rejected_.push_back(crypto::to_hex(cert.fingerprint()) + ": " +
+                                         describe(key.error()));
                 continue;
             }
             ring.add(std::move(*key));

@@ -6,10 +6,8 @@
 //   KeyRing::parse(text, now) reads every armored block of `text` (public
 //   keys concatenated, as `mixtasy key export` writes them), keeps each
 //   certificate that is a well-formed mix key and notes why the others were
-//   rejected.  check_mix_key(cert) is that check on its own:
-//     - exactly one user ID, "name (comment) <mixtasy@fqdn>";
-//     - the comment carries a "mixtasy-mode:" feature with one or more of
-//       middleman, exitprivate, exitpublic and nothing else;
+//   rejected, by check_mix_key(cert) (mix_key.h: the profile, which does
+//   not depend on time; a sender's directory also checks validity now).
 //   find(address) returns the key of one mix; addresses() all of them.
 //   encryption_subkey(address, now) is the subkey to encrypt to: the newest
 //   encryption subkey valid at `now`.

@@ -39,7 +39,7 @@ struct NodeKeys {
 
 Expected<std::shared_ptr<const NodeKeys>, std::string> node_keys(crypto::SecretCertificate secret) {
     auto mix = check_mix_key(secret.cert);
-    if (!mix) return Unexpected{"node key is not a Mixtasy key: " + mix.error()};
+    if (!mix) return Unexpected{"node key is not a Mixtasy key: " + describe(mix.error())};
     auto keys = std::make_shared<NodeKeys>();
     keys->identity.address = mix->address;
     keys->identity.modes = mix->modes;

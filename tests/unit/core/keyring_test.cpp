@@ -38,10 +38,10 @@ crypto::Certificate with_user_id(const crypto::Certificate& cert, const std::str
     return out;
 }
 
-std::string check_reason(const crypto::Certificate& cert) {
+MixKeyReason check_reason(const crypto::Certificate& cert) {
     auto key = check_mix_key(cert);
     REQUIRE_FALSE(key);
-    return key.error();
+    return key.error().reason;
 }
 
 }  // namespace
@@ -84,7 +84,8 @@ TEST_CASE("keyring: each rejected block or key has its reason, the rest is kept"
     CHECK(starts_with(ring.rejected()[0], "armor: "));
     // A key that decodes but is no mix key is named by its fingerprint.
     CHECK(ring.rejected()[1] ==
-          crypto::to_hex(relay.cert.fingerprint()) + ": address is not mixtasy@fqdn");
+          crypto::to_hex(relay.cert.fingerprint()) +
+              ": not-mix-address: address relay@n9.example is not mixtasy@fqdn");
     CHECK(starts_with(ring.rejected()[2], "key: "));
     CHECK(ring.find("relay@n9.example") == nullptr);
 }
@@ -205,25 +206,24 @@ TEST_CASE("mix key: each refusal has its reason", "[core][keyring]") {
 
     crypto::Certificate none = cert;
     none.user_ids.clear();
-    CHECK(check_reason(none) == "not exactly one user ID");
+    CHECK(check_reason(none) == MixKeyReason::UserIdCount);
     crypto::Certificate two = cert;
     two.user_ids.push_back(two.user_ids.front());
-    CHECK(check_reason(two) == "not exactly one user ID");
+    CHECK(check_reason(two) == MixKeyReason::UserIdCount);
 
     CHECK(check_reason(with_user_id(cert, "Node (mixtasy-mode:middleman) mixtasy@n0.example")) ==
-          "user ID has no plain address");
+          MixKeyReason::NoAddress);
     CHECK(
         check_reason(with_user_id(cert, "Node (mixtasy-mode:middleman) <mixtasy@n0.example> x")) ==
-        "user ID has no plain address");
+        MixKeyReason::NoAddress);
     CHECK(check_reason(with_user_id(cert, "Node (mixtasy-mode:middleman) <mix tasy@n0.example>")) ==
-          "user ID has no plain address");
+          MixKeyReason::NoAddress);
     CHECK(check_reason(with_user_id(cert, "Node (mixtasy-mode:middleman) <relay@n0.example>")) ==
-          "address is not mixtasy@fqdn");
-    CHECK(check_reason(with_user_id(cert, "Node <mixtasy@n0.example>")) ==
-          "no mixtasy-mode feature");
+          MixKeyReason::NotMixAddress);
+    CHECK(check_reason(with_user_id(cert, "Node <mixtasy@n0.example>")) == MixKeyReason::NoModes);
     CHECK(check_reason(with_user_id(cert, "Node (middleman) <mixtasy@n0.example>")) ==
-          "no mixtasy-mode feature");
+          MixKeyReason::NoModes);
     CHECK(check_reason(
               with_user_id(cert, "Node (mixtasy-mode:middleman,relay) <mixtasy@n0.example>")) ==
-          "unknown mixtasy-mode");
+          MixKeyReason::UnknownMode);
 }

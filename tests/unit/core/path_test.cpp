@@ -53,3 +53,14 @@ TEST_CASE("path: pinned ends and scarce candidates", "[core][path]") {
     REQUIRE(q);
     CHECK((*q)[1] == "b");
 }
+
+TEST_CASE("path: the same mix twice in a row is caught whatever its case", "[core][path]") {
+    // Issue 11, Low 3.
+    std::vector<std::string> path{"mixtasy@mix1.test", "MIXTASY@mix1.test", "mixtasy@mix2.test",
+                                  "mixtasy@mix3.test"};
+    CHECK(check_path(path, 4).error() == PathError::Repeated);
+    DeterministicRandom random(3);
+    std::vector<std::string> one_mix_two_spellings{"mixtasy@a.test", "MIXTASY@A.TEST"};
+    CHECK(choose_path(one_mix_two_spellings, {4, std::nullopt, std::nullopt}, random).error() ==
+          PathError::NoCandidates);
+}

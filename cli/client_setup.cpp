@@ -1,0 +1,71 @@
+// client_setup.cpp - see client_setup.h.
+#include "cli/client_setup.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+namespace mixtasy::cli {
+namespace {
+
+std::filesystem::path default_config_path() {
+    const char* config = std::getenv("XDG_CONFIG_HOME");
+    if (config != nullptr && config[0] == '/')
+        return std::filesystem::path(config) / "mixtasy" / "mixtasy.conf";
+    const char* home = std::getenv("HOME");
+    return std::filesystem::path(home != nullptr ? home : ".") / ".config" / "mixtasy" /
+           "mixtasy.conf";
+}
+
+}  // namespace
+
+Instant now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
+
+std::optional<core::ClientConfig> load_client_config(const std::string& path,
+                                                     const std::string& command) {
+    const std::filesystem::path file =
+        path.empty() ? default_config_path() : std::filesystem::path(path);
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        if (path.empty()) return core::ClientConfig{};
+        std::cerr << command << ": cannot read " << file.string() << "\n";
+        return std::nullopt;
+    }
+    std::string text(core::kMaxConfigBytes + 1, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    auto config = core::parse_client_config(text);
+    if (!config) {
+        std::cerr << command << ": " << file.string() << ":" << config.error().line << ": "
+                  << config.error().detail << "\n";
+        return std::nullopt;
+    }
+    return std::move(*config);
+}
+
+std::optional<core::Directory> open_directory(const std::string& dir, const std::string& command) {
+    auto loaded = core::Directory::load(dir.empty() ? core::default_directory_path()
+                                                    : std::filesystem::path(dir));
+    if (!loaded) {
+        std::cerr << command << ": directory: " << loaded.error().detail << "\n";
+        return std::nullopt;
+    }
+    return std::move(*loaded);
+}
+
+std::optional<Bytes> read_original(std::size_t limit, const std::string& command) {
+    Bytes original;
+    char buf[65536];
+    while (std::cin.read(buf, sizeof buf) || std::cin.gcount() > 0) {
+        original.insert(original.end(), buf, buf + std::cin.gcount());
+        if (original.size() > limit) {
+            std::cerr << command << ": original message over " << limit / (1024 * 1024) << " MiB\n";
+            return std::nullopt;
+        }
+    }
+    return original;
+}
+
+}  // namespace mixtasy::cli

@@ -1,0 +1,201 @@
+#!/usr/bin/env python3
+"""client_test.py - the sender's client end to end, without an MTA:
+`mixtasy dir import|list|accept`, `mixtasy send` (dry run, the sendmail
+binary, SMTP submission to a loopback sink), `mixtasy create` with `*`
+hops and `mixtasy mixmaster -T / -m -l`; every submitted message is peeled
+through real node homes and must deliver the cleaned original to exactly
+its one recipient.
+
+    client_test.py --mixtasy BUILD/cli/mixtasy
+"""
+import argparse
+import os
+import re
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
+
+from client_common import Network, run  # noqa: E402
+
+ORIGINAL = (b"From: Alice <alice@home.test>\n"
+            b"To: Bob <bob@far.test>, carol@far.test\n"
+            b"Cc: dave@far.test\n"
+            b"Subject: through the directory\n"
+            b"Message-ID: <42@home.test>\n"
+            b"User-Agent: test\n"
+            b"\n"
+            b"the body of the original\n")
+
+failures = []
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what)
+    if not cond:
+        failures.append(what)
+
+
+def delivered_to(net, messages):
+    """recipient -> delivered original, after peeling each captured message."""
+    out = {}
+    for args, msg in messages:
+        first = args[-1]
+        hops, final = net.peel(first, msg)
+        check(len(hops) == 4, "4 hops for %s: %s" % (first, hops))
+        to = re.findall(rb"^To:.*$", final, re.M)
+        check(len(to) == 1, "the exit sees exactly one To line")
+        out[to[0].split(b":", 1)[1].strip().decode()] = final
+    return out
+
+
+def test_directory(net):
+    p = net.client("dir", *net.dir_args(), "import", net.ring)
+    check(b"5 added" in p.stdout, "dir import adds five mixes")
+    listing = net.client("dir", *net.dir_args(), "list").stdout.decode()
+    check(listing.count("modes middleman,exitpublic") == 5, "dir list shows each mix's modes")
+    check("subkey" in listing and "origin   file" in listing, "dir list shows subkeys and origin")
+    check("WARNING" not in listing, "a fresh directory carries no warning")
+    # A second key for a known address is pending, shown, not used.
+    other = os.path.join(net.work, "other")
+    run([net.mixtasy, "keygen", "--home", other, "--address", "mixtasy@n1.test", "--modes",
+         "middleman,exitpublic"])
+    p = net.client("dir", *net.dir_args(), "import", os.path.join(other, "public.asc"))
+    check(b"1 pending" in p.stdout, "a changed key is pending")
+    listing = net.client("dir", *net.dir_args(), "list").stdout.decode()
+    check("PENDING" in listing and "mixtasy dir accept mixtasy@n1.test" in listing,
+          "dir list shows the pending key and how to accept it")
+    p = net.client("dir", "--dir", net.dir, "accept", "mixtasy@n2.test", check=False)
+    check(p.returncode == 1, "accept without a pending key is refused")
+
+
+def test_update(net):
+    conf = open(net.config).read()
+    net.write_config(conf + "KeyFile %s\nKeyServer hkps://keys.example.org\n" % net.ring)
+    p = net.client("dir", *net.dir_args(), "update")
+    check(b"5 refreshed" in p.stdout, "dir update reads the configured KeyFile")
+    check(b"KeyServer hkps://keys.example.org: not available" in p.stderr,
+          "dir update names the sources it cannot ask")
+    net.write_config(conf + "KeyFile %s\n" % os.path.join(net.work, "missing.asc"))
+    p = net.client("dir", *net.dir_args(), "update", check=False)
+    check(p.returncode == 75, "dir update with no reachable source is a temporary failure")
+    net.write_config(conf)
+
+
+def test_send_sendmail(net):
+    p = net.client("send", *net.dir_args(), "--dry-run", stdin=ORIGINAL)
+    out = p.stdout.decode()
+    check(out.count("recipient ") == 3 and out.count("parts 1") == 3,
+          "dry run: one message per recipient, part counts")
+    check(re.search(r"part 1: \d+ bytes to mixtasy@n\d.test", out) is not None, "dry run: sizes")
+    check(net.captured_messages() == [], "dry run sends nothing")
+
+    net.client("send", *net.dir_args(), "--hops", "4", stdin=ORIGINAL)
+    messages = net.captured_messages()
+    check(len(messages) == 3, "three submissions through sendmail")
+    check(all(a[:3] == ["-i", "-f", "anon@home.test"] for a, _ in messages),
+          "sendmail -i -f with the configured envelope sender")
+    got = delivered_to(net, messages)
+    check(sorted(got) == ["bob@far.test", "carol@far.test", "dave@far.test"],
+          "each recipient gets its own copy")
+    for final in got.values():
+        check(b"the body of the original" in final, "the original arrives")
+        for gone in (b"alice@home.test", b"42@home.test", b"User-Agent", b"Cc:"):
+            check(gone not in final, "stripped before wrapping: %s" % gone.decode())
+
+
+def test_refusals(net):
+    def refused(args, stdin, what, config=None):
+        before = len(net.captured_messages())
+        p = net.client(*args, stdin=stdin, check=False)
+        check(p.returncode == 1 and b"nothing was sent" in p.stderr
+              and len(net.captured_messages()) == before, what)
+        return p.stderr.decode()
+
+    refused(["send", *net.dir_args()], b"Subject: none\n\nbody\n", "refused: no recipient")
+    refused(["send", *net.dir_args(), "--chain", "*,*,*"], ORIGINAL, "refused: chain under four")
+    refused(["send", *net.dir_args(), "--exit", "mixtasy@unknown.test"], ORIGINAL,
+            "refused: a path that cannot be satisfied")
+    refused(["send", *net.dir_args(), "--chain",
+             "mixtasy@n1.test,MIXTASY@n1.test,*,*"], ORIGINAL, "refused: same mix twice (case)")
+    conf = open(net.config).read()
+    net.write_config("Sendmail %s\n" % net.sendmail)
+    err = refused(["send", *net.dir_args()], ORIGINAL, "refused: no EnvelopeSender")
+    check("EnvelopeSender" in err, "the refusal names EnvelopeSender")
+    net.write_config(conf + "HalfLife 1s\n")
+    time.sleep(2.2)
+    err = refused(["send", *net.dir_args()], ORIGINAL, "refused: a stale directory")
+    check("stale" in err, "the refusal says stale")
+    listing = net.client("dir", *net.dir_args(), "list").stdout.decode()
+    check("WARNING" in listing and "STALE" in listing, "dir list warns when stale")
+    net.write_config(conf)
+    net.client("dir", *net.dir_args(), "import", net.ring)
+
+
+def test_multipart(net):
+    big = b"To: erin@far.test\nSubject: big\n\n" + (b"x" * 70 + b"\n") * 700
+    out = net.client("send", *net.dir_args(), "--dry-run", stdin=big).stdout.decode()
+    parts = int(re.search(r"parts (\d+)", out).group(1))
+    check(parts > 1, "a 50 KB original is multipart in the dry run (%d parts)" % parts)
+
+
+def test_smtp(net, sink_dir):
+    from smtp_sink import SmtpSink
+    sink = SmtpSink(sink_dir).start()
+    try:
+        conf = open(net.config).read()
+        net.write_config("EnvelopeSender anon@home.test\nSmtpUrl smtp://127.0.0.1:%d\n"
+                         "SmtpTls none\n" % sink.port)
+        net.client("send", *net.dir_args(), stdin=b"To: frank@far.test\nSubject: s\n\nby smtp\n")
+        files = [f for f in os.listdir(sink_dir) if f.endswith(".eml")]
+        check(len(files) == 1, "one message submitted by SMTP")
+        data = open(os.path.join(sink_dir, files[0]), "rb").read()
+        rcpt = re.search(rb"X-Sink-To: *<?(mixtasy@n\d.test)", data)
+        check(rcpt is not None and b"anon@home.test" in data, "SMTP envelope: first hop, sender")
+        body = data.split(b"\r\n", 2)[2]  # past the sink's X-Sink-From and X-Sink-To
+        hops, final = net.peel(rcpt.group(1).decode(), body)
+        check(b"by smtp" in final, "the SMTP-submitted message arrives")
+        net.write_config(conf)
+    finally:
+        sink.stop()
+
+
+def test_create_and_mixmaster(net):
+    p = net.client("create", "--dir", net.dir, "--path", "*,*,*,*",
+                   stdin=b"To: gina@far.test\n\nvia create\n")
+    hop = re.search(rb"first hop: (\S+)", p.stderr).group(1).decode()
+    hops, final = net.peel(hop, p.stdout)
+    check(b"via create" in final and len(hops) == 4, "create accepts * hops from the directory")
+
+    listing = net.client("mixmaster", "-T", *net.dir_args()).stdout.decode().splitlines()
+    check(len(listing) == 5, "mixmaster -T lists five mixes")
+    check(all(len(l.split()) == 5 and l.split()[4] for l in listing),
+          "five tokens a line, non-empty caps")
+    check(listing[0].split()[0] == "n1.test" and listing[0].split()[1] == "mixtasy@n1.test",
+          "shortname and address")
+    p = net.client("mixmaster", *net.dir_args(), "-m", "-l", "n1.test,*,*", stdin=ORIGINAL,
+                   check=False)
+    check(p.returncode == 1 and b"at least 4" in p.stderr, "a chain shorter than four is refused")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--mixtasy", required=True)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="mixtasy-client-") as work:
+        net = Network(os.path.abspath(args.mixtasy), work)
+        test_directory(net)
+        test_update(net)
+        test_send_sendmail(net)
+        test_refusals(net)
+        test_multipart(net)
+        test_smtp(net, os.path.join(work, "sink"))
+        test_create_and_mixmaster(net)
+    print("%d failure(s)" % len(failures))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
