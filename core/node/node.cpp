@@ -103,6 +103,9 @@ private:
     Decision commit_pooled(store::ReplayEntry replay, store::NewPoolItem row);
     Decision deliver_single(store::ReplayEntry replay, ByteView original);
     Decision deliver_part(const Peeled& peeled);
+    // Why the exit policy would refuse the original whose part 1 this is,
+    // or nullopt (also when part 1 does not show the recipient).
+    std::optional<Decision> screen_first_part(const IncomingPart& part) const;
     // The exit rows for one original message, or why there are none.
     Expected<store::NewPoolItem, Decision> exit_item(ByteView original);
 
@@ -115,6 +118,7 @@ private:
     OutboxAges ages_;  // of every row this node pools
     std::unique_ptr<store::Store> store_;
     std::unique_ptr<ExitAdmission> admission_;
+    std::unique_ptr<ExitAdmission> part_screen_;  // admission_ without rate limits
     std::unique_ptr<ExitHeaders> exit_headers_;
     std::unique_ptr<Reassembler> reassembler_;
     std::unique_ptr<CreatorDummyFactory> dummies_;
@@ -131,6 +135,11 @@ Expected<void, OpenError> MixNode::start() {
     store_options.path = options_.database.empty()
                              ? (std::filesystem::path(options_.home) / "node.db").string()
                              : options_.database;
+    const ReassemblyLimits part_limits =
+        reassembly_limits(options_.max_original_bytes, options_.multipart);
+    if (auto problem = chain_problem(part_limits); !problem.empty())
+        return Unexpected{options_error("multipart: " + problem)};
+    store_options.limits.max_blob_bytes = store_blob_limit(options_.max_original_bytes);
     auto store = store::open_sqlite(store_options);
     if (!store) return Unexpected{store_error(store.error())};
     store_ = std::move(*store);
@@ -149,8 +158,14 @@ Expected<void, OpenError> MixNode::start() {
     auto admission = ExitAdmission::create(admission_options);
     if (!admission) return Unexpected{options_error("exit policy: " + admission.error().detail)};
     admission_ = std::move(*admission);
+    // The same policy without its rate limit, for judging part 1 of a set:
+    // the delivery is counted once, when the set completes.
+    admission_options.rate_per_hour = 0;
+    auto screen = ExitAdmission::create(admission_options);
+    if (!screen) return Unexpected{options_error("exit policy: " + screen.error().detail)};
+    part_screen_ = std::move(*screen);
 
-    reassembler_ = std::make_unique<Reassembler>(*store_, *clock_, ReassemblyLimits{}, ages_);
+    reassembler_ = std::make_unique<Reassembler>(*store_, *clock_, part_limits, ages_);
     dummies_ = std::make_unique<CreatorDummyFactory>(load_known_mixes(known_mixes_path()),
                                                      keys_->identity.address, *clock_);
     FlusherOptions flush_options;
@@ -249,6 +264,12 @@ Decision MixNode::deliver_single(store::ReplayEntry replay, ByteView original) {
 Decision MixNode::deliver_part(const Peeled& peeled) {
     IncomingPart part{peeled.fields.mixtasy_id, peeled.fields.part.number, peeled.fields.part.total,
                       peeled.message};
+    if (auto refused = screen_first_part(part)) {
+        auto closed = reassembler_->refuse(as_bytes(peeled.replay_hash), peeled.replay_expires,
+                                           part, refused->reason);
+        if (!closed) return from_store_failure(closed.error());
+        return *refused;
+    }
     std::optional<Decision> refused;
     const OriginalBuilder build =
         [&](ByteView original) -> store::Result<std::vector<store::NewPoolItem>> {
@@ -271,9 +292,24 @@ Decision MixNode::deliver_part(const Peeled& peeled) {
         case PartOutcome::Kind::Discarded: return Decision::dropped("discarded-set");
         case PartOutcome::Kind::Dropped:
             return refused ? *refused : Decision::dropped("dropped-set");
+        case PartOutcome::Kind::OverCap: return Decision::dropped("multipart-cap");
         case PartOutcome::Kind::Malformed: return Decision::dropped("malformed");
     }
     return Decision::dropped("malformed");
+}
+
+std::optional<Decision> MixNode::screen_first_part(const IncomingPart& part) const {
+    if (part.number != 1) return std::nullopt;
+    const std::string recipient = original_recipient(part.content);
+    if (recipient.empty()) return std::nullopt;  // judged when the set completes
+    switch (part_screen_->admit(recipient, clock_->now())) {
+        case ExitAdmission::Verdict::NotLocal: return Decision::dropped("wrong-mode");
+        case ExitAdmission::Verdict::Blocked: return Decision::dropped("blocked");
+        case ExitAdmission::Verdict::BadAddress: return Decision::dropped("malformed");
+        case ExitAdmission::Verdict::Deliver:
+        case ExitAdmission::Verdict::RateLimited: break;  // counted at completion
+    }
+    return std::nullopt;
 }
 
 FlushReport MixNode::flush_round(Transport& transport) {

@@ -38,7 +38,10 @@
 //   and never throws; nor do flush_round() and maintain_keys().  Decision
 //   reasons are the tokens of decision.h, plus "dummy" (a dummy ended here),
 //   "blocked" and "rate-limited" (exit policy), "duplicate-part",
-//   "discarded-set", and "internal" (TempFail on an unexpected failure).
+//   "discarded-set", "dropped-set", "multipart-cap", and "internal"
+//   (TempFail on an unexpected failure).  The exit policy judges a
+//   multipart set as soon as its part 1 (the original's header) is in, and
+//   destroys the set at once if it would refuse the delivery.
 #pragma once
 
 #include <chrono>
@@ -53,6 +56,7 @@
 #include "common/expected.h"
 #include "core/keys/key_rotation.h"
 #include "core/node/decision.h"
+#include "core/node/reassembly.h"
 #include "core/pool/flusher.h"
 #include "core/pool/pool_policy.h"
 #include "core/ports/envelope.h"
@@ -72,6 +76,11 @@ struct NodeOptions {
     std::chrono::seconds subkey_validity =
         kDefaultSubkeyValidity;  // of subkeys maintain_keys() adds
     PoolParameters pool;
+    // Multipart (reassembly.h): the largest original this node reassembles,
+    // from which the reassembler's and the store's limits derive, and the
+    // caps on sets still waiting for parts.
+    std::size_t max_original_bytes = kMaxOriginalSize;
+    MultipartCaps multipart;
 };
 
 class Clock;
