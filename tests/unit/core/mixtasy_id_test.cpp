@@ -48,3 +48,13 @@ TEST_CASE("mixtasy id: ids of other forms are not checked", "[core][mixtasy_id]"
         CHECK(check_id_binding(other, original) == IdBinding::Unbound);
     }
 }
+
+TEST_CASE("mixtasy id: the digest is SHA-256 over label, zero byte, nonce and original",
+          "[core][mixtasy_id]") {
+    // The fuzz seed matches.txt, computed outside this code (Python hashlib).
+    const std::string original = "To: bob@dest.example\r\nSubject: part one\r\n\r\nhello\r\n";
+    const std::string id =
+        "<000102030405060708090a0b0c0d0e0f."
+        "2fb476818f3c64d1fab08adc35c24d9ae749230a2cc09a8e88d6662d6d1e8a02@mixtasy>";
+    CHECK(check_id_binding(id, as_bytes(original)) == IdBinding::Matches);
+}
