@@ -36,10 +36,12 @@ bool printable_ascii(std::string_view s) {
     return std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x21 && c <= 0x7e; });
 }
 
-// The one neutral line a destroyed part or set leaves in the log: a reason
-// token, never the id, a size or an address.
+// Why a set was destroyed, for an admin who turns on debug logging: a
+// reason token, never the id, a size or an address.  At the default level
+// the destroyed message leaves one line, the milter's with the Decision's
+// neutral reason ("multipart-cap", "dropped-set", ...), not a second here.
 void log_destroyed(std::string_view why) {
-    log(LogLevel::Notice, "reassembly: multipart set destroyed: " + std::string(why));
+    log(LogLevel::Debug, "reassembly: multipart set destroyed: " + std::string(why));
 }
 
 }  // namespace

@@ -46,8 +46,9 @@
 // WHAT IT GUARANTEES
 //   A complete set is handed out exactly once, even when its last parts
 //   arrive on two threads at the same time.  Every part counts against the
-//   caps, and what exceeds one is destroyed with one neutral log line (no
-//   id, no address).  Memory: at most max_message_bytes while a set is
+//   caps, and what exceeds one is destroyed; the caller's Decision gives
+//   the one neutral log line, and a debug line here says which rule (no id,
+//   no address).  Memory: at most max_message_bytes while a set is
 //   assembled.  Never throws; a store failure is returned as the store's
 //   StoreError (Replay: the part was seen before; temporary(): TempFail).
 //
