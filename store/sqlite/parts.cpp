@@ -151,8 +151,15 @@ Result<BufferState> read_buffer(sql::Database& db, UnixTime recent_after) {
 
 bool over(std::uint64_t value, std::uint64_t cap) { return cap != 0 && value > cap; }
 
-// Which rule refuses `part`, if any.  The part itself counts, except that
-// a part number already stored adds nothing (it will be ignored).
+Result<bool> part_present(sql::Database& db, const NewPart& part) {
+    MIXTASY_TRY(st, db.prepare("SELECT 1 FROM parts WHERE mixtasy_id = ?1 AND part = ?2"));
+    st->bind(1, part.mixtasy_id).bind(2, static_cast<std::int64_t>(part.part));
+    return st->step();
+}
+
+// Which rule refuses `part`, if any; the part itself counts.  A copy of a
+// part number already stored meets no cap: it adds nothing (insert_part
+// ignores it), and refusing it would destroy the set it copies.
 Result<PartRefusal> refusal_for(sql::Database& db, const NewPart& part, const PartQuota& quota,
                                 const PartCompletion& completion) {
     if (!completion.closed_mark.empty()) {
@@ -161,6 +168,8 @@ Result<PartRefusal> refusal_for(sql::Database& db, const NewPart& part, const Pa
     }
     MIXTASY_TRY(set, read_set(db, part.mixtasy_id));
     if (set->parts != 0 && set->total != part.total) return PartRefusal::OtherTotal;
+    MIXTASY_TRY(copy, part_present(db, part));
+    if (*copy) return PartRefusal::None;
     const std::uint64_t size = part.bytes.size();
     const bool is_new = set->parts == 0;
     if (over(set->bytes + size, quota.max_set_bytes)) return PartRefusal::SetTooLarge;

@@ -150,6 +150,16 @@ TEST_CASE("add_part_and_complete: the caps refuse a part and destroy its set", "
         CHECK(*f.store->count_parts("B") == 0);
         CHECK(f.builder.calls == 0);
     }
+    SECTION("a copy of a stored part number meets no cap, and its set stays") {
+        f.quota.max_set_bytes = 5;
+        f.quota.max_bytes = 5;
+        REQUIRE(f.add("h1", part_of("K", 1, 2, "abc"))->refused == PartRefusal::None);
+        auto copy = f.add("h1b", part_of("K", 1, 2, "abcd"));
+        REQUIRE(copy);
+        CHECK(copy->refused == PartRefusal::None);
+        CHECK_FALSE(copy->added.inserted);
+        CHECK(*f.store->count_parts("K") == 1);
+    }
     SECTION("open sets: only a new set is refused") {
         f.quota.max_sets = 2;
         REQUIRE(f.add("a1", part_of("A", 1, 3, "a"))->refused == PartRefusal::None);
