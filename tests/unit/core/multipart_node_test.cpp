@@ -283,3 +283,19 @@ TEST_CASE("multipart: a complete set sent twice with fresh layers is delivered o
     CHECK(reasons ==
           std::vector<std::string>{"pooled", "pooled", "discarded-set", "discarded-set"});
 }
+
+TEST_CASE("multipart: a node refuses caps that no original of its maximum size fits",
+          "[core][node][multipart]") {
+    TestNet net(1);
+    TestNode& node = net.nodes.front();
+    node.node.reset();
+    NodeOptions options;
+    options.home = node.home.string();
+    options.max_original_bytes = 16 * 1024 * 1024;  // over the default window bytes
+    auto refused = Node::open(options, NodeServices{net.clock, net.random});
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().code == OpenError::Code::Options);
+    CHECK(refused.error().detail.rfind("multipart: ", 0) == 0);
+    options.multipart.max_window_bytes = 16 * 1024 * 1024;
+    CHECK(Node::open(options, NodeServices{net.clock, net.random}));
+}
