@@ -266,6 +266,38 @@ SetResult set_max_message_size(Config& c, std::string_view v) {
     c.max_message_size = *n;
     return std::nullopt;
 }
+// Multipart sets (core/node/reassembly.h).  Whether the caps fit the
+// largest original is checked where they meet, when the node opens.
+SetResult set_max_original_size(Config& c, std::string_view v) {
+    auto n = parse_size(v);
+    if (!n || *n < 1024) return "expected a size from 1k to 64m";
+    c.node.max_original_bytes = *n;
+    return std::nullopt;
+}
+SetResult set_multipart_size(std::size_t& target, std::string_view v) {
+    auto n = parse_size(v);
+    if (!n) return "expected a size up to 64m (0: no cap)";
+    target = *n;
+    return std::nullopt;
+}
+SetResult set_multipart_max_sets(Config& c, std::string_view v) {
+    return set_count(c.node.multipart.max_open_sets, v);
+}
+SetResult set_multipart_max_bytes(Config& c, std::string_view v) {
+    return set_multipart_size(c.node.multipart.max_buffer_bytes, v);
+}
+SetResult set_multipart_window(Config& c, std::string_view v) {
+    auto s = parse_seconds(v);
+    if (!s || *s == 0) return "expected a positive duration (e.g. 1h)";
+    c.node.multipart.window = std::chrono::seconds(*s);
+    return std::nullopt;
+}
+SetResult set_multipart_window_sets(Config& c, std::string_view v) {
+    return set_count(c.node.multipart.max_window_sets, v);
+}
+SetResult set_multipart_window_bytes(Config& c, std::string_view v) {
+    return set_multipart_size(c.node.multipart.max_window_bytes, v);
+}
 SetResult set_reinject_url(Config& c, std::string_view v) {
     const std::string l = lower(v);
     if (l.starts_with("smtp://") || l.starts_with("smtps://")) {
@@ -320,6 +352,12 @@ constexpr std::array kKeys{
     KeySpec{"poolminkeep", set_pool_min_keep},
     KeySpec{"poolfraction", set_pool_fraction},
     KeySpec{"maxmessagesize", set_max_message_size},
+    KeySpec{"maxoriginalsize", set_max_original_size},
+    KeySpec{"multipartmaxsets", set_multipart_max_sets},
+    KeySpec{"multipartmaxbytes", set_multipart_max_bytes},
+    KeySpec{"multipartwindow", set_multipart_window},
+    KeySpec{"multipartwindowsets", set_multipart_window_sets},
+    KeySpec{"multipartwindowbytes", set_multipart_window_bytes},
     KeySpec{"reinjecturl", set_reinject_url},
     KeySpec{"reinjecttimeout", set_reinject_timeout},
     KeySpec{"quarantine", set_quarantine},

@@ -27,6 +27,20 @@ const char* to_string(PoolState state) noexcept {
     return "pooled";
 }
 
+const char* to_string(PartRefusal refusal) noexcept {
+    switch (refusal) {
+        case PartRefusal::None: return "none";
+        case PartRefusal::Closed: return "closed-set";
+        case PartRefusal::OtherTotal: return "other-total";
+        case PartRefusal::SetTooLarge: return "set-too-large";
+        case PartRefusal::TooManySets: return "too-many-sets";
+        case PartRefusal::BufferFull: return "buffer-full";
+        case PartRefusal::RecentSets: return "too-many-recent-sets";
+        case PartRefusal::RecentBytes: return "too-many-recent-bytes";
+    }
+    return "none";
+}
+
 Result<PoolId> Store::enqueue_with_replay(const ReplayEntry& replay, const NewPoolItem& item,
                                           std::span<const StatDelta> stats) {
     MIXTASY_TRY(ids, enqueue_with_replay(replay, std::span<const NewPoolItem>(&item, 1), stats));

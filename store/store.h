@@ -165,6 +165,51 @@ struct PartAdded {
 using PartsAssembler =
     std::function<Result<std::vector<NewPoolItem>>(const std::vector<Bytes>& parts)>;
 
+// Caps on the multipart buffer, checked by add_part_and_complete() inside
+// its transaction against what is stored, this part included (0 = no cap).
+// "Recent" parts are those with expires_at > recent_after: callers that
+// give every part expires_at = arrival + timeout pass
+// now + timeout - window and get the parts of the last `window`.
+struct PartQuota {
+    std::uint64_t max_set_bytes = 0;     // part bytes of the part's own set
+    std::uint64_t max_sets = 0;          // sets stored (checked for a new set)
+    std::uint64_t max_bytes = 0;         // part bytes of all sets
+    UnixTime recent_after = 0;           // see above
+    std::uint64_t max_recent_sets = 0;   // sets whose first part is recent (new set)
+    std::uint64_t max_recent_bytes = 0;  // part bytes of recent parts
+};
+
+// Why add_part_and_complete() refused a part (and destroyed its set).
+enum class PartRefusal {
+    None,
+    Closed,       // the id was completed or destroyed before (its mark is present)
+    OtherTotal,   // the part announces another total than its set
+    SetTooLarge,  // quota.max_set_bytes
+    TooManySets,  // quota.max_sets
+    BufferFull,   // quota.max_bytes
+    RecentSets,   // quota.max_recent_sets
+    RecentBytes,  // quota.max_recent_bytes
+};
+const char* to_string(PartRefusal refusal) noexcept;
+
+// What happens when a part completes its set, and how an id is closed.
+// closed_mark is an opaque replay hash (may be empty: no mark) recorded,
+// expiring at closed_until, when the set is handed out or destroyed; a
+// later part whose closed_mark is present is refused (Closed).
+struct PartCompletion {
+    PartsAssembler assemble;
+    ByteView closed_mark;
+    UnixTime closed_until = 0;
+    std::span<const StatDelta> stats;  // count the hand-out, in the same transaction
+};
+
+struct PartStored {
+    PartRefusal refused = PartRefusal::None;  // not None: part not stored, set destroyed
+    PartAdded added;                          // when not refused
+    bool handed_out = false;                  // this part completed the set, now gone
+    std::vector<PoolId> pooled;               // the rows assemble built (when handed_out)
+};
+
 // ---- keys and stats ------------------------------------------------------
 
 struct KeyRecord {
@@ -297,6 +342,31 @@ public:
     virtual Result<std::optional<std::vector<PoolId>>> take_parts_and_enqueue(
         std::string_view mixtasy_id, UnixTime now, const PartsAssembler& assemble,
         std::span<const StatDelta> stats = {}) = 0;
+    // The whole life of a part in ONE transaction, so that no crash or
+    // failure between two steps can leave a complete set that nothing
+    // hands out:
+    //   1. the replay entry (Replay, nothing written, if it is present);
+    //   2. if the id is closed, the part breaks `quota` or announces another
+    //      total than its set: refused, the set's stored parts deleted, the
+    //      closed mark recorded (with the replay entry and `stats`);
+    //   3. else the part and `stats` (a part number already stored:
+    //      inserted=false, the first copy stays);
+    //   4. if it completed the set: the parts in order go to
+    //      completion.assemble, its rows are inserted, the set is deleted,
+    //      the closed mark and completion.stats recorded.  An empty vector
+    //      drops the set the same way; an error aborts the whole call.
+    // InvalidArgument (nothing written) as for add_part_with_replay, for
+    // the other limits; Misuse without an assembler.
+    virtual Result<PartStored> add_part_and_complete(const ReplayEntry& replay, const NewPart& part,
+                                                     const PartQuota& quota,
+                                                     const PartCompletion& completion,
+                                                     std::span<const StatDelta> stats = {}) = 0;
+    // Destroys a set: its parts deleted, `replay` (unless Replay: then
+    // nothing is written) and `closed_mark` (if absent) recorded, in one
+    // transaction.  For a part refused before it reached the store.
+    virtual Result<void> close_set_with_replay(const ReplayEntry& replay,
+                                               std::string_view mixtasy_id,
+                                               const ReplayEntry& closed_mark) = 0;
 
     // -- key metadata
     virtual Result<void> put_key(const KeyRecord& key) = 0;               // insert or replace

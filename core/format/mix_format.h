@@ -39,6 +39,14 @@ inline constexpr std::string_view kFieldMixtasyId = "Mixtasy-ID";
 inline constexpr std::string_view kFieldMixtasyType = "Mixtasy-Type";
 inline constexpr std::string_view kFieldPart = "Part";
 
+// The largest original message a node reassembles and a sender creates, by
+// default.  Not a wire constant: a node may set its own (NodeOptions,
+// `MaxOriginalSize`), and every other multipart limit of the node derives
+// from it, so that creator <= reassembler <= store hold as one chain
+// (core/node/reassembly.h).  1 MiB is about 52 parts, well inside the 256
+// the Part field allows.
+inline constexpr std::size_t kMaxOriginalSize = 1024 * 1024;
+
 // Paths: at least four mixes for real messages (6.1.3), one to four for
 // dummies (6.6).
 inline constexpr std::size_t kMinPathLength = 4;

@@ -107,8 +107,21 @@ Decision from_store_failure(const store::StoreError& failure) {
 // message being admitted keeps the rules it started with.
 struct ExitPolicy {
     std::shared_ptr<ExitAdmission> admission;
+    // The same rules without rate limits, for judging part 1 of a set: the
+    // delivery is counted once, when the set completes.
+    std::shared_ptr<ExitAdmission> part_screen;
     std::shared_ptr<ExitHeaders> headers;
 };
+
+Expected<std::shared_ptr<ExitAdmission>, std::string> part_screen_for(
+    ExitAdmissionOptions options) {
+    options.rate_per_hour = 0;
+    options.domain_rate_per_hour = 0;
+    options.global_rate_per_hour = 0;
+    auto screen = ExitAdmission::create(options);
+    if (!screen) return Unexpected{"exit policy: " + screen.error().detail};
+    return std::shared_ptr<ExitAdmission>(std::move(*screen));
+}
 
 bool same_admission_rules(const ExitAdmissionOptions& a, const ExitAdmissionOptions& b) {
     return a.blocked == b.blocked && a.rate_per_hour == b.rate_per_hour &&
@@ -133,7 +146,8 @@ Expected<ExitPolicy, std::string> build_exit_policy(const NodeOptions& options,
     admission_options.global_rate_per_hour = options.exit_global_rate_per_hour;
     admission_options.local_domains = options.local_domains;
     admission_options.exit_private = modes.exitprivate && !modes.exitpublic;
-    ExitPolicy policy{nullptr, std::move(*headers)};
+    MIXTASY_TRY(screen, part_screen_for(admission_options));
+    ExitPolicy policy{nullptr, std::move(*screen), std::move(*headers)};
     if (running && same_admission_rules(running->admission->options(), admission_options)) {
         policy.admission = running->admission;
         return policy;
@@ -211,6 +225,9 @@ private:
     Decision commit_pooled(store::ReplayEntry replay, store::NewPoolItem row);
     Decision deliver_single(store::ReplayEntry replay, ByteView original);
     Decision deliver_part(const Peeled& peeled);
+    // Why the exit policy would refuse the original whose part 1 this is,
+    // or nullopt (also when part 1 does not show the recipient).
+    std::optional<Decision> screen_first_part(const IncomingPart& part) const;
     // The exit rows for one original message, or why there are none.
     Expected<store::NewPoolItem, Decision> exit_item(ByteView original);
 
@@ -241,6 +258,11 @@ Expected<void, OpenError> MixNode::start() {
     store_options.path = options_.database.empty()
                              ? (std::filesystem::path(options_.home) / "node.db").string()
                              : options_.database;
+    const ReassemblyLimits part_limits =
+        reassembly_limits(options_.max_original_bytes, options_.multipart);
+    if (auto problem = chain_problem(part_limits); !problem.empty())
+        return Unexpected{options_error("multipart: " + problem)};
+    store_options.limits.max_blob_bytes = store_blob_limit(options_.max_original_bytes);
     auto store = store::open_sqlite(store_options);
     if (!store) return Unexpected{store_error(store.error())};
     store_ = std::move(*store);
@@ -249,7 +271,7 @@ Expected<void, OpenError> MixNode::start() {
     if (!policy) return Unexpected{options_error(policy.error())};
     exit_policy_ = std::move(*policy);
 
-    reassembler_ = std::make_unique<Reassembler>(*store_, *clock_, ReassemblyLimits{}, ages_);
+    reassembler_ = std::make_unique<Reassembler>(*store_, *clock_, part_limits, ages_);
     dummies_ = std::make_unique<CreatorDummyFactory>(KeyRing{}, keys_->identity.address, *clock_);
     install(load_known_mixes(known_mixes_path()));
     exit_stamp_ = ExitStamp::create(exit_policy_.headers->options().message_id_domain);
@@ -363,6 +385,12 @@ Decision MixNode::deliver_single(store::ReplayEntry replay, ByteView original) {
 Decision MixNode::deliver_part(const Peeled& peeled) {
     IncomingPart part{peeled.fields.mixtasy_id, peeled.fields.part.number, peeled.fields.part.total,
                       peeled.message};
+    if (auto refused = screen_first_part(part)) {
+        auto closed = reassembler_->refuse(as_bytes(peeled.replay_hash), peeled.replay_expires,
+                                           part, refused->reason);
+        if (!closed) return from_store_failure(closed.error());
+        return *refused;
+    }
     std::optional<Decision> refused;
     const OriginalBuilder build =
         [&](ByteView original) -> store::Result<std::vector<store::NewPoolItem>> {
@@ -387,9 +415,24 @@ Decision MixNode::deliver_part(const Peeled& peeled) {
         case PartOutcome::Kind::Discarded: return Decision::dropped("discarded-set");
         case PartOutcome::Kind::Dropped:
             return refused ? *refused : Decision::dropped("dropped-set");
+        case PartOutcome::Kind::OverCap: return Decision::dropped("multipart-cap");
         case PartOutcome::Kind::Malformed: return Decision::dropped("malformed");
     }
     return Decision::dropped("malformed");
+}
+
+std::optional<Decision> MixNode::screen_first_part(const IncomingPart& part) const {
+    if (part.number != 1) return std::nullopt;
+    const std::string recipient = original_recipient(part.content);
+    if (recipient.empty()) return std::nullopt;  // judged when the set completes
+    switch (exit_policy().part_screen->admit(recipient, clock_->now())) {
+        case ExitAdmission::Verdict::NotLocal: return Decision::dropped("wrong-mode");
+        case ExitAdmission::Verdict::Blocked: return Decision::dropped("blocked");
+        case ExitAdmission::Verdict::BadAddress: return Decision::dropped("malformed");
+        case ExitAdmission::Verdict::Deliver:
+        case ExitAdmission::Verdict::RateLimited: break;  // counted at completion
+    }
+    return std::nullopt;
 }
 
 FlushReport MixNode::flush_round(Transport& transport) {

@@ -57,10 +57,12 @@
 //   reasons are the tokens of decision.h, plus "dummy" (a dummy ended here),
 //   "bad-next-hop" (processor.h's, or not a known mix of a fresh directory),
 //   "blocked" and "rate-limited" (exit policy), "duplicate-part",
-//   "discarded-set", and "internal" (TempFail on an unexpected failure);
-//   mail to the mix address that is no mix message (plaintext.h) is
-//   Quarantine "not-a-mix-message", an admin command Dropped "admin
-//   commands not enabled".
+//   "discarded-set", "dropped-set", "multipart-cap", and "internal"
+//   (TempFail on an unexpected failure); mail to the mix address that is no
+//   mix message (plaintext.h) is Quarantine "not-a-mix-message", an admin
+//   command Dropped "admin commands not enabled".  The exit policy judges a
+//   multipart set as soon as its part 1 (the original's header) is in, and
+//   destroys the set at once if it would refuse the delivery.
 #pragma once
 
 #include <chrono>
@@ -76,6 +78,7 @@
 #include "core/keys/key_rotation.h"
 #include "core/node/decision.h"
 #include "core/node/exit_admission.h"
+#include "core/node/reassembly.h"
 #include "core/pool/flusher.h"
 #include "core/pool/pool_policy.h"
 #include "core/ports/envelope.h"
@@ -103,6 +106,11 @@ struct NodeOptions {
     // owns the pool); false for `mixtasy process`, which may share a home
     // with a running daemon whose rows in flight are its own.
     bool recover_in_flight = true;
+    // Multipart (reassembly.h): the largest original this node reassembles,
+    // from which the reassembler's and the store's limits derive, and the
+    // caps on sets still waiting for parts.
+    std::size_t max_original_bytes = kMaxOriginalSize;
+    MultipartCaps multipart;
 };
 
 class Clock;

@@ -2,6 +2,7 @@
 #include "core/sender/creator.h"
 
 #include <exception>
+#include <string>
 
 #include "common/ascii.h"
 #include "core/format/final_message.h"
@@ -10,6 +11,7 @@
 #include "core/format/mail_header.h"
 #include "core/format/mix_format.h"
 #include "core/format/mix_header.h"
+#include "core/format/mixtasy_id.h"
 #include "core/format/verification.h"
 #include "core/format/wire_message.h"
 #include "core/sender/path.h"
@@ -146,7 +148,7 @@ std::ostream& operator<<(std::ostream& out, const CreateError& error) {
 
 Expected<std::vector<CreatedMessage>, CreateError> create_messages(
     const KeyRing& ring, std::span<const std::string> path, ByteView original, Instant now,
-    Random& random) {
+    Random& random, std::size_t max_original) {
     try {
         if (auto ok = check_path(path, kMinPathLength); !ok) {
             return refuse(Code::BadPath, std::string("bad path: ") + to_string(ok.error()));
@@ -155,7 +157,13 @@ Expected<std::vector<CreatedMessage>, CreateError> create_messages(
         if (original_recipient(original).empty()) {
             return refuse(Code::NoRecipient, "the original message has no plain To: address");
         }
-        const std::string id = new_mixtasy_id(random);
+        if (original.size() > max_original) {
+            return refuse(Code::TooLarge, "the original message is " +
+                                              std::to_string(original.size()) +
+                                              " bytes, over the limit of " +
+                                              std::to_string(max_original) + " bytes");
+        }
+        const std::string id = bound_mixtasy_id(original, random);
         const auto parts = split(original.size(), id);
         if (parts.empty()) return refuse(Code::TooLarge, "the original message is too large");
         const bool multipart = parts.size() > 1;

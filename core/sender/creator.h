@@ -10,8 +10,11 @@
 //       encrypted to that mix's newest valid encryption subkey, each inner
 //       layer with its Verification header,
 //     - pads the outermost body to exactly 30 KiB and armors it.
-//   Every part takes the same path.  The result is one complete message per
-//   part, to be sent to path[0].
+//   Every part takes the same path and carries the same Mixtasy-ID, fresh
+//   for each original and never its Message-ID: 128 random bits and a
+//   hash binding the parts to the original (format/mixtasy_id.h), which
+//   the exit checks after reassembly.  The result is one complete message
+//   per part, to be sent to path[0].
 //   create_dummy(ring, hops, ...) builds a dummy (Mixtasy-Type dummy, random
 //   payload) through `hops` random usable mixes.
 //
@@ -23,11 +26,14 @@
 //                that runs no exit mode
 //   NoSubkey     a mix without a valid encryption subkey now
 //   NoRecipient  an original without a plain To: address
-//   TooLarge     an original needing more than kMaxParts parts, or a path
-//                too long for the 30 KiB body
+//   TooLarge     an original over max_original bytes (kMaxOriginalSize by
+//                default: what exits reassemble, core/node/reassembly.h) or
+//                needing more than kMaxParts parts, or a path too long for
+//                the 30 KiB body
 //   Crypto       sealing a layer failed (Botan)
 #pragma once
 
+#include <cstddef>
 #include <ostream>
 #include <span>
 #include <string>
@@ -36,6 +42,7 @@
 
 #include "common/bytes.h"
 #include "common/expected.h"
+#include "core/format/mix_format.h"
 #include "core/keys/keyring.h"
 #include "core/ports/clock.h"
 #include "core/ports/random.h"
@@ -59,7 +66,7 @@ struct CreatedMessage {
 
 Expected<std::vector<CreatedMessage>, CreateError> create_messages(
     const KeyRing& ring, std::span<const std::string> path, ByteView original, Instant now,
-    Random& random);
+    Random& random, std::size_t max_original = kMaxOriginalSize);
 
 // Dummy through the given path (any length >= 1, no mix twice in a row).
 // `from` is the From of its outer header: a node passes its own address so

@@ -70,6 +70,12 @@ public:
     Result<std::optional<std::vector<PoolId>>> take_parts_and_enqueue(
         std::string_view mixtasy_id, UnixTime now, const PartsAssembler& assemble,
         std::span<const StatDelta> stats) override;
+    Result<PartStored> add_part_and_complete(const ReplayEntry& replay, const NewPart& part,
+                                             const PartQuota& quota,
+                                             const PartCompletion& completion,
+                                             std::span<const StatDelta> stats) override;
+    Result<void> close_set_with_replay(const ReplayEntry& replay, std::string_view mixtasy_id,
+                                       const ReplayEntry& closed_mark) override;
 
     Result<void> put_key(const KeyRecord& key) override;
     Result<KeyRecord> get_key(std::string_view fingerprint) override;

@@ -207,6 +207,17 @@ public:
         std::string_view id, Time now, const store::PartsAssembler& a, Stats s) override {
         return inner_.take_parts_and_enqueue(id, now, a, s);
     }
+    store::Result<store::PartStored> add_part_and_complete(const store::ReplayEntry& r,
+                                                           const store::NewPart& p,
+                                                           const store::PartQuota& q,
+                                                           const store::PartCompletion& c,
+                                                           Stats s) override {
+        return inner_.add_part_and_complete(r, p, q, c, s);
+    }
+    store::Result<void> close_set_with_replay(const store::ReplayEntry& r, std::string_view id,
+                                              const store::ReplayEntry& mark) override {
+        return inner_.close_set_with_replay(r, id, mark);
+    }
     store::Result<void> put_key(const store::KeyRecord& key) override {
         return inner_.put_key(key);
     }

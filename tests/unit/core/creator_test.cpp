@@ -13,6 +13,7 @@
 #include "core/format/layer.h"
 #include "core/format/mix_format.h"
 #include "core/format/mix_header.h"
+#include "core/format/mixtasy_id.h"
 #include "core/keys/node_key.h"
 #include "crypto/keygen.h"
 #include "unit_mixes.h"
@@ -217,18 +218,23 @@ TEST_CASE("creator: a long original is split into as few parts as fit", "[core][
 
 TEST_CASE("creator: at most kMaxParts parts", "[core][creator]") {
     UnitMixes mixes(4);
-    // Every Mixtasy-ID has the same length, so any one gives the capacity.
-    const std::string id = new_mixtasy_id(mixes.random);
+    // Every Mixtasy-ID the creator makes has the same length, so any one
+    // gives the capacity.  The size limit is lifted to reach the part limit.
+    const std::string id = bound_mixtasy_id(as_bytes(std::string_view("any")), mixes.random);
     const std::size_t cap = final_payload_capacity(MixType::Multipart, id, {kMaxParts, kMaxParts});
     REQUIRE(cap > 0);
     std::string original = long_original(0);
     original.resize(static_cast<std::size_t>(kMaxParts) * cap, 'x');
-    auto most =
-        create_messages(mixes.ring, four_hops(), as_bytes(original), mixes.now, mixes.random);
+    const std::size_t unlimited = original.size() + 1;
+    auto most = create_messages(mixes.ring, four_hops(), as_bytes(original), mixes.now,
+                                mixes.random, unlimited);
     if (!most) FAIL(most.error().detail);
     CHECK(most->size() == kMaxParts);
     original.push_back('x');
-    CHECK(refusal(mixes, four_hops(), original) == "the original message is too large");
+    auto over = create_messages(mixes.ring, four_hops(), as_bytes(original), mixes.now,
+                                mixes.random, unlimited);
+    REQUIRE_FALSE(over);
+    CHECK(over.error().detail == "the original message is too large");
 }
 
 TEST_CASE("creator: dummies take paths of one to four mixes", "[core][creator]") {
@@ -254,4 +260,59 @@ TEST_CASE("creator: dummies take paths of one to four mixes", "[core][creator]")
     CHECK(starts_with(dummy_refusal({n0, n0}), "bad path: "));
     CHECK(dummy_refusal({n0, "mixtasy@n9.example"}) ==
           "no valid encryption subkey for mixtasy@n9.example");
+}
+
+TEST_CASE("creator: each original gets a fresh id bound to it, never its Message-ID",
+          "[core][creator]") {
+    UnitMixes mixes(4);
+    const auto path = four_hops();
+    const std::string original =
+        "Message-ID: <1234@sender.example>\r\n" + long_original(2 * 20300 + 100);
+    const auto ids_of = [&](const std::string& text) {
+        auto created = create_messages(mixes.ring, path, as_bytes(text), mixes.now, mixes.random);
+        if (!created) FAIL(created.error().detail);
+        std::vector<std::string> ids;
+        for (const CreatedMessage& m : *created) {
+            Peeled p = mixes.peel_at(path[3], mixes.forward_along(path, m.message, 3));
+            REQUIRE(p.kind == Peeled::Kind::Final);
+            ids.push_back(p.fields.mixtasy_id);
+        }
+        return ids;
+    };
+    const auto first = ids_of(original);
+    REQUIRE(first.size() == 3);
+    CHECK(first[1] == first[0]);
+    CHECK(first[2] == first[0]);
+    const std::string& id = first[0];
+    CHECK(id.find("1234@sender.example") == std::string::npos);
+    CHECK(check_id_binding(id, as_bytes(original)) == IdBinding::Matches);
+    CHECK(check_id_binding(id, as_bytes(original + "x")) == IdBinding::Mismatch);
+    // 128 random bits in front: the same original sent again gets another id.
+    const auto again = ids_of(original);
+    CHECK(again[0] != id);
+    CHECK(again[0].substr(0, 33) != id.substr(0, 33));
+    // A singlepart original is bound the same way.
+    CHECK(check_id_binding(ids_of(kOriginal).front(), as_bytes(kOriginal)) == IdBinding::Matches);
+}
+
+TEST_CASE("creator: an original over the size limit is refused with the sizes", "[core][creator]") {
+    UnitMixes mixes(4);
+    const std::string at_limit = long_original(0) + std::string(4000, 'x');
+    const std::size_t limit = at_limit.size();
+    auto ok = create_messages(mixes.ring, four_hops(), as_bytes(at_limit), mixes.now, mixes.random,
+                              limit);
+    REQUIRE(ok);
+    auto over = create_messages(mixes.ring, four_hops(), as_bytes(at_limit + "x"), mixes.now,
+                                mixes.random, limit);
+    REQUIRE_FALSE(over);
+    CHECK(over.error().code == CreateError::Code::TooLarge);
+    CHECK(over.error().detail == "the original message is " + std::to_string(limit + 1) +
+                                     " bytes, over the limit of " + std::to_string(limit) +
+                                     " bytes");
+    // The default limit is the one every node reassembles.
+    std::string big = long_original(0);
+    big.resize(kMaxOriginalSize + 1, 'x');
+    auto too_big = create_messages(mixes.ring, four_hops(), as_bytes(big), mixes.now, mixes.random);
+    REQUIRE_FALSE(too_big);
+    CHECK(too_big.error().code == CreateError::Code::TooLarge);
 }

@@ -9,6 +9,7 @@
 #include <map>
 #include <thread>
 
+#include "core/format/mixtasy_id.h"
 #include "core_test_support.h"
 
 using namespace mixtasy;
@@ -124,10 +125,12 @@ TEST_CASE("reassembly: thirty parts in random orders, with duplicates", "[reasse
         }
         REQUIRE(f.collector.originals.size() == 1);
         CHECK(f.collector.originals[0] == expected_original(30));
-        // After hand-out a straggler duplicate starts nothing complete.
+        // After hand-out the id is closed: a straggler duplicate starts
+        // no new set under it.
         auto late = f.add("<thirty@x>", 7, 30);
         REQUIRE(late);
-        CHECK(late->kind == Kind::Stored);
+        CHECK(late->kind == Kind::Discarded);
+        CHECK(*f.store->count_parts("<thirty@x>") == 0);
         CHECK(f.collector.originals.size() == 1);
     }
 }
@@ -233,7 +236,10 @@ TEST_CASE("reassembly: an oversized original is dropped whole", "[reassembly]") 
     CHECK(*count == 0);
 }
 
-TEST_CASE("reassembly: a builder error keeps the parts for a later try", "[reassembly]") {
+TEST_CASE("reassembly: a builder error keeps the set for a retry of the last part",
+          "[reassembly]") {
+    // One transaction: the last part is not stored and its hash not burnt,
+    // so the MTA's retry of that part (TempFail) completes the set.
     Fixture f;
     REQUIRE(f.add("<k@x>", 1, 2)->kind == Kind::Stored);
     const OriginalBuilder failing = [](ByteView) -> store::Result<std::vector<store::NewPoolItem>> {
@@ -244,7 +250,14 @@ TEST_CASE("reassembly: a builder error keeps the parts for a later try", "[reass
     REQUIRE_FALSE(out);
     auto count = f.store->count_parts("<k@x>");
     REQUIRE(count);
-    CHECK(*count == 2);
+    CHECK(*count == 1);
+    CHECK_FALSE(*f.store->replay_seen(as_bytes(std::string_view("hk"))));
+    auto retry = f.reassembler.add(as_bytes(std::string_view("hk")), t0 + 48h,
+                                   {"<k@x>", 2, 2, as_bytes(part_text(2))}, f.collector.builder());
+    REQUIRE(retry);
+    CHECK(retry->kind == Kind::Completed);
+    REQUIRE(f.collector.originals.size() == 1);
+    CHECK(f.collector.originals[0] == expected_original(2));
 }
 
 TEST_CASE("reassembly: racing last parts hand the set out exactly once", "[reassembly]") {
@@ -330,4 +343,116 @@ TEST_CASE("reassembly: commit, discard and completion as the store sees them", "
     for (const auto& s : *stats) by_name[s.counter] = s.value;
     CHECK(by_name["part"] == 2);  // "a" and "d"; refused parts count nothing
     CHECK(by_name["reassembled"] == 1);
+}
+
+TEST_CASE("reassembly: the default limits are one chain from the maximum original",
+          "[reassembly]") {
+    const ReassemblyLimits limits;
+    CHECK(limits.max_message_bytes == kMaxOriginalSize);
+    CHECK(chain_problem(limits).empty());
+    CHECK(limits.max_parts <= store::StoreLimits{}.max_parts);
+    CHECK(limits.max_part_bytes <= store::StoreLimits{}.max_blob_bytes);
+    // The exit row of the largest original fits the store, CRLF and all.
+    CHECK(store_blob_limit(kMaxOriginalSize) >= 2 * kMaxOriginalSize);
+    CHECK(store_blob_limit(10) == store::StoreLimits{}.max_blob_bytes);
+    const ReassemblyLimits bigger = reassembly_limits(16 * 1024 * 1024);
+    CHECK(bigger.max_message_bytes == 16 * 1024 * 1024);
+    // Caps below one original of the maximum size would refuse every such one.
+    CHECK_FALSE(chain_problem(bigger).empty());
+    MultipartCaps roomy;
+    roomy.max_buffer_bytes = 64 * 1024 * 1024;
+    roomy.max_window_bytes = 16 * 1024 * 1024;
+    CHECK(chain_problem(reassembly_limits(16 * 1024 * 1024, roomy)).empty());
+}
+
+TEST_CASE("reassembly: every part counts against the caps, what exceeds one is destroyed",
+          "[reassembly]") {
+    TempDatabase db;
+    auto store = db.open();
+    ManualClock clock(t0);
+    LogCapture log_lines;
+    set_log_level(LogLevel::Debug);
+    ReassemblyLimits limits;
+    limits.caps.max_open_sets = 3;
+    limits.caps.max_window_sets = 2;
+    limits.caps.window = 1h;
+    Reassembler reassembler(*store, clock, limits);
+    Collector collector;
+    int hashes = 0;
+    const auto add = [&](const std::string& id, std::uint32_t n, std::uint32_t total) {
+        const std::string hash = "cap-" + std::to_string(hashes++);
+        auto out = reassembler.add(as_bytes(hash), clock.now() + 48h,
+                                   IncomingPart{id, n, total, as_bytes(part_text(n))},
+                                   collector.builder());
+        REQUIRE(out);
+        return out->kind;
+    };
+    CHECK(add("<a@x>", 1, 2) == Kind::Stored);
+    CHECK(add("<b@x>", 1, 2) == Kind::Stored);
+    CHECK(add("<c@x>", 1, 2) == Kind::OverCap);    // a third set begun within the hour
+    CHECK(add("<c@x>", 2, 2) == Kind::Discarded);  // destroyed: its id is closed
+    clock.advance(1h + 1s);
+    CHECK(add("<d@x>", 1, 2) == Kind::Stored);     // a new window
+    CHECK(add("<e@x>", 1, 2) == Kind::OverCap);    // a fourth open set
+    CHECK(add("<a@x>", 2, 2) == Kind::Completed);  // open sets still complete
+    CHECK(add("<f@x>", 1, 2) == Kind::Stored);     // room again
+    CHECK(*store->count_parts("<c@x>") == 0);
+    CHECK(*store->count_parts("<e@x>") == 0);
+    // A debug line per destroyed set saying which rule: no id, no size.
+    std::size_t over_cap = 0;
+    for (const auto& line : log_lines.lines()) {
+        CHECK(line.find("@x") == std::string::npos);
+        over_cap += line == "reassembly: multipart set destroyed: over a buffer cap";
+    }
+    CHECK(over_cap == 2);
+    set_log_level(LogLevel::Info);
+}
+
+TEST_CASE("reassembly: a complete set sent again under its id is refused", "[reassembly]") {
+    Fixture f;
+    REQUIRE(f.add("<twice@x>", 1, 2)->kind == Kind::Stored);
+    REQUIRE(f.add("<twice@x>", 2, 2)->kind == Kind::Completed);
+    // The same parts again with fresh replay hashes (fresh layers).
+    CHECK(f.add("<twice@x>", 1, 2)->kind == Kind::Discarded);
+    CHECK(f.add("<twice@x>", 2, 2)->kind == Kind::Discarded);
+    CHECK(f.collector.originals.size() == 1);
+    CHECK(*f.store->count_parts("<twice@x>") == 0);
+    // Until the mark expires with the timeout.
+    f.clock.advance(f.reassembler.limits().timeout + 1s);
+    REQUIRE(f.store->sweep_replay(to_unix(f.clock.now())));
+    CHECK(f.add("<twice@x>", 1, 2)->kind == Kind::Stored);
+}
+
+TEST_CASE("reassembly: parts that do not match their bound id are destroyed", "[reassembly]") {
+    Fixture f;
+    DeterministicRandom random(7);
+    const std::string genuine = part_text(1) + part_text(2);
+    const std::string id = bound_mixtasy_id(as_bytes(genuine), random);
+    // The attacker's part 2 first: stored, the genuine one is then a
+    // duplicate, and the set fails its binding instead of delivering a mix.
+    REQUIRE(f.add(id, 2, 2, "<forged part 2>\r\n")->kind == Kind::Stored);
+    CHECK(f.add(id, 2, 2)->kind == Kind::Duplicate);
+    CHECK(f.add(id, 1, 2)->kind == Kind::Dropped);
+    CHECK(f.collector.originals.empty());
+    CHECK(f.add(id, 2, 2)->kind == Kind::Discarded);  // no second set under the id
+    // The genuine parts alone match.
+    const std::string other = bound_mixtasy_id(as_bytes(genuine), random);
+    REQUIRE(f.add(other, 2, 2)->kind == Kind::Stored);
+    CHECK(f.add(other, 1, 2)->kind == Kind::Completed);
+    REQUIRE(f.collector.originals.size() == 1);
+    CHECK(f.collector.originals[0] == genuine);
+}
+
+TEST_CASE("reassembly: refuse destroys a set and closes its id", "[reassembly]") {
+    Fixture f;
+    REQUIRE(f.add("<policy@x>", 2, 2)->kind == Kind::Stored);
+    REQUIRE(f.reassembler.refuse(as_bytes(std::string_view("p1")), t0 + 48h,
+                                 {"<policy@x>", 1, 2, as_bytes(part_text(1))}, "blocked"));
+    CHECK(*f.store->count_parts("<policy@x>") == 0);
+    CHECK(*f.store->replay_seen(as_bytes(std::string_view("p1"))));
+    CHECK(f.add("<policy@x>", 2, 2)->kind == Kind::Discarded);
+    auto again = f.reassembler.refuse(as_bytes(std::string_view("p1")), t0 + 48h,
+                                      {"<policy@x>", 1, 2, as_bytes(part_text(1))}, "blocked");
+    REQUIRE_FALSE(again);
+    CHECK(again.error().code == store::StoreError::Code::Replay);
 }

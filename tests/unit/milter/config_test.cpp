@@ -213,3 +213,29 @@ TEST_CASE("config: the exit's domain and global hourly caps are on by default", 
     CHECK_FALSE(parse_config("ExitDomainRatePerHour many\n"));
     CHECK_FALSE(parse_config("ExitGlobalRatePerHour -1\n"));
 }
+
+TEST_CASE("config: the multipart limits default to the node's and are read", "[config]") {
+    auto d = parse_config("");
+    REQUIRE(d);
+    const mixtasy::core::NodeOptions defaults;
+    CHECK(d->node.max_original_bytes == mixtasy::core::kMaxOriginalSize);
+    CHECK(d->node.multipart.max_open_sets == defaults.multipart.max_open_sets);
+    CHECK(d->node.multipart.max_buffer_bytes == 32 * 1024 * 1024);
+    CHECK(d->node.multipart.window == std::chrono::hours(1));
+    CHECK(d->node.multipart.max_window_sets == 64);
+    CHECK(d->node.multipart.max_window_bytes == 8 * 1024 * 1024);
+    auto c = parse_config(
+        "MaxOriginalSize 2m\nMultipartMaxSets 10\nMultipartMaxBytes 0\n"
+        "MultipartWindow 30m\nMultipartWindowSets 5\nMultipartWindowBytes 4m\n");
+    REQUIRE(c);
+    CHECK(c->node.max_original_bytes == 2 * 1024 * 1024);
+    CHECK(c->node.multipart.max_open_sets == 10);
+    CHECK(c->node.multipart.max_buffer_bytes == 0);
+    CHECK(c->node.multipart.window == std::chrono::minutes(30));
+    CHECK(c->node.multipart.max_window_sets == 5);
+    CHECK(c->node.multipart.max_window_bytes == 4 * 1024 * 1024);
+    CHECK_FALSE(parse_config("MaxOriginalSize 100\n"));
+    CHECK_FALSE(parse_config("MaxOriginalSize 65m\n"));
+    CHECK_FALSE(parse_config("MultipartWindow 0\n"));
+    CHECK_FALSE(parse_config("MultipartMaxBytes lots\n"));
+}
