@@ -18,4 +18,7 @@ void add_inspect(CLI::App& app);  // mixtasy inspect [FILE]
 void add_create(CLI::App& app);   // mixtasy create
 void add_process(CLI::App& app);  // mixtasy process
 
+// Under `key` (called by add_key): mixtasy key publish, mixtasy key wkd.
+void add_key_publish(CLI::App& key);
+
 }  // namespace mixtasy::cli
