@@ -18,7 +18,7 @@ namespace mixtasy::store::schema {
 
 using sql::Result;
 
-inline constexpr int kCurrentSchemaVersion = 1;
+inline constexpr int kCurrentSchemaVersion = 2;  // v1 + v4 (published keys) until v2, v3 merge
 
 Result<int> version_of(sql::Database& db);
 Result<void> migrate(sql::Database& db);
