@@ -73,6 +73,15 @@ def check(mixtasy, tmp, port):
                  ".well-known/openpgpkey/policy", ".well-known/openpgpkey/mix1.test/policy"):
         if not os.path.exists(os.path.join(www, path)):
             fail("missing " + path)
+    # gpg reads the WKD file as it would fetch it (binary key).
+    wkd_home = os.path.join(tmp, "gnupg-wkd")
+    os.makedirs(wkd_home, mode=0o700)
+    r = subprocess.run(["gpg", "--homedir", wkd_home, "--batch", "--import",
+                        os.path.join(www, ".well-known/openpgpkey/mix1.test/hu/" + h)],
+                       capture_output=True, text=True)
+    subprocess.run(["gpgconf", "--homedir", wkd_home, "--kill", "all"], capture_output=True)
+    if r.returncode != 0 or "mixtasy@mix1.test" not in r.stderr:
+        fail("gpg --import of the WKD file: " + r.stderr)
     out = os.path.join(tmp, "www2")
     r = subprocess.run([mixtasy, "key", "wkd", "--home", home, "--out", out], capture_output=True)
     if r.returncode != 0 or not os.path.exists(
