@@ -97,6 +97,7 @@ void add_key(CLI::App& app) {
                     "seconds a new subkey is valid (default 2 days)")
         ->check(CLI::Range(1u, 0xffffffffu));
     rot->callback([rotate_opts] { run_rotate(*rotate_opts); });
+    add_key_publish(*key);  // cmd_key_publish.cpp
 }
 
 }  // namespace mixtasy::cli

@@ -21,4 +21,7 @@ void add_dir(CLI::App& app);        // mixtasy dir import|update|list|accept
 void add_send(CLI::App& app);       // mixtasy send
 void add_mixmaster(CLI::App& app);  // mixtasy mixmaster -T | -m -l CHAIN (mutt)
 
+// Under `key` (called by add_key): mixtasy key publish, mixtasy key wkd.
+void add_key_publish(CLI::App& key);
+
 }  // namespace mixtasy::cli

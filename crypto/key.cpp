@@ -21,6 +21,7 @@ struct RawComponent {
 
 struct RawCertificate {
     std::size_t signatures = 0;
+    std::size_t bytes = 0;  // packet bodies after the primary key
     RawComponent primary;
     std::vector<RawComponent> components;  // UIDs, attributes, subkeys in order
 };
@@ -55,6 +56,11 @@ Result<std::vector<RawCertificate>> split(ByteView input, const KeyLimits& limit
             return fail(ErrorCode::UnexpectedPacket, p.header_offset,
                         std::string(tag_name(p.tag)) + " before any primary key");
         RawCertificate& cert = certs.back();
+        cert.bytes += body.size();
+        if (cert.bytes > limits.max_certificate_bytes)
+            return fail(
+                ErrorCode::LimitExceeded, p.header_offset,
+                "certificate above " + std::to_string(limits.max_certificate_bytes) + " bytes");
         if (p.tag == Tag::Signature) {
             RawComponent& owner = cert.components.empty() ? cert.primary : cert.components.back();
             if (owner.signatures.size() >= limits.max_signatures)
@@ -69,20 +75,11 @@ Result<std::vector<RawCertificate>> split(ByteView input, const KeyLimits& limit
             continue;
         }
         if (p.tag == Tag::UserId || p.tag == Tag::UserAttribute || is_subkey_tag(p.tag)) {
-            const auto uids =
-                std::count_if(cert.components.begin(), cert.components.end(),
-                              [](const RawComponent& c) { return c.tag == Tag::UserId; });
-            const auto subkeys =
-                std::count_if(cert.components.begin(), cert.components.end(),
-                              [](const RawComponent& c) { return is_subkey_tag(c.tag); });
-            if (p.tag == Tag::UserId && static_cast<std::size_t>(uids) >= limits.max_user_ids)
-                return fail(ErrorCode::LimitExceeded, p.header_offset, "too many user IDs");
             if (p.tag == Tag::UserId && body.size() > limits.max_user_id_length)
                 return fail(ErrorCode::LimitExceeded, p.header_offset, "user ID too long");
-            if (is_subkey_tag(p.tag) && static_cast<std::size_t>(subkeys) >= limits.max_subkeys)
-                return fail(ErrorCode::LimitExceeded, p.header_offset, "too many subkeys");
-            if (cert.components.size() >= limits.max_user_ids + limits.max_subkeys + 64)
-                return fail(ErrorCode::LimitExceeded, p.header_offset, "too many components");
+            // No count of user IDs or subkeys here: a keyserver's copy holds
+            // every subkey ever published.  build() counts the live ones;
+            // the byte bound above bounds the work.
             cert.components.push_back(
                 RawComponent{p.tag, p.body_offset, Bytes(body.begin(), body.end()), {}});
             continue;
@@ -216,6 +213,76 @@ Result<void> add_subkey(Built<Secret>& out, const RawComponent& c, const PublicK
     return {};
 }
 
+// The creation time of a v4 key packet body, without parsing the rest; 0
+// when it is not one (add_subkey then judges the packet properly).
+Timestamp peek_created(const Bytes& body) {
+    if (body.size() < 5 || body[0] != 4) return 0;
+    return (Timestamp{body[1]} << 24) | (Timestamp{body[2]} << 16) | (Timestamp{body[3]} << 8) |
+           Timestamp{body[4]};
+}
+
+// True when every binding on the subkey says it ended at or before
+// `horizon`.  Read without verifying: all a forged claim can do is hide a
+// subkey, which whoever forged it could as well have stripped.
+bool claims_end_by(const RawComponent& c, Timestamp created, Timestamp horizon,
+                   const KeyLimits& limits) {
+    for (const auto& [offset, body] : c.signatures) {
+        auto sig = parse_signature(body, offset, limits.signatures);
+        if (!sig || sig->type != SignatureType::SubkeyBinding) continue;
+        const auto end = earliest(expiry(created, sig->key_expires_after), signature_expiry(*sig));
+        if (!end || *end > horizon) return false;
+    }
+    return true;
+}
+
+// Keyservers merge and never delete, so a mix key that rotates daily
+// carries every subkey it ever had.  Subkeys are taken newest first; the
+// newest verified self-signature is the horizon: a subkey that ended before
+// it has ended for every reader whose clock is right, and is skipped
+// without verifying its binding (the byte bound of split() bounds the
+// reading).  Only subkeys live at the horizon count against max_subkeys;
+// the kept ones are returned in input order.
+template <typename Secret>
+Result<void> add_subkeys(Built<Secret>& out, const RawCertificate& raw, const PublicKey& pk,
+                         const KeyLimits& limits) {
+    std::vector<std::pair<Timestamp, std::size_t>> order;  // created, component
+    for (std::size_t i = 0; i < raw.components.size(); ++i)
+        if (is_subkey_tag(raw.components[i].tag))
+            order.emplace_back(peek_created(raw.components[i].body), i);
+    std::stable_sort(order.begin(), order.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    Timestamp horizon = 0;
+    for (const auto& u : out.cert.user_ids) horizon = std::max(horizon, u.self_signature.created);
+    std::vector<std::pair<std::size_t, Subkey>> kept;
+    std::size_t checked = 0;
+    for (const auto& [created, i] : order) {
+        const RawComponent& c = raw.components[i];
+        if (claims_end_by(c, created, horizon, limits)) continue;
+        // Live-looking subkeys cost a verification each: bounded.
+        if (++checked > limits.max_subkeys_verified)
+            return fail(
+                ErrorCode::LimitExceeded, raw.primary.offset,
+                "more than " + std::to_string(limits.max_subkeys_verified) + " subkeys to verify");
+        const std::size_t before = out.cert.subkeys.size();
+        MIXTASY_CHECK(add_subkey(out, c, pk, limits));
+        if (out.cert.subkeys.size() == before) continue;
+        horizon = std::max(horizon, out.cert.subkeys.back().binding.created);
+        kept.emplace_back(i, std::move(out.cert.subkeys.back()));
+        out.cert.subkeys.pop_back();
+    }
+    std::sort(kept.begin(), kept.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::size_t live = 0;
+    for (auto& [i, sub] : kept) {
+        if (!sub.revoked && (!sub.expires || *sub.expires > horizon)) ++live;
+        out.cert.subkeys.push_back(std::move(sub));
+    }
+    if (live > limits.max_subkeys)
+        return fail(ErrorCode::LimitExceeded, raw.primary.offset,
+                    "more than " + std::to_string(limits.max_subkeys) + " live subkeys");
+    return {};
+}
+
 // Key flags and expiry: the primary user ID's self-signature, else the
 // newest direct-key signature (sq puts them there).
 void set_primary_flags_and_expiry(Certificate& cert) {
@@ -252,17 +319,16 @@ Result<Built<Secret>> build(const RawCertificate& raw, const KeyLimits& limits, 
     for (const auto& s : cert.direct_signatures)
         if (s.type == SignatureType::KeyRevocation) cert.revoked = true;
 
-    for (const RawComponent& c : raw.components) {
-        if (c.tag == Tag::UserId) {
-            add_user_id(cert, c, pk, limits);
-        } else if (is_subkey_tag(c.tag)) {
-            MIXTASY_CHECK(add_subkey(out, c, pk, limits));
-        }
-        // User attributes: kept out of the result; nothing here uses them.
-    }
+    // User attributes: kept out of the result; nothing here uses them.
+    for (const RawComponent& c : raw.components)
+        if (c.tag == Tag::UserId) add_user_id(cert, c, pk, limits);
     if (cert.user_ids.empty())
         return fail(ErrorCode::NoValidKey, raw.primary.offset,
                     "no user ID with a valid self-signature");
+    // Revoked user IDs were left out above, so only the kept ones count.
+    if (cert.user_ids.size() > limits.max_user_ids)
+        return fail(ErrorCode::LimitExceeded, raw.primary.offset, "too many user IDs");
+    MIXTASY_CHECK(add_subkeys(out, raw, pk, limits));
     set_primary_flags_and_expiry(cert);
     return out;
 }

@@ -17,8 +17,16 @@
 //     binding verified.  Third-party certifications are skipped, never
 //     trusted.  Unknown packets (trust, marker, private tags) are skipped.
 //   - Limits (KeyLimits) bound certificates per input, user IDs, subkeys,
-//     signatures per component, user ID length; exceeding one is
-//     limit_exceeded, never silent truncation.
+//     signatures per component, user ID length and the certificate's bytes;
+//     exceeding one is limit_exceeded, never silent truncation.
+//   - Keyservers merge and never delete, so a mix key rotated daily carries
+//     every subkey it ever had (issue 12).  Subkeys are read newest first;
+//     one whose bindings all end before the newest verified self-signature
+//     of the certificate (the horizon) has ended for every reader whose
+//     clock is right, and is left out unverified.  max_subkeys counts only
+//     subkeys live at the horizon (not revoked, not ended), max_user_ids
+//     only unrevoked user IDs; the byte bound and max_subkeys_verified bound
+//     the work instead.  Kept subkeys stay in input order.
 //   - Subkeys of algorithms we cannot use (DSA, ElGamal, ECDSA, ...) are
 //     dropped; a primary key of such an algorithm is unsupported_algorithm.
 //
@@ -44,12 +52,14 @@ Timestamp to_timestamp(std::chrono::system_clock::time_point t) noexcept;
 std::chrono::system_clock::time_point from_timestamp(Timestamp t) noexcept;
 
 struct KeyLimits {
-    std::size_t max_certificates = 1000;      // per input
-    std::size_t max_user_ids = 64;            // per certificate
-    std::size_t max_subkeys = 64;             // per certificate
-    std::size_t max_signatures = 256;         // per component (key, UID, subkey)
-    std::size_t max_total_signatures = 1024;  // per certificate: bounds verify work
-    std::size_t max_user_id_length = 4096;    // bytes
+    std::size_t max_certificates = 1000;           // per input
+    std::size_t max_user_ids = 64;                 // per certificate, not counting revoked ones
+    std::size_t max_subkeys = 64;                  // live ones per certificate (see below)
+    std::size_t max_subkeys_verified = 256;        // subkeys whose bindings are checked
+    std::size_t max_signatures = 256;              // per component (key, UID, subkey)
+    std::size_t max_total_signatures = 16384;      // per certificate
+    std::size_t max_certificate_bytes = 4u << 20;  // packet bodies after the primary key
+    std::size_t max_user_id_length = 4096;         // bytes
     PacketLimits packets{};
     KeyMaterialLimits material{};
     SignatureLimits signatures{};

@@ -15,6 +15,7 @@
 #include "crypto/cursor.h"
 #include "crypto/mpi.h"
 #include "crypto/packet.h"
+#include "crypto/revocation.h"
 #include "crypto/subpacket.h"
 
 namespace mixtasy::crypto {
@@ -577,6 +578,21 @@ Bytes signature_packet(const Signature& sig) {
     Bytes out;
     (void)append_packet(out, Tag::Signature, sig.body);  // new-format definite never fails
     return out;
+}
+
+}  // namespace mixtasy::crypto
+
+// revocation.h: here because make_signature is this file's own.
+namespace mixtasy::crypto {
+
+Result<Signature> sign_key_revocation(const SecretKey& primary, Timestamp created,
+                                      Botan::RandomNumberGenerator& rng) {
+    SignatureParams params;
+    params.type = SignatureType::KeyRevocation;
+    params.created = created;
+    Covered c;
+    c.primary = &primary.pub;
+    return make_signature(primary, params, c, rng);
 }
 
 }  // namespace mixtasy::crypto

@@ -17,6 +17,7 @@
 #include <syslog.h>
 
 #include "common/ascii.h"
+#include "core/publish/hkp.h"
 
 namespace mixtasy::milter {
 namespace {
@@ -323,6 +324,32 @@ SetResult set_quarantine(Config& c, std::string_view v) {
     return std::nullopt;
 }
 
+// Key publication (issue 12): keyservers the daemon uploads public.asc to
+// after each rotation, and the WKD document root it rewrites.
+SetResult set_key_server(Config& c, std::string_view v) {
+    // A list, comma or blank separated: every key may appear once.
+    std::vector<std::string> servers;
+    std::string item;
+    for (std::size_t i = 0; i <= v.size(); ++i) {
+        if (i < v.size() && v[i] != ',' && !ascii::is_space(v[i])) {
+            item.push_back(v[i]);
+            continue;
+        }
+        if (item.empty()) continue;
+        if (auto s = core::parse_hkp_server(item); !s) return s.error().detail;
+        servers.push_back(item);
+        item.clear();
+    }
+    if (servers.size() > 16) return "at most 16 keyservers";
+    c.key_servers = std::move(servers);
+    return std::nullopt;
+}
+SetResult set_wkd_directory(Config& c, std::string_view v) {
+    if (v.front() != '/') return "WkdDirectory must be an absolute path";
+    c.wkd_directory = v;
+    return std::nullopt;
+}
+
 struct KeySpec {
     const char* name;  // lower case
     Setter set;
@@ -361,6 +388,8 @@ constexpr std::array kKeys{
     KeySpec{"reinjecturl", set_reinject_url},
     KeySpec{"reinjecttimeout", set_reinject_timeout},
     KeySpec{"quarantine", set_quarantine},
+    KeySpec{"keyserver", set_key_server},
+    KeySpec{"wkddirectory", set_wkd_directory},
 };
 
 const KeySpec* find_key(std::string_view key) {

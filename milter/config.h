@@ -71,6 +71,10 @@ struct Config {
     // Node (home, database, domains, anonymous From, block list, pool)
     core::NodeOptions node;
     std::string block_list_file;
+
+    // Key publication after each rotation (milter/key_publisher.h)
+    std::vector<std::string> key_servers;  // KeyServer: hkp://, hkps://, http(s):// URLs
+    std::string wkd_directory;             // WkdDirectory: empty, no WKD tree
 };
 
 // Renders problems as "FILE:LINE: message" lines for `mixtasy-milter -n`.

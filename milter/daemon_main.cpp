@@ -24,6 +24,7 @@
 #include "milter/config.h"
 #include "milter/daemon.h"
 #include "milter/flush_thread.h"
+#include "milter/key_publisher.h"
 #include "milter/log.h"
 
 namespace {
@@ -240,6 +241,8 @@ int run(const Options& options, const Config& config, const NodeFactory& open_no
     FlushThread flusher(**node, *transport);
     flusher.start();
     ReloadThread reloader(options.config_path, **node, flusher, config, options.foreground);
+    // public.asc to KeyServer and WkdDirectory now and after each rotation.
+    KeyPublisher publisher(config.node.home, config.key_servers, config.wkd_directory);
 
     log_msg(LogLevel::Notice, "mixtasy-milter %s listening on %s", kVersion, config.socket.c_str());
     const int status = smfi_main();

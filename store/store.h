@@ -395,6 +395,14 @@ public:
 
     // The engine's full consistency check; Corrupt with the first complaint.
     virtual Result<void> integrity_check() = 0;
+
+    // -- published keys (seed 004's key service at keys@domain; schema v3)
+    // One binary OpenPGP key per address, as its MTA-authenticated owner
+    // published it; the caller lower-cases the address.  Insert or replace.
+    // InvalidArgument: empty or over-long address, key above max_blob_bytes.
+    virtual Result<void> put_published_key(std::string_view address, ByteView key,
+                                           UnixTime now) = 0;
+    virtual Result<Bytes> get_published_key(std::string_view address) = 0;  // NotFound
 };
 
 }  // namespace mixtasy::store

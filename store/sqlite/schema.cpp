@@ -82,8 +82,20 @@ ALTER TABLE pool ADD COLUMN delivery_id TEXT;
 )sql");
 }
 
+// v3: the keys local users published through seed 004's key service.
+Result<void> migrate_to_v3(sql::Database& db) {
+    return db.exec(R"sql(
+CREATE TABLE published_keys (
+    address      TEXT    NOT NULL PRIMARY KEY,
+    key_bytes    BLOB    NOT NULL,
+    published_at INTEGER NOT NULL
+);
+)sql");
+}
+
 // steps[i] migrates version i to version i + 1.
-constexpr std::array<Step, kCurrentSchemaVersion> steps = {migrate_to_v1, migrate_to_v2};
+constexpr std::array<Step, kCurrentSchemaVersion> steps = {migrate_to_v1, migrate_to_v2,
+                                                           migrate_to_v3};
 
 }  // namespace
 

@@ -18,7 +18,7 @@ namespace mixtasy::store::schema {
 
 using sql::Result;
 
-inline constexpr int kCurrentSchemaVersion = 2;
+inline constexpr int kCurrentSchemaVersion = 3;
 
 Result<int> version_of(sql::Database& db);
 Result<void> migrate(sql::Database& db);

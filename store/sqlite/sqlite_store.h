@@ -92,6 +92,9 @@ public:
     // PRAGMA integrity_check; Corrupt with the first complaint if not "ok".
     Result<void> integrity_check() override;
 
+    Result<void> put_published_key(std::string_view address, ByteView key, UnixTime now) override;
+    Result<Bytes> get_published_key(std::string_view address) override;
+
 private:
     std::unique_ptr<Impl> impl_;
 };

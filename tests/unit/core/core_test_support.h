@@ -226,6 +226,12 @@ public:
     }
     store::Result<std::vector<store::KeyRecord>> list_keys() override { return inner_.list_keys(); }
     store::Result<void> delete_key(std::string_view fp) override { return inner_.delete_key(fp); }
+    store::Result<void> put_published_key(std::string_view a, ByteView k, Time now) override {
+        return inner_.put_published_key(a, k, now);
+    }
+    store::Result<Bytes> get_published_key(std::string_view a) override {
+        return inner_.get_published_key(a);
+    }
     store::Result<void> add_stats(Time now, Stats s) override { return inner_.add_stats(now, s); }
     store::Result<std::vector<store::StatRow>> read_stats(std::int64_t first,
                                                           std::int64_t last) override {
