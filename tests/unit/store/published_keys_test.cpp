@@ -1,5 +1,5 @@
 // published_keys_test.cpp - the keys of seed 004's key service (store.h,
-// "published keys", schema v4): put, replace, get, refusals, and that they
+// "published keys", schema v3): put, replace, get, refusals, and that they
 // survive reopening the file.
 #include "tests/unit/store/store_test_util.h"
 
