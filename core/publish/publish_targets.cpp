@@ -18,7 +18,7 @@ PublishOutcome to_keyserver(HttpClient& http, const HkpServer& server,
 
 PublishOutcome to_wkd(const std::string& directory, const crypto::Certificate& cert) {
     auto mix = check_mix_key(cert);
-    if (!mix) return PublishOutcome{false, false, "wkd: not a mix key: " + mix.error()};
+    if (!mix) return PublishOutcome{false, false, "wkd: not a mix key: " + describe(mix.error())};
     auto written = write_wkd_tree(directory, {WkdKey{mix->address, crypto::serialize(cert)}});
     if (!written) return PublishOutcome{false, true, "wkd: " + written.error().detail};
     return PublishOutcome{true, false, "wkd: tree written for " + mix->address};

@@ -72,7 +72,7 @@ MixKey fetch_one(HttpClient& http, const HkpServer& server) {
     auto cert = crypto::read_certificate(as_bytes((*keys)[0].armored));
     if (!cert) FAIL(cert.error().detail);
     auto mix = check_mix_key(*cert);
-    if (!mix) FAIL(mix.error());
+    if (!mix) FAIL(describe(mix.error()));
     return std::move(*mix);
 }
 
