@@ -12,14 +12,6 @@
 namespace mixtasy::core {
 namespace {
 
-constexpr std::array kCommands{
-    std::pair{AdminCommand::Help, "remailer-help"},
-    std::pair{AdminCommand::Key, "remailer-key"},
-    std::pair{AdminCommand::Stats, "remailer-stats"},
-    std::pair{AdminCommand::Conf, "remailer-conf"},
-    std::pair{AdminCommand::AdminKey, "remailer-adminkey"},
-};
-
 // LF to CRLF, for text built with '\n' (the armor of export_public too).
 std::string crlf(const std::string& text) {
     std::string out;
@@ -48,19 +40,6 @@ std::string date_of(std::int64_t day) {
 }
 
 }  // namespace
-
-const char* to_string(AdminCommand command) noexcept {
-    for (const auto& [c, name] : kCommands)
-        if (c == command) return name;
-    return "remailer-help";
-}
-
-std::optional<AdminCommand> admin_command_of(std::string_view subject) {
-    const std::string_view s = ascii::trim_space(subject);
-    for (const auto& [c, name] : kCommands)
-        if (ascii::iequals(s, name)) return c;
-    return std::nullopt;
-}
 
 std::string remailer_help(const AdminInfo& info) {
     std::ostringstream o;

@@ -3,7 +3,7 @@
 // address has one of them as its Subject.
 //
 // WHAT IT DOES
-//   admin_command_of(subject)  the command a Subject names: exactly one of
+//   admin_command_of(subject)  (format/admin_command.h) the command a Subject names: one of
 //       remailer-help, remailer-key, remailer-stats, remailer-conf,
 //       remailer-adminkey, ASCII case-insensitive, blanks around ignored.
 //   remailer_help(info)        what the node is and which commands it knows
@@ -37,12 +37,11 @@
 #include <string_view>
 #include <vector>
 
+#include "core/format/admin_command.h"
 #include "core/stats/counters.h"
 #include "crypto/key.h"
 
 namespace mixtasy::core {
-
-enum class AdminCommand { Help, Key, Stats, Conf, AdminKey };
 
 struct AdminInfo {
     std::string address;  // mixtasy@fqdn
@@ -58,9 +57,6 @@ struct AdminInfo {
     std::size_t exit_rate_per_hour = 0;    // 0: no limit
     std::optional<std::string> admin_key;  // armored operator key
 };
-
-std::optional<AdminCommand> admin_command_of(std::string_view subject);
-const char* to_string(AdminCommand command) noexcept;  // "remailer-help", ...
 
 std::string remailer_help(const AdminInfo& info);
 std::string remailer_key(const crypto::Certificate& cert);

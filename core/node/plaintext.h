@@ -30,6 +30,7 @@
 #include <string_view>
 
 #include "common/bytes.h"
+#include "core/format/admin_command.h"
 #include "core/format/mail_header.h"
 
 namespace mixtasy::core {
@@ -38,10 +39,6 @@ namespace mixtasy::core {
 // to a received header, and a header that ends with the input is allowed
 // (plain mail may have no body).
 inline constexpr MailHeaderLimits kPlaintextHeaderLimits{64 * 1024, 998, 500, true, true};
-
-enum class AdminCommand { Help, Key, Stats, Conf, AdminKey };
-
-const char* to_string(AdminCommand command) noexcept;  // "remailer-help", ...
 
 struct MailClass {
     enum class Kind { MixMessage, AdminCommand, Other };
