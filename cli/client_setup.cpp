@@ -21,6 +21,11 @@ std::filesystem::path default_config_path() {
 
 }  // namespace
 
+void add_location_options(CLI::App& sub, std::string& dir, std::string& config) {
+    sub.add_option("--dir", dir, "the directory (default ~/.local/share/mixtasy/directory)");
+    sub.add_option("--config", config, "client config (default ~/.config/mixtasy/mixtasy.conf)");
+}
+
 Instant now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
 
 std::optional<core::ClientConfig> load_client_config(const std::string& path,

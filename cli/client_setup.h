@@ -8,6 +8,8 @@
 //   a missing default file is the defaults, a missing named one an error).
 //   open_directory(dir) loads the directory at `dir` or, when empty, at
 //   core::default_directory_path().  read_original(limit) reads stdin.
+//   add_location_options(sub, dir, config) gives a command the --dir and
+//   --config options that every sender command takes.
 //
 // WHAT IT REFUSES
 //   A config over 64 KiB or with a bad line (its line number), an
@@ -18,6 +20,8 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+
+#include <CLI/CLI.hpp>
 
 #include "common/bytes.h"
 #include "core/sender/client_config.h"
@@ -31,6 +35,8 @@ std::optional<core::ClientConfig> load_client_config(const std::string& path,
                                                      const std::string& command);
 std::optional<core::Directory> open_directory(const std::string& dir, const std::string& command);
 std::optional<Bytes> read_original(std::size_t limit, const std::string& command);
+
+void add_location_options(CLI::App& sub, std::string& dir, std::string& config);
 
 // The real time, in whole seconds.
 Instant now();

@@ -177,9 +177,7 @@ int run_accept(const DirOptions& o) {
 void add_dir(CLI::App& app) {
     auto opts = std::make_shared<DirOptions>();
     auto* dir = app.add_subcommand("dir", "the directory of mixes: import, update, list, accept");
-    dir->add_option("--dir", opts->dir, "the directory (default ~/.local/share/mixtasy/directory)");
-    dir->add_option("--config", opts->config,
-                    "client config (default ~/.config/mixtasy/mixtasy.conf)");
+    add_location_options(*dir, opts->dir, opts->config);
     dir->require_subcommand(1);
     auto* import = dir->add_subcommand("import", "add the armored mix keys of FILE");
     import->add_option("FILE", opts->file, "armored public keys")->required();

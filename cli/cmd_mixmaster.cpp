@@ -96,9 +96,7 @@ void add_mixmaster(CLI::App& app) {
     sub->add_flag("-T", opts->list, "list the directory's mixes (type2 list)");
     sub->add_flag("-m", opts->mail, "send the message on stdin");
     sub->add_option("-l", opts->chain, "remailer chain, comma separated ('*' random)");
-    sub->add_option("--dir", opts->dir, "the directory (default ~/.local/share/mixtasy/directory)");
-    sub->add_option("--config", opts->config,
-                    "client config (default ~/.config/mixtasy/mixtasy.conf)");
+    add_location_options(*sub, opts->dir, opts->config);
     sub->callback([opts] {
         if (opts->list) return set_exit_status(run_list(*opts));
         if (opts->mail) return set_exit_status(run_mail(*opts));

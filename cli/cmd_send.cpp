@@ -27,9 +27,7 @@ void add_send(CLI::App& app) {
     sub->add_option("--exit", opts->exit, "the last mix");
     sub->add_option("--keep", opts->keep, "keep this header field (repeatable)");
     sub->add_flag("--dry-run", opts->dry_run, "print the paths, parts and sizes; send nothing");
-    sub->add_option("--dir", opts->dir, "the directory (default ~/.local/share/mixtasy/directory)");
-    sub->add_option("--config", opts->config,
-                    "client config (default ~/.config/mixtasy/mixtasy.conf)");
+    add_location_options(*sub, opts->dir, opts->config);
     sub->callback([opts] {
         auto original = read_original(kMaxOriginalBytes, "mixtasy send");
         set_exit_status(original ? run_send(*opts, "mixtasy send", *original) : kExitUsage);
