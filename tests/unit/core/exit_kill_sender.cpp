@@ -21,21 +21,13 @@
 #include "core/ports/clock.h"
 #include "core/ports/random.h"
 #include "store/open.h"
+#include "tests/unit/kill_victim.h"
 
 using namespace mixtasy;
 using namespace mixtasy::core;
+using mixtasy::testing::write_all;
 
 namespace {
-
-bool write_all(int fd, const std::string& text) {
-    std::size_t done = 0;
-    while (done < text.size()) {
-        ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-        if (n <= 0) return false;
-        done += static_cast<std::size_t>(n);
-    }
-    return true;
-}
 
 std::string header_value(std::string_view message, std::string_view name) {
     const std::size_t at = message.find(std::string("\r\n") + std::string(name) + ": ");

@@ -21,26 +21,16 @@
 
 #include "store/open.h"
 #include "store/store.h"
+#include "tests/unit/kill_victim.h"
 
 using namespace mixtasy;
 using namespace mixtasy::store;
+using mixtasy::testing::say;
 
 namespace {
 
-bool say(const std::string& line) {
-    std::size_t done = 0;
-    while (done < line.size()) {
-        ssize_t n = ::write(STDOUT_FILENO, line.data() + done, line.size() - done);
-        if (n <= 0) return false;
-        done += static_cast<std::size_t>(n);
-    }
-    return true;
-}
-
 int fail(const char* what, const StoreError& error) {
-    std::fprintf(stderr, "store_kill_writer: %s: %s: %s\n", what, to_string(error.code),
-                 error.detail.c_str());
-    return 2;
+    return testing::store_failure("store_kill_writer", what, error);
 }
 
 }  // namespace
