@@ -91,7 +91,7 @@ int run_update(const DirOptions& o) {
     if (!config || !d) return kExitUsage;
     auto configured = configured_sources(*config);
     for (const auto& name : configured.unavailable)
-        std::cerr << kCommand << ": " << name << ": not available in this build, skipped\n";
+        std::cerr << kCommand << ": " << name << ", skipped\n";
     if (configured.sources.empty()) {
         std::cerr << kCommand << ": no key source configured (KeyFile, KeyServer, MixDomain)\n";
         return kExitUsage;

@@ -87,12 +87,30 @@ def check(mixtasy, tmp, port):
     if r.returncode != 0 or not os.path.exists(
             os.path.join(out, ".well-known/openpgpkey/mix1.test/hu/" + h)):
         fail("key wkd: %d" % r.returncode)
+    check_dir_update(mixtasy, tmp, port)
     check_revoke(mixtasy, home, gnupg, port)
     for url, want in (("ldap://x", 1), ("hkp://127.0.0.1:%d" % closed_port(), 75)):
         r = subprocess.run([mixtasy, "key", "publish", "--home", home, "--keyserver", url],
                            capture_output=True)
         if r.returncode != want:
             fail("key publish %s: exit %d, want %d" % (url, r.returncode, want))
+
+
+def check_dir_update(mixtasy, tmp, port):
+    """A sender's `mixtasy dir update` finds the published mix by HKP search
+    for the mix address scheme and keeps it in its directory."""
+    conf = os.path.join(tmp, "client.conf")
+    with open(conf, "w") as f:
+        f.write("KeyServer hkp://127.0.0.1:%d\n" % port)
+    directory = os.path.join(tmp, "directory")
+    r = subprocess.run([mixtasy, "dir", "--dir", directory, "--config", conf, "update"],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        fail("dir update: %d %s%s" % (r.returncode, r.stdout, r.stderr))
+    r = subprocess.run([mixtasy, "dir", "--dir", directory, "--config", conf, "list"],
+                       capture_output=True, text=True)
+    if r.returncode != 0 or "mixtasy@mix1.test" not in r.stdout or "keyserver" not in r.stdout:
+        fail("dir list after update: %d %s%s" % (r.returncode, r.stdout, r.stderr))
 
 
 def colons(gnupg, *args):
