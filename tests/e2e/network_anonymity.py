@@ -2,9 +2,6 @@
 """network_anonymity.py - what a seized node and a wire observer learn
 after 200 messages (issue 11, "Done when").
 
-Opt-in: runs only with MIXTASY_E2E_ANONYMITY=1 (otherwise exit 77 with a
-message), until the anonymity fixes it checks are merged.
-
 Starts a four-node network (network.py: mix1, mix2, mix4 Postfix, mix3
 Sendmail) with cover traffic on and an SMTP tee in front of every node's
 reinjection port, so everything each node sends is recorded.  Sends 200
@@ -34,12 +31,11 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from e2e_common import Failure, log, wait_for  # noqa: E402
-from network import (RECIPIENT_DOMAIN, SKIP, Network, missing_prerequisite,  # noqa: E402
+from network import (RECIPIENT_DOMAIN, Network, missing_prerequisite,  # noqa: E402
                      send_original, skip_or_fail)
 from network_e2e import multipart_original, single_part_original  # noqa: E402
 from sendmail_instance import DEFAULT_SENDMAIL_ROOT  # noqa: E402
 
-OPT_IN = "MIXTASY_E2E_ANONYMITY"
 HOPS = 4
 
 
@@ -184,9 +180,6 @@ def main():
     ap.add_argument("--timeout", type=int, default=900)
     ap.add_argument("--keep", action="store_true")
     args = ap.parse_args()
-    if os.environ.get(OPT_IN) != "1":
-        log("SKIP: opt-in until the anonymity fixes of issue 11 are merged; set %s=1 to run" % OPT_IN)
-        return SKIP
     missing = missing_prerequisite(args.daemon, args.mixtasy, args.sendmail_root)
     if missing:
         return skip_or_fail(missing)
