@@ -38,28 +38,6 @@ Unexpected<ExitOptionError> refuse(ExitOptionError::Code code, const char* why) 
 
 // ---- header parsing ---------------------------------------------------------
 
-struct Field {
-    std::string name;  // lower case
-    std::string raw;   // the whole field, folded lines joined with CRLF
-};
-
-struct ParsedMessage {
-    std::vector<Field> fields;
-    std::size_t body_offset = 0;  // first byte after the blank line
-};
-
-// The shared lexer under this sanitizer's limits: 8-bit text passes (it is
-// the recipient's mail), and a message may be a header only.
-MailHeaderLimits lexer_limits(const HeaderLimits& limits) {
-    MailHeaderLimits out;
-    out.max_header_bytes = limits.max_header_bytes;
-    out.max_line_bytes = limits.max_line_bytes;
-    out.max_fields = limits.max_fields;
-    out.allow_8bit = true;
-    out.allow_header_only = true;
-    return out;
-}
-
 HeaderError from_lexer(const MailHeaderError& error) {
     using L = MailHeaderError::Code;
     using C = HeaderError::Code;
@@ -73,26 +51,6 @@ HeaderError from_lexer(const MailHeaderError& error) {
         case L::Truncated: break;  // not with allow_header_only
     }
     return {C::HeaderTooLarge, error.offset};
-}
-
-Expected<ParsedMessage, HeaderError> parse_header(std::string_view text,
-                                                  const HeaderLimits& limits) {
-    HeaderLexer lexer(text, lexer_limits(limits));
-    ParsedMessage out;
-    while (true) {
-        auto token = lexer.next();
-        if (!token) return Unexpected{from_lexer(token.error())};
-        switch (token->kind) {
-            case HeaderToken::Kind::End: out.body_offset = token->body_offset(); return out;
-            case HeaderToken::Kind::Continuation:
-                out.fields.back().raw.append("\r\n").append(token->line.text);
-                break;
-            case HeaderToken::Kind::Field:
-                out.fields.push_back(
-                    Field{ascii::lower(token->name), std::string(token->line.text)});
-                break;
-        }
-    }
 }
 
 // ---- what we add ------------------------------------------------------------
@@ -186,14 +144,15 @@ Expected<Bytes, HeaderError> ExitHeaders::sanitize(ByteView original, std::strin
             HeaderError{HeaderError::Code::MessageTooLarge, limits.max_message_bytes}};
     const Bytes normalised = normalise_original(original, recipient, limits);
     const std::string_view text = as_chars(normalised);
-    MIXTASY_TRY(parsed, parse_header(text, limits));
+    auto parsed = read_raw_header(text, limits);
+    if (!parsed) return Unexpected{from_lexer(parsed.error())};
 
     Bytes out;
     out.reserve(original.size() + 512);
 
-    const Field* chosen_from = nullptr;
+    const RawField* chosen_from = nullptr;
     if (opted_in(recipient)) {
-        for (const Field& f : parsed->fields) {
+        for (const RawField& f : parsed->fields) {
             if (f.name == "from") {
                 chosen_from = &f;
                 break;
@@ -205,7 +164,7 @@ Expected<Bytes, HeaderError> ExitHeaders::sanitize(ByteView original, std::strin
     } else {
         append_line(out, "From: " + options_.anonymous_from);
     }
-    for (const Field& f : parsed->fields) {
+    for (const RawField& f : parsed->fields) {
         if (keeps(f.name)) append_line(out, f.raw);
     }
     if (!options_.disclaimer_field.empty())

@@ -38,17 +38,11 @@
 #include "common/bytes.h"
 #include "common/expected.h"
 #include "core/node/destination_list.h"
+#include "core/node/raw_header.h"  // HeaderLimits
 #include "core/ports/clock.h"
 #include "core/ports/random.h"
 
 namespace mixtasy::core {
-
-struct HeaderLimits {
-    std::size_t max_header_bytes = 64 * 1024;
-    std::size_t max_line_bytes = 4096;  // RFC 5322 says 998; be lenient in
-    std::size_t max_fields = 500;
-    std::size_t max_message_bytes = 4 * 1024 * 1024;
-};
 
 struct ExitHeaderOptions {
     std::string anonymous_from = "Anonymous <nobody@localhost>";  // From value

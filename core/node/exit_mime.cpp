@@ -18,40 +18,12 @@ constexpr std::string_view kNoFileName = "attachment";
 
 // ---- header fields ----------------------------------------------------------
 
-struct RawField {
-    std::string name;  // lower case
-    std::string raw;   // the whole field, folded lines joined with CRLF
-};
-
-struct FieldBlock {
-    std::vector<RawField> fields;
-    std::size_t end = 0;  // first byte after the empty line
-};
-
-std::optional<FieldBlock> read_fields(std::string_view text, const HeaderLimits& limits) {
-    MailHeaderLimits lexer;
-    lexer.max_header_bytes = limits.max_header_bytes;
-    lexer.max_line_bytes = limits.max_line_bytes;
-    lexer.max_fields = limits.max_fields;
-    lexer.allow_8bit = true;
-    lexer.allow_header_only = true;
-    HeaderLexer lex(text, lexer);
-    FieldBlock out;
-    while (true) {
-        auto token = lex.next();
-        if (!token) return std::nullopt;
-        switch (token->kind) {
-            case HeaderToken::Kind::End: out.end = token->body_offset(); return out;
-            case HeaderToken::Kind::Continuation:
-                if (out.fields.empty()) return std::nullopt;
-                out.fields.back().raw.append("\r\n").append(token->line.text);
-                break;
-            case HeaderToken::Kind::Field:
-                out.fields.push_back(
-                    RawField{ascii::lower(token->name), std::string(token->line.text)});
-                break;
-        }
-    }
+// A header block, or nullopt when it is none (exit_headers says why for
+// the message's own header; a part's is then copied as it is).
+std::optional<RawHeader> read_fields(std::string_view text, const HeaderLimits& limits) {
+    auto header = read_raw_header(text, limits);
+    if (!header) return std::nullopt;
+    return std::move(*header);
 }
 
 // ---- parameters of structured fields (RFC 2045 5.1) --------------------------
@@ -231,7 +203,7 @@ std::size_t rewrite_part_header(std::string_view body, std::size_t pos, Boundari
     if (!block) return pos;
     for (const RawField& f : block->fields) out.append(rewrite_field(f, boundaries)).append("\r\n");
     out.append("\r\n");
-    return pos + block->end;
+    return pos + block->body_offset;
 }
 
 std::string rewrite_body(std::string_view body, Boundaries& boundaries, bool part_headers,
@@ -261,7 +233,7 @@ std::string rewrite_body(std::string_view body, Boundaries& boundaries, bool par
 Bytes normalise_original(ByteView original, std::string_view recipient, const HeaderLimits& limits,
                          const MimeLimits& mime) {
     const std::string_view text = as_chars(original);
-    std::optional<FieldBlock> header;
+    std::optional<RawHeader> header;
     if (original.size() <= limits.max_message_bytes) header = read_fields(text, limits);
     if (!header) return Bytes(original.begin(), original.end());  // exit_headers says why
 
@@ -282,7 +254,7 @@ Bytes normalise_original(ByteView original, std::string_view recipient, const He
         out.append(rewrite_field(f, boundaries)).append("\r\n");
     }
     out.append("\r\n");
-    const std::string_view body = text.substr(header->end);
+    const std::string_view body = text.substr(header->body_offset);
     signed_message = signed_message || contains_ignoring_case(body, "multipart/signed");
     out.append(rewrite_body(body, boundaries, !signed_message, limits));
     return Bytes(out.begin(), out.end());
