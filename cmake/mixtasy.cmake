@@ -25,6 +25,20 @@ function(mixtasy_add_unit_test name label)
     PROPERTIES LABELS ${label})
 endfunction()
 
+# mixtasy_add_kill_victim(TEST NAME SOURCE DEFINE LIBS lib...)
+#   A victim program that a kill test of unit-test binary TEST SIGKILLs at
+#   random moments: built before TEST, its path handed to TEST as the
+#   compile definition DEFINE.
+function(mixtasy_add_kill_victim test name source define)
+  cmake_parse_arguments(ARG "" "" "LIBS" ${ARGN})
+  add_executable(${name} ${source})
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS})
+  if(TARGET ${test})
+    add_dependencies(${test} ${name})
+    target_compile_definitions(${test} PRIVATE ${define}="$<TARGET_FILE:${name}>")
+  endif()
+endfunction()
+
 # mixtasy_add_fuzzer(NAME SOURCE LIBS lib...)
 #   A libFuzzer target with -DMIXTASY_FUZZ=ON (clang).  In the ordinary
 #   build, NAME_replay instead: the same target under tests/fuzz/replay_main.cpp,

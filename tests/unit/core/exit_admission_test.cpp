@@ -15,6 +15,9 @@ using Verdict = ExitAdmission::Verdict;
 
 namespace {
 
+// The start of one clock hour: the caps count per clock hour.
+const Instant hour_start = from_unix(1'795'000'000 / 3600 * 3600);
+
 const Instant t0 = from_unix(1'795'000'000);  // Wed, 18 Nov 2026 11:06:40 UTC
 
 std::unique_ptr<ExitAdmission> make(ExitAdmissionOptions options = {}) {
@@ -87,7 +90,6 @@ TEST_CASE("exit admit: per-destination rate limit per clock hour", "[exit_admiss
     ExitAdmissionOptions options;
     options.rate_per_hour = 3;
     auto policy = make(options);
-    const Instant hour_start = from_unix(1'795'000'000 / 3600 * 3600);
     for (int i = 0; i < 3; ++i) CHECK(policy->admit("a@x.example", hour_start) == Verdict::Deliver);
     CHECK(policy->admit("A@X.example", hour_start + 10min) == Verdict::RateLimited);
     CHECK(policy->admit("b@x.example", hour_start + 10min) == Verdict::Deliver);  // own count
@@ -158,7 +160,6 @@ TEST_CASE("exit admit: domain and global hourly caps are on by default", "[exit_
 
     // Varying the local part does not get around the domain's cap.
     auto policy = make();
-    const Instant hour_start = from_unix(1'795'000'000 / 3600 * 3600);
     for (std::size_t i = 0; i < kDefaultDomainRatePerHour; ++i) {
         REQUIRE(policy->admit("u" + std::to_string(i) + "@flood.example", hour_start) ==
                 Verdict::Deliver);
@@ -173,7 +174,6 @@ TEST_CASE("exit admit: the domain cap per clock hour", "[exit_admission]") {
     options.domain_rate_per_hour = 2;
     options.global_rate_per_hour = 0;
     auto policy = make(options);
-    const Instant hour_start = from_unix(1'795'000'000 / 3600 * 3600);
     CHECK(policy->admit("a@x.example", hour_start) == Verdict::Deliver);
     CHECK(policy->admit("b@X.Example", hour_start) == Verdict::Deliver);
     CHECK(policy->admit("c@x.example", hour_start + 59min) == Verdict::RateLimited);
@@ -186,7 +186,6 @@ TEST_CASE("exit admit: the global cap counts every destination", "[exit_admissio
     options.domain_rate_per_hour = 0;
     options.global_rate_per_hour = 3;
     auto policy = make(options);
-    const Instant hour_start = from_unix(1'795'000'000 / 3600 * 3600);
     CHECK(policy->admit("a@one.example", hour_start) == Verdict::Deliver);
     CHECK(policy->admit("b@two.example", hour_start) == Verdict::Deliver);
     CHECK(policy->admit("c@three.example", hour_start) == Verdict::Deliver);

@@ -29,6 +29,18 @@ Bytes create_one(TestNet& net, const std::vector<std::string>& path,
     return created->front().message;
 }
 
+// Carries an original for `to` through the first three mixes of a 4-mix
+// path and returns the exit's decision.
+Decision to_exit(TestNet& net, const std::vector<std::string>& path, const std::string& to) {
+    Bytes m = create_one(net, path, "To: " + to + "\r\nSubject: s\r\n\r\nbody\r\n");
+    std::vector<CapturingTransport::Sent> out;
+    for (std::size_t i = 0; i < 3; ++i) {
+        REQUIRE(net.hop(path[i], m, &out).reason == "pooled");
+        m = out[0].message;
+    }
+    return net.hop(path[3], m, &out);
+}
+
 void check_delivered(const std::vector<CapturingTransport::Sent>& out, const std::string& body) {
     REQUIRE(out.size() == 1);
     CHECK(out[0].recipient == "bob@dest.example");
@@ -297,15 +309,7 @@ TEST_CASE("node: an exit refuses recipients that would route on", "[core][node]"
         [](const TestNode&, NodeOptions& options) { options.local_domains = {"example.net"}; });
     const std::vector<std::string> path{mix_address(0), mix_address(1), mix_address(2),
                                         "mixtasy@private.example"};
-    const auto at_exit = [&](const std::string& to) {
-        Bytes m = create_one(net, path, "To: " + to + "\r\nSubject: s\r\n\r\nbody\r\n");
-        std::vector<CapturingTransport::Sent> out;
-        for (std::size_t i = 0; i < 3; ++i) {
-            REQUIRE(net.hop(path[i], m, &out).reason == "pooled");
-            m = out[0].message;
-        }
-        return net.hop(path[3], m, &out);
-    };
+    const auto at_exit = [&](const std::string& to) { return to_exit(net, path, to); };
     CHECK(at_exit("victim@example.net").reason == "pooled");
     for (const std::string to : {"victim%evil.com@example.net", "evil.com!victim@example.net"}) {
         INFO(to);
@@ -324,15 +328,7 @@ TEST_CASE("node: the exit's domain and global caps come from its options", "[cor
     });
     const std::vector<std::string> path{mix_address(0), mix_address(1), mix_address(2),
                                         "mixtasy@exit.example"};
-    const auto at_exit = [&](const std::string& to) {
-        Bytes m = create_one(net, path, "To: " + to + "\r\nSubject: s\r\n\r\nbody\r\n");
-        std::vector<CapturingTransport::Sent> out;
-        for (std::size_t i = 0; i < 3; ++i) {
-            REQUIRE(net.hop(path[i], m, &out).reason == "pooled");
-            m = out[0].message;
-        }
-        return net.hop(path[3], m, &out).reason;
-    };
+    const auto at_exit = [&](const std::string& to) { return to_exit(net, path, to).reason; };
     CHECK(at_exit("a@one.example") == "pooled");
     CHECK(at_exit("b@one.example") == "rate-limited");  // the domain's one
     CHECK(at_exit("c@two.example") == "pooled");

@@ -10,17 +10,6 @@ using namespace mixtasy::store::test;
 
 namespace {
 
-NewPart part_of(std::string_view id, std::uint32_t n, std::uint32_t total, std::string_view text,
-                UnixTime expires = 5000) {
-    NewPart p;
-    p.mixtasy_id = std::string(id);
-    p.part = n;
-    p.total = total;
-    p.bytes = as_bytes(text);
-    p.expires_at = expires;
-    return p;
-}
-
 // Builds one exit row of the joined parts and remembers what it saw.
 struct Builder {
     int calls = 0;

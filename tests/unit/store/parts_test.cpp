@@ -7,17 +7,6 @@ using namespace mixtasy::store::test;
 
 namespace {
 
-NewPart part_of(std::string_view id, std::uint32_t n, std::uint32_t total, std::string_view text,
-                UnixTime expires = 5000) {
-    NewPart p;
-    p.mixtasy_id = std::string(id);
-    p.part = n;
-    p.total = total;
-    p.bytes = as_bytes(text);
-    p.expires_at = expires;
-    return p;
-}
-
 std::string joined(const std::vector<Bytes>& parts) {
     std::string out;
     for (const auto& p : parts) out += as_chars(p);

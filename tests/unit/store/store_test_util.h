@@ -51,6 +51,18 @@ inline NewPoolItem item(std::string_view text, UnixTime at = 1000, PoolKind kind
     return it;
 }
 
+// One part of multipart set `id`, for the reassembly-buffer tests.
+inline NewPart part_of(std::string_view id, std::uint32_t n, std::uint32_t total,
+                       std::string_view text, UnixTime expires = 5000) {
+    NewPart p;
+    p.mixtasy_id = std::string(id);
+    p.part = n;
+    p.total = total;
+    p.bytes = as_bytes(text);
+    p.expires_at = expires;
+    return p;
+}
+
 // A raw SQLite connection for checks behind the store's back.
 class RawDb {
 public:
