@@ -3,6 +3,8 @@
 //   mixtasy keygen --home DIR --address mixtasy@FQDN [--name NAME]
 //                  [--modes middleman,exitprivate,exitpublic]
 //                  [--subkey-lifetime DURATION] [--force]
+//   (hidden, for tests: --faked-system-time UNIX, the key's creation time, as
+//   gpg's option of that name)
 //
 // Writes DIR/secret.asc (0600) and DIR/public.asc (see core/keys/key_home.h):
 // an Ed25519 primary key with one user ID carrying the modes, and one
