@@ -2,12 +2,15 @@
 //
 //   mixtasy keygen --home DIR --address mixtasy@FQDN [--name NAME]
 //                  [--modes middleman,exitprivate,exitpublic]
-//                  [--subkey-lifetime SECONDS] [--force]
+//                  [--subkey-lifetime DURATION] [--force]
+//   (hidden, for tests: --faked-system-time UNIX, the key's creation time, as
+//   gpg's option of that name)
 //
 // Writes DIR/secret.asc (0600) and DIR/public.asc (see core/keys/key_home.h):
 // an Ed25519 primary key with one user ID carrying the modes, and one
-// Curve25519 encryption subkey valid two days (or --subkey-lifetime).  Refuses to overwrite an
-// existing key unless --force.  Prints the fingerprint and the subkey, never
+// Curve25519 encryption subkey valid two days (or --subkey-lifetime: seconds or
+// s/m/h/d, at least 1h, as the daemon's SubkeyLifetime).  Refuses to
+// overwrite an existing key unless --force.  Prints the fingerprint and the subkey, never
 // secret material.  Exit 0 on success, 1 on bad arguments or I/O failure.
 #include <chrono>
 #include <filesystem>
@@ -17,6 +20,7 @@
 #include <botan/auto_rng.h>
 
 #include "cli/commands.h"
+#include "cli/duration_option.h"
 #include "cli/key_summary.h"
 #include "core/keys/key_home.h"
 #include "core/keys/node_key.h"
@@ -37,9 +41,9 @@ struct KeygenOptions {
     std::string address;
     std::string name = "Mixtasy node";
     std::string modes = "middleman";
-    std::uint32_t subkey_lifetime =
-        static_cast<std::uint32_t>(core::kDefaultSubkeyValidity.count());
+    std::chrono::seconds subkey_lifetime = core::kDefaultSubkeyValidity;
     bool force = false;
+    std::int64_t faked_time = 0;  // 0: now
 };
 
 void run_keygen(const KeygenOptions& o) {
@@ -54,8 +58,9 @@ void run_keygen(const KeygenOptions& o) {
     params.name = o.name;
     params.address = o.address;
     params.modes = split_modes(o.modes);
-    params.created = crypto::to_timestamp(std::chrono::system_clock::now());
-    params.subkey_validity = o.subkey_lifetime;
+    params.created = o.faked_time > 0 ? static_cast<crypto::Timestamp>(o.faked_time)
+                                      : crypto::to_timestamp(std::chrono::system_clock::now());
+    params.subkey_validity = static_cast<std::uint32_t>(o.subkey_lifetime.count());
     Botan::AutoSeeded_RNG rng;
     auto key = core::generate_node_key(params, rng);
     if (!key) {
@@ -83,10 +88,14 @@ void add_keygen(CLI::App& app) {
     sub->add_option("--address", opts->address, "mix address, mixtasy@FQDN")->required();
     sub->add_option("--name", opts->name, "name in the user ID");
     sub->add_option("--modes", opts->modes, "comma list of middleman, exitprivate, exitpublic");
-    sub->add_option("--subkey-lifetime", opts->subkey_lifetime,
-                    "seconds the encryption subkey is valid (default 2 days)")
-        ->check(CLI::Range(1u, 0xffffffffu));
+    add_subkey_lifetime_option(*sub, opts->subkey_lifetime);
     sub->add_flag("--force", opts->force, "replace an existing key");
+    // As gpg's --faked-system-time: a key made in the past, whose subkey has
+    // already expired, lets a test see the daemon's upkeep at start without
+    // a lifetime shorter than the one the daemon allows.  Hidden from --help.
+    sub->add_option("--faked-system-time", opts->faked_time, "key creation time, Unix seconds")
+        ->check(CLI::Range(std::int64_t{1}, std::int64_t{0xffffffffLL}))
+        ->group("");
     sub->callback([opts] { run_keygen(*opts); });
 }
 

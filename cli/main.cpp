@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
     add_dir(app);
     add_send(app);
     add_mixmaster(app);
+    add_stats(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

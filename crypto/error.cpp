@@ -28,6 +28,9 @@ const char* to_string(ErrorCode code) noexcept {
 }
 
 std::string describe(const Error& error) {
+    // A file's error is its detail alone ("open DIR/secret.asc: No such file
+    // or directory"): a code name and an offset say nothing to an admin.
+    if (error.code == ErrorCode::IoError && !error.detail.empty()) return error.detail;
     std::string out(to_string(error.code));
     out += " at offset ";
     out += std::to_string(error.offset);

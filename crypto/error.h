@@ -52,7 +52,8 @@ struct Error {
 
 const char* to_string(ErrorCode code) noexcept;
 
-// "truncated at offset 17: MPI length" - for logs and `mixtasy inspect`.
+// "truncated at offset 17: MPI length" - for logs and `mixtasy inspect`;
+// an IoError with a detail is the detail alone ("open PATH: REASON").
 std::string describe(const Error& error);
 
 template <typename T>

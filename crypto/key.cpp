@@ -173,8 +173,16 @@ void add_user_id(Certificate& cert, const RawComponent& c, const PublicKey& pk,
         newest_of(sigs, SignatureType::PositiveCertification, SignatureType::PositiveCertification);
     const Signature* revocation = newest_of(sigs, SignatureType::CertificationRevocation,
                                             SignatureType::CertificationRevocation);
-    if (!self || (revocation && revocation->created >= self->created)) return;
-    cert.user_ids.push_back(UserId{std::string(c.body.begin(), c.body.end()), *self});
+    if (!self) return;
+    std::string text(c.body.begin(), c.body.end());
+    if (revocation && revocation->created >= self->created) {
+        // Beyond the cap a revoked user ID is dropped, not an error: it
+        // withdraws something, so losing it loses nothing a sender relies on.
+        if (cert.revoked_user_ids.size() < limits.max_user_ids)
+            cert.revoked_user_ids.push_back(RevokedUserId{std::move(text), *self, *revocation});
+        return;
+    }
+    cert.user_ids.push_back(UserId{std::move(text), *self});
 }
 
 // A subkey with its newest verified binding (and its secret, for a secret
@@ -425,6 +433,11 @@ Bytes serialize(const Certificate& cert) {
         emit(out, Tag::UserId, as_bytes(u.text));
         emit(out, Tag::Signature, u.self_signature.body);
     }
+    for (const auto& u : cert.revoked_user_ids) {
+        emit(out, Tag::UserId, as_bytes(u.text));
+        emit(out, Tag::Signature, u.self_signature.body);
+        emit(out, Tag::Signature, u.revocation.body);
+    }
     for (const auto& s : cert.subkeys) {
         emit(out, Tag::PublicSubkey, s.key.body);
         emit(out, Tag::Signature, s.binding.body);
@@ -446,6 +459,11 @@ Botan::secure_vector<uint8_t> serialize(const SecretCertificate& tsk) {
     for (const auto& u : tsk.cert.user_ids) {
         add(Tag::UserId, as_bytes(u.text));
         add(Tag::Signature, u.self_signature.body);
+    }
+    for (const auto& u : tsk.cert.revoked_user_ids) {
+        add(Tag::UserId, as_bytes(u.text));
+        add(Tag::Signature, u.self_signature.body);
+        add(Tag::Signature, u.revocation.body);
     }
     for (const auto& s : tsk.cert.subkeys) {
         if (const SecretKey* secret = tsk.find_subkey(s.key.fingerprint))

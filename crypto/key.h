@@ -70,6 +70,17 @@ struct UserId {
     Signature self_signature;  // newest verified self-certification
 };
 
+// A user ID its own primary key withdrew: a certification revocation (0x30)
+// no older than its newest self-certification.  Never one of user_ids (no
+// mode, address or limit reads it); kept so that serialize() carries the
+// revocation on, since keyservers merge and never delete, and a user ID
+// left out of an upload would stay valid in their copy.
+struct RevokedUserId {
+    std::string text;
+    Signature self_signature;
+    Signature revocation;
+};
+
 struct Subkey {
     PublicKey key;
     Signature binding;                 // newest verified binding
@@ -85,6 +96,7 @@ struct Certificate {
     PublicKey primary;
     std::vector<Signature> direct_signatures;  // verified 0x1f / 0x20
     std::vector<UserId> user_ids;              // in input order
+    std::vector<RevokedUserId> revoked_user_ids;  // at most max_user_ids, in input order
     std::vector<Subkey> subkeys;               // in input order
     uint8_t key_flags = 0;                     // from primary UID self-sig
     std::optional<Timestamp> expires;          // absolute; nullopt = never

@@ -1,31 +1,47 @@
 // config.cpp - table-driven parser of mixtasy-milter.conf.
 //
-// Each key has one setter that checks its value and stores it; the table is
-// the single list of keys the daemon knows, so an unknown key is simply one
-// that is not in it.
+// Each key is one row of kKeys: its name and the check that stores its
+// value, beside it.  The rows call one helper per value type (boolean,
+// duration, size, count, list, path), so a new key is one line and its
+// range reads where the key is named.  The table is the single list of keys
+// the daemon knows: an unknown key is one that is not in it, and
+// known_config_keys() hands the same list to the man-page test.
 #include "milter/config.h"
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <charconv>
 #include <cstdint>
+#include <cstring>
+#include <fcntl.h>
 #include <fstream>
-#include <functional>
 #include <optional>
 #include <set>
 #include <sstream>
+#include <sys/stat.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include "common/ascii.h"
+#include "common/duration.h"
+#include "core/keys/node_key.h"
 #include "core/publish/hkp.h"
 
 namespace mixtasy::milter {
 namespace {
 
 using SetResult = std::optional<std::string>;  // nullopt: accepted; else why not
-using Setter = SetResult (*)(Config&, std::string_view);
+using V = std::string_view;
+using Setter = SetResult (*)(Config&, V);
+using std::chrono::seconds;
+using namespace std::chrono_literals;
 
 using ascii::lower;
+
+constexpr std::uint64_t kKiB = 1024;
+constexpr std::uint64_t kMiB = 1024 * 1024;
+constexpr seconds kDay = 24h;
 
 // Config text is split at LF before it is trimmed, so ascii's "space" (blank,
 // CR, LF) is what this parser strips: blanks and the CR of a CRLF file.
@@ -37,84 +53,106 @@ std::optional<std::uint64_t> parse_unsigned(std::string_view s, int base = 10) {
     return v;
 }
 
-// "300", "300s", "5m", "2h", "1d"
-std::optional<std::uint64_t> parse_seconds(std::string_view s) {
-    std::uint64_t unit = 1;
-    if (!s.empty()) {
-        switch (s.back()) {
-            case 's':
-            case 'S':
-                unit = 1;
-                s.remove_suffix(1);
-                break;
-            case 'm':
-            case 'M':
-                unit = 60;
-                s.remove_suffix(1);
-                break;
-            case 'h':
-            case 'H':
-                unit = 3600;
-                s.remove_suffix(1);
-                break;
-            case 'd':
-            case 'D':
-                unit = 86400;
-                s.remove_suffix(1);
-                break;
-            default: break;
-        }
-    }
-    auto v = parse_unsigned(s);
-    if (!v || *v > 365ULL * 86400 / unit) return std::nullopt;
-    return *v * unit;
-}
-
 // "262144", "256k", "1m"
 std::optional<std::uint64_t> parse_size(std::string_view s) {
     std::uint64_t unit = 1;
-    if (!s.empty()) {
-        switch (s.back()) {
-            case 'k':
-            case 'K':
-                unit = 1024;
-                s.remove_suffix(1);
-                break;
-            case 'm':
-            case 'M':
-                unit = 1024 * 1024;
-                s.remove_suffix(1);
-                break;
-            default: break;
-        }
-    }
+    if (!s.empty() && (s.back() == 'k' || s.back() == 'K')) unit = kKiB;
+    if (!s.empty() && (s.back() == 'm' || s.back() == 'M')) unit = kMiB;
+    if (unit != 1) s.remove_suffix(1);
     auto v = parse_unsigned(s);
     if (!v || *v > kMaxMessageSizeCeiling / unit) return std::nullopt;
     return *v * unit;
 }
 
+// As opendkim.conf(5): the first letter decides, t/y/1 or f/n/0, in either
+// case; "on" and "off" are read too, as earlier versions of this file did.
 std::optional<bool> parse_bool(std::string_view s) {
     const std::string v = lower(s);
-    if (v == "yes" || v == "true" || v == "on" || v == "1") return true;
-    if (v == "no" || v == "false" || v == "off" || v == "0") return false;
+    if (v == "on") return true;
+    if (v == "off") return false;
+    if (v.empty()) return std::nullopt;
+    if (v[0] == 't' || v[0] == 'y' || v[0] == '1') return true;
+    if (v[0] == 'f' || v[0] == 'n' || v[0] == '0') return false;
     return std::nullopt;
 }
 
-// Comma- or blank-separated list, lower-cased (domains are case-insensitive).
-std::vector<std::string> parse_domain_list(std::string_view s) {
+// Comma- or blank-separated list.
+std::vector<std::string> split_list(std::string_view s) {
     std::vector<std::string> out;
     std::string item;
-    auto flush = [&] {
-        if (!item.empty()) out.push_back(lower(item));
-        item.clear();
-    };
-    for (char c : s) {
-        if (c == ',' || ascii::is_space(c)) flush();
-        else item.push_back(c);
+    for (std::size_t i = 0; i <= s.size(); ++i) {
+        if (i < s.size() && s[i] != ',' && !ascii::is_space(s[i])) {
+            item.push_back(s[i]);
+        } else if (!item.empty()) {
+            out.push_back(std::move(item));
+            item.clear();
+        }
     }
-    flush();
     return out;
 }
+
+// ---- one helper per value type ---------------------------------------------
+
+SetResult set_bool(bool& target, V v) {
+    auto b = parse_bool(v);
+    if (!b) return "expected yes or no (or true/false, 1/0)";
+    target = *b;
+    return std::nullopt;
+}
+
+SetResult set_duration(seconds& target, V v, seconds min, seconds max, const char* range) {
+    auto d = parse_duration(v);
+    if (!d || *d < min || *d > max)
+        return std::string("expected a duration ") + range + " (seconds, or with s/m/h/d)";
+    target = *d;
+    return std::nullopt;
+}
+
+SetResult set_size(std::size_t& target, V v, std::uint64_t min, const char* range) {
+    auto n = parse_size(v);
+    if (!n || *n < min) return std::string("expected a size ") + range + " (bytes, or with k/m)";
+    target = *n;
+    return std::nullopt;
+}
+
+// The shapes most keys share.
+SetResult set_interval(seconds& target, V v) {
+    return set_duration(target, v, 1s, 365 * kDay, "from 1s to 365d");
+}
+SetResult set_message_size(std::size_t& target, V v) {
+    return set_size(target, v, kKiB, "from 1k to 64m");
+}
+SetResult set_byte_cap(std::size_t& target, V v) {
+    return set_size(target, v, 0, "up to 64m (0: no cap)");
+}
+
+// A message count of 0..1000000.
+SetResult set_count(std::size_t& target, V v) {
+    auto n = parse_unsigned(v);
+    if (!n || *n > 1000000) return "expected 0..1000000";
+    target = *n;
+    return std::nullopt;
+}
+
+// Domains are case-insensitive: stored lower-cased.
+SetResult set_domain_list(std::vector<std::string>& target, V v) {
+    target.clear();
+    for (const std::string& d : split_list(v)) target.push_back(lower(d));
+    return std::nullopt;
+}
+
+SetResult set_path(std::string& target, V v) {
+    if (v.front() != '/') return "expected an absolute path";
+    target = v;
+    return std::nullopt;
+}
+
+SetResult set_text(std::string& target, V v) {
+    target = v;
+    return std::nullopt;
+}
+
+// ---- keys with a check of their own ----------------------------------------
 
 SetResult check_socket(std::string_view v) {
     auto colon = v.find(':');
@@ -136,79 +174,106 @@ SetResult check_socket(std::string_view v) {
     return "unknown socket type '" + scheme + "'";
 }
 
-SetResult set_socket(Config& c, std::string_view v) {
+SetResult set_socket(Config& c, V v) {
     if (auto bad = check_socket(v)) return bad;
     c.socket = v;
     return std::nullopt;
 }
-SetResult set_umask(Config& c, std::string_view v) {
+SetResult set_umask(Config& c, V v) {
     auto m = parse_unsigned(v, 8);
     if (!m || *m > 0777) return "expected an octal mask 000..777";
     c.umask = static_cast<mode_t>(*m);
     return std::nullopt;
 }
-SetResult set_user_id(Config& c, std::string_view v) {
-    c.user_id = v;
-    return std::nullopt;
+// At least an hour: a shorter subkey would expire inside one pool round
+// (the bounds are core's, shared with `mixtasy keygen --subkey-lifetime`).
+SetResult set_subkey_lifetime(Config& c, V v) {
+    return set_duration(c.node.subkey_validity, v, core::kMinSubkeyValidity,
+                        core::kMaxSubkeyValidity, "from 1h to 136 years (e.g. 2d)");
 }
-SetResult set_allow_root(Config& c, std::string_view v) {
-    auto b = parse_bool(v);
-    if (!b) return "expected yes or no";
-    c.allow_root = *b;
-    return std::nullopt;
-}
-SetResult set_socket_group(Config& c, std::string_view v) {
+SetResult set_socket_group(Config& c, V v) {
     if (std::any_of(v.begin(), v.end(), [](char ch) { return ascii::is_space(ch) || ch == ':'; }))
         return "expected one group name";
     c.socket_group = v;
     return std::nullopt;
 }
-SetResult set_pid_file(Config& c, std::string_view v) {
-    if (v.front() != '/') return "PidFile must be an absolute path";
-    c.pid_file = v;
-    return std::nullopt;
-}
-SetResult set_syslog(Config& c, std::string_view v) {
-    auto b = parse_bool(v);
-    if (!b) return "expected yes or no";
-    c.syslog = *b;
-    return std::nullopt;
-}
-SetResult set_syslog_facility(Config& c, std::string_view v) {
+SetResult set_syslog_facility(Config& c, V v) {
     if (!parse_syslog_facility(v, c.syslog_facility)) return "unknown syslog facility";
     return std::nullopt;
 }
-SetResult set_log_level(Config& c, std::string_view v) {
+SetResult set_log_level(Config& c, V v) {
     if (!parse_log_level(v, c.log_level)) return "expected error, warning, notice, info or debug";
     return std::nullopt;
 }
-SetResult set_home(Config& c, std::string_view v) {
-    if (v.front() != '/') return "Home must be an absolute path";
-    c.node.home = v;
-    return std::nullopt;
-}
-SetResult set_database(Config& c, std::string_view v) {
-    if (v.front() != '/') return "Database must be an absolute path";
-    c.node.database = v;
-    return std::nullopt;
-}
-SetResult set_local_domains(Config& c, std::string_view v) {
-    c.node.local_domains = parse_domain_list(v);
-    return std::nullopt;
-}
-SetResult set_anonymous_from(Config& c, std::string_view v) {
+SetResult set_anonymous_from(Config& c, V v) {
     if (v.find('@') == std::string_view::npos) return "expected an address like nobody@example.org";
     c.node.anonymous_from = v;
     return std::nullopt;
 }
-SetResult set_block_list(Config& c, std::string_view v) {
+SetResult set_message_id_domain(Config& c, V v) {
+    if (v.find_first_of("@<> \t") != std::string_view::npos || v.front() == '.')
+        return "expected a domain like mix.example.org";
+    c.node.message_id_domain = lower(v);
+    return std::nullopt;
+}
+SetResult set_mode(Config& c, V v) {
+    std::vector<std::string> modes;
+    for (const std::string& m : split_list(v)) {
+        const std::string l = lower(m);
+        if (l != "middleman" && l != "exitpublic" && l != "exitprivate")
+            return "unknown mode '" + m + "' (expected middleman, exitpublic, exitprivate)";
+        modes.push_back(l);
+    }
+    std::sort(modes.begin(), modes.end());
+    modes.erase(std::unique(modes.begin(), modes.end()), modes.end());
+    c.modes = std::move(modes);
+    return std::nullopt;
+}
+// Reads fd to its end or to `max` bytes; 0, or the errno of a failed read.
+int read_up_to(int fd, std::size_t max, std::string& text) {
+    text.assign(max, '\0');
+    std::size_t got = 0;
+    while (got < text.size()) {
+        const ssize_t n = ::read(fd, text.data() + got, text.size() - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return errno;
+        if (n == 0) break;
+        got += static_cast<std::size_t>(n);
+    }
+    text.resize(got);
+    return 0;
+}
+
+// The block list file, read whole: a regular file (a FIFO or a device would
+// block or never end) of at most kMaxBlockListBytes.
+SetResult read_block_list_file(const std::string& path, std::string& text) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) return "cannot read block list file " + path + ": " + std::strerror(errno);
+    struct stat st {};
+    SetResult why;
+    if (::fstat(fd, &st) != 0)
+        why = "cannot read block list file " + path + ": " + std::strerror(errno);
+    else if (!S_ISREG(st.st_mode)) why = "block list file " + path + " is not a regular file";
+    else if (static_cast<std::uint64_t>(st.st_size) > kMaxBlockListBytes)
+        why = "block list file " + path + " is larger than 16 MiB";
+    if (!why) {
+        if (const int err = read_up_to(fd, kMaxBlockListBytes, text); err != 0)
+            why = "cannot read block list file " + path + ": " + std::strerror(err);
+    }
+    ::close(fd);
+    return why;
+}
+
+SetResult set_block_list(Config& c, V v) {
     c.block_list_file = v;
-    std::ifstream in{std::string(v)};
-    if (!in) return "cannot read block list file";
+    std::string text;
+    if (auto why = read_block_list_file(c.block_list_file, text)) return why;
     std::vector<std::string> entries;
-    std::string line;
-    while (std::getline(in, line)) {
-        std::string_view entry = ascii::trim_space(line);
+    std::string_view rest = text;
+    while (!rest.empty()) {
+        const auto nl = rest.find('\n');
+        const std::string_view entry = ascii::trim_space(rest.substr(0, nl));
+        rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
         if (entry.empty() || entry.front() == '#') continue;
         if (entries.size() == kMaxBlockListEntries) return "block list has too many entries";
         entries.push_back(lower(entry));
@@ -216,43 +281,7 @@ SetResult set_block_list(Config& c, std::string_view v) {
     c.node.blocked_destinations = std::move(entries);
     return std::nullopt;
 }
-SetResult set_pool_interval(Config& c, std::string_view v) {
-    auto s = parse_seconds(v);
-    if (!s || *s == 0) return "expected a positive duration (e.g. 900, 15m)";
-    c.node.pool.interval = std::chrono::seconds(*s);
-    return std::nullopt;
-}
-SetResult set_subkey_lifetime(Config& c, std::string_view v) {
-    auto s = parse_seconds(v);
-    // At least an hour: a shorter key would expire inside one pool round.
-    if (!s || *s < 3600 || *s > 0xffffffffu)
-        return "expected a duration from 1h to 136 years (e.g. 2d)";
-    c.node.subkey_validity = std::chrono::seconds(*s);
-    return std::nullopt;
-}
-// A message count of 0..1000000 into `target`.
-SetResult set_count(std::size_t& target, std::string_view v) {
-    auto n = parse_unsigned(v);
-    if (!n || *n > 1000000) return "expected 0..1000000";
-    target = *n;
-    return std::nullopt;
-}
-SetResult set_pool_min_messages(Config& c, std::string_view v) {
-    return set_count(c.node.pool.min_pool, v);
-}
-SetResult set_pool_min_keep(Config& c, std::string_view v) {
-    return set_count(c.node.pool.min_keep, v);
-}
-SetResult set_exit_rate_per_hour(Config& c, std::string_view v) {
-    return set_count(c.node.exit_rate_per_hour, v);
-}
-SetResult set_exit_domain_rate_per_hour(Config& c, std::string_view v) {
-    return set_count(c.node.exit_domain_rate_per_hour, v);
-}
-SetResult set_exit_global_rate_per_hour(Config& c, std::string_view v) {
-    return set_count(c.node.exit_global_rate_per_hour, v);
-}
-SetResult set_pool_fraction(Config& c, std::string_view v) {
+SetResult set_pool_fraction(Config& c, V v) {
     // from_chars for double is available in GCC 11+.
     double f = 0;
     auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), f);
@@ -261,45 +290,7 @@ SetResult set_pool_fraction(Config& c, std::string_view v) {
     c.node.pool.fraction = f;
     return std::nullopt;
 }
-SetResult set_max_message_size(Config& c, std::string_view v) {
-    auto n = parse_size(v);
-    if (!n || *n < 1024) return "expected a size from 1k to 64m";
-    c.max_message_size = *n;
-    return std::nullopt;
-}
-// Multipart sets (core/node/reassembly.h).  Whether the caps fit the
-// largest original is checked where they meet, when the node opens.
-SetResult set_max_original_size(Config& c, std::string_view v) {
-    auto n = parse_size(v);
-    if (!n || *n < 1024) return "expected a size from 1k to 64m";
-    c.node.max_original_bytes = *n;
-    return std::nullopt;
-}
-SetResult set_multipart_size(std::size_t& target, std::string_view v) {
-    auto n = parse_size(v);
-    if (!n) return "expected a size up to 64m (0: no cap)";
-    target = *n;
-    return std::nullopt;
-}
-SetResult set_multipart_max_sets(Config& c, std::string_view v) {
-    return set_count(c.node.multipart.max_open_sets, v);
-}
-SetResult set_multipart_max_bytes(Config& c, std::string_view v) {
-    return set_multipart_size(c.node.multipart.max_buffer_bytes, v);
-}
-SetResult set_multipart_window(Config& c, std::string_view v) {
-    auto s = parse_seconds(v);
-    if (!s || *s == 0) return "expected a positive duration (e.g. 1h)";
-    c.node.multipart.window = std::chrono::seconds(*s);
-    return std::nullopt;
-}
-SetResult set_multipart_window_sets(Config& c, std::string_view v) {
-    return set_count(c.node.multipart.max_window_sets, v);
-}
-SetResult set_multipart_window_bytes(Config& c, std::string_view v) {
-    return set_multipart_size(c.node.multipart.max_window_bytes, v);
-}
-SetResult set_reinject_url(Config& c, std::string_view v) {
+SetResult set_reinject_url(Config& c, V v) {
     const std::string l = lower(v);
     if (l.starts_with("smtp://") || l.starts_with("smtps://")) {
         if (v.size() <= 7 + (l.starts_with("smtps") ? 1 : 0)) return "missing host";
@@ -311,91 +302,86 @@ SetResult set_reinject_url(Config& c, std::string_view v) {
     c.reinject_url = v;
     return std::nullopt;
 }
-SetResult set_reinject_timeout(Config& c, std::string_view v) {
-    auto s = parse_seconds(v);
-    if (!s || *s == 0 || *s > 3600) return "expected 1s..1h";
-    c.reinject_timeout = std::chrono::seconds(*s);
-    return std::nullopt;
-}
-SetResult set_quarantine(Config& c, std::string_view v) {
-    auto b = parse_bool(v);
-    if (!b) return "expected yes or no";
-    c.quarantine = *b;
-    return std::nullopt;
-}
-
 // Key publication (issue 12): keyservers the daemon uploads public.asc to
-// after each rotation, and the WKD document root it rewrites.
-SetResult set_key_server(Config& c, std::string_view v) {
-    // A list, comma or blank separated: every key may appear once.
-    std::vector<std::string> servers;
-    std::string item;
-    for (std::size_t i = 0; i <= v.size(); ++i) {
-        if (i < v.size() && v[i] != ',' && !ascii::is_space(v[i])) {
-            item.push_back(v[i]);
-            continue;
-        }
-        if (item.empty()) continue;
+// after each rotation.
+SetResult set_key_server(Config& c, V v) {
+    std::vector<std::string> servers = split_list(v);
+    for (const std::string& item : servers) {
         if (auto s = core::parse_hkp_server(item); !s) return s.error().detail;
-        servers.push_back(item);
-        item.clear();
     }
     if (servers.size() > 16) return "at most 16 keyservers";
     c.key_servers = std::move(servers);
     return std::nullopt;
 }
-SetResult set_wkd_directory(Config& c, std::string_view v) {
-    if (v.front() != '/') return "WkdDirectory must be an absolute path";
-    c.wkd_directory = v;
-    return std::nullopt;
-}
 
 struct KeySpec {
-    const char* name;  // lower case
+    const char* name;  // as documented; matched case-insensitively
     Setter set;
 };
 
+// One row a key: its name, and the check of its value beside it.  A row is
+// `KEY(name, expression)`, the expression over the Config `c` and the value
+// text `v`; clang-format is off so that each row stays one line (a merge of
+// rows added at the same time is then a merge of lines).
+#define KEY(name, ...)                          \
+    KeySpec {                                   \
+        name, [](Config& c, V v) -> SetResult { \
+            return __VA_ARGS__;                 \
+        }                                       \
+    }
+// clang-format off
 constexpr std::array kKeys{
-    KeySpec{"socket", set_socket},
-    KeySpec{"umask", set_umask},
-    KeySpec{"userid", set_user_id},
-    KeySpec{"allowroot", set_allow_root},
-    KeySpec{"socketgroup", set_socket_group},
-    KeySpec{"pidfile", set_pid_file},
-    KeySpec{"syslog", set_syslog},
-    KeySpec{"syslogfacility", set_syslog_facility},
-    KeySpec{"loglevel", set_log_level},
-    KeySpec{"home", set_home},
-    KeySpec{"subkeylifetime", set_subkey_lifetime},
-    KeySpec{"database", set_database},
-    KeySpec{"localdomains", set_local_domains},
-    KeySpec{"anonymousfrom", set_anonymous_from},
-    KeySpec{"blocklist", set_block_list},
-    KeySpec{"exitrateperhour", set_exit_rate_per_hour},
-    KeySpec{"exitdomainrateperhour", set_exit_domain_rate_per_hour},
-    KeySpec{"exitglobalrateperhour", set_exit_global_rate_per_hour},
-    KeySpec{"poolinterval", set_pool_interval},
-    KeySpec{"poolminmessages", set_pool_min_messages},
-    KeySpec{"poolminkeep", set_pool_min_keep},
-    KeySpec{"poolfraction", set_pool_fraction},
-    KeySpec{"maxmessagesize", set_max_message_size},
-    KeySpec{"maxoriginalsize", set_max_original_size},
-    KeySpec{"multipartmaxsets", set_multipart_max_sets},
-    KeySpec{"multipartmaxbytes", set_multipart_max_bytes},
-    KeySpec{"multipartwindow", set_multipart_window},
-    KeySpec{"multipartwindowsets", set_multipart_window_sets},
-    KeySpec{"multipartwindowbytes", set_multipart_window_bytes},
-    KeySpec{"reinjecturl", set_reinject_url},
-    KeySpec{"reinjecttimeout", set_reinject_timeout},
-    KeySpec{"quarantine", set_quarantine},
-    KeySpec{"keyserver", set_key_server},
-    KeySpec{"wkddirectory", set_wkd_directory},
+    // Daemon
+    KEY("Socket", set_socket(c, v)),
+    KEY("UMask", set_umask(c, v)),
+    KEY("UserID", set_text(c.user_id, v)),
+    KEY("AllowRoot", set_bool(c.allow_root, v)),
+    KEY("SocketGroup", set_socket_group(c, v)),
+    KEY("PidFile", set_path(c.pid_file, v)),
+    KEY("Syslog", set_bool(c.syslog, v)),
+    KEY("SyslogFacility", set_syslog_facility(c, v)),
+    KEY("LogLevel", set_log_level(c, v)),
+    // The node
+    KEY("Home", set_path(c.node.home, v)),
+    KEY("Mode", set_mode(c, v)),
+    KEY("SubkeyLifetime", set_subkey_lifetime(c, v)),
+    KEY("Database", set_path(c.node.database, v)),
+    KEY("LocalDomains", set_domain_list(c.node.local_domains, v)),
+    KEY("AnonymousFrom", set_anonymous_from(c, v)),
+    KEY("MessageIdDomain", set_message_id_domain(c, v)),
+    KEY("BlockList", set_block_list(c, v)),
+    KEY("ExitRatePerHour", set_count(c.node.exit_rate_per_hour, v)),
+    KEY("ExitDomainRatePerHour", set_count(c.node.exit_domain_rate_per_hour, v)),
+    KEY("ExitGlobalRatePerHour", set_count(c.node.exit_global_rate_per_hour, v)),
+    // Pool
+    KEY("PoolInterval", set_interval(c.node.pool.interval, v)),
+    KEY("PoolMinMessages", set_count(c.node.pool.min_pool, v)),
+    KEY("PoolMinKeep", set_count(c.node.pool.min_keep, v)),
+    KEY("PoolFraction", set_pool_fraction(c, v)),
+    // Messages and multipart sets (core/node/reassembly.h).  Whether the caps
+    // fit the largest original is checked where they meet, when the node opens.
+    KEY("MaxMessageSize", set_message_size(c.max_message_size, v)),
+    KEY("MaxOriginalSize", set_message_size(c.node.max_original_bytes, v)),
+    KEY("MultipartMaxSets", set_count(c.node.multipart.max_open_sets, v)),
+    KEY("MultipartMaxBytes", set_byte_cap(c.node.multipart.max_buffer_bytes, v)),
+    KEY("MultipartWindow", set_interval(c.node.multipart.window, v)),
+    KEY("MultipartWindowSets", set_count(c.node.multipart.max_window_sets, v)),
+    KEY("MultipartWindowBytes", set_byte_cap(c.node.multipart.max_window_bytes, v)),
+    KEY("Quarantine", set_bool(c.quarantine, v)),
+    // Resending
+    KEY("ReinjectURL", set_reinject_url(c, v)),
+    KEY("ReinjectTimeout", set_duration(c.reinject_timeout, v, 1s, 1h, "from 1s to 1h")),
+    // Key publication
+    KEY("KeyServer", set_key_server(c, v)),
+    KEY("WkdDirectory", set_path(c.wkd_directory, v)),
 };
+// clang-format on
+#undef KEY
 
 const KeySpec* find_key(std::string_view key) {
     const std::string k = lower(key);
     for (const KeySpec& spec : kKeys) {
-        if (k == spec.name) return &spec;
+        if (k == lower(spec.name)) return &spec;
     }
     return nullptr;
 }
@@ -407,7 +393,73 @@ Config defaults() {
     return c;
 }
 
+// The part of `line` before a '#' that is not inside double quotes, and
+// whether a quote was left open.
+struct Uncommented {
+    std::string_view text;
+    bool open_quote = false;
+};
+Uncommented strip_comment(std::string_view line) {
+    bool quoted = false;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        if (line[i] == '"') quoted = !quoted;
+        else if (line[i] == '#' && !quoted) return {line.substr(0, i), false};
+    }
+    return {line, quoted};
+}
+
+// A value written "in quotes" (to hold a '#' or blanks at its ends) is
+// stored without them.
+std::string_view unquote(std::string_view v) {
+    if (v.size() >= 2 && v.front() == '"' && v.back() == '"') return v.substr(1, v.size() - 2);
+    return v;
+}
+
+// One non-blank, uncommented line: its key checked and its value stored.
+void read_line(std::string_view line, std::size_t line_no, Config& config,
+               std::set<std::string>& seen, ConfigProblems& problems) {
+    const auto gap = std::find_if(line.begin(), line.end(), ascii::is_space) - line.begin();
+    const std::string_view key = line.substr(0, static_cast<std::size_t>(gap));
+    const std::string_view value =
+        unquote(ascii::trim_space(line.substr(static_cast<std::size_t>(gap))));
+    const KeySpec* spec = find_key(key);
+    if (spec == nullptr) {
+        problems.push_back({line_no, "unknown key '" + std::string(key) + "'"});
+    } else if (value.empty()) {
+        problems.push_back({line_no, std::string(key) + ": missing value"});
+    } else if (!seen.insert(spec->name).second) {
+        problems.push_back({line_no, std::string(key) + ": given more than once"});
+    } else if (auto why = spec->set(config, value)) {
+        problems.push_back({line_no, std::string(key) + ": " + *why});
+    }
+}
+
 }  // namespace
+
+std::vector<std::string_view> known_config_keys() {
+    std::vector<std::string_view> names;
+    for (const KeySpec& spec : kKeys) names.emplace_back(spec.name);
+    return names;
+}
+
+std::optional<std::string> mode_mismatch(const Config& config,
+                                         const std::vector<std::string>& key_modes) {
+    if (config.modes.empty()) return std::nullopt;
+    std::vector<std::string> have;
+    for (const std::string& m : key_modes) have.push_back(lower(m));
+    std::sort(have.begin(), have.end());
+    have.erase(std::unique(have.begin(), have.end()), have.end());
+    if (have == config.modes) return std::nullopt;
+    auto join = [](const std::vector<std::string>& v) {
+        std::string out;
+        for (const std::string& m : v) out += (out.empty() ? "" : ",") + m;
+        return out.empty() ? std::string("none") : out;
+    };
+    const std::string want = join(config.modes);
+    return "Mode " + want + " differs from the key's mode " + join(have) + " in " +
+           config.node.home + "; run `mixtasy key mode --home " + config.node.home + " " + want +
+           "` (keeps the key, adds the new user ID, revokes the old) and publish the key";
+}
 
 std::string format_problems(std::string_view file, const ConfigProblems& problems) {
     std::ostringstream out;
@@ -434,28 +486,13 @@ Expected<Config, ConfigProblems> parse_config(std::string_view text) {
                 {line_no, "line longer than " + std::to_string(kMaxLineLength) + " bytes"});
             continue;
         }
-        const std::string_view line = ascii::trim_space(raw);
-        if (line.empty() || line.front() == '#') continue;
-        const auto gap = std::find_if(line.begin(), line.end(), ascii::is_space) - line.begin();
-        const std::string_view key = line.substr(0, static_cast<std::size_t>(gap));
-        const std::string_view value =
-            ascii::trim_space(line.substr(static_cast<std::size_t>(gap)));
-        const KeySpec* spec = find_key(key);
-        if (spec == nullptr) {
-            problems.push_back({line_no, "unknown key '" + std::string(key) + "'"});
+        const Uncommented kept = strip_comment(raw);
+        if (kept.open_quote) {
+            problems.push_back({line_no, "a '\"' without its closing '\"'"});
             continue;
         }
-        if (value.empty()) {
-            problems.push_back({line_no, std::string(key) + ": missing value"});
-            continue;
-        }
-        if (!seen.insert(spec->name).second) {
-            problems.push_back({line_no, std::string(key) + ": given more than once"});
-            continue;
-        }
-        if (auto why = spec->set(config, value)) {
-            problems.push_back({line_no, std::string(key) + ": " + *why});
-        }
+        const std::string_view line = ascii::trim_space(kept.text);
+        if (!line.empty()) read_line(line, line_no, config, seen, problems);
     }
     if (config.node.database.empty()) config.node.database = config.node.home + "/node.db";
     if (!problems.empty()) return Unexpected{std::move(problems)};
@@ -463,12 +500,20 @@ Expected<Config, ConfigProblems> parse_config(std::string_view text) {
 }
 
 Expected<Config, ConfigProblems> load_config(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return Unexpected{ConfigProblems{{0, "cannot open configuration file"}}};
+    // The path is the prefix of every problem line (format_problems), so
+    // the message adds only the OS's reason.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return Unexpected{ConfigProblems{
+            {0, std::string("cannot open configuration file: ") + std::strerror(errno)}}};
+    }
     std::string text;
-    text.resize(kMaxConfigBytes + 1);
-    in.read(text.data(), static_cast<std::streamsize>(text.size()));
-    text.resize(static_cast<std::size_t>(in.gcount()));
+    const int read_errno = read_up_to(fd, kMaxConfigBytes + 1, text);
+    ::close(fd);
+    if (read_errno != 0) {
+        return Unexpected{ConfigProblems{
+            {0, std::string("cannot read configuration file: ") + std::strerror(read_errno)}}};
+    }
     if (text.size() > kMaxConfigBytes) {
         return Unexpected{ConfigProblems{{0, "configuration file larger than 1 MiB"}}};
     }

@@ -2,23 +2,33 @@
 //
 // CONTRACT
 //   parse_config(text)   reads the whole file text and returns a Config with
-//                        every default of shared/DESIGN.md section 6 filled
+//                        every default of conf/mixtasy-milter.conf filled
 //                        in, or the list of every problem found, each with
 //                        its 1-based line number (0: the file as a whole).
 //   load_config(path)    the same for a file (at most kMaxConfigBytes).
 //
-// Syntax: one `Key value` per line; the key is case-insensitive and ends at
-// the first blank; the value is the rest of the line, trimmed.  Lines that
-// are blank or start with `#` are ignored ('#' inside a value is data, since
-// paths may hold it).  Every key may appear once.
+//   known_config_keys()  the name of every key, as documented (PoolInterval),
+//                        in the order of the table: what a man page or the
+//                        sample file must cover.
+//
+// Syntax, as opendkim.conf(5): one `Key value` per line; the key is
+// case-insensitive and ends at the first blank; the value is the rest of the
+// line, trimmed.  `#` starts a comment anywhere on a line unless it is
+// inside double quotes; a value in double quotes ("/srv/a#b") is taken
+// without them.  Booleans: the first letter decides, t/y/1 or f/n/0 (any
+// case), and on/off.  Durations: seconds, or a number with s/m/h/d.  Sizes:
+// bytes, or with k/m.  Every key may appear once.
 //
 // REFUSES: unknown keys, a key without a value, a repeated key, values out of
-// their named range, lines longer than kMaxLineLength, a BlockList file that
-// cannot be read or is longer than kMaxBlockListEntries entries.
+// their named range, an unclosed quote, lines longer than kMaxLineLength, a
+// BlockList file that cannot be read (the message names it and the OS's
+// reason), is not a regular file, is larger than kMaxBlockListBytes or
+// holds more than kMaxBlockListEntries entries.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <sys/types.h>
@@ -33,6 +43,7 @@ namespace mixtasy::milter {
 inline constexpr std::size_t kMaxConfigBytes = 1024 * 1024;
 inline constexpr std::size_t kMaxLineLength = 4096;
 inline constexpr std::size_t kMaxBlockListEntries = 100000;
+inline constexpr std::size_t kMaxBlockListBytes = 16 * 1024 * 1024;
 inline constexpr std::size_t kMaxMessageSizeCeiling = 64 * 1024 * 1024;
 inline constexpr const char* kDefaultConfigPath = "/etc/mixtasy-milter.conf";
 inline constexpr const char* kDefaultSocket = "unix:/var/spool/postfix/mixtasy/milter.sock";
@@ -75,7 +86,21 @@ struct Config {
     // Key publication after each rotation (milter/key_publisher.h)
     std::vector<std::string> key_servers;  // KeyServer: hkp://, hkps://, http(s):// URLs
     std::string wkd_directory;             // WkdDirectory: empty, no WKD tree
+
+    // Mode: the modes the admin means the node to have (sorted, unique);
+    // empty: whatever the key's user ID says.  `-n` compares them with the
+    // key (mode_mismatch) and names `mixtasy key mode` as the fix.
+    std::vector<std::string> modes;
 };
+
+// The names of every key the parser knows, as documented.
+std::vector<std::string_view> known_config_keys();
+
+// With a Mode that differs from the modes of the key's user ID (in any
+// order): the line for `-n`, naming the command that changes the key's
+// user ID without a new key; nullopt when they agree or Mode is not given.
+std::optional<std::string> mode_mismatch(const Config& config,
+                                         const std::vector<std::string>& key_modes);
 
 // Renders problems as "FILE:LINE: message" lines for `mixtasy-milter -n`.
 std::string format_problems(std::string_view file, const ConfigProblems& problems);

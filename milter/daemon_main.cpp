@@ -10,7 +10,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <signal.h>
 #include <string>
 #include <sys/stat.h>
@@ -26,6 +28,7 @@
 #include "milter/flush_thread.h"
 #include "milter/key_publisher.h"
 #include "milter/log.h"
+#include "milter/mode_check.h"
 
 namespace {
 
@@ -180,9 +183,12 @@ bool open_milter_socket(const Config& config) {
     }
     std::string socket = config.socket;
     smfiDesc desc = filter_description();
+    errno = 0;  // libmilter says only "failed"; the OS's reason is errno's
     if (smfi_setconn(socket.data()) != MI_SUCCESS || smfi_register(desc) != MI_SUCCESS ||
         smfi_opensocket(true) != MI_SUCCESS) {
-        log_msg(LogLevel::Error, "cannot open milter socket %s", config.socket.c_str());
+        const int why = errno;
+        log_msg(LogLevel::Error, "cannot open milter socket %s: %s", config.socket.c_str(),
+                why != 0 ? std::strerror(why) : "refused by libmilter");
         return false;
     }
     if (auto g = give_socket_to_user(config); !g) {
@@ -280,6 +286,10 @@ int daemon_main(int argc, char** argv, const NodeFactory& open_node) {
     // Before -n's verdict and before detaching: the admin sees it on stderr.
     if (auto identity = check_identity(*config, ::geteuid()); !identity) {
         std::fprintf(stderr, "%s: %s\n", options.config_path.c_str(), identity.error().c_str());
+        return kExitConfig;
+    }
+    if (auto mode = key_mode_problem(*config); mode && options.check_only) {
+        std::fprintf(stderr, "%s: %s\n", options.config_path.c_str(), mode->c_str());
         return kExitConfig;
     }
     if (options.check_only) return 0;

@@ -36,15 +36,14 @@ void log_decision(const std::string& qid, const core::Decision& decision, std::s
     using Kind = core::Decision::Kind;
     switch (decision.kind) {
         case Kind::Dropped:
-            log_msg(LogLevel::Info, "%s: mix message destroyed, %zu bytes", qid.c_str(), size);
+            log_msg(LogLevel::Info, "%s: %s", qid.c_str(), core::log_sentence(decision, size).c_str());
             log_msg(LogLevel::Debug, "%s: mix message destroyed: %s", qid.c_str(),
                     decision.reason.c_str());
             return;
         case Kind::Pooled:
         case Kind::TempFail:
         case Kind::Quarantine:
-            log_msg(LogLevel::Info, "%s: mix message %s: %s, %zu bytes", qid.c_str(),
-                    core::to_string(decision.kind), decision.reason.c_str(), size);
+            log_msg(LogLevel::Info, "%s: %s", qid.c_str(), core::log_sentence(decision, size).c_str());
             return;
     }
 }

@@ -3,7 +3,8 @@
 // Every parser in core/ that reads bytes from the network returns
 // Expected<T, FormatError>.  The node maps all of them to the destroy reason
 // "malformed" except where decision.h names a finer one; to_string() gives a
-// short token that is safe to log (never message content, never an address).
+// short token that is safe to log (never message content, never an address),
+// describe() the sentence a command prints.
 #pragma once
 
 namespace mixtasy::core {
@@ -34,5 +35,9 @@ enum class FormatError {
 };
 
 const char* to_string(FormatError error);
+
+// The same as a sentence for people (`mixtasy create`, `mixtasy process`):
+// "the mix header has a field twice".  Never content or an address.
+const char* describe(FormatError error);
 
 }  // namespace mixtasy::core

@@ -1,7 +1,10 @@
 // key_home.cpp - node key files; see key_home.h.
 #include "core/keys/key_home.h"
 
+#include <cerrno>
+#include <cstring>
 #include <string>
+#include <sys/stat.h>
 
 #include <botan/mem_ops.h>
 
@@ -37,6 +40,14 @@ crypto::Result<crypto::SecretCertificate> update_node_key(
     const std::function<bool(crypto::SecretCertificate&)>& change) {
     // The home itself is 0700, so no one but root and its owner reaches the
     // lock file.  The lock is released when `lock` goes out of scope.
+    // A missing home is named as such, not as its lock file.
+    struct stat st {};
+    const bool found = ::stat(home.c_str(), &st) == 0;
+    if (!found || !S_ISDIR(st.st_mode)) {
+        const std::string why = found ? "not a directory" : std::strerror(errno);
+        return Unexpected{
+            crypto::Error{crypto::ErrorCode::IoError, 0, "key home " + home.string() + ": " + why}};
+    }
     MIXTASY_TRY(lock, crypto::FileLock::exclusive(home / ".lock"));
     auto key = load_node_key(home);
     if (!key) return key;

@@ -38,6 +38,12 @@ namespace mixtasy::core {
 
 // Seed 000 section 6.3: short-term subkeys live two days.
 inline constexpr std::chrono::seconds kDefaultSubkeyValidity{2 * 24 * 3600};
+// The bounds every front end enforces (mixtasy-milter.conf's SubkeyLifetime,
+// `mixtasy keygen` and `key rotate --subkey-lifetime`): at least an hour, as
+// a shorter subkey would expire inside one pool round; at most what an
+// OpenPGP key expiration time holds (32 bits of seconds, about 136 years).
+inline constexpr std::chrono::seconds kMinSubkeyValidity{3600};
+inline constexpr std::chrono::seconds kMaxSubkeyValidity{0xffffffffLL};
 
 struct NodeKeyParams {
     std::string name = "Mixtasy node";

@@ -1,6 +1,6 @@
 // decision.h - what the node decided about one incoming message.
 //
-// The milter maps each kind to a libmilter reply (shared/DESIGN.md section 3):
+// The milter maps each kind to a libmilter reply (docs/design.md, "One message through a node"):
 //   Pooled      the outcome is durably committed (pool row + replay entry in
 //               one transaction): SMFIS_DISCARD; the MTA may forget it.
 //   Dropped     destroyed as the protocol demands (replay, failed verification,
@@ -17,7 +17,9 @@
 // address.
 #pragma once
 
+#include <cstddef>
 #include <string>
+#include <string_view>
 
 namespace mixtasy::core {
 
@@ -41,5 +43,16 @@ const char* to_string(Decision::Kind kind);
 // `reason` itself is for debug level and for `mixtasy process`.
 inline constexpr const char* kNeutralDestroyed = "destroyed";
 const char* default_level_reason(const Decision& decision) noexcept;
+
+// A reason token in words, for sentences: "store-unavailable" -> "store
+// unavailable", "internal" -> "internal error".
+std::string reason_words(std::string_view reason);
+
+// The default-level log sentence about one mix message of `bytes` bytes,
+// after the queue ID: "mix message pooled, 42356 bytes"; "mix message
+// destroyed, 30912 bytes" whatever the reason; "mix message deferred (store
+// unavailable), 30912 bytes"; "mix message quarantined (not a mix message),
+// 812 bytes".  Never an address or content.
+std::string log_sentence(const Decision& decision, std::size_t bytes);
 
 }  // namespace mixtasy::core

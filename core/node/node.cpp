@@ -130,13 +130,30 @@ bool same_admission_rules(const ExitAdmissionOptions& a, const ExitAdmissionOpti
            a.local_domains == b.local_domains && a.exit_private == b.exit_private;
 }
 
+// From and Message-ID of exit mail name the mix's own domain unless the
+// admin chose others (AnonymousFrom, MessageIdDomain): `localhost` would mark
+// the mail as broken to spam filters and say nothing the mix address does not.
+ExitHeaderOptions exit_header_options(const NodeOptions& options, std::string_view address) {
+    ExitHeaderOptions header_options;
+    const auto at = address.rfind('@');
+    const std::string domain = at == std::string_view::npos ? "" : std::string(address.substr(at + 1));
+    if (!domain.empty()) {
+        header_options.anonymous_from = "Anonymous <nobody@" + domain + ">";
+        header_options.message_id_domain = domain;
+    }
+    if (!options.anonymous_from.empty()) header_options.anonymous_from = options.anonymous_from;
+    if (!options.message_id_domain.empty())
+        header_options.message_id_domain = options.message_id_domain;
+    return header_options;
+}
+
 // `running`: the policy in use, whose admission (and its hourly counts) is
 // kept when its rules did not change.
 Expected<ExitPolicy, std::string> build_exit_policy(const NodeOptions& options,
-                                                    const MixModes& modes,
+                                                    const NodeIdentity& identity,
                                                     const ExitPolicy* running) {
-    ExitHeaderOptions header_options;
-    if (!options.anonymous_from.empty()) header_options.anonymous_from = options.anonymous_from;
+    const MixModes& modes = identity.modes;
+    const ExitHeaderOptions header_options = exit_header_options(options, identity.address);
     auto headers = ExitHeaders::create(header_options);
     if (!headers) return Unexpected{"exit policy: " + headers.error().detail};
     ExitAdmissionOptions admission_options;
@@ -267,7 +284,7 @@ Expected<void, OpenError> MixNode::start() {
     if (!store) return Unexpected{store_error(store.error())};
     store_ = std::move(*store);
 
-    auto policy = build_exit_policy(options_, keys_->identity.modes, nullptr);
+    auto policy = build_exit_policy(options_, keys_->identity, nullptr);
     if (!policy) return Unexpected{options_error(policy.error())};
     exit_policy_ = std::move(*policy);
 
@@ -453,10 +470,10 @@ Expected<void, std::string> MixNode::reload() {
 }
 
 Expected<void, std::string> MixNode::reconfigure(const NodeOptions& options) {
-    const auto modes = keys()->identity.modes;
+    const auto identity = keys()->identity;
     std::lock_guard flushing(flush_mutex_);  // the pool parameters of the next round
     std::lock_guard lock(policy_mutex_);
-    MIXTASY_TRY(policy, build_exit_policy(options, modes, &exit_policy_));
+    MIXTASY_TRY(policy, build_exit_policy(options, identity, &exit_policy_));
     exit_policy_ = std::move(*policy);
     options_.local_domains = options.local_domains;
     options_.anonymous_from = options.anonymous_from;

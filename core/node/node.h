@@ -91,7 +91,11 @@ struct NodeOptions {
     std::string home;                        // key home (mixtasy keygen --home)
     std::string database;                    // SQLite file; default <home>/node.db
     std::vector<std::string> local_domains;  // for exitprivate delivery
-    std::string anonymous_from;              // From of exit deliveries
+    // From of exit deliveries, and the right side of their Message-ID;
+    // empty: "Anonymous <nobody@DOMAIN>" and DOMAIN, the mix address's.
+    // The Message-ID domain is read at open only.
+    std::string anonymous_from;
+    std::string message_id_domain;
     std::vector<std::string> blocked_destinations;
     std::size_t exit_rate_per_hour = 0;  // deliveries per destination and hour; 0 = no limit
     // Deliveries per destination domain and hour, and per hour in all;

@@ -151,7 +151,7 @@ Expected<std::vector<CreatedMessage>, CreateError> create_messages(
     Random& random, std::size_t max_original) {
     try {
         if (auto ok = check_path(path, kMinPathLength); !ok) {
-            return refuse(Code::BadPath, std::string("bad path: ") + to_string(ok.error()));
+            return refuse(Code::BadPath, path_problem(path, kMinPathLength));
         }
         MIXTASY_CHECK(check_roles(ring, path));
         if (original_recipient(original).empty()) {
@@ -176,7 +176,7 @@ Expected<std::vector<CreatedMessage>, CreateError> create_messages(
                 original.subspan(parts[i].first, parts[i].second), random);
             if (!final_msg) {
                 return refuse(Code::TooLarge,
-                              std::string("final message: ") + to_string(final_msg.error()));
+                              std::string("final message: ") + describe(final_msg.error()));
             }
             MIXTASY_TRY(wrapped, wrap(ring, path, std::move(*final_msg), now, random));
             out.push_back({path[0], std::move(*wrapped)});
@@ -192,12 +192,12 @@ Expected<CreatedMessage, CreateError> create_dummy(const KeyRing& ring,
                                                    Random& random, std::string_view from) {
     try {
         if (auto ok = check_path(path, kMinDummyPath); !ok) {
-            return refuse(Code::BadPath, std::string("bad path: ") + to_string(ok.error()));
+            return refuse(Code::BadPath, path_problem(path, kMinDummyPath));
         }
         auto final_msg =
             build_final_message(MixType::Dummy, new_mixtasy_id(random), {}, {}, random);
         if (!final_msg) {
-            return refuse(Code::TooLarge, std::string("dummy: ") + to_string(final_msg.error()));
+            return refuse(Code::TooLarge, std::string("dummy: ") + describe(final_msg.error()));
         }
         MIXTASY_TRY(wrapped, wrap(ring, path, std::move(*final_msg), now, random, from));
         return CreatedMessage{path[0], std::move(*wrapped)};

@@ -37,6 +37,18 @@ Expected<void, PathError> check_path(std::span<const std::string> path, std::siz
     return {};
 }
 
+std::string path_problem(std::span<const std::string> path, std::size_t min_length) {
+    if (path.empty()) return "the path names no mix";
+    if (path.size() < min_length)
+        return "the path names " + std::to_string(path.size()) + " mix(es); it needs at least " +
+               std::to_string(min_length);
+    for (std::size_t i = 1; i < path.size(); ++i) {
+        if (ascii::iequals(path[i], path[i - 1]))
+            return "the path repeats " + path[i] + " twice in a row";
+    }
+    return {};
+}
+
 Expected<std::vector<std::string>, PathError> choose_path(std::span<const std::string> mixes,
                                                           const PathRequest& request,
                                                           Random& random) {

@@ -61,6 +61,10 @@ enum class PathError {
 const char* to_string(PathError error);
 
 Expected<void, PathError> check_path(std::span<const std::string> path, std::size_t min_length);
+// check_path's refusal as a sentence for the user: "the path repeats
+// mixtasy@mix1.test twice in a row", "the path names 2 mixes; it needs at
+// least 4"; empty when check_path accepts the path.
+std::string path_problem(std::span<const std::string> path, std::size_t min_length);
 
 struct PathRequest {
     std::size_t length = 4;

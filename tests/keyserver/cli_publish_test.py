@@ -7,7 +7,8 @@ A node key made by `mixtasy keygen` is published with `mixtasy key publish
 --keyserver hkp://127.0.0.1:PORT --wkd-dir DIR` to hkp_server.py; real gpg
 then fetches it (--recv-keys), and the WKD file sits where gpg-wks-client
 says it belongs; `mixtasy key revoke` of a subkey and then of the key
-reach gpg through the keyserver.  Exit codes: 1 for a bad URL, 75 for an unreachable
+reach gpg through the keyserver, and so does `mixtasy key mode` (the old
+user ID revoked, the new one valid).  Exit codes: 1 for a bad URL, 75 for an unreachable
 keyserver.  Label e2e: run under the shared MTA lock.
 """
 import os
@@ -88,6 +89,7 @@ def check(mixtasy, tmp, port):
             os.path.join(out, ".well-known/openpgpkey/mix1.test/hu/" + h)):
         fail("key wkd: %d" % r.returncode)
     check_dir_update(mixtasy, tmp, port)
+    check_mode_change(mixtasy, home, gnupg, port)
     check_revoke(mixtasy, home, gnupg, port)
     for url, want in (("ldap://x", 1), ("hkp://127.0.0.1:%d" % closed_port(), 75)):
         r = subprocess.run([mixtasy, "key", "publish", "--home", home, "--keyserver", url],
@@ -116,6 +118,33 @@ def check_dir_update(mixtasy, tmp, port):
 def colons(gnupg, *args):
     return subprocess.run(["gpg", "--homedir", gnupg, "--batch", "--with-colons"] + list(args),
                           capture_output=True, text=True).stdout.splitlines()
+
+
+def check_mode_change(mixtasy, home, gnupg, port):
+    """key mode, then key publish: gpg, which has the old user ID from the
+    first publication, merges the upload and sees the old user ID revoked
+    and the new one valid, on the same primary key."""
+    ks = "hkp://127.0.0.1:%d" % port
+    fpr = key_fpr(home, gnupg)
+    time.sleep(1.1)  # the new signatures a second after the first self-signature
+    try:
+        r = subprocess.run([mixtasy, "key", "mode", "--home", home, "middleman,exitpublic"],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            fail("key mode: %d %s%s" % (r.returncode, r.stdout, r.stderr))
+        r = subprocess.run([mixtasy, "key", "publish", "--home", home, "--keyserver", ks],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            fail("key publish after key mode: %d %s%s" % (r.returncode, r.stdout, r.stderr))
+        subprocess.run(["gpg", "--homedir", gnupg, "--batch", "--keyserver", ks, "--recv-keys",
+                        fpr], capture_output=True)
+        uids = [l.split(":") for l in colons(gnupg, "--list-keys", fpr) if l.startswith("uid:")]
+        revoked = [u[9] for u in uids if u[1] == "r"]
+        valid = [u[9] for u in uids if u[1] != "r"]
+        if len(revoked) != 1 or len(valid) != 1 or "exitpublic" not in valid[0]:
+            fail("after key mode gpg sees user IDs %s" % uids)
+    finally:
+        subprocess.run(["gpgconf", "--homedir", gnupg, "--kill", "all"], capture_output=True)
 
 
 def check_revoke(mixtasy, home, gnupg, port):

@@ -202,5 +202,43 @@ TEST_CASE("exit stamp: a node's delivery is dated when its pool sends it", "[exi
     const std::string delivered = text_of(exit.sent[0].message);
     CHECK(field(delivered, "Date") == rfc5322_date(pooled_at + 7min + 3s));
     CHECK(field(delivered, "Date") != rfc5322_date(pooled_at));
-    CHECK(field(delivered, "Message-ID").ends_with("@localhost>"));
+    // Issue 15: the mix's own domain, not localhost, in From and Message-ID.
+    CHECK(field(delivered, "Message-ID").ends_with("@n3.example>"));
+    CHECK(field(delivered, "From") == "Anonymous <nobody@n3.example>");
+}
+
+namespace {
+// What the exit of a four-hop path delivers when every node's options went
+// through `adjust`.
+std::string delivered_by_exit(const std::function<void(const TestNode&, NodeOptions&)>& adjust) {
+    TestNet net(0);
+    std::vector<std::string> path;
+    for (std::size_t i = 0; i < 4; ++i) {
+        net.add_node(mix_address(i), {"middleman", "exitpublic"});
+        path.push_back(mix_address(i));
+    }
+    net.open_all(adjust);
+    const std::string original = "To: bob@dest.example\r\nSubject: s\r\n\r\nhello\r\n";
+    auto created =
+        create_messages(net.ring, path, as_bytes(original), net.clock->now(), *net.random);
+    REQUIRE(created);
+    Bytes message = created->front().message;
+    for (const std::string& hop : path) {
+        std::vector<CapturingTransport::Sent> out;
+        REQUIRE(net.hop(hop, message, &out).reason == "pooled");
+        REQUIRE(out.size() == 1);
+        message = out[0].message;
+    }
+    return text_of(message);
+}
+}  // namespace
+
+TEST_CASE("exit stamp: AnonymousFrom and MessageIdDomain replace the mix's domain",
+          "[exit_stamp][node]") {
+    const std::string delivered = delivered_by_exit([](const TestNode&, NodeOptions& o) {
+        o.anonymous_from = "Nobody <remailer@mail.example>";
+        o.message_id_domain = "ids.example";
+    });
+    CHECK(field(delivered, "Message-ID").ends_with("@ids.example>"));
+    CHECK(field(delivered, "From") == "Nobody <remailer@mail.example>");
 }

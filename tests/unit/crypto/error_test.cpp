@@ -17,3 +17,10 @@ TEST_CASE("error codes keep their lower-case tokens, describe adds offset and de
           "truncated at offset 17: MPI length");
     CHECK(describe(Error{ErrorCode::BadKey, 0, ""}) == "bad_key at offset 0");
 }
+
+TEST_CASE("a file's error is described by its path and the OS's reason alone", "[error]") {
+    // Issue 15: "io_error at offset 0" told an admin nothing.
+    CHECK(describe(Error{ErrorCode::IoError, 0, "open /k/secret.asc: Permission denied"}) ==
+          "open /k/secret.asc: Permission denied");
+    CHECK(describe(Error{ErrorCode::IoError, 0, ""}) == "io_error at offset 0");
+}

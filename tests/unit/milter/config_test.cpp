@@ -4,8 +4,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdio>
+#include <cctype>
 #include <fstream>
+#include <set>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -238,4 +241,124 @@ TEST_CASE("config: the multipart limits default to the node's and are read", "[c
     CHECK_FALSE(parse_config("MaxOriginalSize 65m\n"));
     CHECK_FALSE(parse_config("MultipartWindow 0\n"));
     CHECK_FALSE(parse_config("MultipartMaxBytes lots\n"));
+}
+
+// ---- issue 15: the syntax an OpenDKIM admin expects ------------------------
+
+TEST_CASE("config: '#' starts a comment anywhere on a line unless quoted", "[config]") {
+    auto c = parse_config(
+        "Socket inet:8895@127.0.0.1 # loopback only\n"
+        "Home /srv/mix#1   # the quoted form below keeps a '#'\n"
+        "PidFile \"/run/a#b.pid\"  # quoted\n"
+        "   # an indented comment\n"
+        "LogLevel debug#no blank before the comment\n");
+    REQUIRE(c);
+    CHECK(c->socket == "inet:8895@127.0.0.1");
+    CHECK(c->node.home == "/srv/mix");
+    CHECK(c->pid_file == "/run/a#b.pid");
+    CHECK(c->log_level == LogLevel::Debug);
+    auto open_quote = parse_config("PidFile \"/run/a.pid\n");
+    REQUIRE_FALSE(open_quote);
+    CHECK(open_quote.error().front().line == 1);
+    // A value that is only a comment is a missing value.
+    auto empty = parse_config("Home # nothing\n");
+    REQUIRE_FALSE(empty);
+    CHECK(empty.error().front().message == "Home: missing value");
+}
+
+TEST_CASE("config: booleans as opendkim.conf(5): the first letter decides", "[config]") {
+    for (const char* yes : {"yes", "Y", "true", "T", "1", "TRUE", "yep", "on"}) {
+        auto c = parse_config(std::string("Quarantine no\nAllowRoot ") + yes + "\n");
+        REQUIRE(c);
+        CHECK(c->allow_root);
+        CHECK_FALSE(c->quarantine);
+    }
+    for (const char* no : {"no", "N", "false", "F", "0", "nope", "off"}) {
+        auto c = parse_config(std::string("Syslog ") + no + "\n");
+        REQUIRE(c);
+        CHECK_FALSE(c->syslog);
+    }
+    CHECK_FALSE(parse_config("Syslog maybe\n"));
+    CHECK_FALSE(parse_config("Syslog 2\n"));
+}
+
+TEST_CASE("config: every duration takes s/m/h/d units", "[config]") {
+    auto c = parse_config(
+        "PoolInterval 2h\nSubkeyLifetime 3d\nMultipartWindow 90s\nReinjectTimeout 2m\n");
+    REQUIRE(c);
+    CHECK(c->node.pool.interval == std::chrono::hours(2));
+    CHECK(c->node.subkey_validity == std::chrono::hours(72));
+    CHECK(c->node.multipart.window == std::chrono::seconds(90));
+    CHECK(c->reinject_timeout == std::chrono::minutes(2));
+    CHECK(parse_config("ReinjectTimeout 1h\n"));
+    CHECK_FALSE(parse_config("ReinjectTimeout 61m\n"));
+    CHECK_FALSE(parse_config("PoolInterval 1w\n"));
+    CHECK_FALSE(parse_config("PoolInterval 1.5h\n"));
+    CHECK_FALSE(parse_config("PoolInterval -1m\n"));
+}
+
+TEST_CASE("config: file errors name the file and the OS's reason", "[config]") {
+    auto missing = load_config("/nonexistent/mixtasy-milter.conf");
+    REQUIRE_FALSE(missing);
+    const std::string rendered =
+        format_problems("/nonexistent/mixtasy-milter.conf", missing.error());
+    CHECK(rendered ==
+          "/nonexistent/mixtasy-milter.conf: cannot open configuration file: No such file or "
+          "directory\n");
+    auto dir = load_config("/tmp");
+    REQUIRE_FALSE(dir);
+    CHECK(dir.error().front().message == "cannot read configuration file: Is a directory");
+    auto block = parse_config("BlockList /nonexistent/blocks\n");
+    REQUIRE_FALSE(block);
+    CHECK(block.error().front().message ==
+          "BlockList: cannot read block list file /nonexistent/blocks: No such file or directory");
+}
+
+TEST_CASE("config: the list of known keys is the table's, as documented", "[config]") {
+    const auto keys = known_config_keys();
+    CHECK(keys.size() >= 36);
+    for (std::string_view k : {"Socket", "PoolInterval", "SubkeyLifetime", "AnonymousFrom",
+                               "MessageIdDomain", "Mode", "KeyServer", "WkdDirectory"}) {
+        CHECK(std::find(keys.begin(), keys.end(), k) != keys.end());
+    }
+    // Every listed key is accepted by the parser (in any case).
+    for (std::string_view k : keys) {
+        auto c = parse_config(std::string(k) + " x\n");
+        if (!c) CHECK(c.error().front().message.find("unknown key") == std::string::npos);
+    }
+}
+
+TEST_CASE("config: MessageIdDomain and Mode", "[config]") {
+    auto d = parse_config("");
+    REQUIRE(d);
+    CHECK(d->node.message_id_domain.empty());  // the mix address's domain
+    CHECK(d->modes.empty());                   // whatever the key says
+    CHECK_FALSE(mode_mismatch(*d, {"middleman"}));
+    auto c = parse_config("MessageIdDomain Mix1.Example\nMode middleman, ExitPublic\nHome /srv/m\n");
+    REQUIRE(c);
+    CHECK(c->node.message_id_domain == "mix1.example");
+    CHECK(c->modes == std::vector<std::string>{"exitpublic", "middleman"});
+    CHECK_FALSE(mode_mismatch(*c, {"middleman", "exitpublic"}));
+    auto why = mode_mismatch(*c, {"middleman"});
+    REQUIRE(why);
+    CHECK(why->find("mixtasy key mode --home /srv/m exitpublic,middleman") != std::string::npos);
+    CHECK_FALSE(parse_config("Mode exitsometimes\n"));
+    CHECK_FALSE(parse_config("MessageIdDomain nobody@mix1.example\n"));
+}
+
+TEST_CASE("config: conf/mixtasy-milter.conf documents exactly the known keys", "[config]") {
+    // Every key appears in the sample as a commented-out "#Key value" line,
+    // and no such line names a key the parser does not know.
+    std::ifstream in(std::string(MIXTASY_TEST_DATA) + "/../../conf/mixtasy-milter.conf");
+    REQUIRE(in);
+    std::set<std::string> documented;
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.size() < 2 || line[0] != '#' || !std::isupper(static_cast<unsigned char>(line[1])))
+            continue;
+        documented.insert(line.substr(1, line.find_first_of(" \t") - 1));
+    }
+    std::set<std::string> known;
+    for (std::string_view k : known_config_keys()) known.emplace(k);
+    CHECK(documented == known);
 }

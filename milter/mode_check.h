@@ -1,0 +1,22 @@
+// mode_check.h - whether the key in Home has the modes the configuration's
+// Mode names (for `mixtasy-milter -n`).
+//
+// CONTRACT
+//   key_mode_problem(config)  nullopt when Mode is not set, when it matches
+//                             the modes of the key's user ID, or when the
+//                             key cannot be read (that is the key check's
+//                             to report); otherwise the one line for -n,
+//                             naming `mixtasy key mode` as the fix
+//                             (config.h mode_mismatch).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "milter/config.h"
+
+namespace mixtasy::milter {
+
+std::optional<std::string> key_mode_problem(const Config& config);
+
+}  // namespace mixtasy::milter
