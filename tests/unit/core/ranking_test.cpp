@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/keys/keyring.h"
+#include "core/sender/directory.h"
 #include "crypto/armor.h"
 #include "crypto/key.h"
 #include "crypto/key_io.h"
@@ -154,4 +155,31 @@ TEST_CASE("ranking: ranking key files are read with the file named on failure", 
     auto none = read_ranking_keys(missing);
     REQUIRE_FALSE(none);
     CHECK(none.error().detail.find("none.asc") != std::string::npos);
+}
+
+TEST_CASE("ranking: the directory keeps certifications that a keyserver copy brings",
+          "[core][ranking]") {
+    if (!require_gpg()) return;
+    RankedNet net;
+    const auto rankers = net.rankers();
+    const Instant now = real_now();
+    const auto path = net.dir.path() / "directory";
+    auto d = Directory::load(path);
+    REQUIRE(d);
+    // The mix's own WKD serves its key without certifications; the
+    // keyserver's copy carries them.  WKD stays the pinned origin, the
+    // certifications are merged in.
+    crypto::Certificate bare = net.mix(0);
+    bare.user_ids.front().certifications.clear();
+    d->import(FetchedKey{KeyOrigin::Wkd, "wkd:m1.test", crypto::export_public(bare)}, now);
+    CHECK(mix_rank(d->usable(now).find("mixtasy@m1.test")->cert, rankers, now) == 0);
+    d->import(
+        FetchedKey{KeyOrigin::Keyserver, "hkps://keys.test", net.gpg.export_armored(net.m[0])},
+        now);
+    CHECK(d->entries().front().pinned.origin == KeyOrigin::Wkd);
+    CHECK(mix_rank(d->usable(now).find("mixtasy@m1.test")->cert, rankers, now) == 2);
+    REQUIRE(d->save());
+    auto again = Directory::load(path);
+    REQUIRE(again);
+    CHECK(mix_rank(again->usable(now).find("mixtasy@m1.test")->cert, rankers, now) == 2);
 }
