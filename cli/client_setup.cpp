@@ -26,6 +26,37 @@ void add_location_options(CLI::App& sub, std::string& dir, std::string& config) 
     sub.add_option("--config", config, "client config (default ~/.config/mixtasy/mixtasy.conf)");
 }
 
+void add_min_rank_option(CLI::App& sub, int& min_rank) {
+    sub.add_option("--min-rank", min_rank,
+                   "use only mixes certified by at least N ranking keys (default: MinRank)")
+        ->check(CLI::Range(0, static_cast<int>(core::kMaxMinRank)));
+}
+
+std::optional<core::RankPolicy> rank_policy(const core::ClientConfig& config, int min_rank,
+                                            const std::string& command) {
+    core::RankPolicy policy;
+    policy.min_rank = min_rank >= 0 ? static_cast<std::size_t>(min_rank) : config.min_rank;
+    auto keys = core::read_ranking_keys(config.ranking_keys);
+    if (!keys) {
+        std::cerr << command << ": " << keys.error().detail << "\n";
+        return std::nullopt;
+    }
+    policy.keys = std::move(*keys);
+    if (policy.min_rank > policy.keys.size()) {
+        // No mix could reach it: say so rather than find "no usable mix".
+        std::cerr << command << ": a minimum rank of " << policy.min_rank << " needs at least "
+                  << policy.min_rank << " ranking keys (RankingKey), " << policy.keys.size()
+                  << " configured\n";
+        return std::nullopt;
+    }
+    return policy;
+}
+
+core::KeyRing usable_ring(const core::Directory& directory, const core::ClientConfig& config,
+                          const core::RankPolicy& policy, Instant t) {
+    return core::ranked(directory.usable(t, config.min_subkey_validity), policy, t);
+}
+
 Instant now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
 
 std::optional<core::ClientConfig> load_client_config(const std::string& path,

@@ -10,10 +10,15 @@
 //   core::default_directory_path().  read_original(limit) reads stdin.
 //   add_location_options(sub, dir, config) gives a command the --dir and
 //   --config options that every sender command takes.
+//   rank_policy(config, min_rank) reads the RankingKey files; the minimum
+//   rank is --min-rank when given (min_rank >= 0), else MinRank.
+//   usable_ring(directory, config, policy) is what a sender may use now:
+//   the directory's usable keys (MinSubkeyValidity) ranked by the policy.
 //
 // WHAT IT REFUSES
 //   A config over 64 KiB or with a bad line (its line number), an
-//   unreadable directory, an original over `limit` bytes: one line on
+//   unreadable directory, an original over `limit` bytes, a ranking key
+//   file that cannot be read, a minimum rank without ranking keys: one line on
 //   stderr, prefixed with the command's name, and nullopt.
 #pragma once
 
@@ -26,6 +31,7 @@
 #include "common/bytes.h"
 #include "core/sender/client_config.h"
 #include "core/sender/directory.h"
+#include "core/sender/ranking.h"
 
 namespace mixtasy::cli {
 
@@ -37,6 +43,13 @@ std::optional<core::Directory> open_directory(const std::string& dir, const std:
 std::optional<Bytes> read_original(std::size_t limit, const std::string& command);
 
 void add_location_options(CLI::App& sub, std::string& dir, std::string& config);
+
+// --min-rank N on `sub`; `min_rank` stays -1 when the option is not given.
+void add_min_rank_option(CLI::App& sub, int& min_rank);
+std::optional<core::RankPolicy> rank_policy(const core::ClientConfig& config, int min_rank,
+                                            const std::string& command);
+core::KeyRing usable_ring(const core::Directory& directory, const core::ClientConfig& config,
+                          const core::RankPolicy& policy, Instant now);
 
 // The real time, in whole seconds.
 Instant now();

@@ -47,7 +47,9 @@ int run_list(const MixmasterOptions& o) {
     auto config = load_client_config(o.config, kCommand);
     auto d = open_directory(o.dir, kCommand);
     if (!config || !d) return kExitUsage;
-    const core::KeyRing ring = d->usable(now(), config->min_subkey_validity);
+    const auto policy = rank_policy(*config, -1, kCommand);
+    if (!policy) return kExitUsage;
+    const core::KeyRing ring = usable_ring(*d, *config, *policy, now());
     for (const auto& address : ring.addresses()) {
         const core::MixKey* key = ring.find(address);
         const std::string id = key->fingerprint.substr(key->fingerprint.size() - 16);

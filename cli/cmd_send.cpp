@@ -2,9 +2,12 @@
 // the directory and submit it, one Mixtasy message per recipient.
 //
 //   mixtasy send [--hops N] [--chain a,*,*,d] [--exit MIX] [--keep FIELD]...
-//                [--dry-run] [--dir DIR] [--config FILE] < original.eml
+//                [--dry-run] [--min-rank N] [--dir DIR] [--config FILE] < original.eml
 //
-// Paths follow seed 000 (cli/send_runner.h, core/sender/path.h); the
+// Paths follow seed 000 (cli/send_runner.h, core/sender/path.h), each
+// part of a multipart original on its own path to the shared exit; only
+// mixes of rank N or more are used (core/sender/ranking.h; default the
+// config's MinRank, 0); the
 // header is cleaned first (core/sender/original.h; --keep FIELD keeps one
 // field, for a signed, non-anonymous message).  Submission through the
 // configured sendmail binary or SMTP (core/sender/client_config.h).
@@ -27,6 +30,7 @@ void add_send(CLI::App& app) {
     sub->add_option("--exit", opts->exit, "the last mix");
     sub->add_option("--keep", opts->keep, "keep this header field (repeatable)");
     sub->add_flag("--dry-run", opts->dry_run, "print the paths, parts and sizes; send nothing");
+    add_min_rank_option(*sub, opts->min_rank);
     add_location_options(*sub, opts->dir, opts->config);
     sub->callback([opts] {
         auto original = read_original(kMaxOriginalBytes, "mixtasy send");

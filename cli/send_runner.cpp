@@ -31,14 +31,16 @@ core::SendRequest request_of(const SendOptions& o, const core::ClientConfig& con
     return r;
 }
 
+// Each part's path: parts share the exit, so the paths show where they part.
 void print_plan(const std::vector<core::PlannedMessage>& plan) {
     for (const auto& m : plan) {
-        std::cout << "recipient " << m.recipient << "\n  path";
-        for (const auto& hop : m.route) std::cout << " " << hop;
-        std::cout << "\n  parts " << m.parts.size() << "\n";
-        for (std::size_t i = 0; i < m.parts.size(); ++i)
+        std::cout << "recipient " << m.recipient << "\n  parts " << m.parts.size() << "\n";
+        for (std::size_t i = 0; i < m.parts.size(); ++i) {
             std::cout << "  part " << i + 1 << ": " << m.parts[i].message.size() << " bytes to "
-                      << m.parts[i].first_hop << "\n";
+                      << m.parts[i].first_hop << "\n    path";
+            for (const auto& hop : m.routes[i]) std::cout << " " << hop;
+            std::cout << "\n";
+        }
     }
 }
 
@@ -84,8 +86,15 @@ int run_send(const SendOptions& o, const std::string& command, ByteView original
                       "the directory is stale (older than a subkey half-life); run "
                       "`mixtasy dir update` first");
     }
-    const core::KeyRing ring = directory->usable(t, config->min_subkey_validity);
-    if (ring.size() == 0) return refuse(command, "no usable mix in the directory");
+    const auto policy = rank_policy(*config, o.min_rank, command);
+    if (!policy) return refuse(command, "the ranking cannot be applied");
+    const core::KeyRing ring = usable_ring(*directory, *config, *policy, t);
+    if (ring.size() == 0) {
+        return refuse(command, policy->min_rank > 0
+                                   ? "no usable mix of rank " + std::to_string(policy->min_rank) +
+                                         " or more in the directory"
+                                   : std::string("no usable mix in the directory"));
+    }
     if (!o.dry_run) {
         if (auto problem = submission_problem(*config); !problem.empty())
             return refuse(command, problem);

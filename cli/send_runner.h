@@ -5,7 +5,7 @@
 //   run_send(options, command, original) loads the client config and the
 //   directory, plans one Mixtasy message per recipient (core/sender/
 //   send_plan.h) and then either prints the plan (--dry-run: each
-//   recipient's path, the part count and the sizes) or submits every part
+//   recipient's part count, each part's size and path) or submits every part
 //   to its first hop (cli/submit.h).
 //
 // WHAT IT GUARANTEES
@@ -35,6 +35,7 @@ struct SendOptions {
     std::string exit;
     std::vector<std::string> keep;
     bool dry_run = false;
+    int min_rank = -1;  // --min-rank; -1: the config's MinRank
 };
 
 // "a, b ,c" -> {"a", "b", "c"}

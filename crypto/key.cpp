@@ -162,6 +162,24 @@ Result<PublicKey> key_of(const RawComponent& c, const KeyLimits& limits, Secret*
     return parse_public_key(c.body, c.offset, limits.material);
 }
 
+bool certifies_user_id(SignatureType t) {
+    const auto v = static_cast<uint8_t>(t);
+    return (v >= 0x10 && v <= 0x13) || t == SignatureType::CertificationRevocation;
+}
+
+// The certifications of a user ID that name another issuer (bounded like
+// every component's signatures by max_signatures), kept unverified.
+std::vector<Signature> third_party(const RawComponent& c, const PublicKey& primary,
+                                   const KeyLimits& limits) {
+    std::vector<Signature> out;
+    for (const auto& [offset, body] : c.signatures) {
+        auto sig = parse_signature(body, offset, limits.signatures);
+        if (!sig || issued_by(*sig, primary) || !certifies_user_id(sig->type)) continue;
+        out.push_back(std::move(*sig));
+    }
+    return out;
+}
+
 // A user ID with its newest positive self-certification, unless that is
 // missing or a later certification revocation withdrew it.
 void add_user_id(Certificate& cert, const RawComponent& c, const PublicKey& pk,
@@ -182,7 +200,7 @@ void add_user_id(Certificate& cert, const RawComponent& c, const PublicKey& pk,
             cert.revoked_user_ids.push_back(RevokedUserId{std::move(text), *self, *revocation});
         return;
     }
-    cert.user_ids.push_back(UserId{std::move(text), *self});
+    cert.user_ids.push_back(UserId{std::move(text), *self, third_party(c, pk, limits)});
 }
 
 // A subkey with its newest verified binding (and its secret, for a secret
@@ -432,6 +450,7 @@ Bytes serialize(const Certificate& cert) {
     for (const auto& u : cert.user_ids) {
         emit(out, Tag::UserId, as_bytes(u.text));
         emit(out, Tag::Signature, u.self_signature.body);
+        for (const auto& c : u.certifications) emit(out, Tag::Signature, c.body);
     }
     for (const auto& u : cert.revoked_user_ids) {
         emit(out, Tag::UserId, as_bytes(u.text));

@@ -14,8 +14,9 @@
 // Guarantees
 //   - A returned Certificate has a primary key we can verify with, at least
 //     one user ID whose self-signature verified, and only subkeys whose
-//     binding verified.  Third-party certifications are skipped, never
-//     trusted.  Unknown packets (trust, marker, private tags) are skipped.
+//     binding verified.  Third-party certifications of a user ID are kept
+//     unverified in UserId::certifications (and written back by
+//     serialize()), never trusted here.  Unknown packets (trust, marker, private tags) are skipped.
 //   - Limits (KeyLimits) bound certificates per input, user IDs, subkeys,
 //     signatures per component, user ID length and the certificate's bytes;
 //     exceeding one is limit_exceeded, never silent truncation.
@@ -68,6 +69,10 @@ struct KeyLimits {
 struct UserId {
     std::string text;          // exact bytes of the User ID packet
     Signature self_signature;  // newest verified self-certification
+    // Certifications (0x10..0x13, 0x30) issued by other keys, in input
+    // order: parsed, NOT verified, never trusted here.  verify_certification
+    // checks one against the key its issuer names (ranking, issue 13).
+    std::vector<Signature> certifications;
 };
 
 // A user ID its own primary key withdrew: a certification revocation (0x30)

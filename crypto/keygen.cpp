@@ -79,7 +79,7 @@ Result<SecretCertificate> generate_key(const KeyGenParams& params,
     cert_params.primary_user_id = true;
     cert_params.preferences = true;
     MIXTASY_TRY(self, certify_user_id(out.primary, as_bytes(params.user_id), cert_params, rng));
-    out.cert.user_ids.push_back(UserId{params.user_id, std::move(*self)});
+    out.cert.user_ids.push_back(UserId{params.user_id, std::move(*self), {}});
     out.cert.key_flags = kFlagCertify | kFlagSign;
 
     MIXTASY_CHECK(add_encryption_subkey(out, params.created, params.subkey_validity, rng));

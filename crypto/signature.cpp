@@ -528,6 +528,16 @@ Result<void> verify_user_id(const Signature& sig, const PublicKey& primary, Byte
     return verify_raw(sig, primary, c);
 }
 
+Result<void> verify_certification(const Signature& sig, const PublicKey& signer,
+                                  const PublicKey& certified, ByteView user_id) {
+    if (!is_certification(sig.type)) return fail(ErrorCode::BadSignature, 0, "not a certification");
+    Covered c;
+    c.primary = &certified;
+    c.user_id = user_id;
+    c.has_user_id = true;
+    return verify_raw(sig, signer, c);
+}
+
 Result<Signature> bind_subkey(const SecretKey& primary, const PublicKey& subkey,
                               const SignatureParams& params, Botan::RandomNumberGenerator& rng) {
     if (params.type != SignatureType::SubkeyBinding &&

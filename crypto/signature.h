@@ -160,6 +160,12 @@ Result<void> verify_data(const Signature& sig, const PublicKey& signer, ByteView
 Result<Signature> certify_user_id(const SecretKey& primary, ByteView user_id,
                                   const SignatureParams& params, Botan::RandomNumberGenerator& rng);
 Result<void> verify_user_id(const Signature& sig, const PublicKey& primary, ByteView user_id);
+// A third-party certification of `user_id` on the key `certified`, made by
+// `signer` (0x10..0x13, or its revocation 0x30): the same hash as a
+// self-certification, verified with the signer's key.  The caller decides
+// what the certification is worth (expiry, revocation, whom it trusts).
+Result<void> verify_certification(const Signature& sig, const PublicKey& signer,
+                                  const PublicKey& certified, ByteView user_id);
 
 // Subkey binding (0x18) and subkey revocation (0x28).  Bindings for
 // signing-capable subkeys would need a 0x19 back-signature; we create and

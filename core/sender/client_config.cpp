@@ -64,7 +64,7 @@ struct Key {
     Setter set;
 };
 
-const std::array<Key, 12> kKeys{{
+const std::array<Key, 14> kKeys{{
     {"KeyServer", true,
      [](ClientConfig& c, std::string_view v) -> SetResult {
          std::string u;
@@ -132,6 +132,22 @@ const std::array<Key, 12> kKeys{{
     {"HalfLife", false,
      [](ClientConfig& c, std::string_view v) {
          return duration(c.half_life, v);
+     }},
+    {"MinRank", false,
+     [](ClientConfig& c, std::string_view v) -> SetResult {
+         std::size_t n = 0;
+         const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+         if (v.empty() || ec != std::errc() || end != v.data() + v.size() || n > kMaxMinRank)
+             return "needs a number of ranking keys (0 to " + std::to_string(kMaxMinRank) + ")";
+         c.min_rank = n;
+         return std::nullopt;
+     }},
+    {"RankingKey", true,
+     [](ClientConfig& c, std::string_view v) -> SetResult {
+         std::string p;
+         if (auto bad = path(p, v)) return bad;
+         c.ranking_keys.push_back(p);
+         return std::nullopt;
      }},
 }};
 

@@ -4,7 +4,7 @@
 // WHAT IT DOES
 //   parse_client_config(text) reads the keys below; each key's check sits
 //   beside it in one table (client_config.cpp).  Keys that may repeat
-//   (KeyServer, MixDomain, KeyFile) collect every value.
+//   (KeyServer, MixDomain, KeyFile, RankingKey) collect every value.
 //     KeyServer URL          a keyserver for `dir update` (hkps://...)
 //     MixDomain DOMAIN       a mix domain whose WKD `dir update` asks
 //     KeyFile PATH           a file of armored keys `dir update` reads
@@ -25,6 +25,10 @@
 //                            default: EnvelopeSender's domain
 //     MinSubkeyValidity T    refuse subkeys with less left (default 12h)
 //     HalfLife T             the directory is stale after T (default 1d)
+//     RankingKey PATH        a file of trusted ranking keys (seed 000
+//                            6.3.3; core/sender/ranking.h)
+//     MinRank N              use only mixes certified by at least N of the
+//                            ranking keys (default 0: every mix)
 //
 // WHAT IT GUARANTEES
 //   Every value is checked before it is stored; a value never holds a CR,
@@ -60,7 +64,11 @@ struct ClientConfig {
     std::string sender_domain;
     std::chrono::seconds min_subkey_validity{12 * 3600};
     std::chrono::seconds half_life{24 * 3600};
+    std::vector<std::string> ranking_keys;  // RankingKey files
+    std::size_t min_rank = 0;
 };
+
+inline constexpr std::size_t kMaxMinRank = 100;
 
 struct ClientConfigError {
     std::size_t line = 0;  // 1-based; 0 for the file as a whole

@@ -109,6 +109,82 @@ std::string to_value(const HeaderLine& line, HeaderLines& lines) {
     return value;
 }
 
+// The path of each part: one shared by all (`each` empty), or one per part.
+struct PartPaths {
+    std::span<const std::vector<std::string>> each;
+    std::span<const std::string> shared;
+
+    std::span<const std::string> of(std::size_t part) const {
+        return each.empty() ? shared : std::span<const std::string>(each[part]);
+    }
+    std::size_t distinct() const { return each.empty() ? 1 : each.size(); }
+};
+
+Expected<void, CreateError> check_paths(const KeyRing& ring, const PartPaths& paths) {
+    for (std::size_t i = 0; i < paths.distinct(); ++i) {
+        const auto path = paths.of(i);
+        if (auto ok = check_path(path, kMinPathLength); !ok) {
+            return refuse(Code::BadPath, path_problem(path, kMinPathLength));
+        }
+        MIXTASY_CHECK(check_roles(ring, path));
+        // The exit reassembles: parts that end at different mixes never meet.
+        if (!ascii::iequals(path.back(), paths.of(0).back())) {
+            return refuse(Code::BadPath, "the parts' paths end at different exits");
+        }
+    }
+    return {};
+}
+
+Expected<void, CreateError> check_original(ByteView original, std::size_t max_original) {
+    if (original_recipient(original).empty()) {
+        return refuse(Code::NoRecipient, "the original message has no plain To: address");
+    }
+    if (original.size() > max_original) {
+        return refuse(Code::TooLarge, "the original message is " +
+                                          std::to_string(original.size()) +
+                                          " bytes, over the limit of " +
+                                          std::to_string(max_original) + " bytes");
+    }
+    return {};
+}
+
+Expected<std::vector<CreatedMessage>, CreateError> create_parts(const KeyRing& ring,
+                                                                const PartPaths& paths,
+                                                                ByteView original, Instant now,
+                                                                Random& random,
+                                                                std::size_t max_original) {
+    try {
+        MIXTASY_CHECK(check_paths(ring, paths));
+        MIXTASY_CHECK(check_original(original, max_original));
+        const std::string id = bound_mixtasy_id(original, random);
+        const auto parts = split(original.size(), id);
+        if (parts.empty()) return refuse(Code::TooLarge, "the original message is too large");
+        if (!paths.each.empty() && paths.each.size() != parts.size()) {
+            return refuse(Code::BadPath, std::to_string(paths.each.size()) + " paths for " +
+                                             std::to_string(parts.size()) + " parts");
+        }
+        const bool multipart = parts.size() > 1;
+        std::vector<CreatedMessage> out;
+        for (std::size_t i = 0; i < parts.size(); ++i) {
+            const PartNumber number{static_cast<std::uint32_t>(i + 1),
+                                    static_cast<std::uint32_t>(parts.size())};
+            auto final_msg = build_final_message(
+                multipart ? MixType::Multipart : MixType::Singlepart, id, number,
+                original.subspan(parts[i].first, parts[i].second), random);
+            if (!final_msg) {
+                return refuse(Code::TooLarge,
+                              std::string("final message: ") + to_string(final_msg.error()));
+            }
+            const auto path = paths.of(i);
+            MIXTASY_TRY(wrapped, wrap(ring, path, std::move(*final_msg), now, random));
+            out.push_back({path[0], std::move(*wrapped)});
+        }
+        return out;
+    } catch (const std::exception& e) {
+        return refuse(Code::Crypto, std::string("creation failed: ") + e.what());
+    }
+}
+
 }  // namespace
 
 std::string original_recipient(ByteView original) {
@@ -149,42 +225,21 @@ std::ostream& operator<<(std::ostream& out, const CreateError& error) {
 Expected<std::vector<CreatedMessage>, CreateError> create_messages(
     const KeyRing& ring, std::span<const std::string> path, ByteView original, Instant now,
     Random& random, std::size_t max_original) {
-    try {
-        if (auto ok = check_path(path, kMinPathLength); !ok) {
-            return refuse(Code::BadPath, path_problem(path, kMinPathLength));
-        }
-        MIXTASY_CHECK(check_roles(ring, path));
-        if (original_recipient(original).empty()) {
-            return refuse(Code::NoRecipient, "the original message has no plain To: address");
-        }
-        if (original.size() > max_original) {
-            return refuse(Code::TooLarge, "the original message is " +
-                                              std::to_string(original.size()) +
-                                              " bytes, over the limit of " +
-                                              std::to_string(max_original) + " bytes");
-        }
-        const std::string id = bound_mixtasy_id(original, random);
-        const auto parts = split(original.size(), id);
-        if (parts.empty()) return refuse(Code::TooLarge, "the original message is too large");
-        const bool multipart = parts.size() > 1;
-        std::vector<CreatedMessage> out;
-        for (std::size_t i = 0; i < parts.size(); ++i) {
-            const PartNumber number{static_cast<std::uint32_t>(i + 1),
-                                    static_cast<std::uint32_t>(parts.size())};
-            auto final_msg = build_final_message(
-                multipart ? MixType::Multipart : MixType::Singlepart, id, number,
-                original.subspan(parts[i].first, parts[i].second), random);
-            if (!final_msg) {
-                return refuse(Code::TooLarge,
-                              std::string("final message: ") + describe(final_msg.error()));
-            }
-            MIXTASY_TRY(wrapped, wrap(ring, path, std::move(*final_msg), now, random));
-            out.push_back({path[0], std::move(*wrapped)});
-        }
-        return out;
-    } catch (const std::exception& e) {
-        return refuse(Code::Crypto, std::string("creation failed: ") + e.what());
-    }
+    return create_parts(ring, PartPaths{{}, path}, original, now, random, max_original);
+}
+
+Expected<std::vector<CreatedMessage>, CreateError> create_messages_on_paths(
+    const KeyRing& ring, std::span<const std::vector<std::string>> paths, ByteView original,
+    Instant now, Random& random, std::size_t max_original) {
+    if (paths.empty()) return refuse(Code::BadPath, "no path");
+    return create_parts(ring, PartPaths{paths, {}}, original, now, random, max_original);
+}
+
+std::size_t part_count(std::size_t size) {
+    // Capacities depend on the id's length only, which bound_mixtasy_id fixes.
+    static const std::string kSameLengthId =
+        "<" + std::string(32, '0') + "." + std::string(64, '0') + "@mixtasy>";
+    return split(size, kSameLengthId).size();
 }
 
 Expected<CreatedMessage, CreateError> create_dummy(const KeyRing& ring,

@@ -10,17 +10,23 @@
 //       encrypted to that mix's newest valid encryption subkey, each inner
 //       layer with its Verification header,
 //     - pads the outermost body to exactly 30 KiB and armors it.
-//   Every part takes the same path and carries the same Mixtasy-ID, fresh
+//   create_messages_on_paths(ring, paths, ...) does the same with one path
+//   per part (paths[i] for part i+1), as seed 000 wants of a multipart
+//   original: the parts meet only at the shared exit.  part_count(size)
+//   says how many paths it needs for an original of `size` bytes.
+//   With create_messages every part takes the same path.  Every part
+//   carries the same Mixtasy-ID, fresh
 //   for each original and never its Message-ID: 128 random bits and a
 //   hash binding the parts to the original (format/mixtasy_id.h), which
 //   the exit checks after reassembly.  The result is one complete message
-//   per part, to be sent to path[0].
+//   per part, to be sent to its path's first mix (CreatedMessage::first_hop).
 //   create_dummy(ring, hops, ...) builds a dummy (Mixtasy-Type dummy, random
 //   payload) through `hops` random usable mixes.
 //
 // WHAT IT REFUSES (CreateError: a code to branch on, a one-line detail)
 //   BadPath      a path shorter than four mixes (dummies: one) or with the
-//                same mix twice in a row
+//                same mix twice in a row; per-part paths whose count is not
+//                the part count or whose exits differ
 //   UnknownMix   a mix not in the ring
 //   WrongMode    an inner mix that does not run middleman, or a last mix
 //                that runs no exit mode
@@ -67,6 +73,16 @@ struct CreatedMessage {
 Expected<std::vector<CreatedMessage>, CreateError> create_messages(
     const KeyRing& ring, std::span<const std::string> path, ByteView original, Instant now,
     Random& random, std::size_t max_original = kMaxOriginalSize);
+
+// One path per part: paths.size() must be part_count(original.size()),
+// and every path must end at the same mix (compared case-insensitively).
+Expected<std::vector<CreatedMessage>, CreateError> create_messages_on_paths(
+    const KeyRing& ring, std::span<const std::vector<std::string>> paths, ByteView original,
+    Instant now, Random& random, std::size_t max_original = kMaxOriginalSize);
+
+// How many parts an original of `size` bytes is cut into: 1 (singlepart),
+// 2..kMaxParts, or 0 when it does not fit kMaxParts parts.
+std::size_t part_count(std::size_t size);
 
 // Dummy through the given path (any length >= 1, no mix twice in a row).
 // `from` is the From of its outer header: a node passes its own address so

@@ -299,6 +299,31 @@ ImportReport Directory::import(const FetchedKey& fetched, Instant now) {
     return report;
 }
 
+namespace {
+
+constexpr std::size_t kMaxCertifications = 64;
+
+// Third-party certifications (ranking, core/sender/ranking.h) of `from`'s
+// user IDs added to the same user IDs of `into`, each once, at most
+// kMaxCertifications per user ID so that keys.asc stays within the
+// certificate parser's limits.  They are verified when counted, not here.
+void merge_certifications(crypto::Certificate& into, const crypto::Certificate& from) {
+    for (auto& uid : into.user_ids) {
+        for (const auto& other : from.user_ids) {
+            if (other.text != uid.text) continue;
+            for (const auto& sig : other.certifications) {
+                if (uid.certifications.size() >= kMaxCertifications) break;
+                const bool known = std::any_of(
+                    uid.certifications.begin(), uid.certifications.end(),
+                    [&](const crypto::Signature& s) { return s.body == sig.body; });
+                if (!known) uid.certifications.push_back(sig);
+            }
+        }
+    }
+}
+
+}  // namespace
+
 void Directory::file_key(const MixKey& key, const FetchedKey& fetched, Instant now,
                          ImportReport& report) {
     const KeySighting seen{key.fingerprint, fetched.origin, fetched.where, now};
@@ -316,14 +341,19 @@ void Directory::file_key(const MixKey& key, const FetchedKey& fetched, Instant n
     if (entry->pinned.fingerprint == key.fingerprint) {
         // The same key again: take this copy when it comes from as good a
         // place or carries a newer subkey (a rotated key).
-        const crypto::Certificate& old = certs_.at(key.fingerprint);
+        crypto::Certificate& old = certs_.at(key.fingerprint);
         if (at_least_as_good(fetched.origin, entry->pinned.origin) ||
             newest_subkey(key.cert) > newest_subkey(old)) {
-            certs_[key.fingerprint] = key.cert;
+            crypto::Certificate taken = key.cert;
+            merge_certifications(taken, old);
+            old = std::move(taken);
             if (at_least_as_good(fetched.origin, entry->pinned.origin)) {
                 entry->pinned.origin = fetched.origin;
                 entry->pinned.where = fetched.where;
             }
+        } else {
+            // Ranking keys' certifications travel on keyserver copies too.
+            merge_certifications(old, key.cert);
         }
         entry->refreshed = now;
         ++report.refreshed;

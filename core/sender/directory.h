@@ -10,7 +10,9 @@
 //     - a new address is pinned to the key's primary fingerprint (first
 //       sight), with its origin, where, first seen and last refreshed;
 //     - the pinned key seen again is refreshed (its new subkeys taken),
-//       unless the copy on file came from a better origin;
+//       unless the copy on file came from a better origin; third-party
+//       certifications of its user ID (ranking, ranking.h) are merged from
+//       every copy, at most 64 per user ID;
 //     - a different primary key for a known address is kept as pending:
 //       listed, never used, until accept(address) makes it the pin.  One
 //       exception: a key from the mix domain's own WKD replaces a pin that

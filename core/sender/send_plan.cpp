@@ -1,6 +1,8 @@
 // send_plan.cpp - see send_plan.h.
 #include "core/sender/send_plan.h"
 
+#include <algorithm>
+
 namespace mixtasy::core {
 namespace {
 
@@ -27,18 +29,19 @@ Expected<std::vector<PlannedMessage>, SendError> plan_send(const KeyRing& ring, 
     for (auto& copy : *copies) {
         RouteRequest route = request.route;
         route.recipient = copy.recipient;
-        route.parts = 1;
+        // A size over kMaxParts parts is the creator's refusal (too large).
+        route.parts = std::max<std::size_t>(1, part_count(copy.message.size()));
         auto routes = choose_routes(mixes, route, random);
         if (!routes) {
             return refuse(SendError::Code::Path,
                           "no path to " + copy.recipient + ": " + routes.error().detail);
         }
-        auto created = create_messages(ring, routes->front(), copy.message, now, random);
+        auto created = create_messages_on_paths(ring, *routes, copy.message, now, random);
         if (!created) {
             return refuse(SendError::Code::Create,
                           "cannot wrap for " + copy.recipient + ": " + created.error().detail);
         }
-        out.push_back({copy.recipient, std::move(routes->front()), std::move(*created)});
+        out.push_back({copy.recipient, std::move(*routes), std::move(*created)});
     }
     return out;
 }

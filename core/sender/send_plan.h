@@ -5,19 +5,17 @@
 //
 // WHAT IT DOES
 //   plan_send(ring, original, request, now, random) returns one
-//   PlannedMessage per recipient of the original: its route, and the
-//   complete message of each part, to be submitted to route[0].  Nothing is
+//   PlannedMessage per recipient of the original: each part's route and
+//   complete message, to be submitted to that route's first mix.  Nothing is
 //   sent here, so a refusal for any recipient comes before anything is sent
 //   for any of them.
 //   mix_choices(ring) is what path selection needs to know of a ring.
 //
 // WHAT IT GUARANTEES
 //   Each recipient gets its own independently drawn route; each message's
-//   exit sees exactly that one recipient.  Every part of one recipient's
-//   message shares the exit.  (The creator takes one path for all parts of
-//   a message today, so a multipart message's parts also share the hops
-//   before the exit; choose_routes draws independent prefixes per part
-//   once the creator accepts a path per part.)
+//   exit sees exactly that one recipient.  The parts of one recipient's
+//   message share the exit and take independent routes before it (seed
+//   000): routes[i] is part i+1's, drawn by choose_routes(parts=N).
 //
 // WHAT IT REFUSES (SendError: a code, a one-line detail)
 //   Original (no recipient, a header that breaks the limits, a bad
@@ -46,7 +44,7 @@ struct SendRequest {
 
 struct PlannedMessage {
     std::string recipient;
-    std::vector<std::string> route;
+    std::vector<std::vector<std::string>> routes;  // routes[i]: part i+1's
     std::vector<CreatedMessage> parts;
 };
 

@@ -50,3 +50,18 @@ TEST_CASE("client config: each refusal names its line", "[core][directory][confi
     CHECK(line_of(std::string(70 * 1024, '#')) == 0);
     CHECK(line_of(std::string("Sendmail /a\0b\n", 14)) == 0);
 }
+
+TEST_CASE("client config: ranking keys and the minimum rank", "[core][directory][config]") {
+    auto c = parse_client_config("RankingKey /a.asc\nRankingKey /b.asc\nMinRank 2\n");
+    REQUIRE(c);
+    CHECK(c->ranking_keys == std::vector<std::string>{"/a.asc", "/b.asc"});
+    CHECK(c->min_rank == 2);
+    CHECK(parse_client_config("")->min_rank == 0);
+    CHECK(parse_client_config("")->ranking_keys.empty());
+    for (const char* bad : {"MinRank\n", "MinRank x\n", "MinRank -1\n", "MinRank 101\n",
+                            "MinRank 1 2\n", "MinRank 1\nMinRank 2\n", "RankingKey\n",
+                            "RankingKey -x\n"}) {
+        CAPTURE(bad);
+        CHECK_FALSE(parse_client_config(bad));
+    }
+}

@@ -23,9 +23,10 @@ TEST_CASE("send plan: one message per recipient, each with its own route", "[cor
     CHECK((*plan)[0].recipient == "b@far.test");
     CHECK((*plan)[2].recipient == "d@far.test");
     for (const auto& m : *plan) {
-        CHECK(check_path(m.route, kMinRouteLength));
+        REQUIRE(m.routes.size() == 1);
+        CHECK(check_path(m.routes[0], kMinRouteLength));
         REQUIRE(m.parts.size() == 1);
-        CHECK(m.parts[0].first_hop == m.route.front());
+        CHECK(m.parts[0].first_hop == m.routes[0].front());
     }
 }
 
