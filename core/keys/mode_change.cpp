@@ -41,7 +41,7 @@ Expected<crypto::UserId, std::string> certify(const crypto::SecretCertificate& k
     p.preferences = true;
     auto sig = crypto::certify_user_id(key.primary, as_bytes(uid), p, random);
     if (!sig) return Unexpected{"new user ID: " + crypto::describe(sig.error())};
-    return crypto::UserId{uid, std::move(*sig)};
+    return crypto::UserId{uid, std::move(*sig), {}};
 }
 
 Expected<crypto::RevokedUserId, std::string> revoke(const crypto::SecretCertificate& key,

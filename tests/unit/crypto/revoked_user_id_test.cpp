@@ -41,7 +41,7 @@ SecretCertificate key_with_changed_user_id(Botan::RandomNumberGenerator& rng, Ti
     REQUIRE(revocation);
     k->cert.revoked_user_ids.push_back(
         RevokedUserId{kOld, k->cert.user_ids.front().self_signature, *revocation});
-    k->cert.user_ids = {UserId{kNew, *fresh}};
+    k->cert.user_ids = {UserId{kNew, *fresh, {}}};
     return std::move(*k);
 }
 
