@@ -519,15 +519,6 @@ Result<Signature> certify_user_id(const SecretKey& primary, ByteView user_id,
     return make_signature(primary, params, c, rng);
 }
 
-Result<void> verify_user_id(const Signature& sig, const PublicKey& primary, ByteView user_id) {
-    if (!is_certification(sig.type)) return fail(ErrorCode::BadSignature, 0, "not a certification");
-    Covered c;
-    c.primary = &primary;
-    c.user_id = user_id;
-    c.has_user_id = true;
-    return verify_raw(sig, primary, c);
-}
-
 Result<void> verify_certification(const Signature& sig, const PublicKey& signer,
                                   const PublicKey& certified, ByteView user_id) {
     if (!is_certification(sig.type)) return fail(ErrorCode::BadSignature, 0, "not a certification");
@@ -536,6 +527,11 @@ Result<void> verify_certification(const Signature& sig, const PublicKey& signer,
     c.user_id = user_id;
     c.has_user_id = true;
     return verify_raw(sig, signer, c);
+}
+
+// A self-certification is a certification whose signer is the key itself.
+Result<void> verify_user_id(const Signature& sig, const PublicKey& primary, ByteView user_id) {
+    return verify_certification(sig, primary, primary, user_id);
 }
 
 Result<Signature> bind_subkey(const SecretKey& primary, const PublicKey& subkey,
