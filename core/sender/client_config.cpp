@@ -51,6 +51,14 @@ SetResult path(std::string& out, std::string_view v) {
     return std::nullopt;
 }
 
+// One more path for a key that may repeat (KeyFile, RankingKey).
+SetResult append_path(std::vector<std::string>& out, std::string_view v) {
+    std::string p;
+    if (auto bad = path(p, v)) return bad;
+    out.push_back(std::move(p));
+    return std::nullopt;
+}
+
 SetResult duration(std::chrono::seconds& out, std::string_view v) {
     auto d = parse_duration(v);
     if (!d || d->count() == 0) return "needs a duration such as 12h (at most 30 days)";
@@ -79,12 +87,7 @@ const std::array<Key, 14> kKeys{{
          return std::nullopt;
      }},
     {"KeyFile", true,
-     [](ClientConfig& c, std::string_view v) -> SetResult {
-         std::string p;
-         if (auto bad = path(p, v)) return bad;
-         c.key_files.push_back(p);
-         return std::nullopt;
-     }},
+     [](ClientConfig& c, std::string_view v) { return append_path(c.key_files, v); }},
     {"Sendmail", false,
      [](ClientConfig& c, std::string_view v) {
          return path(c.sendmail, v);
@@ -143,12 +146,7 @@ const std::array<Key, 14> kKeys{{
          return std::nullopt;
      }},
     {"RankingKey", true,
-     [](ClientConfig& c, std::string_view v) -> SetResult {
-         std::string p;
-         if (auto bad = path(p, v)) return bad;
-         c.ranking_keys.push_back(p);
-         return std::nullopt;
-     }},
+     [](ClientConfig& c, std::string_view v) { return append_path(c.ranking_keys, v); }},
 }};
 
 Unexpected<ClientConfigError> fail(std::size_t line, std::string detail) {
