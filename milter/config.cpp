@@ -358,6 +358,8 @@ constexpr std::array kKeys{
     KEY("PoolMinMessages", set_count(c.node.pool.min_pool, v)),
     KEY("PoolMinKeep", set_count(c.node.pool.min_keep, v)),
     KEY("PoolFraction", set_pool_fraction(c, v)),
+    KEY("PoolRetryBase", set_interval(c.node.retry.retry_base, v)),
+    KEY("PoolRetryMax", set_interval(c.node.retry.retry_max, v)),
     // Messages and multipart sets (core/node/reassembly.h).  Whether the caps
     // fit the largest original is checked where they meet, when the node opens.
     KEY("MaxMessageSize", set_message_size(c.max_message_size, v)),

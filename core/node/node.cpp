@@ -295,6 +295,7 @@ Expected<void, OpenError> MixNode::start() {
     if (!exit_stamp_) return Unexpected{options_error("exit policy: bad message id domain")};
     FlusherOptions flush_options;
     flush_options.pool = options_.pool;
+    flush_options.retry = options_.retry;
     flush_options.ages = ages_;
     flusher_ = std::make_unique<Flusher>(*store_, *clock_, *random_, *dummies_, *exit_stamp_,
                                          flush_options);

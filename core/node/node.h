@@ -106,6 +106,9 @@ struct NodeOptions {
     std::chrono::seconds subkey_validity =
         kDefaultSubkeyValidity;  // of subkeys maintain_keys() adds
     PoolParameters pool;
+    // Backoff of a send the MTA refused (flusher.h); tests and demos shorten
+    // it so that a restarted MTA is retried within seconds.
+    RetryParameters retry;
     // Rows left "sending" go back to the pool at open (the daemon, which
     // owns the pool); false for `mixtasy process`, which may share a home
     // with a running daemon whose rows in flight are its own.

@@ -73,6 +73,8 @@ TEST_CASE("config: every key is read", "[config]") {
         "PoolMinMessages   0\n"
         "PoolMinKeep       3\n"
         "PoolFraction      0.5\n"
+        "PoolRetryBase     2s\n"
+        "PoolRetryMax      1m\n"
         "MaxMessageSize    1m\n"
         "ReinjectURL       sendmail:/usr/sbin/sendmail\n"
         "ReinjectTimeout   30\n"
@@ -101,6 +103,8 @@ TEST_CASE("config: every key is read", "[config]") {
     CHECK(c->node.pool.min_pool == 0);
     CHECK(c->node.pool.min_keep == 3);
     CHECK(c->node.pool.fraction == Approx(0.5));
+    CHECK(c->node.retry.retry_base == std::chrono::seconds(2));
+    CHECK(c->node.retry.retry_max == std::chrono::seconds(60));
     CHECK(c->max_message_size == 1024 * 1024);
     CHECK(c->reinject_url == "sendmail:/usr/sbin/sendmail");
     CHECK(c->reinject_timeout == std::chrono::seconds(30));
