@@ -2,6 +2,7 @@
 #include "core/sender/path.h"
 
 #include <algorithm>
+#include <cassert>
 #include <map>
 
 #include "common/ascii.h"
@@ -185,25 +186,72 @@ Expected<void, RouteError> place_providers(Selection& s, const RouteRequest& req
     return {};
 }
 
-// Draws place `i` of `path` among the mixes that fit it.
-Expected<void, RouteError> draw(const Selection& s, std::vector<std::string>& path, std::size_t i,
-                                Random& random) {
-    std::vector<const MixChoice*> allowed;
-    const bool next_pinned = i + 1 < path.size() && !is_random(path[i + 1]);
+// For each place of `tokens`, the mixes that may stand there and still
+// leave a complete path after them: a pinned place holds its mix, a "*" the
+// mixes that fit its role, and either only if the next place can then hold
+// a different mix.  Drawing every "*" among these (never the mix before it)
+// cannot dead-end.  Why: with only two middlemen that also exit, a plain
+// left-to-right draw of "*,*,*,*" failed one time in four at the third
+// place (its neighbours had taken both mixes).
+using Places = std::vector<std::vector<const MixChoice*>>;
+
+bool holds_other(const std::vector<const MixChoice*>& place, std::string_view address) {
+    return std::any_of(place.begin(), place.end(),
+                       [&](const MixChoice* m) { return !ascii::iequals(m->address, address); });
+}
+
+Places completable(const Selection& s, const std::vector<std::string>& tokens) {
+    Places places(tokens.size());
+    for (std::size_t i = tokens.size(); i-- > 0;) {
+        for (const auto& m : s.mixes) {
+            const bool here =
+                is_random(tokens[i]) ? s.fits(m, i) : ascii::iequals(m.address, tokens[i]);
+            if (!here) continue;
+            if (i + 1 < tokens.size() && !holds_other(places[i + 1], m.address)) continue;
+            places[i].push_back(&m);
+        }
+    }
+    return places;
+}
+
+Unexpected<RouteError> no_path(const Selection& s) {
+    return refuse(PathError::NoCandidates,
+                  "no path of " + std::to_string(s.tokens.size()) + " mixes fits the known mixes");
+}
+
+// Draws the exit, shared by all parts, among the mixes that fit it and
+// leave the places before it completable.
+Expected<void, RouteError> draw_exit(Selection& s, Random& random) {
+    const std::size_t last = s.tokens.size() - 1;
+    std::vector<const MixChoice*> exits;
+    bool any_fits = false;
     for (const auto& m : s.mixes) {
-        if (!s.fits(m, i)) continue;
-        if (i > 0 && ascii::iequals(m.address, path[i - 1])) continue;
-        if (next_pinned && ascii::iequals(m.address, path[i + 1])) continue;
-        allowed.push_back(&m);
+        if (!s.fits(m, last)) continue;
+        any_fits = true;
+        std::vector<std::string> trial = s.tokens;
+        trial[last] = m.address;
+        if (!completable(s, trial).front().empty()) exits.push_back(&m);
     }
-    if (allowed.empty()) {
-        return i + 1 == path.size()
-                   ? refuse(PathError::NoExit, "no mix can deliver to " + s.recipient_domain)
-                   : refuse(PathError::NoCandidates,
-                            "no mix fits place " + std::to_string(i + 1) + " of the path");
+    if (exits.empty()) {
+        return any_fits ? no_path(s)
+                        : refuse(PathError::NoExit, "no mix can deliver to " + s.recipient_domain);
     }
-    path[i] = allowed[random.uniform(allowed.size())]->address;
+    s.tokens[last] = exits[random.uniform(exits.size())]->address;
     return {};
+}
+
+// Draws every "*" of one part's path left to right among `places`.
+std::vector<std::string> draw_part(const Selection& s, const Places& places, Random& random) {
+    std::vector<std::string> path = s.tokens;
+    for (std::size_t i = 0; i < path.size(); ++i) {
+        if (!is_random(path[i])) continue;
+        std::vector<const MixChoice*> allowed;
+        for (const MixChoice* m : places[i])
+            if (i == 0 || !ascii::iequals(m->address, path[i - 1])) allowed.push_back(m);
+        assert(!allowed.empty());  // completable() left a mix for each place
+        path[i] = allowed[random.uniform(allowed.size())]->address;
+    }
+    return path;
 }
 
 }  // namespace
@@ -217,16 +265,20 @@ Expected<std::vector<std::vector<std::string>>, RouteError> choose_routes(
         return refuse(PathError::BadRecipient, "the recipient has no domain");
     MIXTASY_CHECK(resolve_chain(s, request));
     MIXTASY_CHECK(place_providers(s, request, random));
+    for (std::size_t i = 1; i < s.tokens.size(); ++i)
+        if (!is_random(s.tokens[i]) && ascii::iequals(s.tokens[i], s.tokens[i - 1]))
+            return refuse(PathError::Repeated,
+                          "the path repeats " + s.tokens[i] + " twice in a row");
     // The exit is drawn once: every part meets there.
-    const std::size_t last = s.tokens.size() - 1;
-    if (is_random(s.tokens[last])) MIXTASY_CHECK(draw(s, s.tokens, last, random));
+    if (is_random(s.tokens.back())) MIXTASY_CHECK(draw_exit(s, random));
+    const Places places = completable(s, s.tokens);
+    if (places.front().empty()) {
+        return no_path(s);
+    }
     std::vector<std::vector<std::string>> routes;
     for (std::size_t part = 0; part < request.parts; ++part) {
-        std::vector<std::string> path = s.tokens;
-        for (std::size_t i = 0; i < last; ++i)
-            if (is_random(path[i])) MIXTASY_CHECK(draw(s, path, i, random));
-        if (auto ok = check_path(path, kMinRouteLength); !ok)
-            return refuse(ok.error(), "the chain names the same mix twice in a row");
+        auto path = draw_part(s, places, random);
+        assert(check_path(path, kMinRouteLength));
         routes.push_back(std::move(path));
     }
     return routes;

@@ -19,7 +19,9 @@
 //       as the exit when it can exit, the sender's as the first hop when it
 //       runs middleman, else at a free inner place;
 //     - each "*" is drawn uniformly among the mixes that fit its place
-//       (role, not the mix before it, not a pinned mix after it);
+//       (role, not the mix before it, not a pinned mix after it) and that
+//       leave the rest of the path completable, so a draw never dead-ends
+//       when some path exists;
 //     - all parts share the exit; the hops before it are drawn anew per
 //       part, so parts travel independent paths and meet only at the exit.
 //
@@ -28,11 +30,11 @@
 //   returned passes check_path(route, kMinRouteLength) and the rules above.
 //
 // WHAT IT REFUSES (PathError; RouteError adds a one-line detail)
-//   TooShort, Repeated (same mix twice in a row), NoCandidates (no mix fits
-//   a "*" place), UnknownMix (a named mix not in `mixes`), WrongMode (a
-//   named mix that cannot play its place), NoExit (no mix fits the
-//   recipient), ProviderMissing (a provider mix that the chain leaves no
-//   place for), TooManyParts, BadRecipient (no domain).
+//   TooShort, Repeated (same mix twice in a row), NoCandidates (no path of
+//   the requested length exists among the known mixes), UnknownMix (a named mix not in `mixes`),
+//   WrongMode (a named mix that cannot play its place), NoExit (no mix fits the recipient),
+//   ProviderMissing (a provider mix that the chain leaves no place for), TooManyParts, BadRecipient
+//   (no domain).
 #pragma once
 
 #include <cstddef>

@@ -173,6 +173,40 @@ TEST_CASE("routes: parts share the exit and take independent paths before it",
     CHECK(prefixes.size() > 15);  // 20 draws of 7^3 * 6 prefixes: nearly all differ
 }
 
+TEST_CASE("routes: a draw never dead-ends while some path exists", "[core][path][routes]") {
+    DeterministicRandom random(31);
+    // Two mixes that relay and exit: "*,*,*,*" has exactly two paths (a b a b
+    // and b a b a); drawing left to right without looking ahead took "a b"
+    // and then found no third hop one time in four.
+    const std::vector<MixChoice> two{mix("a.test", true, false, true),
+                                     mix("b.test", true, false, true)};
+    RouteRequest request;
+    request.recipient = "x@far.test";
+    request.parts = 3;
+    std::set<std::vector<std::string>> seen;
+    for (int i = 0; i < 300; ++i) {
+        auto routes = choose_routes(two, request, random);
+        REQUIRE(routes);
+        for (const auto& r : *routes) {
+            check_rules(two, r, request);
+            seen.insert(r);
+        }
+    }
+    CHECK(seen.size() == 2);
+    // The exit pinned to a relay too: "*,*,*,a" has one path, b a b a.
+    request.chain = {"*", "*", "*", "mixtasy@a.test"};
+    for (int i = 0; i < 100; ++i) {
+        auto routes = choose_routes(two, request, random);
+        REQUIRE(routes);
+        CHECK(routes->front() == std::vector<std::string>{"mixtasy@b.test", "mixtasy@a.test",
+                                                          "mixtasy@b.test", "mixtasy@a.test"});
+    }
+    // One relay only: no path of four exists, and that is the refusal.
+    const std::vector<MixChoice> one{mix("a.test", true, false, true)};
+    request.chain.clear();
+    CHECK(choose_routes(one, request, random).error().code == PathError::NoCandidates);
+}
+
 TEST_CASE("routes: each refusal has its code", "[core][path][routes]") {
     DeterministicRandom random(4);
     const std::vector<MixChoice> mixes{
