@@ -8,7 +8,8 @@
 //   mixtasy dir [--dir DIR] import --reply FILE
 //
 // import adds the armored keys of FILE, validated as update validates the
-// keys it fetches (KeyFile, KeyServer, MixDomain lines of the config).
+// keys it fetches (KeyFile, KeyServer, MixDomain lines of the config);
+// update also sends a request (below) to each KeyServiceDomain.
 // list shows each mix, its modes, its subkeys' validity windows, where it
 // came from and when it was last refreshed, its rank (how many of the
 // config's RankingKeys certify it; below --min-rank or MinRank it is not
@@ -34,10 +35,11 @@
 #include "cli/key_retrieval.h"
 #include "cli/key_sources.h"
 #include "cli/submit.h"
+#include "common/expected.h"
 #include "core/ports/random.h"
+#include "core/sender/file_key_source.h"
 #include "core/sender/key_request.h"
 #include "core/sender/path.h"
-#include "core/sender/file_key_source.h"
 
 namespace mixtasy::cli {
 namespace {
@@ -52,7 +54,7 @@ struct DirOptions {
     std::string reply;   // import --reply FILE
     std::string domain;  // request DOMAIN
     std::string from;    // request --from ADDR
-    int min_rank = -1;  // list --min-rank; -1: the config's MinRank
+    int min_rank = -1;   // list --min-rank; -1: the config's MinRank
 };
 
 std::string utc(Instant t) {
@@ -137,10 +139,10 @@ int run_import_reply(const DirOptions& o) {
     if (!mail) return fail("cannot read " + o.reply + " (or it is over 512 KiB)");
     auto checked = check_key_reply(*mail, *requests);
     if (!checked) return fail(o.reply + ": " + checked.error());
-    const auto report = d->import(
-        core::FetchedKey{core::KeyOrigin::KeyService, "keys@" + core::domain_of(checked->address),
-                         checked->armored},
-        t);
+    const auto report =
+        d->import(core::FetchedKey{core::KeyOrigin::KeyService,
+                                   "keys@" + core::domain_of(checked->address), checked->armored},
+                  t);
     print_report(report, o.reply);
     if (report.rejected > 0) return fail(checked->address + ": the key is not valid, not used");
     (void)requests->take(checked->address);  // K_auth is used once
@@ -148,33 +150,61 @@ int run_import_reply(const DirOptions& o) {
     return save(*d);
 }
 
-// request DOMAIN: K_auth is kept (0600) before the request leaves, so a
-// reply can always be checked.
-int run_request(const DirOptions& o) {
-    auto config = load_client_config(o.config, kCommand);
-    auto d = open_directory(o.dir, kCommand);
-    if (!config || !d) return kExitUsage;
-    const std::string from = !o.from.empty() ? o.from : config->envelope_sender.value_or("");
-    if (from.empty())
-        return fail("the reply needs an address to come back to: give --from or EnvelopeSender");
-    if (auto problem = submission_problem(*config); !problem.empty()) return fail(problem);
+// Seed 004's Key Retrieval request for mixtasy@DOMAIN.  K_auth is kept
+// (0600) before the request leaves, so a reply can always be checked.
+int send_key_request(const core::ClientConfig& config, const core::Directory& d,
+                     const std::string& domain, const std::string& from) {
     const Instant t = now();
     core::SystemRandom random;
-    auto request = core::new_key_request(o.domain, random, t);
+    auto request = core::new_key_request(domain, random, t);
     if (!request) return fail(request.error().detail);
     auto mail = core::request_mail(*request, from);
     if (!mail) return fail(mail.error().detail);
-    auto requests = core::KeyRequests::load(d->path(), t);
+    auto requests = core::KeyRequests::load(d.path(), t);
     if (!requests) return fail(requests.error().detail);
     if (auto added = requests->add(*request); !added) return fail(added.error().detail);
     if (auto saved = requests->save(); !saved) return fail(saved.error().detail);
-    if (auto sent = submit(*config, request->service(), as_bytes(*mail)); !sent) {
+    if (auto sent = submit(config, request->service(), as_bytes(*mail)); !sent) {
         std::cerr << kCommand << ": " << sent.error() << "\n";
         return kExitTempFail;
     }
     std::cout << "asked " << request->service() << " for " << request->address
               << "; import the reply with `mixtasy dir import --reply FILE`\n";
     return kExitOk;
+}
+
+// Where a key service's reply comes back to, or why a request cannot leave.
+Expected<std::string, std::string> reply_address(const core::ClientConfig& config,
+                                                 const std::string& from) {
+    const std::string to = !from.empty() ? from : config.envelope_sender.value_or("");
+    if (to.empty())
+        return Unexpected{std::string(
+            "the reply needs an address to come back to: give --from or EnvelopeSender")};
+    if (auto problem = submission_problem(config); !problem.empty()) return Unexpected{problem};
+    return to;
+}
+
+int run_request(const DirOptions& o) {
+    auto config = load_client_config(o.config, kCommand);
+    auto d = open_directory(o.dir, kCommand);
+    if (!config || !d) return kExitUsage;
+    auto from = reply_address(*config, o.from);
+    if (!from) return fail(from.error());
+    return send_key_request(*config, *d, o.domain, *from);
+}
+
+// update's part for KeyServiceDomain: one request each; how many left.
+std::size_t request_from_key_services(const core::ClientConfig& config, const core::Directory& d) {
+    if (config.key_service_domains.empty()) return 0;
+    auto from = reply_address(config, "");
+    if (!from) {
+        std::cerr << kCommand << ": KeyServiceDomain skipped: " << from.error() << "\n";
+        return 0;
+    }
+    std::size_t sent = 0;
+    for (const auto& domain : config.key_service_domains)
+        if (send_key_request(config, d, domain, *from) == kExitOk) ++sent;
+    return sent;
 }
 
 int run_update(const DirOptions& o) {
@@ -184,8 +214,10 @@ int run_update(const DirOptions& o) {
     auto configured = configured_sources(*config);
     for (const auto& name : configured.unavailable)
         std::cerr << kCommand << ": " << name << ", skipped\n";
-    if (configured.sources.empty()) {
-        std::cerr << kCommand << ": no key source configured (KeyFile, KeyServer, MixDomain)\n";
+    if (configured.sources.empty() && config->key_service_domains.empty()) {
+        std::cerr
+            << kCommand
+            << ": no key source configured (KeyFile, KeyServer, MixDomain, KeyServiceDomain)\n";
         return kExitUsage;
     }
     const Instant t = now();
@@ -200,7 +232,8 @@ int run_update(const DirOptions& o) {
         ++reached;
         for (const auto& f : *fetched) print_report(d->import(f, t), f.where);
     }
-    if (reached == 0) return kExitTempFail;
+    const std::size_t asked = request_from_key_services(*config, *d);
+    if (reached == 0) return asked > 0 ? kExitOk : kExitTempFail;
     d->mark_updated(t);
     return save(*d);
 }
@@ -208,11 +241,11 @@ int run_update(const DirOptions& o) {
 // The mix's rank (seed 000 6.3.3) and whether it is enough to be used.
 void print_rank(const crypto::Certificate& cert, const core::RankPolicy& policy, Instant t) {
     const std::size_t rank = core::mix_rank(cert, policy.keys, t);
-    std::cout << "  rank     " << rank << " (certified by " << rank << " of "
-              << policy.keys.size() << " ranking keys)\n";
+    std::cout << "  rank     " << rank << " (certified by " << rank << " of " << policy.keys.size()
+              << " ranking keys)\n";
     if (rank < policy.min_rank)
-        std::cout << "  NOT USED rank " << rank << " is below the minimum rank "
-                  << policy.min_rank << "\n";
+        std::cout << "  NOT USED rank " << rank << " is below the minimum rank " << policy.min_rank
+                  << "\n";
 }
 
 void print_entry(const core::Directory& d, const core::DirectoryEntry& e, Instant t,

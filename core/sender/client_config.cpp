@@ -52,6 +52,12 @@ SetResult path(std::string& out, std::string_view v) {
 }
 
 // One more path for a key that may repeat (KeyFile, RankingKey).
+SetResult append_domain(std::vector<std::string>& out, std::string_view v) {
+    if (!is_domain(v)) return "needs a domain";
+    out.push_back(ascii::lower(v));
+    return std::nullopt;
+}
+
 SetResult append_path(std::vector<std::string>& out, std::string_view v) {
     std::string p;
     if (auto bad = path(p, v)) return bad;
@@ -72,7 +78,7 @@ struct Key {
     Setter set;
 };
 
-const std::array<Key, 14> kKeys{{
+const std::array<Key, 15> kKeys{{
     {"KeyServer", true,
      [](ClientConfig& c, std::string_view v) -> SetResult {
          std::string u;
@@ -81,13 +87,17 @@ const std::array<Key, 14> kKeys{{
          return std::nullopt;
      }},
     {"MixDomain", true,
-     [](ClientConfig& c, std::string_view v) -> SetResult {
-         if (!is_domain(v)) return "needs a domain";
-         c.mix_domains.push_back(ascii::lower(v));
-         return std::nullopt;
+     [](ClientConfig& c, std::string_view v) {
+         return append_domain(c.mix_domains, v);
+     }},
+    {"KeyServiceDomain", true,
+     [](ClientConfig& c, std::string_view v) {
+         return append_domain(c.key_service_domains, v);
      }},
     {"KeyFile", true,
-     [](ClientConfig& c, std::string_view v) { return append_path(c.key_files, v); }},
+     [](ClientConfig& c, std::string_view v) {
+         return append_path(c.key_files, v);
+     }},
     {"Sendmail", false,
      [](ClientConfig& c, std::string_view v) {
          return path(c.sendmail, v);
@@ -146,7 +156,9 @@ const std::array<Key, 14> kKeys{{
          return std::nullopt;
      }},
     {"RankingKey", true,
-     [](ClientConfig& c, std::string_view v) { return append_path(c.ranking_keys, v); }},
+     [](ClientConfig& c, std::string_view v) {
+         return append_path(c.ranking_keys, v);
+     }},
 }};
 
 Unexpected<ClientConfigError> fail(std::size_t line, std::string detail) {

@@ -4,9 +4,13 @@
 // WHAT IT DOES
 //   parse_client_config(text) reads the keys below; each key's check sits
 //   beside it in one table (client_config.cpp).  Keys that may repeat
-//   (KeyServer, MixDomain, KeyFile, RankingKey) collect every value.
+//   (KeyServer, MixDomain, KeyServiceDomain, KeyFile, RankingKey) collect
+//   every value.
 //     KeyServer URL          a keyserver for `dir update` (hkps://...)
 //     MixDomain DOMAIN       a mix domain whose WKD `dir update` asks
+//     KeyServiceDomain DOMAIN  a domain whose keys@ service (seed 004)
+//                            `dir update` asks by mail; the reply goes in
+//                            with `dir import --reply`
 //     KeyFile PATH           a file of armored keys `dir update` reads
 //                            (offline users and the tests)
 //     Sendmail PATH          submit through this sendmail binary (-i)
@@ -54,6 +58,9 @@ namespace mixtasy::core {
 struct ClientConfig {
     std::vector<std::string> key_servers;
     std::vector<std::string> mix_domains;
+    // Domains whose keys@ service (seed 004) `dir update` asks by mail; the
+    // replies arrive later and go in with `dir import --reply`.
+    std::vector<std::string> key_service_domains;
     std::vector<std::string> key_files;
     std::string sendmail = "/usr/sbin/sendmail";
     std::string smtp_url;

@@ -328,6 +328,18 @@ def test_key_retrieval(net, make_key_reply):
     check(p.returncode == 1 and b"no pending key request" in p.stderr,
           "the same reply again answers nothing: refused")
     net.homes["mixtasy@n9.test"] = home
+
+    # KeyServiceDomain: dir update mails the request itself.
+    net.write_config("EnvelopeSender anon@home.test\nSendmail %s\nKeyServiceDomain n9.test\n"
+                     % net.sendmail)
+    before = len(net.captured_messages())
+    p = net.client("dir", *net.dir_args(), "update")
+    sent = net.captured_messages()[before:]
+    check(len(sent) == 1 and sent[0][0][-1] == "keys@n9.test"
+          and b"asked keys@n9.test" in p.stdout,
+          "dir update sends a Key Retrieval request to each KeyServiceDomain")
+    check(os.path.getsize(requests) > 0, "update keeps the request's K_auth for the reply")
+    net.write_config("EnvelopeSender anon@home.test\nSendmail %s\n" % net.sendmail)
     out = net.client("send", *net.dir_args(), "--dry-run", "--chain",
                      "*,*,*,mixtasy@n9.test", stdin=b"To: jo@far.test\n\nx\n").stdout
     check(b"mixtasy@n9.test" in out, "the retrieved mix is usable for paths")

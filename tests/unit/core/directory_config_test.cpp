@@ -14,6 +14,8 @@ TEST_CASE("client config: keys, repeats, comments and defaults", "[core][directo
         "KeyServer hkps://keys.example.org\n"
         "keyserver   hkp://127.0.0.1:11371   # a local one\n"
         "MixDomain Mix1.Example\r\n"
+        "KeyServiceDomain Mix2.Example\n"
+        "KeyServiceDomain mix3.example\n"
         "KeyFile /tmp/mixes.asc\n"
         "EnvelopeSender anon@home.example\n"
         "SmtpUrl smtp://mail.home.example:587\n"
@@ -22,6 +24,7 @@ TEST_CASE("client config: keys, repeats, comments and defaults", "[core][directo
     CHECK(c->key_servers ==
           std::vector<std::string>{"hkps://keys.example.org", "hkp://127.0.0.1:11371"});
     CHECK(c->mix_domains == std::vector<std::string>{"mix1.example"});
+    CHECK(c->key_service_domains == std::vector<std::string>{"mix2.example", "mix3.example"});
     CHECK(c->key_files == std::vector<std::string>{"/tmp/mixes.asc"});
     CHECK(c->envelope_sender == "anon@home.example");
     CHECK(c->smtp_url == "smtp://mail.home.example:587");
@@ -39,6 +42,7 @@ TEST_CASE("client config: each refusal names its line", "[core][directory][confi
     CHECK(line_of("\nBogus value\n") == 2);
     CHECK(line_of("KeyServer ftp://x\n") == 1);
     CHECK(line_of("MixDomain not a domain\n") == 1);
+    CHECK(line_of("KeyServiceDomain a b\n") == 1);
     CHECK(line_of("EnvelopeSender <bad>\n") == 1);
     CHECK(parse_client_config("EnvelopeSender <>\n")->envelope_sender == std::string());
     CHECK_FALSE(parse_client_config("")->envelope_sender);
