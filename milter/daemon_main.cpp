@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <signal.h>
 #include <string>
 #include <sys/stat.h>
@@ -25,6 +26,7 @@
 #include "milter/callbacks.h"
 #include "milter/config.h"
 #include "milter/daemon.h"
+#include "milter/degraded_node.h"
 #include "milter/flush_thread.h"
 #include "milter/key_publisher.h"
 #include "milter/log.h"
@@ -89,14 +91,18 @@ void maintain_keys(core::Node& node) {
 // default, so ten minutes is prompt, and a look that changes nothing costs
 // one read of the key files.
 constexpr std::chrono::minutes kKeyUpkeepInterval{10};
+// How often a degraded node (degraded_node.h) tries to open again: an admin
+// who fixed the key home sees mix mail accepted within this, or at once
+// with SIGUSR1.
+constexpr std::chrono::seconds kDegradedRetryInterval{30};
 
 // SIGUSR1: re-read the configuration (the keys that can change at run time)
 // and the node's keys, without touching connections.  Every
 // kKeyUpkeepInterval: the subkey upkeep.
 class ReloadThread {
 public:
-    ReloadThread(std::string path, core::Node& node, FlushThread& flusher, const Config& running,
-                 bool foreground)
+    ReloadThread(std::string path, SwitchingNode& node, FlushThread& flusher,
+                 const Config& running, bool foreground)
         : path_(std::move(path)),
           node_(node),
           flusher_(flusher),
@@ -117,16 +123,28 @@ private:
         sigemptyset(&set);
         sigaddset(&set, SIGUSR1);
         auto next_upkeep = std::chrono::steady_clock::now() + kKeyUpkeepInterval;
+        auto next_retry = std::chrono::steady_clock::now() + kDegradedRetryInterval;
         while (!stop_.load()) {
             timespec tick{0, 200 * 1000 * 1000};
             if (sigtimedwait(&set, nullptr, &tick) == SIGUSR1) reload();
+            if (std::chrono::steady_clock::now() >= next_retry) {
+                if (node_.degraded() && node_.try_open()) recovered();
+                next_retry = std::chrono::steady_clock::now() + kDegradedRetryInterval;
+            }
             if (std::chrono::steady_clock::now() >= next_upkeep) {
                 maintain_keys(node_);
                 next_upkeep = std::chrono::steady_clock::now() + kKeyUpkeepInterval;
             }
         }
     }
+    // The node opened after degraded mode: its keys get their upkeep and
+    // the pool its own interval at once.
+    void recovered() {
+        maintain_keys(node_);
+        flusher_.reschedule();
+    }
     void reload() {
+        const bool was_degraded = node_.degraded();
         auto config = load_config(path_);
         if (!config) {
             log_msg(LogLevel::Error, "reload: configuration has errors, keeping the running one");
@@ -151,6 +169,7 @@ private:
             log_msg(LogLevel::Error, "reload: keys: %s", keys.error().c_str());
             return;
         }
+        if (was_degraded) recovered();
         log_msg(LogLevel::Notice, "reloaded configuration and keys");
     }
 
@@ -163,7 +182,7 @@ private:
     }
 
     std::string path_;
-    core::Node& node_;
+    SwitchingNode& node_;
     FlushThread& flusher_;
     Config running_;
     bool foreground_;
@@ -196,6 +215,33 @@ bool open_milter_socket(const Config& config) {
         return false;
     }
     return true;
+}
+
+// The node behind a SwitchingNode.  Keys or store that cannot be used are
+// degraded mode (the daemon runs, ordinary mail passes); options that
+// contradict themselves are a configuration error and stop the start.
+std::unique_ptr<SwitchingNode> open_switching_node(const Config& config,
+                                                   const NodeFactory& open_node) {
+    using Code = core::OpenError::Code;
+    auto first = open_node(config.node);
+    if (!first && first.error().code != Code::Keys && first.error().code != Code::Store) {
+        log_msg(LogLevel::Error, "cannot open the mix node: %s", first.error().detail.c_str());
+        return nullptr;
+    }
+    DegradedSettings settings;
+    settings.flush_interval = config.node.pool.interval;
+    // The open above is handed over once, so that start-up opens one node.
+    using Opened = Expected<std::unique_ptr<core::Node>, core::OpenError>;
+    auto pending = std::make_shared<std::optional<Opened>>(std::move(first));
+    auto opener = [options = config.node, open_node, pending]() -> Opened {
+        if (!pending->has_value()) return open_node(options);
+        Opened taken = std::move(**pending);
+        pending->reset();
+        return taken;
+    };
+    auto node = std::make_unique<SwitchingNode>(node_addresses(config), opener, settings);
+    node->try_open();
+    return node;
 }
 
 int run(const Options& options, const Config& config, const NodeFactory& open_node) {
@@ -234,19 +280,16 @@ int run(const Options& options, const Config& config, const NodeFactory& open_no
             return kExitStartup;
         }
     }
-    auto node = open_node(config.node);
-    if (!node) {
-        log_msg(LogLevel::Error, "cannot open the mix node: %s", node.error().detail.c_str());
-        return kExitStartup;
-    }
+    auto node = open_switching_node(config, open_node);
+    if (!node) return kExitStartup;
     // A node that was down past its subkey's half-life or expiry gets its
     // successor before the first message, not ten minutes later.
-    maintain_keys(**node);
-    set_milter_runtime(node->get(), filter_settings(config));
+    maintain_keys(*node);
+    set_milter_runtime(node.get(), filter_settings(config));
     auto transport = make_transport(config);
-    FlushThread flusher(**node, *transport);
+    FlushThread flusher(*node, *transport);
     flusher.start();
-    ReloadThread reloader(options.config_path, **node, flusher, config, options.foreground);
+    ReloadThread reloader(options.config_path, *node, flusher, config, options.foreground);
     // public.asc to KeyServer and WkdDirectory now and after each rotation.
     KeyPublisher publisher(config.node.home, config.key_servers, config.wkd_directory);
 
@@ -290,6 +333,10 @@ int daemon_main(int argc, char** argv, const NodeFactory& open_node) {
     }
     if (auto mode = key_mode_problem(*config); mode && options.check_only) {
         std::fprintf(stderr, "%s: %s\n", options.config_path.c_str(), mode->c_str());
+        return kExitConfig;
+    }
+    if (auto address = mix_address_problem(*config); address && options.check_only) {
+        std::fprintf(stderr, "%s: %s\n", options.config_path.c_str(), address->c_str());
         return kExitConfig;
     }
     if (options.check_only) return 0;
