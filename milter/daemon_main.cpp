@@ -225,7 +225,8 @@ std::unique_ptr<SwitchingNode> open_switching_node(const Config& config,
     using Code = core::OpenError::Code;
     auto first = open_node(config.node);
     if (!first && first.error().code != Code::Keys && first.error().code != Code::Store) {
-        log_msg(LogLevel::Error, "cannot open the mix node: %s", first.error().detail.c_str());
+        log_msg(LogLevel::Error, "cannot open the mix node (%s): %s",
+                core::to_string(first.error().code), first.error().detail.c_str());
         return nullptr;
     }
     DegradedSettings settings;
