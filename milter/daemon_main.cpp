@@ -26,6 +26,7 @@
 #include "milter/callbacks.h"
 #include "milter/config.h"
 #include "milter/daemon.h"
+#include "milter/daemon_check.h"
 #include "milter/degraded_node.h"
 #include "milter/flush_thread.h"
 #include "milter/key_publisher.h"
@@ -308,6 +309,17 @@ int run(const Options& options, const Config& config, const NodeFactory& open_no
     return status == MI_SUCCESS ? 0 : kExitStartup;
 }
 
+// -n: one line per problem start-up would meet, or "ok".
+int check_startup(const std::string& path, const Config& config) {
+    std::vector<std::string> problems = startup_problems(config);
+    if (auto mode = key_mode_problem(config)) problems.push_back(*mode);
+    if (auto address = mix_address_problem(config)) problems.push_back(*address);
+    for (const std::string& p : problems) std::fprintf(stderr, "%s: %s\n", path.c_str(), p.c_str());
+    if (!problems.empty()) return kExitConfig;
+    std::puts("ok");
+    return 0;
+}
+
 }  // namespace
 
 namespace mixtasy::milter {
@@ -332,15 +344,7 @@ int daemon_main(int argc, char** argv, const NodeFactory& open_node) {
         std::fprintf(stderr, "%s: %s\n", options.config_path.c_str(), identity.error().c_str());
         return kExitConfig;
     }
-    if (auto mode = key_mode_problem(*config); mode && options.check_only) {
-        std::fprintf(stderr, "%s: %s\n", options.config_path.c_str(), mode->c_str());
-        return kExitConfig;
-    }
-    if (auto address = mix_address_problem(*config); address && options.check_only) {
-        std::fprintf(stderr, "%s: %s\n", options.config_path.c_str(), address->c_str());
-        return kExitConfig;
-    }
-    if (options.check_only) return 0;
+    if (options.check_only) return check_startup(options.config_path, *config);
     return run(options, *config, open_node);
 }
 
