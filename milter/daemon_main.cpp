@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <cerrno>
+#include <cstdarg>
 #include <cstdio>
 #include <cstring>
 #include <optional>
@@ -23,6 +24,7 @@
 
 #include <curl/curl.h>
 
+#include "core/node/library_versions.h"
 #include "milter/callbacks.h"
 #include "milter/config.h"
 #include "milter/daemon.h"
@@ -47,24 +49,30 @@ struct Options {
     bool foreground = false;
     bool check_only = false;
     bool version = false;
+    bool help = false;
+    bool syslog = false;  // -l: log to syslog whatever Syslog says
 };
 
-void usage() {
-    std::fprintf(stderr,
-                 "usage: mixtasy-milter [-c FILE] [-f] [-n] [-V]\n"
+void usage(std::FILE* out) {
+    std::fprintf(out,
+                 "usage: mixtasy-milter [-c FILE] [-f] [-l] [-n] [-V] [-h]\n"
                  "  -c FILE  configuration (default %s)\n"
-                 "  -f       stay in the foreground, log to stderr\n"
-                 "  -n       check the configuration and exit\n"
-                 "  -V       print the version and exit\n",
+                 "  -f       stay in the foreground (logs go where Syslog says)\n"
+                 "  -l       log to syslog, also when the configuration says Syslog no\n"
+                 "  -n       check the configuration and what start-up needs, and exit\n"
+                 "  -V       print the version and those of the libraries, and exit\n"
+                 "  -h       print this help and exit\n",
                  kDefaultConfigPath);
 }
 
 bool parse_options(int argc, char** argv, Options& o) {
     int c;
-    while ((c = ::getopt(argc, argv, "c:fnV")) != -1) {
+    while ((c = ::getopt(argc, argv, "c:fhlnV")) != -1) {
         switch (c) {
             case 'c': o.config_path = optarg; break;
             case 'f': o.foreground = true; break;
+            case 'h': o.help = true; break;
+            case 'l': o.syslog = true; break;
             case 'n': o.check_only = true; break;
             case 'V': o.version = true; break;
             default: return false;
@@ -191,6 +199,22 @@ private:
     std::thread thread_;
 };
 
+// Before the daemon is up, an error goes to the log and, when the log is
+// syslog, to stderr too: the admin who started it sees why it stopped
+// (the detached parent waits for this, daemon.h detach()).
+bool g_errors_to_stderr_too = false;
+
+void startup_error(const char* format, ...) __attribute__((format(printf, 1, 2)));
+void startup_error(const char* format, ...) {
+    char line[2048];
+    va_list args;
+    va_start(args, format);
+    std::vsnprintf(line, sizeof line, format, args);
+    va_end(args);
+    log_msg(LogLevel::Error, "%s", line);
+    if (g_errors_to_stderr_too) std::fprintf(stderr, "mixtasy-milter: %s\n", line);
+}
+
 // Best effort: a stale socket file would only be replaced at the next start.
 void remove_unix_socket(const std::string& socket) {
     if (const std::string path = unix_socket_path(socket); !path.empty()) ::unlink(path.c_str());
@@ -198,7 +222,7 @@ void remove_unix_socket(const std::string& socket) {
 
 bool open_milter_socket(const Config& config) {
     if (auto dir = prepare_socket_dir(config); !dir) {
-        log_msg(LogLevel::Error, "%s", dir.error().c_str());
+        startup_error("%s", dir.error().c_str());
         return false;
     }
     std::string socket = config.socket;
@@ -207,12 +231,12 @@ bool open_milter_socket(const Config& config) {
     if (smfi_setconn(socket.data()) != MI_SUCCESS || smfi_register(desc) != MI_SUCCESS ||
         smfi_opensocket(true) != MI_SUCCESS) {
         const int why = errno;
-        log_msg(LogLevel::Error, "cannot open milter socket %s: %s", config.socket.c_str(),
+        startup_error("cannot open milter socket %s: %s", config.socket.c_str(),
                 why != 0 ? std::strerror(why) : "refused by libmilter");
         return false;
     }
     if (auto g = give_socket_to_user(config); !g) {
-        log_msg(LogLevel::Error, "%s", g.error().c_str());
+        startup_error("%s", g.error().c_str());
         return false;
     }
     return true;
@@ -226,7 +250,7 @@ std::unique_ptr<SwitchingNode> open_switching_node(const Config& config,
     using Code = core::OpenError::Code;
     auto first = open_node(config.node);
     if (!first && first.error().code != Code::Keys && first.error().code != Code::Store) {
-        log_msg(LogLevel::Error, "cannot open the mix node (%s): %s",
+        startup_error("cannot open the mix node (%s): %s",
                 core::to_string(first.error().code), first.error().detail.c_str());
         return nullptr;
     }
@@ -254,6 +278,7 @@ int run(const Options& options, const Config& config, const NodeFactory& open_no
         }
     }
     log_init(log_target(config, options.foreground));
+    g_errors_to_stderr_too = log_target(config, options.foreground).use_syslog;
     route_core_log();
 
     // Threads created from here on inherit this mask: SIGUSR1 is taken only
@@ -270,7 +295,7 @@ int run(const Options& options, const Config& config, const NodeFactory& open_no
 
     if (!config.pid_file.empty()) {
         if (auto p = write_pid_file(config.pid_file); !p) {
-            log_msg(LogLevel::Error, "%s", p.error().c_str());
+            startup_error("%s", p.error().c_str());
             return kExitStartup;
         }
     }
@@ -278,7 +303,7 @@ int run(const Options& options, const Config& config, const NodeFactory& open_no
     if (!open_milter_socket(config)) return kExitStartup;
     if (!config.user_id.empty()) {
         if (auto d = drop_privileges(config.user_id); !d) {
-            log_msg(LogLevel::Error, "%s", d.error().c_str());
+            startup_error("%s", d.error().c_str());
             return kExitStartup;
         }
     }
@@ -296,6 +321,8 @@ int run(const Options& options, const Config& config, const NodeFactory& open_no
     KeyPublisher publisher(config.node.home, config.key_servers, config.wkd_directory);
 
     log_msg(LogLevel::Notice, "mixtasy-milter %s listening on %s", kVersion, config.socket.c_str());
+    detach_done();  // the waiting parent exits 0 now
+    g_errors_to_stderr_too = false;
     const int status = smfi_main();
 
     // libmilter stopped accepting; let messages already inside the node get
@@ -307,6 +334,17 @@ int run(const Options& options, const Config& config, const NodeFactory& open_no
     if (!config.pid_file.empty()) ::unlink(config.pid_file.c_str());
     remove_unix_socket(config.socket);
     return status == MI_SUCCESS ? 0 : kExitStartup;
+}
+
+// -V: ours, then each library's as loaded at run time (what a bug report needs).
+void print_versions() {
+    std::printf("mixtasy-milter %s\n", kVersion);
+    for (const auto& [name, version] : core::library_versions())
+        std::printf("  %s %s\n", name.c_str(), version.c_str());
+    unsigned int major = 0, minor = 0, patch = 0;
+    smfi_version(&major, &minor, &patch);
+    std::printf("  libmilter %u.%u.%u\n", major, minor, patch);
+    std::printf("  libcurl %s\n", curl_version_info(CURLVERSION_NOW)->version);
 }
 
 // -n: one line per problem start-up would meet, or "ok".
@@ -327,11 +365,15 @@ namespace mixtasy::milter {
 int daemon_main(int argc, char** argv, const NodeFactory& open_node) {
     Options options;
     if (!parse_options(argc, argv, options)) {
-        usage();
+        usage(stderr);
         return kExitConfig;
     }
+    if (options.help) {
+        usage(stdout);
+        return 0;
+    }
     if (options.version) {
-        std::printf("mixtasy-milter %s\n", kVersion);
+        print_versions();
         return 0;
     }
     auto config = load_config(options.config_path);
@@ -344,6 +386,7 @@ int daemon_main(int argc, char** argv, const NodeFactory& open_node) {
         std::fprintf(stderr, "%s: %s\n", options.config_path.c_str(), identity.error().c_str());
         return kExitConfig;
     }
+    if (options.syslog) config->syslog = true;
     if (options.check_only) return check_startup(options.config_path, *config);
     return run(options, *config, open_node);
 }
