@@ -129,11 +129,11 @@ void check_sendmail(const Config& config, std::vector<std::string>& problems) {
 
 }  // namespace
 
-std::vector<std::string> startup_problems(const Config& config) {
+std::vector<std::string> startup_problems(const Config& config, bool check_node_key) {
     std::vector<std::string> problems;
     const auto who = runtime_user(config, problems);
     if (who) {
-        check_home(config, *who, problems);
+        if (check_node_key) check_home(config, *who, problems);
         const std::string db = config.node.database.empty() ? config.node.home + "/node.db"
                                                             : config.node.database;
         check_writable_dir("Database", db, *who, problems);

@@ -2,10 +2,11 @@
 // things start-up needs, so that a problem shows before the daemon runs.
 //
 // CONTRACT
-//   startup_problems(config)  one line per problem, empty when start-up
+//   startup_problems(config, check_node_key)  one line per problem, empty when start-up
 //       would find what it needs:
 //       - UserID names an existing user (and group);
-//       - Home is readable by UserID and holds a valid node key; a key home
+//       - (check_node_key) Home is readable by UserID and holds a valid
+//         node key; a key home
 //         whose files belong to root while UserID is another user is named
 //         with the chown that fixes it;
 //       - the directory of PidFile exists and is writable (by the starting
@@ -28,6 +29,6 @@
 
 namespace mixtasy::milter {
 
-std::vector<std::string> startup_problems(const Config& config);
+std::vector<std::string> startup_problems(const Config& config, bool check_node_key = true);
 
 }  // namespace mixtasy::milter

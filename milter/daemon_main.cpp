@@ -348,8 +348,8 @@ void print_versions() {
 }
 
 // -n: one line per problem start-up would meet, or "ok".
-int check_startup(const std::string& path, const Config& config) {
-    std::vector<std::string> problems = startup_problems(config);
+int check_startup(const std::string& path, const Config& config, bool check_node_key) {
+    std::vector<std::string> problems = startup_problems(config, check_node_key);
     if (auto mode = key_mode_problem(config)) problems.push_back(*mode);
     if (auto address = mix_address_problem(config)) problems.push_back(*address);
     for (const std::string& p : problems) std::fprintf(stderr, "%s: %s\n", path.c_str(), p.c_str());
@@ -362,7 +362,8 @@ int check_startup(const std::string& path, const Config& config) {
 
 namespace mixtasy::milter {
 
-int daemon_main(int argc, char** argv, const NodeFactory& open_node) {
+int daemon_main(int argc, char** argv, const NodeFactory& open_node,
+                DaemonMainOptions main_options) {
     Options options;
     if (!parse_options(argc, argv, options)) {
         usage(stderr);
@@ -387,7 +388,8 @@ int daemon_main(int argc, char** argv, const NodeFactory& open_node) {
         return kExitConfig;
     }
     if (options.syslog) config->syslog = true;
-    if (options.check_only) return check_startup(options.config_path, *config);
+    if (options.check_only)
+        return check_startup(options.config_path, *config, main_options.check_node_key);
     return run(options, *config, open_node);
 }
 
