@@ -216,6 +216,15 @@ SetResult set_message_id_domain(Config& c, V v) {
     c.node.message_id_domain = lower(v);
     return std::nullopt;
 }
+// Lower-cased: addresses are compared case-insensitively, and the key's is.
+SetResult set_mix_address(Config& c, V v) {
+    const auto at = v.find('@');
+    if (at == 0 || at == std::string_view::npos || at + 1 == v.size() ||
+        v.find_first_of("<> \t\"", 0) != std::string_view::npos || v.find('@', at + 1) != V::npos)
+        return "expected an address like mixtasy@mix.example.org";
+    c.mix_address = lower(v);
+    return std::nullopt;
+}
 SetResult set_mode(Config& c, V v) {
     std::vector<std::string> modes;
     for (const std::string& m : split_list(v)) {
@@ -344,6 +353,7 @@ constexpr std::array kKeys{
     // The node
     KEY("Home", set_path(c.node.home, v)),
     KEY("Mode", set_mode(c, v)),
+    KEY("MixAddress", set_mix_address(c, v)),
     KEY("SubkeyLifetime", set_subkey_lifetime(c, v)),
     KEY("Database", set_path(c.node.database, v)),
     KEY("LocalDomains", set_domain_list(c.node.local_domains, v)),

@@ -91,6 +91,11 @@ struct Config {
     // empty: whatever the key's user ID says.  `-n` compares them with the
     // key (mode_mismatch) and names `mixtasy key mode` as the fix.
     std::vector<std::string> modes;
+
+    // MixAddress: the node's mix address, so that the milter knows which
+    // recipients are the node's also when the key cannot be read (degraded
+    // mode, milter/degraded_node.h).  Empty: the key's user ID says.
+    std::string mix_address;
 };
 
 // The names of every key the parser knows, as documented.

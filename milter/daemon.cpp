@@ -7,6 +7,7 @@
 #include <grp.h>
 #include <pwd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
 
@@ -36,9 +37,11 @@ FilterSettings filter_settings(const Config& config) {
     return s;
 }
 
-LogTarget log_target(const Config& config, bool foreground) {
+// -f changes where the process runs, not where it logs: with Syslog yes
+// journald files the lines under mail beside Postfix's (issue 15).
+LogTarget log_target(const Config& config, bool /*foreground*/) {
     LogTarget t;
-    t.use_syslog = config.syslog && !foreground;
+    t.use_syslog = config.syslog;
     t.syslog_facility = config.syslog_facility;
     t.level = config.log_level;
     return t;
@@ -192,19 +195,53 @@ Expected<void, std::string> write_pid_file(const std::string& path) {
     return {};
 }
 
+namespace {
+int g_ready_fd = -1;  // the child's end of the pipe its waiting parent reads
+}
+
+// The parent stays until the child has opened its socket (or failed), so
+// that start-up errors reach the admin's terminal and the exit status says
+// whether the daemon runs: the child writes one byte when it is up, or exits.
 Expected<void, std::string> detach() {
+    int ready[2];
+    if (::pipe2(ready, O_CLOEXEC) != 0) return Unexpected{errno_text("pipe")};
     const pid_t pid = ::fork();
     if (pid < 0) return Unexpected{errno_text("fork")};
-    if (pid > 0) ::_exit(0);
+    if (pid > 0) {
+        ::close(ready[1]);
+        char byte = 0;
+        ssize_t n;
+        do n = ::read(ready[0], &byte, 1);
+        while (n < 0 && errno == EINTR);
+        if (n == 1) ::_exit(0);
+        int status = 0;
+        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+        }
+        ::_exit(WIFEXITED(status) && WEXITSTATUS(status) != 0 ? WEXITSTATUS(status) : 2);
+    }
+    ::close(ready[0]);
+    g_ready_fd = ready[1];
     if (::setsid() < 0) return Unexpected{errno_text("setsid")};
     if (::chdir("/") != 0) return Unexpected{errno_text("chdir /")};
     const int null = ::open("/dev/null", O_RDWR);
     if (null < 0) return Unexpected{errno_text("/dev/null")};
     ::dup2(null, STDIN_FILENO);
-    ::dup2(null, STDOUT_FILENO);
-    ::dup2(null, STDERR_FILENO);
     if (null > STDERR_FILENO) ::close(null);
     return {};
+}
+
+void detach_done() {
+    if (g_ready_fd < 0) return;
+    const int null = ::open("/dev/null", O_RDWR);
+    if (null >= 0) {
+        ::dup2(null, STDOUT_FILENO);
+        ::dup2(null, STDERR_FILENO);
+        if (null > STDERR_FILENO) ::close(null);
+    }
+    const char byte = 1;
+    [[maybe_unused]] const ssize_t n = ::write(g_ready_fd, &byte, 1);
+    ::close(g_ready_fd);
+    g_ready_fd = -1;
 }
 
 void route_core_log() {

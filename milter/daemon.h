@@ -11,8 +11,15 @@
 //                            Refuses (error) when not root and the target is
 //                            another user.
 //   write_pid_file(path)     O_EXCL-free overwrite, mode 0644; error text.
-//   detach()                 fork, setsid, chdir /, stdio to /dev/null; the
-//                            parent exits 0.  Call before any thread starts.
+//   detach()                 fork, setsid, chdir /, stdin to /dev/null; the
+//                            parent waits: it exits 0 once the child calls
+//                            detach_done(), or with the child's exit status
+//                            (2 if none) when the child exits first, so
+//                            start-up errors the child prints on stderr
+//                            reach the terminal.  Call before any thread.
+//   detach_done()            the child is up: stdout and stderr to
+//                            /dev/null, the parent released.  Nothing to do
+//                            without detach().
 //   route_core_log()         core's log lines go to this daemon's log.
 //   check_identity(cfg, euid) refuses to keep root: without UserID a daemon
 //                            started as root fails unless AllowRoot yes.
@@ -55,6 +62,7 @@ std::vector<std::string> restart_only_changes(const Config& running, const Confi
 std::string unix_socket_path(const std::string& socket);
 Expected<void, std::string> write_pid_file(const std::string& path);
 Expected<void, std::string> detach();
+void detach_done();
 void route_core_log();
 
 }  // namespace mixtasy::milter

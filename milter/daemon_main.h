@@ -22,6 +22,13 @@ namespace mixtasy::milter {
 using NodeFactory =
     std::function<Expected<std::unique_ptr<core::Node>, core::OpenError>(const core::NodeOptions&)>;
 
-int daemon_main(int argc, char** argv, const NodeFactory& open_node);
+// What -n checks of the node beside the configuration: the scripted node of
+// the miltertest harness (tests/milter) has no key home to check.
+struct DaemonMainOptions {
+    bool check_node_key = true;
+};
+
+int daemon_main(int argc, char** argv, const NodeFactory& open_node,
+                DaemonMainOptions main_options = {});
 
 }  // namespace mixtasy::milter

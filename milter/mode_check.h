@@ -8,15 +8,25 @@
 //                             to report); otherwise the one line for -n,
 //                             naming `mixtasy key mode` as the fix
 //                             (config.h mode_mismatch).
+//   mix_address_problem(config)  the -n line when MixAddress is set and the
+//                             key's user ID names another address; nullopt
+//                             otherwise (also when the key cannot be read).
+//   node_addresses(config)    the addresses that are the node's
+//                             (degraded_node.h): MixAddress, else the key's
+//                             address when the key can be read, else none
+//                             (every mixtasy@ then counts).
 #pragma once
 
 #include <optional>
 #include <string>
 
 #include "milter/config.h"
+#include "milter/degraded_node.h"
 
 namespace mixtasy::milter {
 
 std::optional<std::string> key_mode_problem(const Config& config);
+std::optional<std::string> mix_address_problem(const Config& config);
+NodeAddresses node_addresses(const Config& config);
 
 }  // namespace mixtasy::milter

@@ -2,20 +2,56 @@
 end-to-end tests and benchmarks: its own config_directory and
 queue_directory (`postfix -c DIR start`), relaying everything to a sink,
 the milter registered with milter_default_action = tempfail, and a
-milter-free reinjection smtpd as conf/postfix-master.cf.snippet has it."""
+milter-free reinjection smtpd.
+
+wiring="snippets" builds main.cf and master.cf from conf/postfix-main.cf.snippet
+and conf/postfix-master.cf.snippet instead, applied as `mixtasy-milter setup
+postfix` applies them (the milter lists appended to other_milters, the
+transport map put first, the service entries appended), with the socket, the
+ports and the mix domain of this instance; chroot off (a private instance)."""
 import os
 import shutil
 import subprocess
+import re
 import time
 
 from e2e_common import Failure, smtp_listening, wait_for
+
+
+CONF = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "conf")
+
+
+def read_snippet(name, subst):
+    text = open(os.path.join(CONF, name)).read()
+    for old, new in subst.items():
+        text = text.replace(old, new)
+    return text
+
+
+def apply_main_snippet(snippet, existing):
+    """main.cf lines from the snippet as the setup command applies them:
+    smtpd_milters/non_smtpd_milters appended to the existing list,
+    transport_maps before it, every other key set."""
+    out = []
+    for line in snippet.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        key, value = (part.strip() for part in line.split("=", 1))
+        before = existing.get(key, "")
+        if key in ("smtpd_milters", "non_smtpd_milters") and before:
+            value = before + ", " + value
+        elif key == "transport_maps" and before:
+            value = value + ", " + before
+        out.append("%s = %s" % (key, value))
+    return "\n".join(out) + "\n"
 
 
 class Postfix:
     name = "postfix"
     log_name = "postfix.log"
 
-    def __init__(self, root, smtp_port, reinject_port, milter_port, sink_port):
+    def __init__(self, root, smtp_port, reinject_port, milter_port, sink_port,
+                 wiring=None, mix_in_port=None, mix_domain="mix.test", other_milters=""):
         self.root = root
         self.etc = os.path.join(root, "etc")
         os.makedirs(self.etc)
@@ -48,20 +84,37 @@ maillog_file_prefixes = {root}
 queue_run_delay = 1s
 minimal_backoff_time = 1s
 maximal_backoff_time = 2s
-smtpd_milters = inet:127.0.0.1:{milter_port}
+smtpd_client_event_limit_exceptions = 127.0.0.0/8
+"""
+        legacy_milters = f"""smtpd_milters = inet:127.0.0.1:{milter_port}
 non_smtpd_milters =
 milter_default_action = tempfail
 milter_protocol = 6
 milter_end_of_data_macros = i
-smtpd_client_event_limit_exceptions = 127.0.0.0/8
 """
-        master_cf = f"""
-127.0.0.1:{smtp_port} inet n - n - - smtpd
-127.0.0.1:{reinject_port} inet n - n - - smtpd
+        legacy_services = f"""127.0.0.1:{reinject_port} inet n - n - - smtpd
   -o syslog_name=postfix/mixtasy-reinject
   -o smtpd_milters=
   -o non_smtpd_milters=
   -o smtpd_tls_security_level=none
+"""
+        if wiring == "snippets":
+            subst = {"unix:/mixtasy/milter.sock": f"inet:127.0.0.1:{milter_port}",
+                     "127.0.0.1:10026": f"127.0.0.1:{reinject_port}",
+                     "127.0.0.1:10027": f"127.0.0.1:{mix_in_port}",
+                     "[127.0.0.1]:10027": f"[127.0.0.1]:{mix_in_port}",
+                     "mix.example.org": mix_domain}
+            main_cf += apply_main_snippet(read_snippet("postfix-main.cf.snippet", subst),
+                                          {"smtpd_milters": other_milters,
+                                           "non_smtpd_milters": other_milters})
+            services = read_snippet("postfix-master.cf.snippet", subst)
+            services = re.sub(r"(?m)^(\S+\s+\S+\s+\S+\s+\S+\s+)y(\s)", r"\1n\2", services)
+        else:
+            main_cf += legacy_milters
+            services = legacy_services
+        master_cf = f"""
+127.0.0.1:{smtp_port} inet n - n - - smtpd
+{services}
 pickup    unix  n       -       n       60      1       pickup
 cleanup   unix  n       -       n       -       0       cleanup
 qmgr      unix  n       -       n       300     1       qmgr

@@ -154,7 +154,8 @@ TEST_CASE("daemon: filter settings and log target follow the configuration", "[d
     CHECK(s.max_message_size == 100 * 1024);
     CHECK_FALSE(s.quarantine);
     CHECK(log_target(c, false).use_syslog);
-    CHECK_FALSE(log_target(c, true).use_syslog);  // -f: stderr
+    CHECK(log_target(c, true).use_syslog);  // -f keeps Syslog yes (issue 15)
+    CHECK_FALSE(log_target(parse_config("Syslog no\n").value(), true).use_syslog);
     CHECK(log_target(c, false).level == LogLevel::Notice);
     CHECK(log_target(c, false).syslog_facility == LOG_MAIL);
 }

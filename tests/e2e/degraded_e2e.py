@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""degraded_e2e.py - degraded mode with a real Postfix (shipped wiring) and
+the real daemon running as nobody:
+
+  1. the key home is unreadable (mode 000): the daemon starts anyway;
+     ordinary mail is delivered, mix mail gets 451 (deferred at the sender);
+  2. the key home is fixed, SIGUSR1, no restart: the same mix message is
+     accepted, pooled, and its next hop arrives at the sink.
+
+Exit 0 pass, 1 fail, 77 skipped (a failure under CI=true).
+"""
+import argparse
+import os
+import shutil
+import signal
+import smtplib
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from e2e_common import Failure, log, wait_for  # noqa: E402
+from mta_e2e import MIX, RealMessages, Skip  # noqa: E402
+from postfix_wiring_e2e import Rig, ordinary, sent_to, skip  # noqa: E402
+
+
+def chown_tree(path, user):
+    for d, _, files in os.walk(path):
+        shutil.chown(d, user)
+        for f in files:
+            shutil.chown(os.path.join(d, f), user)
+
+
+def send_mix(rig, data):
+    """The SMTP reply code of the end of DATA."""
+    try:
+        rig.send([MIX], data)
+        return 250
+    except smtplib.SMTPDataError as e:
+        return e.smtp_code
+    except smtplib.SMTPRecipientsRefused as e:
+        return min(c for c, _ in e.recipients.values())
+
+
+def run_degraded(rig, home, messages):
+    os.chmod(home, 0o000)
+    rig.milter.start()
+    rig.send(["bob@elsewhere.test"], ordinary("degraded"))
+    wait_for(lambda: "degraded@e2e.test" in sent_to(rig.sink_dir, "bob@elsewhere.test"), 30,
+             "ordinary mail delivered while degraded")
+    log("ok   degraded: ordinary mail delivered")
+    mix = messages.make("deg", 0)
+    code = send_mix(rig, mix)
+    if code != 451:
+        raise Failure("mix mail while degraded: expected 451, got %d" % code)
+    log("ok   degraded: mix mail deferred with 451")
+    text = open(rig.milter.logfile, errors="replace").read()
+    if "degraded mode" not in text:
+        raise Failure("no degraded-mode Error line in the daemon's log")
+    os.chmod(home, 0o700)
+    pid = rig.milter.proc.pid
+    rig.milter.proc.send_signal(signal.SIGUSR1)
+    wait_for(lambda: "available again" in open(rig.milter.logfile, errors="replace").read(), 20,
+             "the daemon recovered after SIGUSR1")
+    t0 = time.time()
+    code = send_mix(rig, mix)
+    if code != 250:
+        raise Failure("mix mail after the fix: expected 250, got %d" % code)
+    wait_for(lambda: len(sent_to(rig.sink_dir, RealMessages.NEXT)) == 1, 60,
+             "the next hop at the sink")
+    if rig.milter.proc.pid != pid or rig.milter.proc.poll() is not None:
+        raise Failure("the daemon restarted")
+    log("ok   fixed + SIGUSR1, same process: mix mail pooled and sent on in %.1f s"
+        % (time.time() - t0))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--daemon", required=True)
+    ap.add_argument("--mixtasy", required=True)
+    ap.add_argument("--maker", default="")
+    ap.add_argument("--keep", action="store_true")
+    args = ap.parse_args()
+    if os.geteuid() != 0:
+        return skip("a private Postfix instance and UserID need root")
+    if shutil.which("postfix") is None:
+        return skip("postfix not installed")
+    if not args.maker:
+        return skip("make_mix_message not built")
+    root = tempfile.mkdtemp(prefix="mixtasy-degraded-")
+    os.chmod(root, 0o755)
+    rig = None
+    try:
+        home = os.path.join(root, "home")
+        try:
+            messages = RealMessages(root, home, args.mixtasy, args.maker)
+        except Skip as e:
+            return skip(str(e))
+        chown_tree(home, "nobody")
+        rig = Rig(root, args.daemon, home)
+        with open(rig.milter.conf, "a") as f:
+            f.write("UserID nobody\nMixAddress %s\n" % MIX)
+        run_degraded(rig, home, messages)
+        log("PASS")
+        return 0
+    except Failure as e:
+        log("FAIL: %s" % e)
+        if rig:
+            for f in (rig.milter.logfile, os.path.join(rig.mta.root, "postfix.log")):
+                if os.path.exists(f):
+                    log("--- %s\n%s" % (f, open(f, errors="replace").read()[-3000:]))
+        return 1
+    finally:
+        if rig:
+            rig.close()
+        if not args.keep:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
