@@ -84,9 +84,9 @@ Decision ServiceDesk::publish(const Envelope& envelope, std::string_view domain,
         log(LogLevel::Warning, "key service: publication not stored: " + stored.error().detail);
         return stored.error().temporary() ? Decision::tempfail("store-unavailable") : handled();
     }
-    log(LogLevel::Info, "key service: publication stored");
     return reply(envelope, "keys@" + std::string(domain), "Key publication confirmation",
-                 publication_confirmation(key_hmac(auth, key)), node_key, "publication");
+                 publication_confirmation(key_hmac(auth, key)), node_key,
+                 "key service: publication");
 }
 
 Decision ServiceDesk::retrieve(const Envelope& envelope, std::string_view domain,
@@ -109,7 +109,7 @@ Decision ServiceDesk::retrieve(const Envelope& envelope, std::string_view domain
         key = std::move(*stored);
     }
     return reply(envelope, "keys@" + std::string(domain), "Key retrieval reply",
-                 retrieval_reply(key, key_hmac(auth, key)), node_key, "retrieval");
+                 retrieval_reply(key, key_hmac(auth, key)), node_key, "key service: retrieval");
 }
 
 Decision ServiceDesk::answer_admin(const Envelope& envelope, AdminCommand command,

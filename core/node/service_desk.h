@@ -26,7 +26,7 @@
 //   rows (not counted as pooled or sent mix traffic), rate limited per
 //   requester and in all (reply_limiter.h).  One log line per request at
 //   the default level, without the requester's or the asked address:
-//   "key service: publication stored", "key service: retrieval answered",
+//   "key service: publication answered", "key service: retrieval answered",
 //   "key service: request dropped (REASON)", "remailer-key answered",
 //   "... reply rate-limited".  Never throws but std::bad_alloc.
 //

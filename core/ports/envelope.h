@@ -12,7 +12,7 @@ struct Envelope {
     // The login the MTA authenticated the sender as (the {auth_authen}
     // macro); empty if none.  Only as trustworthy as the milter socket:
     // seed 004's Key Publication relies on it, nothing else does.
-    std::string authenticated;
+    std::string authenticated{};  // initializer: Envelope{sender, rcpts} stays valid
 };
 
 }  // namespace mixtasy::core
