@@ -62,8 +62,9 @@
 //   "blocked" and "rate-limited" (exit policy), "duplicate-part",
 //   "discarded-set", "dropped-set", "multipart-cap", and "internal"
 //   (TempFail on an unexpected failure); mail to the mix address that is no
-//   mix message (plaintext.h) is Quarantine "not-a-mix-message", an admin
-//   command Dropped "admin commands not enabled".  The exit policy judges a
+//   mix message (plaintext.h) is Quarantine "not-a-mix-message"; an admin
+//   command and keys@ mail are answered (service_desk.h), Dropped
+//   "service-request".  The exit policy judges a
 //   multipart set as soon as its part 1 (the original's header) is in, and
 //   destroys the set at once if it would refuse the delivery.
 #pragma once

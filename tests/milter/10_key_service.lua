@@ -30,7 +30,8 @@ end
 -- A mix-address Subject command is answered the same way (real node).
 if mode == "real" then
     local conn = connect()
-    envelope(conn, "<alice@sender.test>", { "<" .. mixaddr .. ">" })
+    -- Another requester: alice has had her replies for this hour.
+    envelope(conn, "<carol@sender.test>", { "<" .. mixaddr .. ">" })
     local reply = send_message(conn, "Subject: remailer-key\r\n\r\n")
     check(reply == SMFIR_DISCARD, "remailer-key request discarded, got " .. tostring(reply))
     mt.disconnect(conn)
