@@ -99,17 +99,28 @@ sfsistat guarded(SMFICTX* ctx, const char* step, Body&& body) {
     return SMFIS_TEMPFAIL;
 }
 
+// Seed 004's Key Publication needs the login the MTA authenticated at MAIL:
+// {auth_authen}.  Postfix sends it at MAIL by default, Sendmail only when
+// asked; smfi_setsymlist asks both (when the MTA offers the action).
+void request_auth_macro(SMFICTX* ctx, unsigned long actions) {
+    if ((actions & SMFIF_SETSYMLIST) == 0) return;
+    char macros[] = "{auth_authen} i";
+    if (smfi_setsymlist(ctx, SMFIM_ENVFROM, macros) != MI_SUCCESS)
+        log_msg(LogLevel::Debug, "negotiate: MTA refused the MAIL macro list");
+}
+
 sfsistat on_negotiate(SMFICTX* ctx, unsigned long actions, unsigned long steps, unsigned long,
                       unsigned long, unsigned long* want_actions, unsigned long* want_steps,
                       unsigned long* want_2, unsigned long* want_3) {
     try {
         const unsigned long our_actions = SMFIF_DELRCPT | SMFIF_QUARANTINE;
+        request_auth_macro(ctx, actions);
         if ((actions & our_actions) != our_actions) {
             log_msg(LogLevel::Warning,
                     "MTA does not offer recipient deletion and quarantine; mixed-recipient and "
                     "quarantined messages will be tempfailed or discarded");
         }
-        *want_actions = actions & our_actions;
+        *want_actions = actions & (our_actions | SMFIF_SETSYMLIST);
         // Skip what we never look at; keep MAIL, RCPT, DATA, headers, EOH, body.
         // MAIL and RCPT need no reply: the MTA then waits for us first at
         // DATA, where ordinary mail is accepted, instead of once per RCPT
@@ -143,7 +154,9 @@ sfsistat on_envfrom(SMFICTX* ctx, char** argv) {
         c.filter.set_settings(s);
         c.failed_at_mail = false;
         c.failed_at_rcpt = false;
-        return c.filter.mail_from(argv != nullptr && argv[0] != nullptr ? argv[0] : "");
+        SmficContext mc(ctx);
+        const std::string login = mc.symbol("{auth_authen}").value_or("");
+        return c.filter.mail_from(argv != nullptr && argv[0] != nullptr ? argv[0] : "", login);
     });
     if (conn == nullptr || !conn->no_reply_to_mail) return status;
     // The MTA expects no reply: a failure here is reported at the first RCPT.

@@ -386,6 +386,11 @@ constexpr std::array kKeys{
     // Key publication
     KEY("KeyServer", set_key_server(c, v)),
     KEY("WkdDirectory", set_path(c.wkd_directory, v)),
+    // Key service and admin replies (core/node/service_desk.h)
+    KEY("ServiceDomains", set_domain_list(c.node.service_domains, v)),
+    KEY("KeyPublicationOnInet", set_bool(c.key_publication_on_inet, v)),
+    KEY("ReplyRatePerHour", set_count(c.node.replies.per_requester_per_hour, v)),
+    KEY("ReplyGlobalRatePerHour", set_count(c.node.replies.global_per_hour, v)),
 };
 // clang-format on
 #undef KEY
@@ -483,6 +488,16 @@ std::string format_problems(std::string_view file, const ConfigProblems& problem
     return out.str();
 }
 
+// What the node needs from keys that are not its own: the size limit
+// remailer-conf reports, and whether {auth_authen} can be trusted (only the
+// MTA can reach a unix socket of mode 0660).
+static void finish_node_options(Config& config) {
+    config.node.max_message_bytes = config.max_message_size;
+    const std::string scheme = lower(config.socket.substr(0, config.socket.find(':')));
+    const bool unix_socket = scheme == "unix" || scheme == "local";
+    config.node.key_publication = unix_socket || config.key_publication_on_inet;
+}
+
 Expected<Config, ConfigProblems> parse_config(std::string_view text) {
     Config config = defaults();
     ConfigProblems problems;
@@ -507,6 +522,7 @@ Expected<Config, ConfigProblems> parse_config(std::string_view text) {
         if (!line.empty()) read_line(line, line_no, config, seen, problems);
     }
     if (config.node.database.empty()) config.node.database = config.node.home + "/node.db";
+    finish_node_options(config);
     if (!problems.empty()) return Unexpected{std::move(problems)};
     return config;
 }

@@ -87,6 +87,12 @@ struct Config {
     std::vector<std::string> key_servers;  // KeyServer: hkp://, hkps://, http(s):// URLs
     std::string wkd_directory;             // WkdDirectory: empty, no WKD tree
 
+    // Seed 004's key service (core/node/service_desk.h).  On an inet socket
+    // any local process may speak the milter protocol and claim any
+    // {auth_authen}: Key Publication is refused there unless this is set.
+    // parse_config folds it, with the socket, into node.key_publication.
+    bool key_publication_on_inet = false;
+
     // Mode: the modes the admin means the node to have (sorted, unique);
     // empty: whatever the key's user ID says.  `-n` compares them with the
     // key (mode_mismatch) and names `mixtasy key mode` as the fix.

@@ -95,6 +95,14 @@ void SwitchingNode::report_unavailable() const {
             unavailable_reason().c_str());
 }
 
+bool SwitchingNode::is_service_address(std::string_view recipient) const {
+    std::shared_lock read(node_mutex_);
+    if (node_ && node_->is_service_address(recipient)) return true;
+    const std::string address = normalize_address(recipient);
+    const auto at = address.rfind('@');
+    return at != std::string::npos && is_service_recipient(addresses_, address, at);
+}
+
 bool SwitchingNode::is_own_address(std::string_view recipient) const {
     std::shared_lock read(node_mutex_);
     if (!node_) return is_node_recipient(addresses_, recipient);

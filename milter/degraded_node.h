@@ -63,6 +63,7 @@ public:
     std::string unavailable_reason() const;
 
     bool is_own_address(std::string_view recipient) const override;
+    bool is_service_address(std::string_view recipient) const override;
     core::Decision accept(const core::Envelope& envelope, ByteView message) override;
     core::FlushReport flush_round(core::Transport& transport) override;
     std::chrono::seconds flush_interval() const override;

@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "common/ascii.h"
+#include "core/node/service_desk.h"
 #include "milter/log.h"
 
 namespace mixtasy::milter {
@@ -34,6 +35,8 @@ std::string queue_id(MilterContext& ctx) {
 // the admin who debugs, at debug level only.
 void log_decision(const std::string& qid, const core::Decision& decision, std::size_t size) {
     using Kind = core::Decision::Kind;
+    // Service mail (keys@, remailer-*): the node logged its one line.
+    if (decision.kind == Kind::Dropped && decision.reason == core::kServiceHandled) return;
     switch (decision.kind) {
         case Kind::Dropped:
             log_msg(LogLevel::Info, "%s: %s", qid.c_str(), core::log_sentence(decision, size).c_str());
@@ -82,6 +85,7 @@ void MessageFilter::set_settings(const FilterSettings& settings) { settings_ = s
 void MessageFilter::reset() {
     state_ = State::Idle;
     sender_.clear();
+    authenticated_.clear();
     own_recipients_.clear();
     own_recipients_raw_.clear();
     own_recipient_count_ = 0;
@@ -91,12 +95,17 @@ void MessageFilter::reset() {
 
 void MessageFilter::abort() { reset(); }
 
-Verdict MessageFilter::mail_from(std::string_view sender) {
+Verdict MessageFilter::mail_from(std::string_view sender, std::string_view authenticated) {
     reset();
     message_settings_ = settings_;
     state_ = State::Envelope;
     sender_ = normalize_address(sender.substr(0, kMaxAddressLength));
+    authenticated_ = std::string(authenticated.substr(0, kMaxAddressLength));
     return Verdict::Continue;
+}
+
+bool MessageFilter::is_node_recipient(std::string_view address) const {
+    return node_.is_own_address(address) || node_.is_service_address(address);
 }
 
 Verdict MessageFilter::rcpt_to(std::string_view recipient) {
@@ -106,7 +115,7 @@ Verdict MessageFilter::rcpt_to(std::string_view recipient) {
         return Verdict::Continue;
     }
     const std::string address = normalize_address(recipient);
-    if (!node_.is_own_address(address)) {
+    if (!is_node_recipient(address)) {
         ++other_recipient_count_;
         return Verdict::Continue;
     }
@@ -198,7 +207,7 @@ Verdict MessageFilter::end_of_message(MilterContext& ctx) {
         reset();
         return verdict;
     }
-    core::Envelope envelope{sender_, own_recipients_};
+    core::Envelope envelope{sender_, own_recipients_, authenticated_};
     ctx.progress();  // decryption and the durable commit may take a while
     core::Decision decision = core::Decision::tempfail("internal-error");
     try {

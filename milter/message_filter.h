@@ -3,7 +3,8 @@
 // method here and the returned Verdict into an SMFIS_* code.
 //
 // CONTRACT (shared/DESIGN.md section 3)
-//   - Recipients are classified at RCPT time with Node::is_own_address.  When
+//   - Recipients are classified at RCPT time with Node::is_own_address and
+//     Node::is_service_address (keys@<domain>, seed 004).  When
 //     DATA (or, without a DATA step, the first header) arrives and no
 //     recipient is ours, the verdict is Accept: ordinary mail never transfers
 //     its body to us.  (Accept at RCPT would accept the whole message, and a
@@ -63,7 +64,8 @@ public:
     // Applies for the next message (after reload; message in flight keeps its own).
     void set_settings(const FilterSettings& settings);
 
-    Verdict mail_from(std::string_view sender);
+    // `authenticated`: the {auth_authen} macro at MAIL (empty: none).
+    Verdict mail_from(std::string_view sender, std::string_view authenticated = {});
     Verdict rcpt_to(std::string_view recipient);
     Verdict data();
     Verdict header(MilterContext& ctx, std::string_view name, std::string_view value);
@@ -80,6 +82,9 @@ private:
     enum class State { Idle, Envelope, Collecting, Oversize, Done };
 
     Verdict accept_if_not_ours();
+    // The one test of "this recipient is the node's": its mix address or a
+    // service address (keys@<domain>).  Degraded mode may call it too.
+    bool is_node_recipient(std::string_view address) const;
     Verdict append(MilterContext& ctx, std::string_view bytes);
     Verdict finish_mixed(MilterContext& ctx, const core::Decision& decision,
                          const std::string& qid);
@@ -93,6 +98,7 @@ private:
     FilterSettings message_settings_;
     State state_ = State::Idle;
     std::string sender_;
+    std::string authenticated_;  // {auth_authen}, for seed 004's Key Publication
     std::vector<std::string> own_recipients_;      // normalized, for the Envelope
     std::vector<std::string> own_recipients_raw_;  // as received, for smfi_delrcpt
     std::size_t own_recipient_count_ = 0;

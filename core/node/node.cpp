@@ -19,6 +19,8 @@
 #include "core/node/next_hop.h"
 #include "core/node/plaintext.h"
 #include "core/node/processor.h"
+#include "core/node/service_desk.h"
+#include "core/node/admin_mail.h"
 #include "core/node/reassembly.h"
 #include "core/pool/flusher.h"
 #include "core/pool/outbox.h"
@@ -87,14 +89,55 @@ OpenError store_error(const store::StoreError& error) {
 
 // Mail to the mix address that is no mix message is never peeled: plain
 // mail is held for the admin (the milter quarantines it, or destroys it with
-// `Quarantine no`); admin commands are refused until core/admin/ answers them.
+// `Quarantine no`); admin commands are answered by the ServiceDesk.
 std::optional<Decision> plaintext_decision(const MailClass& mail) {
     switch (mail.kind) {
-        case MailClass::Kind::MixMessage: return std::nullopt;
-        case MailClass::Kind::AdminCommand: return Decision::dropped("admin commands not enabled");
+        case MailClass::Kind::MixMessage:
+        case MailClass::Kind::AdminCommand: return std::nullopt;
         case MailClass::Kind::Other: return Decision::quarantine("not-a-mix-message");
     }
     return std::nullopt;
+}
+
+std::vector<std::string> mode_names(const MixModes& modes) {
+    std::vector<std::string> names;
+    if (modes.middleman) names.emplace_back("middleman");
+    if (modes.exitprivate) names.emplace_back("exitprivate");
+    if (modes.exitpublic) names.emplace_back("exitpublic");
+    return names;
+}
+
+// What remailer-help and remailer-conf report, from the options the node
+// opened with (a reload's pool parameters are not reflected until restart).
+AdminInfo admin_info(const NodeOptions& options, const NodeIdentity& identity) {
+    AdminInfo info;
+    info.address = identity.address;
+    info.version = kNodeSoftware;
+    info.modes = mode_names(identity.modes);
+    info.max_message_bytes = options.max_message_bytes;
+    info.max_original_bytes = options.max_original_bytes;
+    info.pool_interval = options.pool.interval;
+    info.pool_min_messages = options.pool.min_pool;
+    info.pool_min_keep = options.pool.min_keep;
+    info.pool_fraction = options.pool.fraction;
+    info.blocked_destinations = options.blocked_destinations.size();
+    info.exit_rate_per_hour = options.exit_rate_per_hour;
+    return info;
+}
+
+ServiceDeskOptions desk_options(const NodeOptions& options, const NodeIdentity& identity,
+                                const OutboxAges& ages) {
+    ServiceDeskOptions desk;
+    desk.mix_address = identity.address;
+    desk.service_domains = options.service_domains;
+    desk.key_publication = options.key_publication;
+    desk.replies = options.replies;
+    desk.info = admin_info(options, identity);
+    desk.admin_key_path = options.admin_key.empty()
+                              ? (std::filesystem::path(options.home) / "adminkey.asc").string()
+                              : options.admin_key;
+    desk.ages = ages;
+    return desk;
 }
 
 Decision from_store_failure(const store::StoreError& failure) {
@@ -192,6 +235,9 @@ public:
     Expected<void, OpenError> start();
 
     bool is_own_address(std::string_view recipient) const override;
+    bool is_service_address(std::string_view recipient) const override {
+        return desk_->is_service_address(recipient);
+    }
     Decision accept(const Envelope& envelope, ByteView message) override;
     FlushReport flush_round(Transport& transport) override;
     std::chrono::seconds flush_interval() const override {
@@ -238,6 +284,9 @@ private:
                    : options_.known_mixes;
     }
     Decision accept_peeled(const NodeKeys& keys, Peeled peeled);
+    // Service mail (keys@) and remailer-* commands, or nullopt for mix mail.
+    std::optional<Decision> answer_services(const Envelope& envelope, ByteView message,
+                                            const MailClass& mail);
     // Replay entry, pool row and its "pooled" counter in one transaction.
     Decision commit_pooled(store::ReplayEntry replay, store::NewPoolItem row);
     Decision deliver_single(store::ReplayEntry replay, ByteView original);
@@ -263,6 +312,7 @@ private:
     std::unique_ptr<CreatorDummyFactory> dummies_;
     std::unique_ptr<ExitStamp> exit_stamp_;  // Date and Message-ID at send time
     std::unique_ptr<Flusher> flusher_;
+    std::unique_ptr<ServiceDesk> desk_;
     std::mutex flush_mutex_;
 };
 
@@ -299,10 +349,13 @@ Expected<void, OpenError> MixNode::start() {
     flush_options.ages = ages_;
     flusher_ = std::make_unique<Flusher>(*store_, *clock_, *random_, *dummies_, *exit_stamp_,
                                          flush_options);
+    desk_ = std::make_unique<ServiceDesk>(*store_, *clock_, *random_,
+                                          desk_options(options_, keys_->identity, ages_));
     if (!options_.recover_in_flight) return {};
     if (auto recovered = flusher_->recover(); !recovered) {
         return Unexpected{store_error(recovered.error())};
     }
+    desk_->find_waiting_replies();  // replies an earlier run pooled leave at the next flush
     return {};
 }
 
@@ -311,11 +364,14 @@ bool MixNode::is_own_address(std::string_view recipient) const {
     return addr && ascii::iequals(*addr, keys()->identity.address);
 }
 
-Decision MixNode::accept(const Envelope& /*envelope*/, ByteView message) {
-    // The envelope sender is deliberately unused: nothing about where a
-    // message came from may be kept or logged next to where it goes.
+Decision MixNode::accept(const Envelope& envelope, ByteView message) {
+    // The envelope sender is used only to answer service mail (keys@ and
+    // remailer-*): nothing about where a mix message came from may be kept
+    // or logged next to where it goes.
     try {
-        if (auto not_mix = plaintext_decision(classify_mail(message))) return *not_mix;
+        const MailClass mail = classify_mail(message);
+        if (auto answered = answer_services(envelope, message, mail)) return *answered;
+        if (auto not_mix = plaintext_decision(mail)) return *not_mix;
         const auto keys_now = keys();
         Peeled peeled =
             peel(message, keys_now->secret, keys_now->identity, clock_->now(), *random_);
@@ -323,6 +379,15 @@ Decision MixNode::accept(const Envelope& /*envelope*/, ByteView message) {
     } catch (const std::exception&) {
         return Decision::tempfail("internal");
     }
+}
+
+std::optional<Decision> MixNode::answer_services(const Envelope& envelope, ByteView message,
+                                                 const MailClass& mail) {
+    if (const std::string domain = desk_->service_domain(envelope); !domain.empty())
+        return desk_->answer_service(envelope, message, domain, keys()->secret);
+    if (mail.kind == MailClass::Kind::AdminCommand)
+        return desk_->answer_admin(envelope, mail.which, keys()->secret);
+    return std::nullopt;
 }
 
 Decision MixNode::accept_peeled(const NodeKeys& keys, Peeled peeled) {
@@ -456,7 +521,14 @@ std::optional<Decision> MixNode::screen_first_part(const IncomingPart& part) con
 FlushReport MixNode::flush_round(Transport& transport) {
     std::lock_guard lock(flush_mutex_);
     try {
-        return flusher_->round(transport);
+        // Service replies are no mix traffic: they leave now, whatever the
+        // pool holds, and do not wait for the threshold of the round.
+        const std::vector<store::PoolId> replies = desk_->take_replies();
+        FlushReport answered = flusher_->send_now(replies, transport);
+        FlushReport report = flusher_->round(transport);
+        report.sent += answered.sent;
+        report.failed += answered.failed;
+        return report;
     } catch (const std::exception&) {
         log(LogLevel::Error, "flush round failed unexpectedly");
         return {};

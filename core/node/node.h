@@ -9,6 +9,9 @@
 //                           (the one user ID, seed 000 6.3), not from options.
 //                           open(options, services) lets tests and `mixtasy
 //                           process` give their own Clock and Random.
+//   is_service_address(rcpt) true for keys@<domain> of each service domain
+//                           (NodeOptions::service_domains); accept() answers
+//                           mail to it (service_desk.h).
 //   is_own_address(rcpt)    true for this node's mix address (mixtasy@fqdn,
 //                           any case, with or without <>); the milter uses
 //                           it at RCPT time to accept ordinary mail without
@@ -59,8 +62,9 @@
 //   "blocked" and "rate-limited" (exit policy), "duplicate-part",
 //   "discarded-set", "dropped-set", "multipart-cap", and "internal"
 //   (TempFail on an unexpected failure); mail to the mix address that is no
-//   mix message (plaintext.h) is Quarantine "not-a-mix-message", an admin
-//   command Dropped "admin commands not enabled".  The exit policy judges a
+//   mix message (plaintext.h) is Quarantine "not-a-mix-message"; an admin
+//   command and keys@ mail are answered (service_desk.h), Dropped
+//   "service-request".  The exit policy judges a
 //   multipart set as soon as its part 1 (the original's header) is in, and
 //   destroys the set at once if it would refuse the delivery.
 #pragma once
@@ -79,6 +83,7 @@
 #include "core/node/decision.h"
 #include "core/node/exit_admission.h"
 #include "core/node/reassembly.h"
+#include "core/node/reply_limiter.h"
 #include "core/pool/flusher.h"
 #include "core/pool/pool_policy.h"
 #include "core/ports/envelope.h"
@@ -118,6 +123,15 @@ struct NodeOptions {
     // caps on sets still waiting for parts.
     std::size_t max_original_bytes = kMaxOriginalSize;
     MultipartCaps multipart;
+    // Services (service_desk.h): keys@<domain> for each of service_domains
+    // (empty: the mix address's domain) and the remailer-* commands.
+    std::vector<std::string> service_domains;
+    // false: the MTA's {auth_authen} cannot be trusted (an inet milter
+    // socket any local process may speak to), so Key Publication is refused.
+    bool key_publication = true;
+    ReplyLimits replies;
+    std::size_t max_message_bytes = 256 * 1024;  // reported by remailer-conf
+    std::string admin_key;                       // default <home>/adminkey.asc
 };
 
 class Clock;
@@ -156,6 +170,8 @@ public:
     virtual ~Node() = default;
 
     virtual bool is_own_address(std::string_view recipient) const = 0;
+    // keys@<domain> of a ServiceDomains domain (seed 004's key service).
+    virtual bool is_service_address(std::string_view /*recipient*/) const { return false; }
     virtual Decision accept(const Envelope& envelope, ByteView message) = 0;
     virtual FlushReport flush_round(Transport& transport) = 0;
     virtual std::chrono::seconds flush_interval() const = 0;

@@ -280,8 +280,12 @@ bool Flusher::mark_after(const store::PoolItem& row, SendResult result, FlushRep
         // which a crash resends an accepted row is this one commit.  If the
         // mark fails the row stays "sending" and goes out again after
         // recovery: at least once, never lost.
+        // A service reply (keys@, remailer-*) is no mix traffic: not counted.
         const store::StatDelta counted[] = {count(Counter::Sent)};
-        if (auto marked = store_.mark_sent(row.id, to_unix(now), counted); !marked) {
+        const std::span<const store::StatDelta> stats =
+            row.kind == store::PoolKind::AdminReply ? std::span<const store::StatDelta>{}
+                                                    : std::span<const store::StatDelta>(counted);
+        if (auto marked = store_.mark_sent(row.id, to_unix(now), stats); !marked) {
             log_store_failure("mark-sent", marked.error());
             return false;
         }

@@ -111,6 +111,12 @@ if [ "$mode" = real ]; then
     grep -q "mix message deferred (store unavailable), [0-9]* bytes" "$work/daemon.log" || { echo "FAIL log: no store tempfail"; failed=1; }
     grep -q "mix message quarantined (not a mix message), [0-9]* bytes" "$work/daemon.log" || { echo "FAIL log: no quarantine"; failed=1; }
 fi
+# 10_key_service: one line per request, never the requester's address.
+if [ "$mode" = real ]; then
+    grep -q "info: key service: retrieval answered" "$work/daemon.log" || { echo "FAIL log: no retrieval line"; failed=1; }
+    grep -q "info: remailer-key answered" "$work/daemon.log" || { echo "FAIL log: no remailer-key line"; failed=1; }
+    grep -q "info: key service: request dropped (" "$work/daemon.log" || { echo "FAIL log: no dropped request line"; failed=1; }
+fi
 if grep -qi "sender.test" "$work/daemon.log"; then echo "FAIL log: an envelope sender was logged"; failed=1; fi
 
 # `mixtasy process --immediate` on the home the daemon uses: writes out what

@@ -1,5 +1,6 @@
 // scripted_node.cpp - see scripted_node.h.
 #include "tests/milter/scripted_node.h"
+#include "core/node/service_desk.h"
 
 #include <algorithm>
 #include <fcntl.h>
@@ -76,8 +77,19 @@ public:
         return std::find(own_.begin(), own_.end(), lower(std::string(recipient))) != own_.end();
     }
 
-    core::Decision accept(const core::Envelope&, ByteView message) override {
+    bool is_service_address(std::string_view recipient) const override {
+        return lower(std::string(recipient)) == "keys@mix.test";
+    }
+
+    core::Decision accept(const core::Envelope& envelope, ByteView message) override {
         if (fs::exists(home_ / "fail-store")) return core::Decision::tempfail("store-unavailable");
+        if (to_service(envelope)) {
+            // What the milter passed on: the {auth_authen} login, one line.
+            std::lock_guard lock(mutex_);
+            std::ofstream(home_ / "service-auth", std::ios::app) << "auth=" << envelope.authenticated
+                                                                 << "\n";
+            return core::Decision::dropped(core::kServiceHandled);
+        }
         const std::string_view text = as_chars(message);
         const std::string scripted = lower(header_value(text, "X-Scripted-Decision"));
         if (scripted == "dropped") return core::Decision::dropped("malformed");
@@ -93,6 +105,11 @@ public:
             return core::Decision::tempfail("store-unavailable");
         }
         return core::Decision::pooled();
+    }
+
+    bool to_service(const core::Envelope& envelope) const {
+        return std::any_of(envelope.recipients.begin(), envelope.recipients.end(),
+                           [this](const std::string& r) { return is_service_address(r); });
     }
 
     core::FlushReport flush_round(core::Transport& transport) override {

@@ -366,3 +366,24 @@ TEST_CASE("config: conf/mixtasy-milter.conf documents exactly the known keys", "
     for (std::string_view k : known_config_keys()) known.emplace(k);
     CHECK(documented == known);
 }
+
+TEST_CASE("config: the key service keys, and publication only where the socket vouches",
+          "[config]") {
+    auto d = parse_config("");
+    REQUIRE(d);
+    CHECK(d->node.service_domains.empty());  // the mix address's domain
+    CHECK(d->node.key_publication);          // the default socket is a unix socket
+    CHECK(d->node.max_message_bytes == d->max_message_size);
+    auto inet = parse_config("Socket inet:8895@127.0.0.1\n");
+    REQUIRE(inet);
+    CHECK_FALSE(inet->node.key_publication);
+    auto allowed = parse_config(
+        "Socket inet:8895@127.0.0.1\nKeyPublicationOnInet yes\nServiceDomains A.example, "
+        "b.example\nReplyRatePerHour 5\nReplyGlobalRatePerHour 0\nMaxMessageSize 512k\n");
+    REQUIRE(allowed);
+    CHECK(allowed->node.key_publication);
+    CHECK(allowed->node.service_domains == std::vector<std::string>{"a.example", "b.example"});
+    CHECK(allowed->node.replies.per_requester_per_hour == 5);
+    CHECK(allowed->node.replies.global_per_hour == 0);
+    CHECK(allowed->node.max_message_bytes == 512 * 1024);
+}
