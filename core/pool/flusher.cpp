@@ -106,6 +106,10 @@ Flusher::Flusher(store::Store& store, Clock& clock, Random& random, DummyFactory
 }
 
 store::Result<std::size_t> Flusher::recover() {
+    // An accepted row must be marked, never returned to the pool.
+    if (!settle_accepted())
+        return Unexpected{store::StoreError{store::StoreError::Code::Io,
+                                            "accepted rows not yet marked sent"}};
     auto recovered = store_.recover_sending();
     if (recovered) {
         store_trouble_ = false;
@@ -134,7 +138,29 @@ FlushReport Flusher::round(Transport& transport) {
     return report;
 }
 
+bool Flusher::settle_accepted() {
+    // Why before recover(): recovery returns EVERY "sending" row to the
+    // pool, also one the MTA already took; resending it was a double
+    // delivery at an exit.  So an accepted row is marked first, and while
+    // that still fails nothing is recovered and nothing new is sent.
+    const Instant now = clock_.now();
+    while (!accepted_unmarked_.empty()) {
+        const store::PoolId id = accepted_unmarked_.back();
+        const store::StatDelta counted[] = {count(Counter::Sent)};
+        auto marked = store_.mark_sent(id, to_unix(now), counted);
+        if (!marked && marked.error().code != store::StoreError::Code::NotFound) {
+            log_store_failure("mark-sent (settling)", marked.error());
+            return false;
+        }
+        // NotFound: no longer "sending" (another process recovered it).
+        accepted_unmarked_.pop_back();
+        journal_dirty_ = true;
+    }
+    return true;
+}
+
 void Flusher::run_round(Transport& transport, FlushReport& report) {
+    if (!settle_accepted()) return;
     // Rows a failed store left "sending" in the last round would otherwise
     // wait for a restart; one flusher owns the pool, so none is in flight now.
     if (store_trouble_ && !recover()) return;
@@ -278,11 +304,13 @@ bool Flusher::mark_after(const store::PoolItem& row, SendResult result, FlushRep
         ++report.sent;
         // Right after the MTA's yes, alone in its transaction: the window in
         // which a crash resends an accepted row is this one commit.  If the
-        // mark fails the row stays "sending" and goes out again after
-        // recovery: at least once, never lost.
+        // mark fails the row stays "sending" and is remembered as accepted:
+        // settle_accepted() marks it before anything is recovered, so the
+        // MTA never gets it twice from a running flusher.
         const store::StatDelta counted[] = {count(Counter::Sent)};
         if (auto marked = store_.mark_sent(row.id, to_unix(now), counted); !marked) {
             log_store_failure("mark-sent", marked.error());
+            accepted_unmarked_.push_back(row.id);
             return false;
         }
         journal_dirty_ = true;
