@@ -214,20 +214,18 @@ class FullDisk:
         self.node.daemon.start()
 
     def fill(self):
-        chunk = b"\0" * (1 << 20)
-        with open(self.filler, "wb") as f:
-            try:
-                while True:
-                    f.write(chunk)
-                    f.flush()
-            except OSError:
-                pass
-            try:  # the last bytes, smaller than a chunk
-                while True:
-                    f.write(b"\0" * 4096)
-                    f.flush()
-            except OSError:
-                pass
+        # Unbuffered writes: a buffered file would raise ENOSPC again at close.
+        fd = os.open(self.filler, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            for size in (1 << 20, 4096, 1):
+                block = b"\0" * size
+                try:
+                    while True:
+                        os.write(fd, block)
+                except OSError:
+                    pass
+        finally:
+            os.close(fd)
         self.filled_at = os.path.getsize(self.node.daemon.logfile)
 
     def release(self):
