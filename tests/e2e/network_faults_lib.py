@@ -17,6 +17,7 @@ WHAT IT REFUSES
 """
 import atexit
 import collections
+import glob
 import os
 import re
 import shutil
@@ -119,10 +120,28 @@ def wait_all_delivered(net, kind, tags, timeout):
 
 
 def log_queues(net):
-    """Diagnostics for a queue that does not drain: each MTA's count."""
+    """Diagnostics for a queue that does not drain: each MTA's count and,
+    where something waits, why (postqueue -p; a Sendmail qf's status line)."""
     for node in net.nodes:
-        log("     queue %s (%s): %d in flight" % (node.name, node.mta_kind, node.mta.in_flight()))
-    log("     queue recipient: %d in flight" % net.recipient.mta.in_flight())
+        n = node.mta.in_flight()
+        log("     queue %s (%s): %d in flight" % (node.name, node.mta_kind, n))
+        if n:
+            log_queue_entries(node.mta)
+    n = net.recipient.mta.in_flight()
+    log("     queue recipient: %d in flight" % n)
+    if n:
+        log_queue_entries(net.recipient.mta)
+
+
+def log_queue_entries(mta):
+    if hasattr(mta, "etc"):  # Postfix
+        r = subprocess.run(["postqueue", "-c", mta.etc, "-p"], capture_output=True, text=True)
+        log(r.stdout[-3000:])
+        return
+    for path in sorted(glob.glob(os.path.join(mta.queue, "qf*")))[:10]:
+        with open(path, errors="replace") as f:
+            lines = [line.rstrip() for line in f if line[:1] in ("M", "R", "K", "N", "T")]
+        log("     %s: %s" % (os.path.basename(path), " | ".join(lines)))
 
 
 # --- kill -9 and restart ------------------------------------------------------
