@@ -252,13 +252,14 @@ class FullDisk:
             os.unlink(self.filler)
 
     def store_errors(self):
-        """Lines the daemon logged about its store being full since fill()."""
+        """Lines the daemon logged since fill() about its store being full
+        or a message deferred."""
         if self.filled_at is None:
             return 0
         with open(self.node.daemon.logfile, "rb") as f:
             f.seek(self.filled_at)
             text = f.read().decode(errors="replace").lower()
-        return sum(1 for line in text.splitlines() if "full" in line)
+        return sum(1 for line in text.splitlines() if "full" in line or "deferred" in line)
 
     def remove(self):
         if self.mounted:
