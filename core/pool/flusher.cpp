@@ -56,6 +56,13 @@ std::optional<Bytes> stamp_guarded(SendStamp& stamp, ByteView message, std::stri
     }
 }
 
+// The counters a sent row adds: none for a service reply (keys@,
+// remailer-*), which is no mix traffic.
+std::span<const store::StatDelta> sent_stats(bool counted,
+                                             std::span<const store::StatDelta> stats) {
+    return counted ? stats : std::span<const store::StatDelta>{};
+}
+
 }  // namespace
 
 std::chrono::seconds retry_delay(const RetryParameters& retry, std::int64_t failed_attempts) {
@@ -106,6 +113,10 @@ Flusher::Flusher(store::Store& store, Clock& clock, Random& random, DummyFactory
 }
 
 store::Result<std::size_t> Flusher::recover() {
+    // An accepted row must be marked, never returned to the pool.
+    if (!settle_accepted())
+        return Unexpected{
+            store::StoreError{store::StoreError::Code::Io, "accepted rows not yet marked sent"}};
     auto recovered = store_.recover_sending();
     if (recovered) {
         store_trouble_ = false;
@@ -134,7 +145,29 @@ FlushReport Flusher::round(Transport& transport) {
     return report;
 }
 
+bool Flusher::settle_accepted() {
+    // Why before recover(): recovery returns EVERY "sending" row to the
+    // pool, also one the MTA already took; resending it was a double
+    // delivery at an exit.  So an accepted row is marked first, and while
+    // that still fails nothing is recovered and nothing new is sent.
+    const Instant now = clock_.now();
+    while (!accepted_unmarked_.empty()) {
+        const Accepted row = accepted_unmarked_.back();
+        const store::StatDelta counted[] = {count(Counter::Sent)};
+        auto marked = store_.mark_sent(row.id, to_unix(now), sent_stats(row.counted, counted));
+        if (!marked && marked.error().code != store::StoreError::Code::NotFound) {
+            log_store_failure("mark-sent (settling)", marked.error());
+            return false;
+        }
+        // NotFound: no longer "sending" (another process recovered it).
+        accepted_unmarked_.pop_back();
+        journal_dirty_ = true;
+    }
+    return true;
+}
+
 void Flusher::run_round(Transport& transport, FlushReport& report) {
+    if (!settle_accepted()) return;
     // Rows a failed store left "sending" in the last round would otherwise
     // wait for a restart; one flusher owns the pool, so none is in flight now.
     if (store_trouble_ && !recover()) return;
@@ -278,15 +311,16 @@ bool Flusher::mark_after(const store::PoolItem& row, SendResult result, FlushRep
         ++report.sent;
         // Right after the MTA's yes, alone in its transaction: the window in
         // which a crash resends an accepted row is this one commit.  If the
-        // mark fails the row stays "sending" and goes out again after
-        // recovery: at least once, never lost.
+        // mark fails the row stays "sending" and is remembered as accepted:
+        // settle_accepted() marks it before anything is recovered, so the
+        // MTA never gets it twice from a running flusher.
         // A service reply (keys@, remailer-*) is no mix traffic: not counted.
         const store::StatDelta counted[] = {count(Counter::Sent)};
-        const std::span<const store::StatDelta> stats =
-            row.kind == store::PoolKind::AdminReply ? std::span<const store::StatDelta>{}
-                                                    : std::span<const store::StatDelta>(counted);
-        if (auto marked = store_.mark_sent(row.id, to_unix(now), stats); !marked) {
+        const bool mix_traffic = row.kind != store::PoolKind::AdminReply;
+        if (auto marked = store_.mark_sent(row.id, to_unix(now), sent_stats(mix_traffic, counted));
+            !marked) {
             log_store_failure("mark-sent", marked.error());
+            accepted_unmarked_.push_back({row.id, mix_traffic});
             return false;
         }
         journal_dirty_ = true;

@@ -45,8 +45,14 @@
 //   another row's.  Every state change counts itself (core/stats/counters.h: Dummy, Sent,
 //   Retry, Failed) in the same store transaction.  A
 //   store failure is logged and leaves the row "sending", never lost; the
-//   next round first returns such rows to the pool (so an accepted row
-//   whose mark failed is sent again: at least once).  Never throws:
+//   next round first returns such rows to the pool.  An ACCEPTED row whose
+//   mark_sent failed is never among them: the flusher remembers it and the
+//   next round marks it sent before it recovers or sends anything (and
+//   skips the round while that mark still fails), so a running flusher
+//   hands no accepted row to the MTA twice.  Only a restart while such a
+//   mark is pending resends it (the crash window: the next mix's replay
+//   cache drops a repeated hop, an exit repeat keeps its Message-ID).
+//   Never throws:
 //   exceptions from the Transport or the DummyFactory count as TempFail.
 //
 // WHAT IT REFUSES
@@ -134,6 +140,8 @@ private:
     // The identifier an Exit row goes out under, fixed in the store.
     store::Result<std::string> fixed_delivery_id(const store::PoolItem& row);
     bool mark_after(const store::PoolItem& row, SendResult result, FlushReport& report);
+    // Marks the rows accepted_unmarked_ holds; false while the store fails.
+    bool settle_accepted();
     void truncate_journal_if_due();
     void send_interleaved(Transport& transport, const std::vector<store::PoolItem>& rows,
                           FlushReport& report);
@@ -145,6 +153,13 @@ private:
     SendStamp* stamp_ = nullptr;
     FlusherOptions options_;
     bool store_trouble_ = false;  // rows may be stuck in "sending"
+    // Rows the Transport accepted whose mark_sent failed: still "sending"
+    // in the store, and must never be recovered into the pool.
+    struct Accepted {
+        store::PoolId id;
+        bool counted;  // false for a service reply, which is no mix traffic
+    };
+    std::vector<Accepted> accepted_unmarked_;
     // Rows were deleted since the journal was last truncated.  True at
     // start: a crash may have come between a delete and its truncation.
     bool journal_dirty_ = true;

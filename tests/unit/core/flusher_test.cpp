@@ -59,6 +59,7 @@ class FailingStore final : public ForwardingStore {
 public:
     using ForwardingStore::ForwardingStore;
     bool fail_mark_sent = false;
+    int fail_mark_sent_times = 0;  // the next n marks fail, then they work
     bool fail_claim = false;
 
     store::Result<std::vector<store::PoolItem>> claim_random_ready(
@@ -69,6 +70,10 @@ public:
     store::Result<void> mark_sent(store::PoolId id, store::UnixTime now,
                                   std::span<const store::StatDelta> stats) override {
         if (fail_mark_sent) return unavailable();
+        if (fail_mark_sent_times > 0) {
+            --fail_mark_sent_times;
+            return unavailable();
+        }
         return ForwardingStore::mark_sent(id, now, stats);
     }
 
@@ -372,13 +377,82 @@ TEST_CASE("flusher: rows stuck by a failing store are retried next round", "[flu
     (void)flusher.round(transport);
     CHECK(counted(*store, Counter::Sent) == 2);
     CHECK(rows_left(*store) == 0);
-    CHECK(transport.accepted.size() == 4);
+    // Accepted once each: the marks are settled, the rows never resent.
+    CHECK(transport.accepted.size() == 2);
 
     flaky.fail_claim = true;
     pool_messages(*store, 1, t0, "x");
     const FlushReport report = flusher.round(transport);
     CHECK(report.sent == 0);
     CHECK(in_state(*store, store::PoolState::Pooled) == 1);
+}
+
+// The double delivery at an exit: the MTA took the row, its mark_sent
+// failed (full disk), and the next round's recovery put it back in the pool.
+TEST_CASE("flusher: an accepted row whose mark fails once is never sent again", "[flusher]") {
+    TempDatabase db;
+    auto store = db.open();
+    ManualClock clock(t0);
+    DeterministicRandom random(9);
+    FakeDummyFactory dummies;
+    FakeTransport transport;
+    FlusherOptions options = quiet_options();
+    options.pool.min_pool = 0;
+    options.pool.fraction = 1.0;
+    FailingStore flaky(*store);
+    Flusher flusher(flaky, clock, random, dummies, options);
+    LogCapture logs;
+
+    pool_messages(*store, 3, t0);
+    flaky.fail_mark_sent_times = 1;
+    FlushReport report = flusher.round(transport);
+    CHECK(report.sent == 3);
+    CHECK(in_state(*store, store::PoolState::Sending) == 1);
+    for (int i = 0; i < 3; ++i) {
+        clock.advance(1h);
+        (void)flusher.round(transport);
+    }
+    CHECK(transport.accepted.size() == 3);
+    std::set<std::string> bodies;
+    for (const auto& m : transport.accepted) bodies.insert(m.message);
+    CHECK(bodies.size() == 3);
+    CHECK(counted(*store, Counter::Sent) == 3);
+    CHECK(rows_left(*store) == 0);
+}
+
+TEST_CASE("flusher: while an accepted row cannot be marked, nothing is recovered or sent",
+          "[flusher]") {
+    TempDatabase db;
+    auto store = db.open();
+    ManualClock clock(t0);
+    DeterministicRandom random(10);
+    FakeDummyFactory dummies;
+    FakeTransport transport;
+    FlusherOptions options = quiet_options();
+    options.pool.min_pool = 0;
+    options.pool.fraction = 1.0;
+    FailingStore flaky(*store);
+    Flusher flusher(flaky, clock, random, dummies, options);
+    LogCapture logs;
+
+    pool_messages(*store, 1, t0);
+    flaky.fail_mark_sent = true;
+    (void)flusher.round(transport);
+    REQUIRE(transport.accepted.size() == 1);
+    pool_messages(*store, 2, t0, "later");
+    for (int i = 0; i < 3; ++i) {
+        clock.advance(1h);
+        (void)flusher.round(transport);
+        CHECK(!flusher.recover());
+    }
+    CHECK(transport.accepted.size() == 1);
+    CHECK(in_state(*store, store::PoolState::Sending) == 1);
+    flaky.fail_mark_sent = false;
+    clock.advance(1h);
+    (void)flusher.round(transport);
+    CHECK(transport.accepted.size() == 3);
+    CHECK(counted(*store, Counter::Sent) == 3);
+    CHECK(rows_left(*store) == 0);
 }
 
 TEST_CASE("flusher: time-triggered dummies join the pool", "[flusher]") {
