@@ -391,7 +391,7 @@ const KeySpec* find_key(std::string_view key) {
 Config defaults() {
     Config c;
     c.syslog_facility = LOG_MAIL;
-    c.node.home = "/var/lib/mixtasy-milter";
+    c.node.home = build::kDefaultStateDir;
     return c;
 }
 

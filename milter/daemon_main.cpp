@@ -22,6 +22,7 @@
 
 #include <curl/curl.h>
 
+#include "common/build_config.h"
 #include "milter/callbacks.h"
 #include "milter/config.h"
 #include "milter/daemon.h"
@@ -35,7 +36,7 @@ namespace {
 using namespace mixtasy;
 using namespace mixtasy::milter;
 
-constexpr const char* kVersion = "0.1.0";
+constexpr const char* kVersion = build::kVersion;
 constexpr int kExitConfig = 1;
 constexpr int kExitStartup = 2;
 
