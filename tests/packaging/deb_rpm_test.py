@@ -65,7 +65,7 @@ def build_deb(src):
     t0 = time.time()
     run(["nice", "dpkg-buildpackage", "-us", "-uc", "-b"], cwd=tree, env=env)
     log("ok   .deb built in %.0f s" % (time.time() - t0))
-    debs = sorted(glob.glob(os.path.join(BUILD_ROOT, "*.deb")))
+    debs = sorted(d for d in glob.glob(os.path.join(BUILD_ROOT, "*.deb")) if "-dbgsym_" not in d)
     names = sorted(os.path.basename(d).split("_")[0] for d in debs)
     if names != ["mixtasy", "mixtasy-milter"]:
         raise Failure("expected the mixtasy and mixtasy-milter packages, got %s" % names)
