@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // mixtasy - client and admin tool of mixtasy-milter.
 //
 // Dispatches to the subcommands of commands.h.  Any exception that escapes a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # common/build_config.h (from cmake/build_config.h.in): the version of
 # project() and the defaults derived from GNUInstallDirs, in one header that
 # both binaries include as "common/build_config.h".

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # `cmake --install`: everything a package ships, at GNUInstallDirs places.
 #
 #   binaries      sbin/mixtasy-milter, bin/mixtasy, bin/mixtasy-mixmaster (in milter/, cli/)

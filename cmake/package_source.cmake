@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # The release tarball: `cmake --build BUILD --target package_source` writes
 # mixtasy-milter-VERSION.tar.gz from the source tree, without build trees,
 # VCS data or editor files.  (`git archive --prefix=mixtasy-milter-VERSION/

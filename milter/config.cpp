@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // config.cpp - table-driven parser of mixtasy-milter.conf.
 //
 // Each key is one row of kKeys: its name and the check that stores its

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // config.h - mixtasy-milter.conf: `Key value` lines, as OpenDKIM admins know them.
 //
 // CONTRACT

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // daemon_main.cpp - mixtasy-milter: `mixtasy-milter -c FILE [-f] [-n] [-V]`.
 //
 // Order matters: read the configuration, detach (before any thread), block

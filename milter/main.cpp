@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // main.cpp - mixtasy-milter(8); the daemon is in daemon_main.cpp.
 #include <cstdio>
 #include <cstring>

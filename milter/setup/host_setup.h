@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // host_setup.h - what `mixtasy-milter setup` changes outside the MTA's
 // configuration: the socket directory inside Postfix's chroot, the systemd
 // drop-ins a configured feature needs, and the node key.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // postconf.h - Postfix's configuration through postconf(1), argv only.
 //
 // Every call checks postconf's exit status and returns its stderr as the

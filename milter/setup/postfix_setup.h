@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // postfix_setup.h - the Postfix half of `mixtasy-milter setup`: the
 // snippets applied to main.cf and master.cf through postconf, and undone.
 //

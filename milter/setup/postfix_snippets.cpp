@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "milter/setup/postfix_snippets.h"
 
 #include "common/ascii.h"

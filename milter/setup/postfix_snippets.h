@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // postfix_snippets.h - read conf/postfix-main.cf.snippet and
 // conf/postfix-master.cf.snippet as data for `mixtasy-milter setup postfix`.
 //

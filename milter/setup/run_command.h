@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // run_command.h - run one program with an argument vector, no shell.
 //
 // Guarantees: the program is exec'd directly (execvp), so no argument is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "milter/setup/sendmail_setup.h"
 
 #include <cerrno>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // sendmail_setup.h - the Sendmail half of `mixtasy-milter setup`: the lines
 // of conf/sendmail.mc.snippet added to sendmail.mc between two marker
 // lines, and sendmail.cf rebuilt with m4.

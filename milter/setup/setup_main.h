@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // setup_main.h - `mixtasy-milter setup postfix|sendmail [--dry-run] [--undo]`:
 // wire the node into the running MTA in one step (issue 16), and unwire it.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // setup_state.h - what `mixtasy-milter setup` added, so that `--undo`
 // removes exactly that.
 //

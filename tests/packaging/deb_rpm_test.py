@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """deb_rpm_test.py - packaging:deb-rpm: the packages as an admin gets them.
 
     deb_rpm_test.py --src SRC --maker MAKE_MIX_MESSAGE

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """make_source_copy.py SRC DEST: the source tree as a packager gets it
 (the files git knows, committed or not, without build trees), with
 packaging/debian copied to debian/ as dpkg-buildpackage wants it."""

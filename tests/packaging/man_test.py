@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """man_test: the man pages are lint-clean and document what the programs know.
 
     man_test.py lint     SRC MANDIR            mandoc -T lint of every built page

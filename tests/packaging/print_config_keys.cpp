@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // print_config_keys - one line per key milter/config.h's known_config_keys()
 // returns, for docs:man-keys (tests/packaging/man_test.py), which compares
 // them with the keys mixtasy-milter.conf(5) documents.

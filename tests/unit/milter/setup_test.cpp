@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // setup_test.cpp - `mixtasy-milter setup`: the snippet parsers against the
 // tree's snippets and test copies, the sendmail.mc block, the state file,
 // and apply/undo through the real postconf on a private config directory.
