@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // client_setup.cpp - see client_setup.h.
 #include "cli/client_setup.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // client_setup.h - what every sender command (`dir`, `send`, `mixmaster`)
 // sets up the same way: the client's configuration file, the directory,
 // the original on standard input.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // mixtasy create - wrap an original message for a path of mixes.
 //
 //   mixtasy create (--keyring FILE | --dir DIR) --path A,B,C,D [--out-dir DIR]

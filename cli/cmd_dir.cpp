@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // mixtasy dir - the sender's directory of mixes (core/sender/directory.h).
 //
 //   mixtasy dir [--dir DIR] [--config FILE] import FILE

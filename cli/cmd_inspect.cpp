@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // mixtasy inspect - list the OpenPGP packets of a message or key.
 //
 //   mixtasy inspect [FILE]      (standard input when FILE is absent or "-")

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // mixtasy key - export a node's key, rotate its subkeys, change its modes.
 //
 //   mixtasy key export --home DIR            armored public key to stdout

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // mixtasy key publish / key wkd - the node key's publication by hand, the
 // same code the daemon runs after each rotation (core/publish/).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // mixtasy keygen - create a node's key in its key home.
 //
 //   mixtasy keygen --home DIR --address mixtasy@FQDN [--name NAME]

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // mixtasy mixmaster - the Mixmaster-compatible entry point for mutt's
 // remailer menu (mutt's remailer.c; `set mixmaster="mixtasy mixmaster"`,
 // or the installed `mixtasy-mixmaster` wrapper).

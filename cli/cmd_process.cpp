@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // mixtasy process - what a mix node does with one received message.
 //
 //   mixtasy process --home DIR [--database FILE] [--immediate] [--local-domain D]...

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // mixtasy send - wrap an original (stdin) for random paths of mixes from
 // the directory and submit it, one Mixtasy message per recipient.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // mixtasy stats - what a node is doing, for its admin.
 //
 //   mixtasy stats --home DIR [--database FILE] [--days N]

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // commands.h - the subcommands of the `mixtasy` tool.
 //
 // Each subcommand lives in cli/cmd_<name>.cpp and exposes one function that

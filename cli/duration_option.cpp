@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // duration_option.cpp - see duration_option.h.
 #include "cli/duration_option.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // duration_option.h - command-line options that take a duration.
 //
 //   add_subkey_lifetime_option(app, target)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // exit_status.cpp - see exit_status.h.
 #include "cli/exit_status.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // exit_status.h - how a subcommand tells main() what to exit with.
 //
 // Exit statuses shared by every subcommand (scripts and mutt rely on them):

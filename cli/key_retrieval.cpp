@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // key_retrieval.cpp - see key_retrieval.h.
 #include "cli/key_retrieval.h"
 

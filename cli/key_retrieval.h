@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // key_retrieval.h - `mixtasy dir import --reply`'s check of a seed 004 Key
 // Retrieval reply: the part of the client's Key Retrieval that needs
 // core/publish/key_service.h (its body grammar and its HMAC), which

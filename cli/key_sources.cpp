@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // key_sources.cpp - see key_sources.h.
 #include "cli/key_sources.h"
 

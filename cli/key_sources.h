@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // key_sources.h - the KeySources (core/keys/key_source.h) that `mixtasy
 // dir update` asks, from the client's configuration.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // key_summary.cpp - see key_summary.h.
 #include "cli/key_summary.h"
 

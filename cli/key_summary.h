@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // key_summary.h - the lines `mixtasy keygen` and `mixtasy key rotate` print
 // about a node key: fingerprint, user ID, and each subkey with its expiry
 // (UTC).  Public facts only, never secret material.

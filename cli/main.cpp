@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // mixtasy - client and admin tool of mixtasy-milter.
 //
 // Dispatches to the subcommands of commands.h.  Any exception that escapes a
@@ -7,12 +8,13 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "common/build_config.h"
 #include "cli/exit_status.h"
 
 int main(int argc, char** argv) {
     using namespace mixtasy::cli;
     CLI::App app{"mixtasy: build, inspect and process Mixtasy v1 messages; manage node keys"};
-    app.set_version_flag("-V,--version", "mixtasy 0.1.0");
+    app.set_version_flag("-V,--version", std::string("mixtasy ") + mixtasy::build::kVersion);
     app.require_subcommand(1);
     add_keygen(app);
     add_key(app);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // send_runner.cpp - see send_runner.h.
 #include "cli/send_runner.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // send_runner.h - the work of `mixtasy send`, shared with the
 // Mixmaster-compatible entry point for mutt (`mixtasy mixmaster -m`).
 //

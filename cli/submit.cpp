@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // submit.cpp - see submit.h.
 #include "cli/submit.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // submit.h - handing a finished Mixtasy message to the sender's mail
 // system: the local `sendmail -i` binary, or SMTP submission with libcurl.
 //

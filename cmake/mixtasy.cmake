@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Helpers every part's CMakeLists.txt uses, so that a part adds a test or a
 # fuzz target in one line and all of them get the same labels and options.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // ascii.h - the small ASCII helpers every reader of mail text and config
 // needs, written once.
 //

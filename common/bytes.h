@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // bytes.h - the two byte types every interface in this tree speaks.
 //
 // Bytes      owned, growable message data.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // duration.h - the one reader of durations that admins type: "300", "300s",
 // "15m", "2h", "1d" (units s, m, h, d in either case; no unit: seconds).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // expected.h - a value or a typed error, for code that must not throw.
 //
 // Every parser in this tree faces hostile input, and a failure there is the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // time.h - the one representation of a moment the tree passes around.
 //
 //   Instant   whole seconds since the Unix epoch, UTC (std::chrono::sys_seconds).

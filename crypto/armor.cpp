@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // armor.cpp - ASCII armor; see armor.h.
 #include "crypto/armor.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // armor.h - OpenPGP ASCII armor (RFC 4880 section 6, RFC 9580 section 6).
 //
 // What it does

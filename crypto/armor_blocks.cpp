@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // armor_blocks.cpp - see armor_blocks.h.
 #include "crypto/armor_blocks.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // armor_blocks.h - a text of concatenated armored blocks, cut into blocks.
 //
 // What it does

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // compressed.cpp - see compressed.h.
 #include "crypto/compressed.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // compressed.h - Compressed Data packets (tag 8, RFC 4880 5.6).
 //
 // What it does

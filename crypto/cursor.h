@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // cursor.h - a bounds-checked reader over a byte view.
 //
 // What it does

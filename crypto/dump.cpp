@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // dump.cpp - packet listing; see dump.h.
 #include "crypto/dump.h"
 

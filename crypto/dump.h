@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // dump.h - a packet listing like `gpg --list-packets`, behind `mixtasy inspect`.
 //
 // What it does

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // ecdh.cpp - see ecdh.h.
 #include "crypto/ecdh.h"
 

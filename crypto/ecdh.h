@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // ecdh.h - OpenPGP ECDH on Curve25519 (RFC 6637, as GnuPG writes it).
 //
 // What it does

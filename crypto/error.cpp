@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // error.cpp - names of crypto error codes.
 #include "crypto/error.h"
 

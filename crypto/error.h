@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // error.h - the one typed error every crypto/ function returns.
 //
 // What it does

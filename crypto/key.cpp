@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // key.cpp - transferable public and secret keys; see key.h.
 #include "crypto/key.h"
 

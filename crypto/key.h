@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // key.h - OpenPGP certificates (transferable public keys) and their secret
 // counterparts (transferable secret keys).
 //

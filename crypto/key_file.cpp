@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // key_file.cpp - atomic, bounded key files and their lock; see key_file.h.
 #include "crypto/key_file.h"
 

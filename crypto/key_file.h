@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // key_file.h - small key files on disk: written atomically, read bounded,
 // guarded by an exclusive lock.
 //

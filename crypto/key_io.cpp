@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // key_io.cpp - keys to and from armor; see key_io.h.
 #include "crypto/key_io.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // key_io.h - a key or certificate to and from its text (armored) form.
 //
 // What it does

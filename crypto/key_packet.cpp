@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // key_packet.cpp - v4 key packet bodies; see key_packet.h.
 #include "crypto/key_packet.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // key_packet.h - one v4 OpenPGP key packet: public and secret material.
 //
 // What it does

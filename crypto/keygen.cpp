@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // keygen.cpp - key generation and subkey upkeep; see keygen.h.
 #include "crypto/keygen.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // keygen.h - generic OpenPGP key generation and subkey upkeep.
 //
 // What it does

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // literal.cpp - see literal.h.
 #include "crypto/literal.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // literal.h - Literal Data packets (tag 11, RFC 4880 5.9).
 //
 // What it does

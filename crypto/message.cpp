@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // message.cpp - see message.h.
 #include "crypto/message.h"
 

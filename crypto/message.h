@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // message.h - encrypt to and decrypt OpenPGP messages: the API core/ uses.
 //
 // What it does

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // mpi.cpp - OpenPGP MPIs; see mpi.h.
 #include "crypto/mpi.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // mpi.h - OpenPGP multiprecision integers (RFC 4880 3.2).
 //
 // What it does

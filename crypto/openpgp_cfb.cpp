@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // openpgp_cfb.cpp - see openpgp_cfb.h.
 #include "crypto/openpgp_cfb.h"
 

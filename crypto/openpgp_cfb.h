@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // openpgp_cfb.h - OpenPGP CFB mode (RFC 4880 section 13.9) on Botan's ciphers.
 //
 // What it does

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // packet.cpp - OpenPGP packet framing; see packet.h for the contract.
 #include "crypto/packet.h"
 

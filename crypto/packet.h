@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // packet.h - OpenPGP packet framing (RFC 4880 / RFC 9580 section 4).
 //
 // What it does

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // pkesk.cpp - see pkesk.h.
 #include "crypto/pkesk.h"
 

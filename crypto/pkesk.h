@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // pkesk.h - Public-Key Encrypted Session Key packets, version 3
 // (RFC 4880 5.1, RFC 6637 10), for ECDH Curve25519 and RSA.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // revocation.cpp - a certificate carrying a subkey revocation; see
 // revocation.h (sign_key_revocation lives in signature.cpp).
 #include "crypto/revocation.h"

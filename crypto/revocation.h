@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // revocation.h - revocation signatures by a certificate's primary key.
 //
 // WHAT IT DOES

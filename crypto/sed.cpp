@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // sed.cpp - see sed.h.
 #include "crypto/sed.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // sed.h - the body of a Symmetrically Encrypted Data packet (tag 9).
 //
 // What it does

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // seipd.cpp - see seipd.h.
 #include "crypto/seipd.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // seipd.h - the body of a Sym. Encrypted Integrity Protected Data packet
 // (tag 18), version 1: CFB + MDC (RFC 4880 5.13).
 //

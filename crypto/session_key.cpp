@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // session_key.cpp - see session_key.h.
 #include "crypto/session_key.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // session_key.h - the symmetric session key of one OpenPGP message and its
 // encodings inside a PKESK (RFC 4880 5.1, RFC 6637 8).
 //

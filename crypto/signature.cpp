@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // signature.cpp - v4 signatures; see signature.h for the contract and the
 // hash policy.
 #include "crypto/signature.h"

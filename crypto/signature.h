@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // signature.h - v4 OpenPGP signatures: parse, create, verify.
 //
 // What it does

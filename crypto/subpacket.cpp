@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // subpacket.cpp - signature subpacket areas; see subpacket.h.
 #include "crypto/subpacket.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // subpacket.h - signature subpacket areas (RFC 4880 5.2.3.1).
 //
 // What it does

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // callbacks.cpp - xxfi_* over MessageFilter; SmficContext over SMFICTX.
 #include "milter/callbacks.h"
 

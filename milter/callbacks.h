@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // callbacks.h - the libmilter face of mixtasy-milter: xxfi_* callbacks that
 // translate each MTA event into one MessageFilter call and its Verdict into
 // an SMFIS_* code.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // config.cpp - table-driven parser of mixtasy-milter.conf.
 //
 // Each key is one row of kKeys: its name and the check that stores its
@@ -406,7 +407,7 @@ const KeySpec* find_key(std::string_view key) {
 Config defaults() {
     Config c;
     c.syslog_facility = LOG_MAIL;
-    c.node.home = "/var/lib/mixtasy-milter";
+    c.node.home = build::kDefaultStateDir;
     return c;
 }
 

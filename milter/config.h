@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // config.h - mixtasy-milter.conf: `Key value` lines, as OpenDKIM admins know them.
 //
 // CONTRACT
@@ -34,6 +35,7 @@
 #include <sys/types.h>
 #include <vector>
 
+#include "common/build_config.h"
 #include "common/expected.h"
 #include "core/node/node.h"
 #include "milter/log.h"
@@ -45,7 +47,7 @@ inline constexpr std::size_t kMaxLineLength = 4096;
 inline constexpr std::size_t kMaxBlockListEntries = 100000;
 inline constexpr std::size_t kMaxBlockListBytes = 16 * 1024 * 1024;
 inline constexpr std::size_t kMaxMessageSizeCeiling = 64 * 1024 * 1024;
-inline constexpr const char* kDefaultConfigPath = "/etc/mixtasy-milter.conf";
+inline constexpr const char* kDefaultConfigPath = build::kDefaultConfigPath;
 inline constexpr const char* kDefaultSocket = "unix:/var/spool/postfix/mixtasy/milter.sock";
 inline constexpr mode_t kUnixSocketMode = 0660;
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // daemon.cpp - process chores of the daemon.
 #include "milter/daemon.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // daemon.h - the process chores of mixtasy-milter, apart from main() so that
 // they are testable: transport choice, settings mapping, privilege drop,
 // PID file, detaching, log routing.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // daemon_main.cpp - mixtasy-milter: `mixtasy-milter -c FILE [-f] [-n] [-V]`.
 //
 // Order matters: read the configuration, detach (before any thread), block
@@ -24,6 +25,7 @@
 
 #include <curl/curl.h>
 
+#include "common/build_config.h"
 #include "core/node/library_versions.h"
 #include "milter/callbacks.h"
 #include "milter/config.h"
@@ -40,7 +42,7 @@ namespace {
 using namespace mixtasy;
 using namespace mixtasy::milter;
 
-constexpr const char* kVersion = "0.1.0";
+constexpr const char* kVersion = build::kVersion;
 constexpr int kExitConfig = 1;
 constexpr int kExitStartup = 2;
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // daemon_main.h - the whole mixtasy-milter program as a function, so that
 // main.cpp stays one line and the miltertest/e2e harness can run the very
 // same daemon over a scripted node while core is young.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // flush_thread.cpp - timed pool rounds on one thread.
 #include "milter/flush_thread.h"
 

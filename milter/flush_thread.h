@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // flush_thread.h - the thread that empties the pool: Node::flush_round(transport)
 // every Node::flush_interval().
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // key_publisher.cpp - the daemon's key publication thread; see
 // key_publisher.h.
 #include "milter/key_publisher.h"

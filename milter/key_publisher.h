@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // key_publisher.h - the daemon's key publication thread: the node's
 // public.asc to every KeyServer and the WkdDirectory, at start and after
 // each rotation (core/publish/publisher.h does the scheduling).

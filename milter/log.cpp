@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // log.cpp - syslog or stderr sink with an atomic level filter.
 #include "milter/log.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // log.h - the daemon's one logging channel: syslog (facility from the
 // configuration) or stderr in the foreground, with a level filter.
 //

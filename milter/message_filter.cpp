@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // message_filter.cpp - per-connection decisions of mixtasy-milter.
 #include "milter/message_filter.h"
 

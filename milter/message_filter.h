@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // message_filter.h - the decisions of mixtasy-milter for one SMTP connection,
 // free of libmilter: callbacks.cpp translates each xxfi_* call into one
 // method here and the returned Verdict into an SMFIS_* code.

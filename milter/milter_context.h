@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // milter_context.h - what the filter logic may ask of the MTA for the
 // message at hand.  Production implements it over SMFICTX (callbacks.cpp),
 // the unit tests with a recording fake, so every path of MessageFilter runs

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // mode_check.cpp - see mode_check.h.
 #include "milter/mode_check.h"
 

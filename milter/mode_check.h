@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // mode_check.h - whether the key in Home has the modes the configuration's
 // Mode names (for `mixtasy-milter -n`).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // sendmail_transport.cpp - posix_spawn of the MTA's sendmail with a bounded wait.
 #include "milter/sendmail_transport.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // sendmail_transport.h - core::Transport through the MTA's sendmail binary
 // (`ReinjectURL sendmail:/usr/sbin/sendmail`), for sites without a
 // milter-free SMTP listener.  Postfix's sendmail(1) goes through pickup,

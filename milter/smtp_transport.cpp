@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // smtp_transport.cpp - libcurl SMTP client for the resend path.
 #include "milter/smtp_transport.h"
 

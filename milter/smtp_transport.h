@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // smtp_transport.h - core::Transport over SMTP (libcurl) to the MTA's
 // reinjection listener, the one without milters (Postfix: a 127.0.0.1:10026
 // smtpd with `-o smtpd_milters= -o non_smtpd_milters=`; Sendmail: a

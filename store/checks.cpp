@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // checks.cpp - the StoreLimits checks of store/checks.h.
 #include "store/checks.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // checks.h - the StoreLimits checks every engine runs before it touches its
 // database, so a request is refused the same way (InvalidArgument, with the
 // name of the limit as detail) whatever engine holds the data.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // error.cpp - the log tokens of StoreError codes.
 #include "store/error.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // error.h - the typed error every store operation returns, for every engine.
 //
 // Every store call returns Result<T> = Expected<T, StoreError>.  The code

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // open.h - how to open a Store: one function per engine.  The only header
 // outside store/sqlite/ that knows an engine exists; callers get the
 // engine-neutral store::Store of store/store.h back.

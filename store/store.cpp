@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // store.cpp - what every engine shares: the names of pool kinds and states,
 // and the operations written once over the engine's pure virtual ones.
 #include "store/store.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // store.h - the node's durable memory, for every engine: replay cache,
 // pool/outbox, multipart buffer, key metadata and daily statistics.
 //

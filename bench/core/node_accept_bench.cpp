@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // bench_core - one hop at a mix node vs one gpg process per message.
 //
 //   build/<dir>/bench/core/bench_core

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // decrypt_layer_bench.cpp - what peeling one Mixtasy layer costs, next to
 // its floor.
 //

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """postfix_ordinary_bench.py - ordinary mail through Postfix with and
 without mixtasy-milter registered, in the same run; prints the ratio.
 

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: BSD-2-Clause
 -- soak.lua - many messages over a few connections: mix (pooled, then
 -- replayed), ordinary, oversize and aborted ones.  Globals: socket, count.
 local n = tonumber(count)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # soak.sh DAEMON [COUNT] - daemon RSS over COUNT messages through miltertest
 # (mix 50%: pooled or replayed, ordinary 25%, aborted 25%), scripted node.
 # Prints RSS after warm-up and at the end; flat means no per-message leak.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // store_bench.cpp - what a durable pool commit costs, measured beside the
 // floor it cannot beat: a bare INSERT of the same blob with the same
 // durability (WAL, synchronous=FULL, one transaction per message).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // admin_replies.cpp - the remailer-* reply texts; see admin_replies.h.
 #include "core/admin/admin_replies.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // admin_replies.h - the texts of the remailer-* commands (Mixmaster v2
 // section 6.2) that a node answers when a plaintext message to its mix
 // address has one of them as its Subject.

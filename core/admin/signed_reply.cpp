@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // signed_reply.cpp - cleartext signed replies; see signed_reply.h.
 #include "core/admin/signed_reply.h"
 

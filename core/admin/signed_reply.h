@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // signed_reply.h - a remailer-* reply signed with the node key, as a
 // cleartext signed message (RFC 9580 section 7; Mixmaster v2 section 7
 // asks for signed replies).

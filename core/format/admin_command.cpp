@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // admin_command.cpp - see admin_command.h.
 #include "core/format/admin_command.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // admin_command.h - the remailer-* commands a plaintext message to a mix
 // address may ask for by its Subject (Mixmaster v2 section 6.2).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // final_message.cpp - see final_message.h.
 #include "core/format/final_message.h"
 

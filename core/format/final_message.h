@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // final_message.h - the final mix message (seed 000 6.2.2, DESIGN.md 4).
 //
 // WHAT IT DOES

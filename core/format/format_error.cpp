@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // format_error.cpp - tokens for FormatError; see format_error.h.
 #include "core/format/format_error.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // format_error.h - why a Mixtasy v1 message (or a piece of one) was refused.
 //
 // Every parser in core/ that reads bytes from the network returns

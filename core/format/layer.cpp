@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // layer.cpp - see layer.h.
 #include "core/format/layer.h"
 

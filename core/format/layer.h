@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // layer.h - one OpenPGP layer of an intermediate mix message (seed 000
 // 6.2.3, DESIGN.md section 4): sealing it at creation, opening it at a mix.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // literal_payload.cpp - see literal_payload.h.
 #include "core/format/literal_payload.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // literal_payload.h - the OpenPGP literal data packet (tag 11) as Mixtasy
 // uses it: the payload of a final mix message and the plaintext of every
 // layer (seed 000 6.2.2, 6.2.3, 7.4.3).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // mail_address.cpp - see mail_address.h.
 #include "core/format/mail_address.h"
 

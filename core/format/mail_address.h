@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // mail_address.h - addresses in mail text: one strict and one lenient
 // addr-spec parser, and the address out of a "Name <addr>" mailbox.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // mail_header.cpp - see mail_header.h.
 #include "core/format/mail_header.h"
 

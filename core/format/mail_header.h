@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // mail_header.h - one bounded reader of RFC 5322 header text, for every
 // part of the node that reads a mail header (mix header, exit sanitizer,
 // received mix messages, the sender's original, later admin-command and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // mix_fields.cpp - see mix_fields.h.
 #include "core/format/mix_fields.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // mix_fields.h - what the header of a mix message says, checked.
 //
 // WHAT IT DOES

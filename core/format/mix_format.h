@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // mix_format.h - the fixed sizes and names of the Mixtasy v1 wire format
 // (seed 000 sections 6.2-6.4; shared/DESIGN.md section 4).
 //

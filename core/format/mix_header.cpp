@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // mix_header.cpp - see mix_header.h.
 #include "core/format/mix_header.h"
 

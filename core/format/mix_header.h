@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // mix_header.h - the RFC 5322 header of a Mixtasy v1 mix message.
 //
 // WHAT IT DOES

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // mixtasy_id.cpp - see mixtasy_id.h.
 #include "core/format/mixtasy_id.h"
 

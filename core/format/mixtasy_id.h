@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // mixtasy_id.h - a Mixtasy-ID that binds the parts of a multipart set to
 // the original they were cut from (issue 11, Medium 3).
 //

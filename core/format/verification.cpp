@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // verification.cpp - see verification.h.
 #include "core/format/verification.h"
 

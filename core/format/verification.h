@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // verification.h - the Verification hash of a mix message (seed 000 6.4.1).
 //
 // WHAT IT DOES

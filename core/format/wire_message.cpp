@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // wire_message.cpp - see wire_message.h.
 #include "core/format/wire_message.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // wire_message.h - a mix message as it travels between MTAs.
 //
 // WHAT IT DOES

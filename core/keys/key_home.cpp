@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // key_home.cpp - node key files; see key_home.h.
 #include "core/keys/key_home.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // key_home.h - where a node keeps its key, and how it reads and writes it.
 //
 // WHAT IT DOES

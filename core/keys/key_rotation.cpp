@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // key_rotation.cpp - see key_rotation.h.
 #include "core/keys/key_rotation.h"
 

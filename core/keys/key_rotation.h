@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // key_rotation.h - the short-term encryption subkeys of seed 000 section 6.3
 // over time: a successor at the half-life of the newest one, expired ones
 // wiped.

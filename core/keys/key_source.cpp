@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // key_source.cpp - see key_source.h.
 #include "core/keys/key_source.h"
 

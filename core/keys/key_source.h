@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // key_source.h - where mix keys come from, as one interface for everyone who
 // refreshes a view of the network: the sender's directory (`mixtasy dir
 // update`) and the node's own list of mixes for dummy traffic.

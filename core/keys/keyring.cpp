@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // keyring.cpp - see keyring.h.
 #include "core/keys/keyring.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // keyring.h - the mixes a sender (or a node making dummies) knows: their
 // certificates, read from armored public keys and checked against the key
 // format of seed 000 section 6.3.

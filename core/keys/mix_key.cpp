@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // mix_key.cpp - see mix_key.h.
 #include "core/keys/mix_key.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // mix_key.h - what makes an OpenPGP certificate a mix key (seed 000
 // section 6.3), and what it says about the mix.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // mode_change.cpp - a new user ID for new modes, the old one revoked; see
 // mode_change.h.
 #include "core/keys/mode_change.h"

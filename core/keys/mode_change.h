@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // mode_change.h - a node's modes changed without a new long-term key.
 //
 // WHAT IT DOES

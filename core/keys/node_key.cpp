@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // node_key.cpp - the node key profile; see node_key.h.
 #include "core/keys/node_key.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // node_key.h - the Mixtasy node key profile (seed 000 section 6.3,
 // DESIGN.md section 4): what a node's key says about the node and how it is
 // made.

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "common/build_config.h"
 #include "core/admin/admin_replies.h"
 #include "core/format/admin_command.h"
 #include "crypto/key.h"
@@ -31,7 +32,7 @@ namespace mixtasy::core {
 
 // The software and version remailer-help and remailer-conf report: the one
 // place it is spelled (the packaging may derive it from CMake's project()).
-inline constexpr const char* kNodeSoftware = "mixtasy-milter 0.1.0";
+inline constexpr const char* kNodeSoftware = build::kSoftware;
 inline constexpr std::int64_t kStatsDays = 7;
 
 struct AdminSources {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // decision.cpp - names of Decision kinds, for logs and `mixtasy process`.
 #include "core/node/decision.h"
 

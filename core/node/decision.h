@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // decision.h - what the node decided about one incoming message.
 //
 // The milter maps each kind to a libmilter reply (docs/design.md, "One message through a node"):

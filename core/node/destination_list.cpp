@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // destination_list.cpp - see destination_list.h.
 #include "core/node/destination_list.h"
 

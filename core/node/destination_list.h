@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // destination_list.h - the exit's lists of destinations (block list,
 // From opt-in, local domains) and the error an exit's options are refused
 // with.  Shared by exit_admission.h and exit_headers.h.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // dummy_maker.cpp - see dummy_maker.h.
 #include "core/node/dummy_maker.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // dummy_maker.h - the pool's DummyFactory (core/pool/dummy_factory.h) over
 // the message creator: cover traffic through 1..4 random mixes of a key
 // ring (seed 000 6.6), sent from this node's own address.

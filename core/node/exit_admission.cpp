@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // exit_admission.cpp - see exit_admission.h.
 #include "core/node/exit_admission.h"
 

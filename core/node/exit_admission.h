@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // exit_admission.h - whether an exit node delivers to a destination at all
 // (Mixmaster v2 section 6.5: block list, rate limits, exitprivate).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // exit_headers.cpp - see exit_headers.h.
 #include "core/node/exit_headers.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // exit_headers.h - the header an exit node gives an original message
 // before it delivers it (Mixmaster v2 section 6.5 as the floor).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // exit_mime.cpp - see exit_mime.h.
 #include "core/node/exit_mime.h"
 

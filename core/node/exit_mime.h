@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // exit_mime.h - what an exit normalises in an original before its header is
 // rebuilt (exit_headers.h): the one recipient it delivers to, and the MIME
 // details that name the sender's software or files (Mixmaster v2 6.5 is the

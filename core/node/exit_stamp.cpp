@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // exit_stamp.cpp - see exit_stamp.h.
 #include "core/node/exit_stamp.h"
 

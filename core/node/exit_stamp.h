@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // exit_stamp.h - the Date and Message-ID of an exit delivery, written when
 // the flusher sends it (core/pool/send_stamp.h), not when it arrived.
 //

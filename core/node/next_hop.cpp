@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // next_hop.cpp - see next_hop.h.
 #include "core/node/next_hop.h"
 

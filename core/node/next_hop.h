@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // next_hop.h - where a middleman may send the message it peeled (seed 000
 // 6.1.1: a mix address is "mixtasy@FQDN"; 6.2.4: an intermediate's To is
 // the address of the receiving mix).

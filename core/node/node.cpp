@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // node.cpp - the mix node behind core/node/node.h: peel (processor.h), then one
 // store transaction that records the replay hash and pools the outcome.
 #include "core/node/node.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // node.h - one Mixtasy mix node: the entry point of the milter and of
 // `mixtasy process`.
 //

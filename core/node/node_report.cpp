@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // node_report.cpp - see node_report.h.
 #include "core/node/node_report.h"
 

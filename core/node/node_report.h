@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // node_report.h - what `mixtasy stats` tells an admin about a node, read
 // from its key home and store without opening the node.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // plaintext.cpp - the classes of plaintext.h: mix message, admin command, other.
 #include "core/node/plaintext.h"
 

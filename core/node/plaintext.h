@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // plaintext.h - what kind of mail reached the mix address, before anything
 // is decrypted: a mix message, an admin command, or other plain mail.
 //

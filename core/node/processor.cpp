@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // processor.cpp - see processor.h.
 #include "core/node/processor.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // processor.h - what a mix does with one received mix message, up to (not
 // including) the store: seed 000 section 6.4 steps 1-4.
 //

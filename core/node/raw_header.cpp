@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // raw_header.cpp - see raw_header.h.
 #include "core/node/raw_header.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // raw_header.h - the header of an original as the exit rewrites it: each
 // field whole, folded lines kept, under the exit's limits.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // reassembly.cpp - parts in, one original out, in one store transaction;
 // closed ids remembered; the buffer capped.
 #include "core/node/reassembly.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // reassembly.h - multipart messages at the exit (seed 000 6.2.2, 6.4.4):
 // collect the parts of one Mixtasy-ID in any order, hand the whole out
 // once, and never let parts fill the disk.

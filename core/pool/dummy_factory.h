@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // dummy_factory.h - where the pool gets its cover traffic from.
 //
 // make_dummy(random) makes one complete dummy (seed 000 6.6: random

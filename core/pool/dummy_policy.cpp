@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // dummy_policy.cpp - dummy counts, seed 000 6.6 with Mixmaster v2 3.2 rates.
 #include "core/pool/dummy_policy.h"
 

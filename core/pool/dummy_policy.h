@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // dummy_policy.h - how much cover traffic one flush round makes (seed 000
 // section 6.6, Mixmaster v2 section 3.2).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // flusher.cpp - one pool round: housekeeping, dummies in, k random rows
 // out, flush-triggered dummies beside them.
 #include "core/pool/flusher.h"

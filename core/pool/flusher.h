@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // flusher.h - one round of the pool: cover traffic in, messages out.
 //
 // WHAT IT DOES

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // outbox.cpp - a peeled message into the pool, counted in the same
 // transaction.
 #include "core/pool/outbox.h"

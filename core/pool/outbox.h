@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // outbox.h - how long a message may stay in the pool, and the pool row that
 // says so.
 //

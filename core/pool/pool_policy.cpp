@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // pool_policy.cpp - the timed dynamic pool's count, seed 000 6.4.5.
 #include "core/pool/pool_policy.h"
 

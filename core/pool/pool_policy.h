@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // pool_policy.h - how many messages one round of the timed dynamic pool
 // sends (seed 000 section 6.4.5, Mixmaster v2 section 3.1).
 //

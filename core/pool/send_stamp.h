@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // send_stamp.h - what an exit delivery gets at the moment it leaves the
 // pool, not when it arrived.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // clock.h - the time as core sees it.
 //
 // core never reads the system clock itself: every decision that depends on

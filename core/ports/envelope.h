@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // envelope.h - the SMTP envelope of one message, as the MTA saw it.
 #pragma once
 

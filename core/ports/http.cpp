@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // http.cpp - names of the HTTP port's error codes; see http.h.
 #include "core/ports/http.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // http.h - the HTTP that key publication and discovery need: GET a URL, POST
 // a form, read back a status and a body.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // log.cpp - the process-wide sink behind core/ports/log.h.
 #include "core/ports/log.h"
 

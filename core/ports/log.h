@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // log.h - core's logging: one line per event, levels, a replaceable sink.
 //
 // WHAT IT DOES

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // random.cpp - draws on top of a byte source, and the two byte sources.
 #include "core/ports/random.h"
 

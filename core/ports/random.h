@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // random.h - the randomness core draws from.
 //
 // WHAT IT DOES

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // transport.h - how core hands a message to the mail system for delivery.
 //
 // core owns this interface; the milter implements it with SMTP to the MTA's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // curl_http.cpp - HttpClient over libcurl; see curl_http.h.
 #include "core/publish/curl_http.h"
 

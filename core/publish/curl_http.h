@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // curl_http.h - HttpClient over libcurl.
 //
 // WHAT IT DOES

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // hkp.cpp - an HKP keyserver client; see hkp.h.
 #include "core/publish/hkp.h"
 

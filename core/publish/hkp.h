@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // hkp.h - talking to an HKP keyserver (draft-gallagher-openpgp-hkp, the
 // successor of draft-shaw-openpgp-hkp): upload, search, get.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // hkp_index.cpp - the HKP machine-readable index; see hkp_index.h.
 #include "core/publish/hkp_index.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // hkp_index.h - the machine-readable index of an HKP keyserver
 // (`/pks/lookup?op=index&options=mr`, draft-gallagher-openpgp-hkp 5.2).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // hkp_key_source.cpp - a keyserver as a KeySource; see hkp_key_source.h.
 #include "core/publish/hkp_key_source.h"
 

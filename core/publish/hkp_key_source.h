@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // hkp_key_source.h - a keyserver as a KeySource (core/keys/key_source.h):
 // every key that answers a search for the mix address scheme.
 //

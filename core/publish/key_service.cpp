@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // key_service.cpp - seed 004's Key Publication and Key Retrieval; see
 // key_service.h.
 #include "core/publish/key_service.h"

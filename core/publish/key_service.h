@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // key_service.h - seed 004's email key service at keys@<domain>: the Key
 // Publication and Key Retrieval requests, their replies, and the HMAC
 // that lets the requester check a reply was not changed on the way.

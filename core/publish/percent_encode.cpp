@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // percent_encode.cpp - see percent_encode.h.
 #include "core/publish/percent_encode.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // percent_encode.h - text into a URL query or path segment.
 //
 // WHAT IT DOES / GUARANTEES

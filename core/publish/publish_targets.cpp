@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // publish_targets.cpp - one attempt at one publication target; see
 // publish_targets.h.
 #include "core/publish/publish_targets.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // publish_targets.h - publishing a node's certificate once to every place
 // configured: each keyserver by HKP upload, and the WKD tree.
 //

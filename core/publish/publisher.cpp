@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // publisher.cpp - the node's publication schedule; see publisher.h.
 #include "core/publish/publisher.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // publisher.h - what a running node publishes, when: its certificate to
 // every configured target at start and after each change (a new subkey at
 // half-life, seed 000 6.3.1), retried with exponential backoff.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // revoke.cpp - key and subkey revocation on the key files; see revoke.h.
 #include "core/publish/revoke.h"
 

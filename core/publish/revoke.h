@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // revoke.h - revoking the node's key or one of its subkeys, on the key
 // files, with what must be published so keyservers learn it.
 //

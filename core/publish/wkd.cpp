@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // wkd.cpp - Web Key Directory hashes, URLs and the tree; see wkd.h.
 #include "core/publish/wkd.h"
 

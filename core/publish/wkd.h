@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // wkd.h - the OpenPGP Web Key Directory (draft-koch-openpgp-webkey-service):
 // where a mix address's key lives on the web, and the tree a node writes for
 // its web server.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // wkd_key_source.cpp - a domain's WKD as a KeySource; see wkd_key_source.h.
 #include "core/publish/wkd_key_source.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // wkd_key_source.h - one mix domain's Web Key Directory as a KeySource
 // (core/keys/key_source.h).
 //

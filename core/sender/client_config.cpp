@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // client_config.cpp - see client_config.h.  One table row per key, its
 // check beside it.
 #include "core/sender/client_config.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // client_config.h - the sender's configuration file (~/.config/mixtasy/
 // mixtasy.conf): `Key value` lines like the daemon's, `#` comments.
 //

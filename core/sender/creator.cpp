@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // creator.cpp - see creator.h.
 #include "core/sender/creator.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // creator.h - building Mixtasy v1 messages (seed 000 6.2, 7.3.1).
 //
 // WHAT IT DOES

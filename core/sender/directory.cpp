@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // directory.cpp - see directory.h.
 //
 // The index is one record a line, fields separated by TAB (values never

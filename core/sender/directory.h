@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // directory.h - the sender's local directory of mixes (issue 13): which
 // mixes exist, their validated keys, where each came from, and which
 // primary key is pinned for each mix address.

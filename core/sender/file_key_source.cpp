@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // file_key_source.cpp - see file_key_source.h.
 #include "core/sender/file_key_source.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // file_key_source.h - a KeySource (core/keys/key_source.h) over one local
 // file of armored keys: `KeyFile` lines of the client's configuration, an
 // offline user's way to refresh, and the tests'.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // key_request.cpp - see key_request.h.
 #include "core/sender/key_request.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // key_request.h - the sender's side of seed 004's Key Retrieval protocol
 // (figures 5 and 6) for mix keys: ask keys@DOMAIN for mixtasy@DOMAIN's key
 // by mail, keep the one-time key K_auth until the answer arrives in the

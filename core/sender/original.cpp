@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // original.cpp - see original.h.
 #include "core/sender/original.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // original.h - the sender's original message, made ready for wrapping
 // (seed 000 6.2.1): cleaned of what names the sender, and split into one
 // copy per recipient.

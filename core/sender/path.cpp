@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // path.cpp - see path.h.
 #include "core/sender/path.h"
 

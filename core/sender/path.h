@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // path.h - the route a message takes through the mix network.
 //
 // WHAT IT DOES

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // ranking.cpp - see ranking.h.
 #include "core/sender/ranking.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // ranking.h - seed 000 6.3.3's optional ranking of mixes: a sender trusts
 // some ranking keys (keys of people or groups that vouch for mixes), and a
 // mix counts as ranked by how many of them certify its user ID.

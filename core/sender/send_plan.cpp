@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // send_plan.cpp - see send_plan.h.
 #include "core/sender/send_plan.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // send_plan.h - everything `mixtasy send` decides before a byte leaves:
 // the original cleaned and split per recipient (original.h), a route per
 // recipient under seed 000's rules (path.h), and the layered messages

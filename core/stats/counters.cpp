@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // counters.cpp - the stored names of core's counters.
 #include "core/stats/counters.h"
 

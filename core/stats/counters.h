@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // counters.h - the names of the per-day counters the node keeps.
 //
 // WHAT IT DOES

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // connection_pool.cpp - see connection_pool.h.
 #include "store/sqlite/connection_pool.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // connection_pool.h - a bounded set of SQLite connections shared by threads.
 //
 // SQLite connections must not be used by two threads at once, and opening

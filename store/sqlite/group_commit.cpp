@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // group_commit.cpp - see group_commit.h.
 #include "store/sqlite/group_commit.h"
 

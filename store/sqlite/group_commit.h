@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // group_commit.h - many threads' small write transactions, one fsync.
 //
 // A durable commit costs one fsync (milliseconds on real disks), and SQLite

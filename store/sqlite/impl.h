@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // impl.h - what the SQLite engine's operations share, private to
 // store/sqlite/.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // keys_stats.cpp - key metadata and daily counters of SqliteStore.
 #include "store/sqlite/impl.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // open.cpp - opening the SQLite store: file checks, connection setup,
 // quick_check, migrations; plus the SQL helpers every operation shares.
 #include <cerrno>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // parts.cpp - the multipart reassembly buffer of SqliteStore.
 //
 // A set is all rows with one mixtasy_id.  Its total is fixed by the first

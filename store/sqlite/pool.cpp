@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // pool.cpp - replay cache and pool/outbox operations of SqliteStore.
 //
 // Every write runs in one BEGIN IMMEDIATE transaction; a row's state moves

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // published_keys.cpp - the keys of seed 004's key service in SqliteStore
 // (store.h, "published keys"; table published_keys of schema v3).
 #include "store/sqlite/impl.h"

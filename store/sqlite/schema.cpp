@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // schema.cpp - see schema.h.  The SQL here is kept portable (no WITHOUT
 // ROWID, no SQLite-only types): INTEGER, TEXT, BLOB, CHECK and plain indexes
 // translate to PostgreSQL as they stand (BLOB -> BYTEA, INTEGER PRIMARY KEY

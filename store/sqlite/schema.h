@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // schema.h - the database schema and its forward-only migrations.
 //
 // The schema version lives in PRAGMA user_version.  migrate() brings a file

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // sql.cpp - see sql.h.
 #include "store/sqlite/sql.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // sql.h - a small RAII wrapper over the SQLite C API, private to store/sqlite/.
 //
 // Database     one connection (sqlite3*), closed in its destructor, with a

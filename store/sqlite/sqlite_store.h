@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // sqlite_store.h - the SQLite engine of store::Store (store/store.h), one
 // database file per node.  Private to store/ (and its tests and benchmarks):
 // everyone else opens it with open_sqlite() of store/open.h and holds a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // sweep.cpp - forgetting what has expired.  Each sweep is one DELETE in its
 // own write transaction, so it holds the write lock only for that statement.
 #include "store/sqlite/impl.h"

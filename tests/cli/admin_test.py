@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """admin_test.py - the admin's side of `mixtasy` (issue 15), with the real
 binaries, gpg and sq:
 

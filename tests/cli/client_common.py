@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """client_common.py - the sender's client as a user runs it (tests only):
 node homes made with `mixtasy keygen`, a directory filled with `mixtasy dir
 import`, a sendmail stand-in that captures what `mixtasy send` submits, and

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """client_test.py - the sender's client end to end, without an MTA:
 `mixtasy dir import|list|accept`, `mixtasy send` (dry run, the sendmail
 binary, SMTP submission to a loopback sink, a multipart original whose

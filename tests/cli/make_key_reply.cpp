@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // make_key_reply - the key service's side of seed 004's Key Retrieval, for
 // tests/cli only: reads a request mail (as `mixtasy dir request` submitted
 // it) on stdin and writes the reply mail to stdout, built by the server's

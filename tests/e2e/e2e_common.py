@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """e2e_common.py - what the end-to-end harness and its MTA instances share:
 a log line, the failure exception, polling with a deadline, and whether an
 SMTP server answers on a loopback port."""

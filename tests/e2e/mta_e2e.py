@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """mta_e2e.py - mixtasy-milter inside a real Postfix or Sendmail, end to end.
 
 Starts, in a temporary directory and on free loopback ports:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """network.py - a Mixtasy network of real mail servers on this machine, for
 the multi-node end-to-end tests (network_e2e.py, network_anonymity.py) and,
 later, the demo.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """network_anonymity.py - what a seized node and a wire observer learn
 after 200 messages (issue 11, "Done when").
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """network_cleanup.py - the network harness leaves nothing behind.
 
 Runs a two-node network (one Postfix, one Sendmail, and the provider) in a

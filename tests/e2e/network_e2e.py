@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """network_e2e.py - from sender to Maildir across four real mix nodes.
 
 Starts a network (network.py) of four nodes: mix1, mix2 and mix4 on Postfix,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """postfix_instance.py - a private Postfix instance on loopback for the
 end-to-end tests and benchmarks: its own config_directory and
 queue_directory (`postfix -c DIR start`), relaying everything to a sink,

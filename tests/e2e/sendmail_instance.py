@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """sendmail_instance.py - a private Sendmail on loopback for the end-to-end
 tests: Debian's sendmail, unpacked by scripts/install-deps into its own
 tree (the sendmail and postfix packages conflict, so it is never

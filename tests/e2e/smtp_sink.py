@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """smtp_sink.py - a small SMTP listener on loopback that stores every
 message it accepts as one file (tests only).
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """smtp_tee.py - an SMTP relay on loopback that keeps a copy of every
 message and passes it on to one fixed SMTP server (tests only).
 

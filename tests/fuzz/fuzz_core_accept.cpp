@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // libFuzzer target: everything a mix does with a received message before
 // the store (core/node/processor.h: header strip, dearmor, decrypt with the
 // fixed node key of tests/data/core/fuzz_node, header, Verification,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Fuzz the exit header sanitizer: any bytes in, either a typed error or a
 // message whose every line ends in CRLF and that starts with a From field
 // (ours unless the destination opted in), with at most one To and no Cc.

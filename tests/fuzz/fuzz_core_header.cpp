@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // libFuzzer target: the Mixtasy v1 header parser and field checks
 // (core/format/mix_header.h, core/format/mix_fields.h) and the received-body splitter.
 // Invariants checked: no crash; a parsed header re-serializes and parses

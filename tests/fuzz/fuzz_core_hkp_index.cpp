@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // libFuzzer target: the HKP machine-readable index parser
 // (core/publish/hkp_index.h), which reads whatever a keyserver answers.
 // Invariants checked: no crash; an accepted index respects every limit,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // libFuzzer target: what `mixtasy dir import --reply` and `dir request`
 // read from outside or from disk (core/sender/key_request.h): a Key
 // Retrieval reply mail from anyone (reply_body, then the body grammar and

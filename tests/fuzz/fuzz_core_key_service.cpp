@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // libFuzzer target: seed 004's request parsers (core/publish/key_service.h),
 // which read mail bodies from anyone.  Invariants checked: no crash; an
 // accepted publication has a 32-byte K_auth and a key within the limit; an

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // libFuzzer target: the shared mail-header reader and the address parsers
 // (core/format/mail_header.h, core/format/mail_address.h).
 // Invariants checked: no crash; offsets stay inside the input and grow;

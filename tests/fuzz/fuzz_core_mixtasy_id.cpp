@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // libFuzzer target: the bound Mixtasy-ID check (core/format/mixtasy_id.h).
 // Input: an id, a line feed, then the original.  Invariants checked: no
 // crash; an id bound to the original with a fixed nonce checks as Matches;

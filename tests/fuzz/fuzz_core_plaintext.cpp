@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // libFuzzer target: the class of mail to the mix address
 // (core/node/plaintext.h).  Invariants checked: no crash; the answer is one
 // of the three kinds; an admin command comes only from a Subject naming one

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // libFuzzer target: what the sender's client reads (core/sender/):
 // the original (original.h), the client config (client_config.h) and the
 // directory's index (directory.h).  The first byte picks the reader.

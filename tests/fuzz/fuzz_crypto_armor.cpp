@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // fuzz_crypto_armor - armor decoding on arbitrary text; what decodes must
 // re-encode and decode to the same bytes, in both writers' styles (LF with
 // CRC as for keys, CRLF without CRC as for mix messages).  The block

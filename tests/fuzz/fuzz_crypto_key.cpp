@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // fuzz_crypto_key - certificate and secret key parsing on arbitrary bytes;
 // what parses must serialize and parse again to the same fingerprints.
 #include <cstddef>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // fuzz_crypto_message.cpp - libFuzzer entry for the decryption path.
 //
 // Every input is handed to each parser of cryptob's part, as untrusted mail

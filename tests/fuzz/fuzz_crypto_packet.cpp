@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // fuzz_crypto_packet - packet framing and the packet dump on arbitrary bytes.
 #include <cstddef>
 #include <cstdint>

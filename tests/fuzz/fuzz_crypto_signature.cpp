@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // fuzz_crypto_signature - signature parsing and verification on arbitrary
 // bytes against a fixed Ed25519 key (the RFC 9580 A.1 sample key).
 #include <cstddef>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // libFuzzer target: the mixtasy-milter.conf parser (milter/config.h).
 // Input: the file's text.  Invariants checked: no crash; every problem names
 // a line of the input (or 0, the file); an accepted file parses the same a

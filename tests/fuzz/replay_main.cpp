@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // replay_main.cpp - the main() of a fuzz target in the ordinary build: runs
 // LLVMFuzzerTestOneInput once on every file named (or in every directory
 // named), so each target compiles with the project's compiler and warnings

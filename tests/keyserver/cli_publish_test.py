@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """cli_publish_test: `mixtasy key publish`, `key wkd`, `key revoke` end to end.
 
     cli_publish_test.py MIXTASY_BINARY

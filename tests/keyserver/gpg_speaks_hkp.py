@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """gpg_speaks_hkp: real gpg against tests/keyserver/hkp_server.py
 (or, with --sks, against Debian's sks through sks_server.py).
 

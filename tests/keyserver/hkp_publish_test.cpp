@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // hkp_publish_test.cpp - publication to a real HKP server on loopback
 // (label e2e: run under the shared lock).  The node key goes up with
 // hkp_upload over libcurl and comes back through HkpKeySource as a valid

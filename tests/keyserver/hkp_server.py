@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """hkp_server: a small HKP keyserver for tests (draft-gallagher-openpgp-hkp).
 
     hkp_server.py --home DIR [--port-file FILE] [--port N]

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // keyserver_fixture.h - a test keyserver (hkp_server.py, or sks through
 // sks_server.py) started for one test case and stopped when it ends,
 // passed or failed (the destructor kills it).  Ephemeral port on 127.0.0.1.

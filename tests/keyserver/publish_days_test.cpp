@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // publish_days_test.cpp - five days of a node on a manual clock: the
 // daemon's upkeep every 10 minutes (rotate_subkeys), the Publisher after
 // each upkeep, a real HKP server and a WKD tree.  Each new subkey (at the

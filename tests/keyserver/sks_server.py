@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """sks_server: Debian 12's sks (a real SKS keyserver) as a test keyserver.
 
     sks_server.py --home DIR [--port-file FILE]

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: BSD-2-Clause
 -- Ordinary mail is accepted at DATA: the milter never sees its body.
 dofile(scripts .. "/common.lua")
 local conn = connect()

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: BSD-2-Clause
 -- Mix mail is pooled (durably) and then discarded from the MTA's queue.
 dofile(scripts .. "/common.lua")
 local conn = connect()

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: BSD-2-Clause
 -- The same mix message again: the replay cache drops it, the MTA discards it.
 dofile(scripts .. "/common.lua")
 local conn = connect()

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: BSD-2-Clause
 -- Mix mail above MaxMessageSize is rejected with a reply code (552 5.3.4)
 -- while the body is still arriving.
 dofile(scripts .. "/common.lua")

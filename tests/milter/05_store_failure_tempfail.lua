@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: BSD-2-Clause
 -- The store fails: the message is tempfailed (451 4.3.0), nothing is lost.
 -- Scripted node: a marker file makes its store fail.  Real node: another
 -- process holds the database's write lock past the store's busy_timeout.

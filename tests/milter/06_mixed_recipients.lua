@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: BSD-2-Clause
 -- Mix and ordinary recipients: the mix recipient is deleted, the message
 -- goes on to the others, a copy is processed.
 dofile(scripts .. "/common.lua")

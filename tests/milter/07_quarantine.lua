@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: BSD-2-Clause
 -- A Quarantine decision puts the message in the MTA's hold queue.
 -- Scripted node: a test header asks for it.  Real node: plain mail to the
 -- mix address (no Remailer-Type, no armor, no remailer-* command) is

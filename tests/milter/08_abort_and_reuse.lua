@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: BSD-2-Clause
 -- An aborted transaction leaves nothing behind; the connection carries on.
 dofile(scripts .. "/common.lua")
 local conn = connect()

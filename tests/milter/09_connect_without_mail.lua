@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: BSD-2-Clause
 -- Connections that end before any message (polite or abrupt) leave the
 -- daemon serving; per-connection state is freed in xxfi_close.
 dofile(scripts .. "/common.lua")

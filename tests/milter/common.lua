@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: BSD-2-Clause
 -- common.lua - helpers for the mixtasy-milter miltertest scenarios.
 -- Globals from the driver (-D): socket, home, mixmsg, mode ("scripted"|"real").
 

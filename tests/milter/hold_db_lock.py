@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """hold_db_lock.py DB MARKER - hold an exclusive write lock on the node's
 SQLite database while MARKER exists (at most 60 s), so that the real node's
 commit waits past its busy_timeout and answers TempFail (scenario 05).

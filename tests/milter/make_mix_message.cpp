@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // make_mix_message.cpp - test helper: a real Mixtasy v1 message through a
 // path of mixes, made by core's creator, for the miltertest and Postfix
 // harnesses (the real node has to peel it).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # run-scenarios.sh MODE DAEMON SCRIPTDIR [MIXTASY MAKE_MIX_MESSAGE]
 #
 # Starts DAEMON (mixtasy-milter or mixtasy-milter-scripted) in the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // scripted_milter_main.cpp - the real mixtasy-milter daemon over the
 // scripted node (test harness only; never installed).
 #include "milter/daemon_main.h"

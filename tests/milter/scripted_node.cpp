@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // scripted_node.cpp - see scripted_node.h.
 #include "tests/milter/scripted_node.h"
 #include "core/node/service_desk.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // scripted_node.h - a core::Node for the miltertest and Postfix harnesses
 // that decides by a test header instead of by cryptography, so the daemon,
 // libmilter and the MTA are exercised for real before and beside core.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """mutt_test.py - the real mutt's Mixmaster menu sending through a Mixtasy
 network: mutt (Debian's, built --with-mixmaster) runs in a private tmux
 server with `set mixmaster=` pointing at `mixtasy-mixmaster`; the test types

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // kill_victim.h - what every program that a kill test SIGKILLs at random
 // moments (store/kill_writer, store/parts_kill_writer, core/exit_kill_sender)
 // needs to report to its test.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // oracle.h - the one rule for tests that need an outside tool as their
 // oracle (gpg, sq, a built binary): an interop test whose oracle is missing
 // proves nothing, so it must never pass.

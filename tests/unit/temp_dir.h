@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // temp_dir.h - the one temporary directory of the unit tests, for every
 // part: made fresh (mkdtemp) for each object, removed with everything in it
 // when the object goes, also when the test fails.  A failing mkdtemp

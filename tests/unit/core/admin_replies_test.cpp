@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // admin_replies_test.cpp - the remailer-* reply texts (core/admin/
 // admin_replies.h): which Subjects are commands, what each reply says, and
 // that the stats never show cover traffic on its own.

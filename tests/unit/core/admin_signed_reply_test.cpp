@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // admin_signed_reply_test.cpp - remailer-* replies signed with the node key
 // (core/admin/signed_reply.h): the canonical text verifies with our own
 // verifier, and real gpg --verify accepts the cleartext message.

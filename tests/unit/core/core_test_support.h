@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // core_test_support.h - fakes for core's outward interfaces (Transport,
 // DummyFactory, a log capture), a temporary SQLite store and a store that
 // forwards to another (to fail chosen calls), shared by the core unit tests.  Clock and Random need

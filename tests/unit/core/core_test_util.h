@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // core_test_util.h - a small mix network in a temporary directory for the
 // tests of creation and node processing: real keys (crypto keygen), real
 // SQLite stores, a manual clock, a seeded Random, a capturing Transport.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Tests of core/sender/creator.h through a test network: the typed refusals a
 // client branches on, and the recipient read from an original's header.
 #include <catch2/catch.hpp>

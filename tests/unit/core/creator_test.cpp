@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Tests of core/sender/creator.h on its own: the path rules, the sizes of
 // what it builds, how it splits a long original, and what it refuses.  The
 // layers it writes are opened with peel() (processor.h) and open_layer()

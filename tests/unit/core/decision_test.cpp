@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Tests of core/node/decision.h: what the default log level may say.
 #include "core/node/decision.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Tests of core/sender/client_config.h: the sender's `Key value` file.
 #include <catch2/catch.hpp>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Tests of core/sender/directory.h: the sender's directory of mixes on disk
 // (pinning, pending keys, WKD over keyservers, staleness, the 12-hour
 // subkey margin, its own files read as hostile input).

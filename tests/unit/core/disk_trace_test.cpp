@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // disk_trace_test.cpp - after a run of messages through real nodes, a
 // seized disk and the default log name no next hop and no recipient of a
 // message already sent (issue 11, High 3; DESIGN section 8).

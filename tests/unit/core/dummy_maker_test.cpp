@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Tests of core/node/dummy_maker.h: the shape of cover traffic (the same as
 // a forward's), the mixes its path may visit (never the node itself, only
 // middlemen before the last hop), and the one warning when there are none.

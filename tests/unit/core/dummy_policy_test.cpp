@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Dummy counts (seed 000 6.6, Mixmaster v2 3.2): means, minimums, caps, and
 // the distribution helpers of core/ports/random.h they rest on.
 #include "core/pool/dummy_policy.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Exit destination admission (exit_admission.h): block list, rate limit,
 // exitprivate, malformed destinations.
 #include "core/node/exit_admission.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Exit header sanitizing (exit_headers.h): real-world headers, the options
 // for From, Reply-To and the disclaimer, limits on hostile headers.
 #include "core/node/exit_headers.h"

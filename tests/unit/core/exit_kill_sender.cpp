@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // exit_kill_sender.cpp - the victim of exit_repeat_test.cpp: an exit node's
 // flusher sending its pool to a stand-in MTA, killed at random moments.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Tests of core/node/exit_mime.h: the one To, neutral MIME boundaries and
 // file names without directories, and what a signature keeps untouched.
 #include "core/node/exit_mime.h"

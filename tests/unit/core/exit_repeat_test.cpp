@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // exit_repeat_test.cpp - how often an exit delivers a message twice when
 // its sender is SIGKILLed at random moments (issue 11, Medium 6), and that
 // every repeat is recognisable by its Message-ID.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Tests of core/node/exit_stamp.h: an exit delivery's Date and Message-ID
 // are written when the flusher sends it (issue 11, High 2), and a repeat
 // keeps its Message-ID (Medium 6).  Through the ExitStamp alone, through the

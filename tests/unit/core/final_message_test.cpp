@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Tests of core/format/final_message.h and core/format/literal_payload.h.
 #include "core/format/final_message.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Flusher against the real SQLite store on a temporary file, with a fake
 // Transport, ManualClock and DeterministicRandom.
 #include "core/pool/flusher.h"

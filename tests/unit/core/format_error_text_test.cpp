@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // format_error_text_test.cpp - format errors read as sentences for people
 // (issue 15), while their log tokens stay stable.
 #include <catch2/catch.hpp>

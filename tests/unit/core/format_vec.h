@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // format_vec.h - the reader of core/format's known-answer files
 // (tests/data/core/*.vec), so that a header or fields case is a few lines
 // of data rather than code.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Tests of format_vec.h, the reader of the core/format known-answer files:
 // its escapes and its `Name: value` split, on which every case relies.
 #include "format_vec.h"

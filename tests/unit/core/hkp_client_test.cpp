@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // hkp_client_test.cpp - the HKP client (core/publish/hkp.h) and the
 // keyserver KeySource (hkp_key_source.h) against a scripted HttpClient:
 // the URLs and forms they send, and what each answer becomes.

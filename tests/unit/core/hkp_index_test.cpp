@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // hkp_index_test.cpp - the HKP machine-readable index parser
 // (core/publish/hkp_index.h): the draft's example, and each refusal.
 #include "core/publish/hkp_index.h"

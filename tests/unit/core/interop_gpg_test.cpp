@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Interop with GnuPG (real gpg, temporary GNUPGHOME):
 //   - a layer gpg makes (--rfc2440 --compress-algo none: SED, no MDC, no
 //     compression) to a `mixtasy keygen`-style node key is processed by

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // key_home_test.cpp - the node key home (core/keys/key_home.h): file modes,
 // the refusal of a readable secret.asc, and root's updates that keep the
 // files usable by the home's owner.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Tests of core/sender/key_request.h: the client's side of seed 004's Key
 // Retrieval.  The request it writes is read by the server's own parser
 // (core/publish/key_service.h), so both sides agree on figure 5; the

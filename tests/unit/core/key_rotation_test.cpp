@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Tests of core/keys/key_rotation.h: the subkey schedule of seed 000 section 6.3
 // on a key, on the key files, and through a network of nodes whose keys
 // rotate while messages are under way.

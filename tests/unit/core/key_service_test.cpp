@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // key_service_test.cpp - seed 004's Key Publication and Key Retrieval
 // (core/publish/key_service.h): the exact HMAC inputs, the request forms of
 // 004's figures, every refusal, and the replies.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Tests of core/keys/keyring.h and core/keys/mix_key.h on their own: what
 // a ring reads from concatenated armored keys, what it rejects and why, and
 // what check_mix_key accepts in a certificate (seed 000 6.3).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Tests of core/format/layer.h on its own: what seal_layer writes,
 // open_layer reads and refuses, pad_body and current_subkey, with real keys
 // held in memory (unit_mixes.h).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Tests of core/format/mail_header.h (lines, tokens, fields, limits) and
 // core/format/mail_address.h (strict and lenient addr-specs, mailboxes).
 #include "core/format/mail_header.h"

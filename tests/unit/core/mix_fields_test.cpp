@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Tests of core/format/mix_fields.h.  The known answers are data:
 // tests/data/core/mix_fields.vec, one block a case, each group run by the
 // TEST_CASE of the same name below (format_vec.h reads them).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // mix_key_gpg.h - mix keys made by the real gpg, for the tests of the key
 // format validator and the directory: a temporary GNUPGHOME, gpg in batch
 // mode, keys exported armored.  gpg judges time by the real clock, so keys

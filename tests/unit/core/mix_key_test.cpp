@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Tests of core/keys/mix_key.h: the key format of seed 000 6.3 as a sender
 // checks it, on keys our node makes, on keys the real gpg makes in the
 // Mixtasy format, and on each way a key can break the format (one typed

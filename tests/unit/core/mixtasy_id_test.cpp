@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Tests of core/format/mixtasy_id.h: the bound id's form, its check, and
 // what counts as an id of another form.
 #include "core/format/mixtasy_id.h"

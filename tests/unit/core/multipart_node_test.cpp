@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Multipart sets at a real node (issue 11): the caps on waiting sets, the
 // exit policy judged at part 1, one size chain from creator to store
 // through four nodes, and a Mixtasy-ID namespace no attacker can share.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // node_immediate_test.cpp - Node::accept_immediate and NodeOptions::
 // recover_in_flight, which `mixtasy process --immediate` uses on a home a
 // running daemon may share; and Node::reconfigure, which SIGUSR1 uses.

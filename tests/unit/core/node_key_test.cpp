@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // node_key_test.cpp - the Mixtasy node key profile (core/keys/node_key.h):
 // the user ID with its modes, its refusals, and the key made from it.
 #include "core/keys/node_key.h"

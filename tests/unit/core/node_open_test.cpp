@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // node_open_test.cpp - Node::open's typed error: which part failed, with
 // the same one-line reason the logs always showed.
 #include <catch2/catch.hpp>

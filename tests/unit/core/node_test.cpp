@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Tests of core/node/node.h through a real network of nodes (core_test_util.h):
 // what the Node adds to peeling one message (processor_test): the replay
 // cache, the pool, exit delivery, reassembly, dummies, reload.

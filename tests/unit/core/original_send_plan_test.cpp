@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Tests of core/sender/send_plan.h: one planned message per recipient,
 // each on its own route under seed 000's rules, refusals before any
 // message is made.

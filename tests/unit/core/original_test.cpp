@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Tests of core/sender/original.h: the original cleaned before wrapping
 // (seed 000 6.2.1) and split into one copy per recipient.
 #include "core/sender/original.h"

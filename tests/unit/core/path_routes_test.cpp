@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Tests of core/sender/path.h's choose_routes: seed 000's path rules as
 // properties over random directories (mode fit, provider inclusion, no
 // repeats, uniformity of "*", parts meeting at one exit), and each refusal.

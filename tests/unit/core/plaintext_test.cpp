@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // plaintext_test.cpp - core/node/plaintext.h: which mail to the mix address
 // is a mix message, an admin command or plain mail; and what the Node
 // decides for each (plain mail Quarantine, admin commands refused for now,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Timed dynamic pool count (seed 000 6.4.5): exhaustive over small pools,
 // thresholds, fractions at their bounds, decimal rounding.
 #include "core/pool/pool_policy.h"

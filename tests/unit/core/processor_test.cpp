@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Tests of core/node/processor.h on its own: peel() at one mix, with keys
 // held in memory (unit_mixes.h) and no store, so each destroy reason of
 // seed 000 6.4 steps 1-4 is checked where it is decided.  What the Node adds

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // publish_fake_http.h - an HttpClient for the publication tests: records
 // every request and answers from a table of URL -> response (or error).
 #pragma once

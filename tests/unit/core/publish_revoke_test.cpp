@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // publish_revoke_test.cpp - revoking the node key or one subkey on the key
 // files (core/publish/revoke.h): what is published reads as revoked, and
 // the key files change as the contract says.

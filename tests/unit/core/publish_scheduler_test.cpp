@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // publish_scheduler_test.cpp - core/publish/publisher.h against a scripted
 // HttpClient and a manual clock: publish at a change, not again for the
 // same certificate, back off on temporary failures, give up on permanent

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Tests of core/sender/ranking.h and crypto's verify_certification
 // (seed 000 6.3.3): ranking keys made by the real gpg certify mix keys made
 // by gpg in the Mixtasy format (gpg --quick-sign-key); a mix's rank is the

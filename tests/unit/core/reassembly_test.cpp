@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Multipart reassembly over the real SQLite store: any order, duplicates,
 // conflicting totals, expiry, exactly-once hand-out.
 #include "core/node/reassembly.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Tests of independent paths per part (seed 000: the parts of a multipart
 // original share the exit and take independent random paths before it):
 // core/sender/creator.h's create_messages_on_paths and part_count, and

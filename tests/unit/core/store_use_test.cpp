@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // store_use_test.cpp - what core relies on when it uses store::Store
 // directly (formerly the tests of core's SQLite adapter): rows as core pools
 // them, counters in the same transactions, and the errors core branches on.

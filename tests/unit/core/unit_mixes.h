@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // unit_mixes.h - mix keys held in memory for the tests of one unit at a
 // time (layer, processor, keyring, creator): real keys made by crypto
 // keygen, a KeyRing of their public halves, a fixed time and a seeded

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Tests of core/format/verification.h.
 #include "core/format/verification.h"
 

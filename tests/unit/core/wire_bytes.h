@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // wire_bytes.h - looking inside a mix message as it travels, for core's
 // tests: its dearmored body, and bytes as text for CHECKs.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // wkd_test.cpp - the Web Key Directory (core/publish/wkd.h and
 // wkd_key_source.h): z-base-32 and the hash against the draft's vector and
 // against gpg-wks-client, both URL layouts, the tree writer, the KeySource.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // armor_test.cpp - ASCII armor: round trips, gpg's tolerances, CRC24 and
 // every typed refusal.
 #include "crypto/armor.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // dump_test.cpp - the packet listing behind `mixtasy inspect`: fields shown,
 // partial output then the error on bad input, escaping of hostile text.
 #include "crypto/dump.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // enc_vec.h - the known-answer reader of cryptob's tests.
 //
 // A .vec file is a list of sections: "[kind]" starts one, "name = value"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // error_test.cpp - the stable tokens of crypto::ErrorCode and describe().
 #include "crypto/error.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Interop with the real tools, both directions: GnuPG 2.2 and Sequoia sq.
 // Each case runs in its own temporary GNUPGHOME, removed afterwards.
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // interop_keys_test.cpp - our keys and signatures against the real gpg and
 // sq on this machine, in both directions:
 //   - a node key we generate imports into gpg (subkey [E], 2-day expiry) and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // key_accumulated_test.cpp - a certificate as a keyserver serves it after
 // months of daily rotation: every subkey ever published, merged (issue 12).
 // The reader must keep finding the live subkeys, and still refuse a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // key_file_test.cpp - small key files (crypto/key_file.h): atomic writes
 // with the asked mode, bounded reads and their refusals, the exclusive lock.
 #include "crypto/key_file.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // key_test.cpp - key packets and certificates: RFC 9580 known answers,
 // round trips, limits and malformed material.
 #include "crypto/key.h"

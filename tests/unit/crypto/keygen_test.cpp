@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // keygen_test.cpp - the generated key layout (Ed25519 primary, one user ID,
 // X25519 subkey), subkey upkeep, and their refusals.
 #include "crypto/keygen.h"

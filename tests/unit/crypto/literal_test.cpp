@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include "crypto/literal.h"
 
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // packet_test.cpp - OpenPGP packet framing: every length encoding, both
 // directions, and the typed errors hostile framing must produce.
 #include "crypto/packet.h"

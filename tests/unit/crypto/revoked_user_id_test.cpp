@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // revoked_user_id_test.cpp - a user ID withdrawn by a certification
 // revocation is kept apart (RevokedUserId) and written out again, public and
 // secret, so an upload carries the revocation to keyservers (issue 15, a

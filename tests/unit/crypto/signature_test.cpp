@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // signature_test.cpp - v4 signatures: the RFC 9580 A.2 known answer, our
 // own data signatures, text canonicalization, hash policy, subpacket limits.
 #include "crypto/signature.h"

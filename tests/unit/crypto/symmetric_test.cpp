@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 #include <catch2/catch.hpp>
 
 #include <botan/auto_rng.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // test_util.h - helpers shared by crypto/ tests: data files, .vec blocks,
 // temporary directories, running external tools (gpg, sq).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // config_publish_test.cpp - the key publication keys of milter/config.cpp:
 // KeyServer (a list of HKP URLs) and WkdDirectory.
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // config_test.cpp - mixtasy-milter.conf parsing: defaults, every key, errors
 // with line numbers.
 #include "milter/config.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // daemon_test.cpp - configuration to runtime objects, PID file, privilege
 // checks, and the Verdict -> SMFIS mapping of the callbacks; and the real
 // daemon (daemon_main over a recording node, in a child process): its

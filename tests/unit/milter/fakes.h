@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // fakes.h - a scripted core::Node and a recording MilterContext for the
 // milter unit tests.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // flush_log_test.cpp - what the daemon logs about sending, at the default
 // level, names no next hop and no recipient (issue 11, DESIGN section 8):
 // the flush thread's round line, the core flusher's give-up line and the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // flush_thread_test.cpp - rounds every interval, none at start, prompt stop.
 #include "milter/flush_thread.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // log_sentence_test.cpp - the one default-level line per mix message reads as
 // a plain sentence (issue 15): "QID: mix message pooled, 42356 bytes".
 #include <catch2/catch.hpp>

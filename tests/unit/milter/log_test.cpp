@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // Tests of milter/log.h: the level words the configuration accepts and the
 // filter's direction, now that the milter shares core's LogLevel (whose
 // order rises with severity, the opposite of the milter's old enum).

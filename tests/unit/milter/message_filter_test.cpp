@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // message_filter_test.cpp - the callback logic through a fake context and a
 // scripted node: every Decision, RCPT-time accept, mixed recipients,
 // oversize, abort, several messages per connection.

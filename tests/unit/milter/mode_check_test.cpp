@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // mode_check_test.cpp - `mixtasy-milter -n` compares the configuration's
 // Mode with the key's user ID and names `mixtasy key mode` as the fix; after
 // that command (core/keys/mode_change.h) -n passes.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // smtp_sink.h - a tiny SMTP server on 127.0.0.1 for the transport tests:
 // answers with scripted replies and records what it received.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // socket_error_test.cpp - a milter socket that cannot be opened is named with
 // the OS's reason (issue 15: "cannot open milter socket ..." said neither
 // why nor what to fix).  The real daemon_main in a child process, -f.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // transport_test.cpp - SmtpTransport against a loopback sink answering
 // 250/451/554; SendmailTransport against scripts that exit 0/75/67.
 #include <catch2/catch.hpp>

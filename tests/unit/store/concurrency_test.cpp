@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // concurrency_test.cpp - many writer threads and one flusher on one store:
 // every message is handed out exactly once, none is lost.
 #include <atomic>

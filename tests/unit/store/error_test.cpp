@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // error_test.cpp - the one rule of what is temporary (store/error.h).
 #include "store/error.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // faults_test.cpp - a full disk and a locked database while writing: typed,
 // transient errors, never a half-written row, never a replay entry without
 // its pool row.

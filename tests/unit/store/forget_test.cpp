@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // forget_test.cpp - a row that ends leaves nothing behind (issue 11, High
 // 3): not in the tables, not in the database file's freed pages, not in
 // the WAL; and the v1 -> v2 migration purges what v1 kept.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // group_commit_test.cpp - requests share one transaction but keep their own
 // atomicity; nothing is reported durable that was not committed.
 #include "store/sqlite/group_commit.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // keys_stats_test.cpp - key metadata, daily counters, sweeps.
 #include "tests/unit/store/store_test_util.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // kill_test.cpp - SIGKILL a committing writer at random moments, 1000 times,
 // and check what survived: every acknowledged message present exactly once
 // (pooled, or sent: deleted and counted in the same transaction), no replay

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // kill_writer.cpp - the victim of the kill test (kill_test.cpp).
 //
 // usage: store_kill_writer DB FIRST [nocheck]

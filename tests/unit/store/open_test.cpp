@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // open_test.cpp - opening, schema migrations, and the fault cases of open:
 // corrupt files, read-only files and directories, newer schemas.
 #include <fstream>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // part_complete_test.cpp - Store::add_part_and_complete and
 // close_set_with_replay: the last part and the hand-out in one
 // transaction, closed ids, the first copy of a part number kept, and the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // parts_kill_test.cpp - SIGKILL a writer of multipart sets at random
 // moments and check that no complete set is ever left behind unhanded: the
 // last part and the hand-out are one transaction (issue 11, High 6).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // parts_kill_writer.cpp - the victim of the multipart kill test
 // (parts_kill_test.cpp).
 //

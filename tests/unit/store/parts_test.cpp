@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // parts_test.cpp - the multipart reassembly buffer.
 #include "tests/unit/store/store_test_util.h"
 

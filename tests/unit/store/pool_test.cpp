@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // pool_test.cpp - replay cache and pool/outbox operations.
 #include <map>
 #include <random>

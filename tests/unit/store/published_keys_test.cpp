@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // published_keys_test.cpp - the keys of seed 004's key service (store.h,
 // "published keys", schema v3): put, replace, get, refusals, and that they
 // survive reopening the file.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // store_test_util.h - a store opened in a temporary directory
 // (tests/unit/temp_dir.h), for the store/ tests.
 #pragma once

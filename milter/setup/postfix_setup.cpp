@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: BSD-2-Clause
+#include "milter/setup/postfix_setup.h"
+
+#include <algorithm>
+#include <fstream>
+
+namespace mixtasy::milter::setup {
+namespace {
+
+Expected<std::string, std::string> read_small_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return Unexpected{path + ": cannot read"};
+    std::string text;
+    text.resize(kMaxSnippetBytes + 1);
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    return text;
+}
+
+bool is_list_of_milters(const std::string& name) {
+    return name.size() > 8 && name.compare(name.size() - 8, 8, "_milters") == 0;
+}
+
+std::string join(const std::vector<std::string>& items) {
+    std::string s;
+    for (const std::string& i : items) s += (s.empty() ? "" : ", ") + i;
+    return s;
+}
+
+// smtp_tls_security_level, weakest first; an unknown level counts as strong
+// (never lowered).
+int tls_rank(const std::string& level) {
+    static const std::vector<std::string> order{"", "none", "may", "encrypt"};
+    auto it = std::find(order.begin(), order.end(), level);
+    return it == order.end() ? 100 : static_cast<int>(it - order.begin());
+}
+
+Expected<void, std::string> append_items(const Postconf& pc, const MainSetting& s, SetupState& state) {
+    for (const std::string& item : split_postfix_list(s.value)) {
+        auto current = pc.value(s.name);
+        if (!current) return Unexpected{current.error()};
+        std::vector<std::string> items = split_postfix_list(*current);
+        if (std::find(items.begin(), items.end(), item) != items.end()) continue;
+        auto was_explicit = pc.is_explicit(s.name);
+        if (!was_explicit) return Unexpected{was_explicit.error()};
+        items.push_back(item);
+        if (auto r = pc.set(s.name, join(items)); !r) return r;
+        if (auto r = state.record({"append", {s.name, *was_explicit ? "1" : "0", item}}); !r) return r;
+    }
+    return {};
+}
+
+Expected<void, std::string> set_value(const Postconf& pc, const std::string& name,
+                                      const std::string& value, SetupState& state) {
+    auto current = pc.value(name);
+    if (!current) return Unexpected{current.error()};
+    if (*current == value) return {};
+    auto was_explicit = pc.is_explicit(name);
+    if (!was_explicit) return Unexpected{was_explicit.error()};
+    if (auto r = pc.set(name, value); !r) return r;
+    return state.record({"set", {name, *was_explicit ? "1" : "0", *current, value}});
+}
+
+std::string single_spaced(const std::string& s) {
+    std::string out;
+    for (char c : s) {
+        const bool blank = c == ' ' || c == '\t' || c == '\n';
+        if (!blank) out += c;
+        else if (!out.empty() && out.back() != ' ') out += ' ';
+    }
+    if (!out.empty() && out.back() == ' ') out.pop_back();
+    return out;
+}
+
+Expected<void, std::string> add_service(const Postconf& pc, const MasterEntry& e, SetupState& state) {
+    auto existing = pc.master_line(e.key());
+    if (!existing) return Unexpected{existing.error()};
+    if (!existing->empty()) {
+        // postconf -M prints the fields padded, then the -o options.
+        if ((single_spaced(*existing) + " ").rfind(e.line() + " ", 0) == 0) return {};
+        return Unexpected{"master.cf already has " + e.key() + " with other fields:\n  " + *existing +
+                          "\nremove it, or change the snippet's service, and run setup again"};
+    }
+    if (auto r = pc.add_master(e); !r) {
+        (void)pc.remove_master(e.key());  // a half-added entry is not left behind
+        return r;
+    }
+    return state.record({"master", {e.key()}});
+}
+
+Expected<void, std::string> undo_one(const Postconf& pc, const Change& c, std::vector<std::string>& notes) {
+    if (c.kind == "append") {
+        auto current = pc.value(c.fields[0]);
+        if (!current) return Unexpected{current.error()};
+        const std::string rest = list_without(*current, c.fields[2]);
+        if (rest.empty() && c.fields[1] == "0") return pc.unset(c.fields[0]);
+        return pc.set(c.fields[0], rest);
+    }
+    if (c.kind == "set") {
+        auto current = pc.value(c.fields[0]);
+        if (!current) return Unexpected{current.error()};
+        if (*current != c.fields[3]) {
+            notes.push_back(c.fields[0] + " left as it is: changed since setup (now " + *current + ")");
+            return {};
+        }
+        if (c.fields[1] == "0") return pc.unset(c.fields[0]);
+        return pc.set(c.fields[0], c.fields[2]);
+    }
+    if (c.kind == "master") return pc.remove_master(c.fields[0]);
+    return {};  // host changes (dir, file) are undone by the caller
+}
+
+}  // namespace
+
+std::string list_without(const std::string& value, const std::string& item) {
+    std::vector<std::string> items = split_postfix_list(value);
+    items.erase(std::remove(items.begin(), items.end(), item), items.end());
+    return join(items);
+}
+
+Expected<PostfixSnippets, std::string> load_postfix_snippets(const std::string& dir) {
+    PostfixSnippets s;
+    const std::string main_path = dir + "/postfix-main.cf.snippet";
+    const std::string master_path = dir + "/postfix-master.cf.snippet";
+    auto main_text = read_small_file(main_path);
+    if (!main_text) return Unexpected{main_text.error()};
+    auto master_text = read_small_file(master_path);
+    if (!master_text) return Unexpected{master_text.error()};
+    auto main = parse_main_snippet(*main_text);
+    if (!main) return Unexpected{main_path + ":" + std::to_string(main.error().line) + ": " + main.error().message};
+    auto master = parse_master_snippet(*master_text);
+    if (!master) {
+        return Unexpected{master_path + ":" + std::to_string(master.error().line) + ": " + master.error().message};
+    }
+    s.main = std::move(*main);
+    s.master = std::move(*master);
+    return s;
+}
+
+Expected<void, std::string> apply_postfix(const Postconf& pc, const PostfixSnippets& snippets,
+                                          const std::string& tls, SetupState& state) {
+    for (const MainSetting& s : snippets.main) {
+        auto r = is_list_of_milters(s.name) ? append_items(pc, s, state) : set_value(pc, s.name, s.value, state);
+        if (!r) return r;
+    }
+    // TLS for mail to other mixes (seed 000 6.5): opportunistic at least.
+    auto level = pc.value("smtp_tls_security_level");
+    if (!level) return Unexpected{level.error()};
+    if (tls_rank(*level) < tls_rank(tls)) {
+        if (auto r = set_value(pc, "smtp_tls_security_level", tls, state); !r) return r;
+    }
+    for (const MasterEntry& e : snippets.master) {
+        if (auto r = add_service(pc, e, state); !r) return r;
+    }
+    return {};
+}
+
+Expected<void, std::string> undo_postfix(const Postconf& pc, const SetupState& state,
+                                         std::vector<std::string>& notes) {
+    const auto& changes = state.changes();
+    for (auto it = changes.rbegin(); it != changes.rend(); ++it) {
+        if (auto r = undo_one(pc, *it, notes); !r) return r;
+    }
+    return {};
+}
+
+}  // namespace mixtasy::milter::setup

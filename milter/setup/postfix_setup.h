@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// postfix_setup.h - the Postfix half of `mixtasy-milter setup`: the
+// snippets applied to main.cf and master.cf through postconf, and undone.
+//
+// apply_postfix guarantees:
+//   - a *_milters value is APPENDED to the list already there, once: an
+//     item already in the list is left alone (running setup twice changes
+//     nothing the second time);
+//   - any other main.cf setting is set; smtp_tls_security_level is raised
+//     to `tls` (may or encrypt) only if it is lower, never lowered;
+//   - a master.cf service the snippet names is added if missing, left alone
+//     if it is there with the same fields, and refused (error, nothing of
+//     it changed) if it is there with other fields;
+//   - every change is recorded in `state` right after postconf made it, so
+//     an error midway leaves a state that --undo reverts.
+// undo_postfix reverts the recorded changes, newest first: an appended item
+// is taken out of its list, a set value restored (or removed when it was a
+// default), an added service removed.  A value the admin changed since
+// setup is left as it is, with a note in `notes`.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/expected.h"
+#include "milter/setup/postconf.h"
+#include "milter/setup/postfix_snippets.h"
+#include "milter/setup/setup_state.h"
+
+namespace mixtasy::milter::setup {
+
+struct PostfixSnippets {
+    std::vector<MainSetting> main;
+    std::vector<MasterEntry> master;
+};
+
+// Reads DIR/postfix-main.cf.snippet and DIR/postfix-master.cf.snippet.
+Expected<PostfixSnippets, std::string> load_postfix_snippets(const std::string& dir);
+
+Expected<void, std::string> apply_postfix(const Postconf& postconf, const PostfixSnippets& snippets,
+                                          const std::string& tls, SetupState& state);
+
+Expected<void, std::string> undo_postfix(const Postconf& postconf, const SetupState& state,
+                                         std::vector<std::string>& notes);
+
+// The list `value` with `item` removed, items joined by ", ".
+std::string list_without(const std::string& value, const std::string& item);
+
+}  // namespace mixtasy::milter::setup

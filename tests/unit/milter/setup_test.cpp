@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: BSD-2-Clause
+// setup_test.cpp - `mixtasy-milter setup`: the snippet parsers against the
+// tree's snippets and test copies, the sendmail.mc block, the state file,
+// and apply/undo through the real postconf on a private config directory.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include "milter/setup/postfix_setup.h"
+#include "milter/setup/postfix_snippets.h"
+#include "milter/setup/sendmail_setup.h"
+#include "milter/setup/setup_state.h"
+#include "tests/unit/temp_dir.h"
+
+using namespace mixtasy::milter::setup;
+
+namespace {
+
+const std::string kConf = std::string(MIXTASY_TEST_DATA) + "/../../conf";
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+void spit(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
+
+}  // namespace
+
+TEST_CASE("setup: the tree's Postfix snippets parse, with a milter list and a service", "[setup]") {
+    auto main = parse_main_snippet(slurp(kConf + "/postfix-main.cf.snippet"));
+    REQUIRE(main);
+    bool has_milters = false;
+    for (const auto& s : *main) has_milters |= s.name == "smtpd_milters" && !s.value.empty();
+    CHECK(has_milters);
+    auto master = parse_master_snippet(slurp(kConf + "/postfix-master.cf.snippet"));
+    REQUIRE(master);
+    REQUIRE(!master->empty());
+    CHECK(master->front().fields.size() == 8);
+    CHECK(!master->front().options.empty());
+}
+
+TEST_CASE("setup: main.cf snippet syntax, continuation lines and typed errors", "[setup]") {
+    auto ok = parse_main_snippet("# c\n\na = b\n  c, d\nempty =\n");
+    REQUIRE(ok);
+    REQUIRE(ok->size() == 2);
+    CHECK((*ok)[0].value == "b c, d");
+    CHECK((*ok)[1].value.empty());
+    auto bad = parse_main_snippet("a = b\nno equals here\n");
+    REQUIRE(!bad);
+    CHECK(bad.error().line == 2);
+    CHECK(!parse_main_snippet("  leading continuation\n"));
+    CHECK(!parse_main_snippet(std::string(kMaxSnippetBytes + 1, '#')));
+    CHECK(!parse_main_snippet("a = " + std::string(kMaxSnippetLine, 'x') + "\n"));
+}
+
+TEST_CASE("setup: master.cf snippet syntax and typed errors", "[setup]") {
+    auto ok = parse_master_snippet("10.0.0.1:25 inet n - y - - smtpd\n  -o a=b\n  -o c=\n");
+    REQUIRE(ok);
+    CHECK((*ok)[0].key() == "10.0.0.1:25/inet");
+    CHECK((*ok)[0].options.size() == 2);
+    CHECK(!parse_master_snippet("x inet n - y\n"));
+    CHECK(!parse_master_snippet("x inet n - y - - smtpd\n  -p a=b\n"));
+    CHECK(!parse_master_snippet("x inet n - y - - smtpd\n  -o =b\n"));
+    CHECK(!parse_master_snippet("  -o a=b\n"));
+}
+
+TEST_CASE("setup: Postfix lists split and lose one item", "[setup]") {
+    CHECK(split_postfix_list("a, b  c,d") == std::vector<std::string>{"a", "b", "c", "d"});
+    CHECK(list_without("inet:1, unix:/m.sock", "unix:/m.sock") == "inet:1");
+    CHECK(list_without("unix:/m.sock", "unix:/m.sock").empty());
+}
+
+TEST_CASE("setup: the sendmail.mc block goes before MAILER, once, and comes out again", "[setup]") {
+    const std::string mc = "include(`cf.m4')dnl\nFEATURE(x)dnl\nMAILER(local)dnl\nMAILER(smtp)dnl\n";
+    const std::string snippet = slurp(kConf + "/sendmail.mc.snippet");
+    auto with = mc_with_block(mc, snippet);
+    REQUIRE(with);
+    CHECK(with->find(kMcBegin) < with->find("MAILER(local)"));
+    CHECK(with->find("INPUT_MAIL_FILTER") != std::string::npos);
+    auto twice = mc_with_block(*with, snippet);
+    REQUIRE(twice);
+    CHECK(*twice == *with);
+    auto without = mc_without_block(*with);
+    REQUIRE(without);
+    CHECK(*without == mc);
+    CHECK(!mc_without_block(std::string(kMcBegin) + "\nno end\n"));
+}
+
+TEST_CASE("setup: the state file round-trips and refuses what it cannot hold", "[setup]") {
+    mixtasy::testing::TempDir dir;
+    const std::string path = dir.file("s.state");
+    auto state = SetupState::load(path);
+    REQUIRE(state);
+    REQUIRE(state->record({"append", {"smtpd_milters", "1", "unix:/m.sock"}}));
+    REQUIRE(state->record({"master", {"127.0.0.1:10026/inet"}}));
+    CHECK(!state->record({"set", {"a", "1", "x\ty", "z"}}));
+    CHECK(!state->record({"nonsense", {"a"}}));
+    auto again = SetupState::load(path);
+    REQUIRE(again);
+    CHECK(again->changes().size() == 2);
+    CHECK(again->has("master", "127.0.0.1:10026/inet"));
+    spit(path, "set\tonly-two\n");
+    CHECK(!SetupState::load(path));
+}
+
+TEST_CASE("setup: postconf apply appends once, keeps TLS, and undo leaves main.cf and master.cf as they were",
+          "[setup]") {
+    mixtasy::testing::TempDir dir;
+    const std::string main_cf = "compatibility_level = 3.6\nsmtpd_milters = inet:127.0.0.1:9\n"
+                                "smtp_tls_security_level = dane\n";
+    const std::string master_cf = "127.0.0.1:2525 inet n - n - - smtpd\n";
+    spit(dir.file("main.cf"), main_cf);
+    spit(dir.file("master.cf"), master_cf);
+    const Postconf pc(dir.path().string());
+    auto snippets = load_postfix_snippets(kConf);
+    REQUIRE(snippets);
+    auto state = SetupState::load(dir.file("state"));
+    REQUIRE(state);
+    REQUIRE(apply_postfix(pc, *snippets, "may", *state));
+    REQUIRE(apply_postfix(pc, *snippets, "may", *state));  // the second run adds nothing
+    auto milters = pc.value("smtpd_milters");
+    REQUIRE(milters);
+    CHECK(split_postfix_list(*milters).size() == 2);
+    CHECK(*pc.value("smtp_tls_security_level") == "dane");  // never lowered
+    CHECK(!pc.master_line(snippets->master.front().key())->empty());
+    std::vector<std::string> notes;
+    REQUIRE(undo_postfix(pc, *state, notes));
+    CHECK(notes.empty());
+    CHECK(slurp(dir.file("main.cf")) == main_cf);
+    CHECK(slurp(dir.file("master.cf")) == master_cf);
+}
+
+TEST_CASE("setup: a master.cf service already there with other fields is refused untouched", "[setup]") {
+    mixtasy::testing::TempDir dir;
+    auto snippets = load_postfix_snippets(kConf);
+    REQUIRE(snippets);
+    const std::string master_cf = snippets->master.front().key().substr(0, snippets->master.front().key().find('/')) +
+                                  " inet n - n - - smtpd\n";
+    spit(dir.file("main.cf"), "compatibility_level = 3.6\n");
+    spit(dir.file("master.cf"), master_cf);
+    auto state = SetupState::load(dir.file("state"));
+    REQUIRE(state);
+    auto r = apply_postfix(Postconf(dir.path().string()), *snippets, "may", *state);
+    REQUIRE(!r);
+    CHECK(r.error().find("already has") != std::string::npos);
+    CHECK(slurp(dir.file("master.cf")) == master_cf);
+}
