@@ -376,6 +376,9 @@ constexpr std::array kKeys{
     // Key publication
     KEY("KeyServer", set_key_server(c, v)),
     KEY("WkdDirectory", set_path(c.wkd_directory, v)),
+    // The node's own view of the network (milter/mix_directory_refresh.h)
+    KEY("MixDomains", set_domain_list(c.mix_domains, v)),
+    KEY("MixDirectoryRefresh", set_duration(c.mix_directory_refresh, v, 0s, 365 * kDay, "from 0 (off) to 365d")),
 };
 // clang-format on
 #undef KEY

@@ -87,6 +87,12 @@ struct Config {
     std::vector<std::string> key_servers;  // KeyServer: hkp://, hkps://, http(s):// URLs
     std::string wkd_directory;             // WkdDirectory: empty, no WKD tree
 
+    // The node's own view of the network (milter/mix_directory_refresh.h):
+    // <Home>/mixes.asc from every KeyServer and the WKD of each MixDomains
+    // domain, every MixDirectoryRefresh (0: never; the file is left alone).
+    std::vector<std::string> mix_domains;                 // MixDomains
+    std::chrono::seconds mix_directory_refresh{3600};     // MixDirectoryRefresh
+
     // Mode: the modes the admin means the node to have (sorted, unique);
     // empty: whatever the key's user ID says.  `-n` compares them with the
     // key (mode_mismatch) and names `mixtasy key mode` as the fix.
