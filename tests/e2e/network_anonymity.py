@@ -36,7 +36,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from e2e_common import Failure, log, wait_for  # noqa: E402
-from network import (RECIPIENT_DOMAIN, SKIP, Network, missing_prerequisite,  # noqa: E402
+from network import (FIVE_NODES, RECIPIENT_DOMAIN, SKIP, Network, missing_prerequisite,  # noqa: E402
                      send_original, skip_or_fail)
 from network_e2e import multipart_original, single_part_original  # noqa: E402
 from sendmail_instance import DEFAULT_SENDMAIL_ROOT  # noqa: E402
@@ -159,7 +159,7 @@ def check_cover_traffic(net, parts):
 
 
 def run(args):
-    spec = ["postfix", "postfix", "sendmail", "postfix"]
+    spec = FIVE_NODES
     with Network(spec, args.daemon, args.mixtasy, sendmail_root=args.sendmail_root,
                  pool_interval=args.pool_interval, capture=True, keep=args.keep) as net:
         try:

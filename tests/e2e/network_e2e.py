@@ -29,7 +29,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from e2e_common import Failure, log, wait_for  # noqa: E402
-from network import RECIPIENT_DOMAIN, Network, missing_prerequisite, send_original, skip_or_fail  # noqa: E402
+from network import FIVE_NODES, RECIPIENT_DOMAIN, Network, missing_prerequisite, send_original, skip_or_fail  # noqa: E402
 from sendmail_instance import DEFAULT_SENDMAIL_ROOT  # noqa: E402
 
 SETTLE_SECONDS = 5  # after arrival: time for a duplicate to show up
@@ -81,7 +81,7 @@ def check_header(head, rcpt, what):
 
 
 def run(args):
-    spec = ["postfix", "postfix", "sendmail", "postfix"]
+    spec = FIVE_NODES
     try:
         with Network(spec, args.daemon, args.mixtasy, sendmail_root=args.sendmail_root,
                      pool_interval=args.pool_interval, keep=args.keep) as net:
