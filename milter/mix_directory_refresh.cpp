@@ -131,6 +131,10 @@ Expected<RefreshReport, std::string> refresh_known_mixes(
         return Unexpected{std::string("no key source reached; the known mixes stay as they were")};
     report.refused = merge.refused();
     report.mixes = merge.chosen().size();
+    // An empty view written now would be a fresh directory that knows no
+    // mix: every forward would be refused as an unknown next hop.
+    if (report.mixes == 0)
+        return Unexpected{std::string("no valid mix offered; the known mixes stay as they were")};
     MIXTASY_CHECK(write_known_mixes(known_mixes_path, armored_file(merge.chosen())));
     return report;
 }

@@ -25,8 +25,9 @@
 //   mixes).
 //
 // WHAT IT GUARANTEES
-//   When no source could be reached the file is left as it was (and so is
-//   its age: a stale view stays visibly stale).  Never throws; a failing
+//   When no source could be reached, or none offered a valid mix, the file
+//   is left as it was (and so is its age: a stale view stays visibly stale;
+//   a fresh empty view would refuse every next hop).  Never throws; a failing
 //   source is one log line that names the source, never a mix.  The
 //   thread stops within one HTTP timeout of the destructor.
 //

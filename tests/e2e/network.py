@@ -365,7 +365,7 @@ class Network:
 
     def __init__(self, spec, daemon, mixtasy, sendmail_root=DEFAULT_SENDMAIL_ROOT, pool_interval=1,
                  dummies=True, capture=False, keep=False, extra_conf=(),
-                 distribute_keys=None, modes="middleman,exitpublic", refresh_interval=2):
+                 distribute_keys=None, modes="middleman,exitpublic", refresh_interval=5):
         if not 1 <= len(spec) <= MAX_NODES:
             raise NetworkError("a network has 1..%d nodes, not %d" % (MAX_NODES, len(spec)))
         for kind in spec:
@@ -467,7 +467,11 @@ class Network:
         if self.dummies:
             def complete():
                 return all(self.known_mix_count(n) == len(self.nodes) - 1 for n in self.nodes)
-            wait_for(complete, DIRECTORY_SECONDS, "every daemon's mixes.asc to list the other nodes")
+            try:
+                wait_for(complete, DIRECTORY_SECONDS, "every daemon's mixes.asc to list the other nodes")
+            except Failure as e:
+                raise NetworkError("%s (mixes known: %s)" % (e, ", ".join(
+                    "%s %d" % (n.name, self.known_mix_count(n)) for n in self.nodes)))
         self.write_sender_config()
         self.dir_update()
 

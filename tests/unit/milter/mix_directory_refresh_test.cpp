@@ -98,7 +98,7 @@ TEST_CASE("refresh writes every valid mix of every reachable source, never the n
     CHECK(addresses(file) == std::vector<std::string>{"mixtasy@a.test", "mixtasy@b.test"});
 }
 
-TEST_CASE("no source reached: the known mixes and their age stay as they were",
+TEST_CASE("no source reached, or no mix offered: the known mixes and their age stay",
           "[milter][directory]") {
     testing::TempDir dir;
     const std::string file = dir.file("mixes.asc");
@@ -113,6 +113,14 @@ TEST_CASE("no source reached: the known mixes and their age stay as they were",
     CHECK(down.calls == 1);
     CHECK(read(file) == before);
     CHECK(std::filesystem::last_write_time(file) == old_time);  // stays visibly stale
+
+    // Reached, but nothing valid offered (a keyserver before the first
+    // upload answers 404: an empty list): a fresh empty view would refuse
+    // every next hop, so the file stays too.
+    const std::string never = dir.file("never-written.asc");
+    FakeSource empty(core::KeyOrigin::Keyserver, {mix_key(kOwn)});
+    CHECK(!refresh_known_mixes({&empty}, never, kOwn, now()));
+    CHECK(!std::filesystem::exists(never));
 }
 
 TEST_CASE("a known mix is pinned: a keyserver's other key is refused, its WKD's replaces it",
