@@ -414,6 +414,7 @@ class Network:
             raise
 
     def _start_all(self):
+        t0 = time.time()
         self.root = tempfile.mkdtemp(prefix="mixtasy-network-")
         os.chmod(self.root, 0o755)
         self.sender_keyring = os.path.join(self.root, "sender-keyring.asc")
@@ -445,10 +446,13 @@ class Network:
         for node in self.nodes:
             self._start(node.daemon)
             self._start(node.mta)
+        started = time.time()
         if self.distribute_keys is None:
             self._await_published_network()
-        log("     network up in %s: %s, provider %s, SMTP port %d" % (
-            self.root, ", ".join("%s (%s)" % (n.domain, n.mta_kind) for n in self.nodes),
+            log("     keys published, every daemon's mixes.asc complete and the sender's directory "
+                "updated %.1f s after the last node started" % (time.time() - started))
+        log("     network up in %s (%.1f s): %s, provider %s, SMTP port %d" % (
+            self.root, time.time() - t0, ", ".join("%s (%s)" % (n.domain, n.mta_kind) for n in self.nodes),
             RECIPIENT_DOMAIN, self.port))
         return self
 
