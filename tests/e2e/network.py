@@ -683,8 +683,9 @@ class Network:
         return statuses
 
     def pids(self):
-        """Process ids of every daemon and MTA master the network runs."""
-        out = []
+        """Process ids of every daemon and MTA master the network runs, and
+        of its keyserver."""
+        out = [self.keyserver.proc.pid] if self.keyserver and self.keyserver.running() else []
         for node in self.nodes:
             if node.daemon and node.daemon.proc:
                 out.append(node.daemon.proc.pid)
