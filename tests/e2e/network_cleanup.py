@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """network_cleanup.py - the network harness leaves nothing behind.
 
-Runs a two-node network (one Postfix, one Sendmail, and the provider) in a
+Runs the five-node network (FIVE_NODES, its keyserver and the provider) in a
 child process that reports its tree and process ids and then waits; sends
 the child SIGTERM, then SIGINT to a second one, and checks each time that
 the child exits, every daemon and MTA it started is gone, nothing listens
