@@ -91,6 +91,8 @@ def send_shown(net, what, message, via_name=None, sendmail_node=None):
     parts, plan = send_with_client(net, message, chain=["*", "*", "*", "*"], dry_run=True)
     path = planned_path(plan)
     names = [net.node(a).name for a in path]
+    if sendmail_node == names[0]:  # a command-line submission to itself would loop (no milter)
+        sendmail_node = next(n.name for n in net.nodes if n.mta_kind == "sendmail" and n.name != names[0])
     via = ("sendmail", net.node(sendmail_node)) if sendmail_node else net.node(names[0])
     sent, _ = send_with_client(net, message, chain=names, via=via)
     how = "sendmail -C of %s" % sendmail_node if sendmail_node else "SMTP to %s" % names[0]

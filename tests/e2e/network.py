@@ -814,8 +814,13 @@ def send_with_client(network, original, chain=None, via=None, hops=None, dry_run
     mix addresses or '*', first hop first; default: random hops), handed
     by SMTP to `via` (a node: straight to it; None: the provider as the
     sender's smarthost) or by `sendmail -C` of a Sendmail node
-    (via=("sendmail", node)).  Returns (parts handed over, stdout); with
+    (via=("sendmail", node)), which must not be the first hop: a
+    command-line submission passes no milter and would loop.  Returns (parts handed over, stdout); with
     dry_run, (parts planned, the plan as `send --dry-run` prints it)."""
+    if isinstance(via, tuple) and chain and chain[0] != "*" and network.node(chain[0]) is via[1]:
+        # A command-line submission passes no milter: the node's mailertable
+        # would route its own mix address back to itself ("mail loops back").
+        raise NetworkError("sendmail -C of %s cannot hand over to %s itself" % (via[1].name, via[1].name))
     cmd = [network.mixtasy, "send", "--dir", network.sender_dir, "--config", network.sender_config(via)]
     if chain:
         cmd += ["--chain", ",".join(p if p == "*" else network.node(p).address for p in chain)]

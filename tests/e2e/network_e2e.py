@@ -10,7 +10,7 @@ dir update`).  The sender sends two originals with `mixtasy send`:
      the middle, a Postfix exit), by SMTP to mix1,
   2. a multipart original (a MIME message of a few hundred KiB, so the
      creator splits it into many parts) along mix5 -> mix2 -> mix1 -> mix3
-     (Sendmail first and last), by `sendmail -C` of mix5.
+     (Sendmail first and last), by `sendmail -C` of mix3 (the sender's MTA).
 Then checks: each arrives in the recipient's Maildir exactly once, its body
 intact (the single part byte for byte, the attachment of the multipart one
 decoded and compared), its header sanitized (none of the sender's From,
@@ -109,8 +109,8 @@ def check(net, args):
     log("     single part: %d message of %d bytes by SMTP to mix1 (path mix1 mix2 mix3/sendmail mix4)"
         % (n, len(single)))
     n_multi, _ = send_with_client(net, multi, chain=["mix5", "mix2", "mix1", "mix3"],
-                                  via=("sendmail", net.node("mix5")))
-    log("     multipart: %d parts of an original of %d bytes by sendmail -C of mix5 "
+                                  via=("sendmail", net.node("mix3")))
+    log("     multipart: %d parts of an original of %d bytes by sendmail -C of mix3 "
         "(path mix5/sendmail mix2 mix1 mix3/sendmail)" % (n_multi, len(multi)))
     if n_multi < 2:
         raise Failure("the multipart original was not split (%d part)" % n_multi)

@@ -101,7 +101,10 @@ class Load:
             # sendmail -C takes seconds a call here (one per part): only
             # single-part originals take that way.
             if i % self.args.sendmail_every == 3 and len(original) < 16 * KIB:
-                via = ("sendmail", sendmail_nodes[i % len(sendmail_nodes)])
+                # Never the first hop's own Sendmail: a command-line
+                # submission passes no milter, and its mailertable would
+                # route the first hop's address back to itself (a loop).
+                via = ("sendmail", next(n for n in sendmail_nodes[i % 2:] + sendmail_nodes if n.name != path[0]))
             n, _ = send_with_client(self.net, original, chain=path, via=via)
             self.sent_at[i] = time.time()
             self.bodies[i] = body
