@@ -392,6 +392,9 @@ constexpr std::array kKeys{
     KEY("KeyPublicationOnInet", set_bool(c.key_publication_on_inet, v)),
     KEY("ReplyRatePerHour", set_count(c.node.replies.per_requester_per_hour, v)),
     KEY("ReplyGlobalRatePerHour", set_count(c.node.replies.global_per_hour, v)),
+    // The node's own view of the network (milter/mix_directory_refresh.h)
+    KEY("MixDomains", set_domain_list(c.mix_domains, v)),
+    KEY("MixDirectoryRefresh", set_duration(c.mix_directory_refresh, v, 0s, 365 * kDay, "from 0 (off) to 365d")),
 };
 // clang-format on
 #undef KEY

@@ -94,6 +94,11 @@ struct Config {
     // {auth_authen}: Key Publication is refused there unless this is set.
     // parse_config folds it, with the socket, into node.key_publication.
     bool key_publication_on_inet = false;
+    // The node's own view of the network (milter/mix_directory_refresh.h):
+    // <Home>/mixes.asc from every KeyServer and the WKD of each MixDomains
+    // domain, every MixDirectoryRefresh (0: never; the file is left alone).
+    std::vector<std::string> mix_domains;                 // MixDomains
+    std::chrono::seconds mix_directory_refresh{3600};     // MixDirectoryRefresh
 
     // Mode: the modes the admin means the node to have (sorted, unique);
     // empty: whatever the key's user ID says.  `-n` compares them with the

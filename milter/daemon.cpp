@@ -182,6 +182,8 @@ std::vector<std::string> restart_only_changes(const Config& running, const Confi
     note(running.node.retry.retry_max != fresh.node.retry.retry_max, "PoolRetryMax");
     note(running.reinject_url != fresh.reinject_url, "ReinjectURL");
     note(running.reinject_timeout != fresh.reinject_timeout, "ReinjectTimeout");
+    note(running.mix_domains != fresh.mix_domains, "MixDomains");
+    note(running.mix_directory_refresh != fresh.mix_directory_refresh, "MixDirectoryRefresh");
     return changed;
 }
 

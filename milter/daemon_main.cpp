@@ -35,6 +35,7 @@
 #include "milter/flush_thread.h"
 #include "milter/key_publisher.h"
 #include "milter/log.h"
+#include "milter/mix_directory_refresh.h"
 #include "milter/mode_check.h"
 
 namespace {
@@ -321,6 +322,15 @@ int run(const Options& options, const Config& config, const NodeFactory& open_no
     ReloadThread reloader(options.config_path, *node, flusher, config, options.foreground);
     // public.asc to KeyServer and WkdDirectory now and after each rotation.
     KeyPublisher publisher(config.node.home, config.key_servers, config.wkd_directory);
+    // mixes.asc from the KeyServers and MixDomains now and every
+    // MixDirectoryRefresh; each new file is reloaded, so dummies run from it.
+    MixDirectoryRefresh directory(known_mixes_path(config.node), (*node)->address(),
+                                  {config.key_servers, config.mix_domains},
+                                  config.mix_directory_refresh, [&mix = **node] {
+                                      if (auto r = mix.reload(); !r)
+                                          log_msg(LogLevel::Error, "reload after the mix directory refresh: %s",
+                                                  r.error().c_str());
+                                  });
 
     log_msg(LogLevel::Notice, "mixtasy-milter %s listening on %s", kVersion, config.socket.c_str());
     detach_done();  // the waiting parent exits 0 now

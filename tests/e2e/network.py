@@ -43,34 +43,154 @@ WHAT IT REFUSES
   postfix or sendmail (NetworkError).  Running needs root (private MTAs).
 """
 import atexit
+import errno
+import fcntl
 import grp
 import os
 import pwd
+import random
 import re
 import shutil
 import signal
 import smtplib
 import socket
+import sqlite3
 import subprocess
+import sys
 import tempfile
 import time
 
 from e2e_common import Failure, log, wait_for
 from postfix_instance import Postfix
 from sendmail_instance import DEFAULT_SENDMAIL_ROOT, Sendmail
-from smtp_sink import SmtpSink, free_port
+from smtp_sink import SmtpSink
 from smtp_tee import SmtpTee
 
 RECIPIENT_DOMAIN = "recipient.test"
+# The network of issue 14: Postfix on mix1, mix2 and mix4, Sendmail on mix3
+# and mix5.
+FIVE_NODES = ["postfix", "postfix", "sendmail", "postfix", "sendmail"]
 RECIPIENT_ADDRESS_OCTET = 200
 MAX_NODES = 99
 DAEMON_START_SECONDS = 30
 MTA_DRAIN_SECONDS = 120
 SKIP = 77  # ctest's SKIP_RETURN_CODE, never used under CI=true
+HERE = os.path.dirname(os.path.abspath(__file__))
+HKP_SERVER = os.path.join(HERE, "..", "keyserver", "hkp_server.py")
+KEYSERVER_START_SECONDS = 30
+DIRECTORY_SECONDS = 90  # every daemon's mixes.asc lists every other node
+# The MTA retry backoff and the daemons' own resend backoff (PoolRetryBase,
+# PoolRetryMax): a restarted MTA is retried within seconds.
+POOL_RETRY_CONF = ("PoolRetryBase 1s", "PoolRetryMax 4s")
+# Ports the harness reserves for its listeners: below Linux's ephemeral range
+# (32768-60999), so no connect() or bind(0) of another process is given one.
+PORT_RANGE = (20000, 32000)
+PORT_LOCK_DIR = "/tmp/mixtasy-ports"
 
 
 class NetworkError(Failure):
     pass
+
+
+class PortReservation:
+    """Ports for the harness's listeners, free and kept: a port checked free
+    and handed to an MTA later could be taken by another process in
+    between (the old free_port race).  Each port comes from PORT_RANGE,
+    below the kernel's ephemeral range, so no bind(0) or outgoing connection
+    of any process is given it, and is held by an flock on
+    PORT_LOCK_DIR/<port> until release(), so no other harness (another
+    engineer's test, a second network in this process) picks it either."""
+
+    def __init__(self):
+        self._locks = {}
+        self._rnd = random.Random(os.getpid() ^ int(time.time() * 1000))
+
+    def take(self, addresses=("127.0.0.1",)):
+        os.makedirs(PORT_LOCK_DIR, mode=0o1777, exist_ok=True)
+        for _ in range(2000):
+            port = self._rnd.randrange(*PORT_RANGE)
+            if port in self._locks or not self._lock(port):
+                continue
+            if all(_bindable(a, port) for a in addresses):
+                return port
+            self._unlock(port)
+        raise NetworkError("no free port in %d..%d" % PORT_RANGE)
+
+    def _lock(self, port):
+        fd = os.open(os.path.join(PORT_LOCK_DIR, str(port)), os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as e:
+            os.close(fd)
+            if e.errno in (errno.EWOULDBLOCK, errno.EAGAIN):
+                return False
+            raise
+        self._locks[port] = fd
+        return True
+
+    def _unlock(self, port):
+        os.close(self._locks.pop(port))
+
+    def release(self):
+        for port in list(self._locks):
+            self._unlock(port)
+
+
+def _bindable(address, port):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        s.bind((address, port))
+        return True
+    except OSError:
+        return False
+    finally:
+        s.close()
+
+
+class KeyServer:
+    """The network's keyserver: tests/keyserver/hkp_server.py on 127.0.0.1,
+    where every daemon publishes its key (KeyServer) and refreshes its
+    mixes.asc from (MixDirectoryRefresh), and the sender runs `mixtasy dir
+    update` against.  It binds its own port (port 0) and reports it."""
+
+    def __init__(self, root):
+        self.root = root
+        self.proc = None
+        self.port = None
+
+    def start(self):
+        os.makedirs(self.root, exist_ok=True)
+        port_file = os.path.join(self.root, "port")
+        self.log = open(os.path.join(self.root, "hkp_server.log"), "ab")
+        self.proc = subprocess.Popen([sys.executable, HKP_SERVER, "--home", os.path.join(self.root, "gnupg"),
+                                      "--port-file", port_file], stdout=self.log, stderr=self.log)
+
+        def up():
+            if self.proc.poll() is not None:
+                raise NetworkError("hkp_server exited: " + open(self.log.name, errors="replace").read()[-2000:])
+            return os.path.exists(port_file)
+        wait_for(up, KEYSERVER_START_SECONDS, "the network's keyserver")
+        self.port = int(open(port_file).read())
+        return self
+
+    @property
+    def url(self):
+        return "hkp://127.0.0.1:%d" % self.port
+
+    def running(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def stop(self):
+        if self.running():
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc:
+            self.log.close()
 
 
 def loopback_address(octet):
@@ -120,7 +240,7 @@ PoolFraction 1
 ReinjectURL smtp://127.0.0.1:{reinject_port}/{helo}
 Syslog no
 AllowRoot yes
-""" + "".join(line + "\n" for line in extra_conf))
+""" + "".join(line + "\n" for line in POOL_RETRY_CONF) + "".join(line + "\n" for line in extra_conf))
         self.proc = None
 
     def start(self):
@@ -153,16 +273,16 @@ AllowRoot yes
 
 
 class MixNode:
-    def __init__(self, index, mta_kind):
+    def __init__(self, index, mta_kind, ports):
         self.index = index
         self.name = "mix%d" % index
         self.domain = self.name + ".test"
         self.address = "mixtasy@" + self.domain
         self.mta_kind = mta_kind
         self.loop_address = loopback_address(index)
-        self.smtp_port = free_port()
-        self.milter_port = free_port()
-        self.reinject_port = free_port()
+        self.smtp_port = ports.take()
+        self.milter_port = ports.take()
+        self.reinject_port = ports.take()
         self.root = self.home = None
         self.mta = self.daemon = self.tee = None
 
@@ -171,13 +291,13 @@ class RecipientProvider:
     """recipient.test: a Postfix without milter that puts every message for
     its domain into one Maildir (Postfix's virtual(8), as nobody)."""
 
-    def __init__(self, root, port, outside_port):
+    def __init__(self, root, port, outside_port, ports):
         self.root = root
         self.loop_address = loopback_address(RECIPIENT_ADDRESS_OCTET)
-        self.smtp_port = free_port()
+        self.smtp_port = ports.take()
         self.mail_base = os.path.join(root, "mail")
         self.maildir = os.path.join(self.mail_base, "inbox")
-        self.mta = Postfix(root, self.smtp_port, free_port(), free_port(), outside_port)
+        self.mta = Postfix(root, self.smtp_port, ports.take(), ports.take(), outside_port)
         os.makedirs(self.mail_base)
         shutil.chown(self.mail_base, "nobody", "nogroup")
         uid = str(pwd.getpwnam("nobody").pw_uid)
@@ -189,6 +309,17 @@ class RecipientProvider:
                     virtual_gid_maps="static:" + gid, virtual_minimum_uid="1")
         append_master_cf(self.mta.etc, "%s:%d inet n - n - - smtpd\n"
                          "virtual unix - n n - - virtual\n" % (self.loop_address, port))
+
+    def route_mixes(self, routes, port):
+        """Makes the provider the sender's smarthost too: mail for a mix
+        domain goes to that node (the sender's `mixtasy send` hands its
+        first hop to the provider when no node is named)."""
+        transport = os.path.join(self.root, "transport")
+        with open(transport, "w") as f:
+            for domain, address in routes.items():
+                if domain != RECIPIENT_DOMAIN:
+                    f.write("%s smtp:[%s]:%d\n" % (domain, address, port))
+        set_main_cf(self.mta.etc, transport_maps="texthash:" + transport)
 
     def messages(self):
         """Every message delivered so far, as bytes (Maildir new/ and cur/)."""
@@ -235,7 +366,7 @@ class Network:
 
     def __init__(self, spec, daemon, mixtasy, sendmail_root=DEFAULT_SENDMAIL_ROOT, pool_interval=1,
                  dummies=True, capture=False, keep=False, extra_conf=(),
-                 distribute_keys=export_keys_by_cli, modes="middleman,exitpublic"):
+                 distribute_keys=None, modes="middleman,exitpublic", refresh_interval=5):
         if not 1 <= len(spec) <= MAX_NODES:
             raise NetworkError("a network has 1..%d nodes, not %d" % (MAX_NODES, len(spec)))
         for kind in spec:
@@ -250,8 +381,14 @@ class Network:
         self.capture = capture
         self.keep = keep
         self.extra_conf = list(extra_conf)
+        # None: the real publication path (a keyserver, the daemons'
+        # KeyServer and MixDirectoryRefresh, the sender's `mixtasy dir
+        # update`); a function (export_keys_by_cli) copies files instead.
         self.distribute_keys = distribute_keys
+        self.refresh_interval = refresh_interval
         self.modes = modes
+        self.keyserver = None
+        self.ports = PortReservation()
         self.root = None
         self.nodes = []
         self.recipient = None
@@ -278,29 +415,104 @@ class Network:
             raise
 
     def _start_all(self):
+        t0 = time.time()
         self.root = tempfile.mkdtemp(prefix="mixtasy-network-")
         os.chmod(self.root, 0o755)
         self.sender_keyring = os.path.join(self.root, "sender-keyring.asc")
+        self.sender_root = os.path.join(self.root, "sender")
+        self.sender_dir = os.path.join(self.sender_root, "directory")
+        os.makedirs(self.sender_root)
         self.outside = SmtpSink(os.path.join(self.root, "outside")).start()
         self._running.append(self.outside)
-        self.nodes = [MixNode(i + 1, kind) for i, kind in enumerate(self.spec)]
+        if self.distribute_keys is None:
+            self.keyserver = KeyServer(os.path.join(self.root, "keyserver"))
+            self._start(self.keyserver)
+            self.extra_conf = ["KeyServer " + self.keyserver.url,
+                               "MixDirectoryRefresh %ds" % (self.refresh_interval if self.dummies else 0)
+                               ] + self.extra_conf
+        self.nodes = [MixNode(i + 1, kind, self.ports) for i, kind in enumerate(self.spec)]
         self.port = self.outside.port
         # One SMTP port for every node: the outside sink's, which is free on
         # every loopback address while the sink holds it on 127.0.0.1.
         self._check_port_free([n.loop_address for n in self.nodes] +
                               [loopback_address(RECIPIENT_ADDRESS_OCTET)])
-        self.recipient = RecipientProvider(os.path.join(self.root, "recipient"), self.port, self.outside.port)
+        self.recipient = RecipientProvider(os.path.join(self.root, "recipient"), self.port, self.outside.port,
+                                           self.ports)
+        self.recipient.route_mixes(self.routes(), self.port)
         for node in self.nodes:
             self._make_node(node)
-        self.distribute_keys(self)
+        if self.distribute_keys is not None:
+            self.distribute_keys(self)
         self._start(self.recipient.mta)
         for node in self.nodes:
             self._start(node.daemon)
             self._start(node.mta)
-        log("     network up in %s: %s, provider %s, SMTP port %d" % (
-            self.root, ", ".join("%s (%s)" % (n.domain, n.mta_kind) for n in self.nodes),
+        started = time.time()
+        if self.distribute_keys is None:
+            self._await_published_network()
+            log("     keys published, every daemon's mixes.asc complete and the sender's directory "
+                "updated %.1f s after the last node started" % (time.time() - started))
+        log("     network up in %s (%.1f s): %s, provider %s, SMTP port %d" % (
+            self.root, time.time() - t0, ", ".join("%s (%s)" % (n.domain, n.mta_kind) for n in self.nodes),
             RECIPIENT_DOMAIN, self.port))
         return self
+
+    # --- keys through the publication path ----------------------------
+    def known_mix_count(self, node):
+        """How many mixes node's mixes.asc holds (its daemon's view; the
+        refresh writes one key block per mix, never the node's own)."""
+        path = os.path.join(node.home, "mixes.asc")
+        data = open(path, "rb").read() if os.path.exists(path) else b""
+        return data.count(b"-----BEGIN PGP PUBLIC KEY BLOCK-----")
+
+    def _await_published_network(self):
+        """Every daemon published at start (KeyServer); waits until each one's
+        refresh (MixDirectoryRefresh) wrote every other node into its
+        mixes.asc, then the sender runs `mixtasy dir update`."""
+        if self.dummies:
+            def complete():
+                return all(self.known_mix_count(n) == len(self.nodes) - 1 for n in self.nodes)
+            try:
+                wait_for(complete, DIRECTORY_SECONDS, "every daemon's mixes.asc to list the other nodes")
+            except Failure as e:
+                raise NetworkError("%s (mixes known: %s)" % (e, ", ".join(
+                    "%s %d" % (n.name, self.known_mix_count(n)) for n in self.nodes)))
+        self.write_sender_config()
+        self.dir_update()
+
+    def sender_config(self, via=None):
+        """The sender's client configuration: keys from the network's
+        keyserver, submission by SMTP to `via` (a node: its harness port) or
+        else to the provider (the sender's smarthost), or by `sendmail -C`
+        of a Sendmail node (via=("sendmail", node))."""
+        name = "mixtasy.conf" if via is None else "mixtasy-%s.conf" % (
+            via[1].name + "-sendmail" if isinstance(via, tuple) else via.name)
+        return os.path.join(self.sender_root, name)
+
+    def write_sender_config(self):
+        common = "KeyServer %s\nEnvelopeSender alice@sender.test\nSenderDomain sender.test\n" % self.keyserver.url
+        with open(self.sender_config(), "w") as f:
+            f.write(common + "SmtpUrl smtp://127.0.0.1:%d\nSmtpTls none\n" % self.recipient.smtp_port)
+        for node in self.nodes:
+            with open(self.sender_config(node), "w") as f:
+                f.write(common + "SmtpUrl smtp://127.0.0.1:%d\nSmtpTls none\n" % node.smtp_port)
+            if node.mta_kind == "sendmail":
+                wrapper = os.path.join(self.sender_root, "sendmail-%s" % node.name)
+                with open(wrapper, "w") as f:
+                    f.write("#!/bin/sh\nexec %s -C %s \"$@\"\n" % (Sendmail.binary(self.sendmail_root), node.mta.cf))
+                os.chmod(wrapper, 0o755)
+                with open(self.sender_config(("sendmail", node)), "w") as f:
+                    f.write(common + "Sendmail %s\n" % wrapper)
+
+    def dir_update(self):
+        """`mixtasy dir update` of the sender; its keys.asc is the sender's
+        key ring (sender_keyring, for `mixtasy create`)."""
+        r = subprocess.run([self.mixtasy, "dir", "--dir", self.sender_dir, "--config", self.sender_config(),
+                            "update"], capture_output=True, text=True)
+        if r.returncode != 0:
+            raise NetworkError("mixtasy dir update: %s%s" % (r.stdout, r.stderr))
+        shutil.copyfile(os.path.join(self.sender_dir, "keys.asc"), self.sender_keyring)
+        return r.stdout
 
     def _check_port_free(self, addresses):
         for a in addresses:
@@ -329,6 +541,7 @@ class Network:
             except Exception as e:  # keep stopping the rest
                 log("     stopping %r: %s" % (thing, e))
         self._running = []
+        self.ports.release()
         for sig, handler in self._old_handlers.items():
             signal.signal(sig, handler)
         if self.root and not self.keep:
@@ -411,27 +624,57 @@ class Network:
             node.daemon.reload()
 
     def stop_dummies(self):
-        """Empties every mixes.asc and reloads the daemons: no new cover
-        traffic from now on (what is already on its way still arrives)."""
-        for node in self.nodes:
-            open(os.path.join(node.home, "mixes.asc"), "wb").close()
-        self.reload_daemons()
+        """Stops the keyserver (so no refresh writes mixes.asc again),
+        empties every mixes.asc, dates it to 1970 (a stale directory: the
+        next-hop check lets forwards on their way pass) and reloads the
+        daemons: no new cover traffic from now on (what is already on its
+        way still arrives)."""
+        if self.keyserver:
+            self.keyserver.stop()
+        for attempt in range(2):  # a refresh that fetched before the stop may still write once
+            for node in self.nodes:
+                path = os.path.join(node.home, "mixes.asc")
+                open(path, "wb").close()
+                os.utime(path, (0, 0))
+            self.reload_daemons()
+            if attempt == 0:
+                time.sleep(1)
+
+    def pool_count(self, node):
+        """Rows node's pool still has to send (pooled or being sent), read
+        from its database beside the running daemon; None if unreadable."""
+        try:
+            db = sqlite3.connect("file:%s?mode=ro" % node.daemon.database, uri=True, timeout=5)
+            try:
+                return db.execute("SELECT count(*) FROM pool WHERE state IN ('pooled', 'sending')").fetchone()[0]
+            finally:
+                db.close()
+        except sqlite3.Error:
+            return None
+
+    def pools_empty(self):
+        return all(self.pool_count(n) == 0 for n in self.nodes)
+
+    def queues_empty(self):
+        mtas = [n.mta for n in self.nodes] + [self.recipient.mta]
+        return all(m.in_flight() == 0 for m in mtas)
 
     def wait_quiet(self, rounds=3, timeout=MTA_DRAIN_SECONDS):
-        """Waits until every MTA queue is empty for `rounds` pool intervals
-        in a row (pools drain each round: PoolMinMessages 0, fraction 1)."""
+        """Waits until every pool and every MTA queue is empty for `rounds`
+        pool intervals in a row (pools drain each round: PoolMinMessages 0,
+        fraction 1, the final flush with the threshold at zero)."""
         end = time.time() + timeout
         quiet_since = None
-        mtas = [n.mta for n in self.nodes] + [self.recipient.mta]
         while time.time() < end:
-            if all(m.in_flight() == 0 for m in mtas):
+            if self.pools_empty() and self.queues_empty():
                 quiet_since = quiet_since or time.time()
                 if time.time() - quiet_since >= rounds * self.pool_interval + 1:
                     return
             else:
                 quiet_since = None
             time.sleep(0.5)
-        raise NetworkError("MTA queues did not empty within %d s" % timeout)
+        raise NetworkError("pools and MTA queues did not empty within %d s (pools: %s)" % (
+            timeout, ", ".join("%s %s" % (n.name, self.pool_count(n)) for n in self.nodes)))
 
     def stop_daemons(self):
         """SIGTERM to every daemon (their stores and logs then hold still)."""
@@ -441,8 +684,9 @@ class Network:
         return statuses
 
     def pids(self):
-        """Process ids of every daemon and MTA master the network runs."""
-        out = []
+        """Process ids of every daemon and MTA master the network runs, and
+        of its keyserver."""
+        out = [self.keyserver.proc.pid] if self.keyserver and self.keyserver.running() else []
         for node in self.nodes:
             if node.daemon and node.daemon.proc:
                 out.append(node.daemon.proc.pid)
@@ -563,3 +807,39 @@ def send_original(network, path, original, deadline, envelope_from="alice@sender
     for data in parts:
         submit(nodes[0].smtp_port, envelope_from, nodes[0].address, data, deadline)
     return len(parts)
+
+
+def send_with_client(network, original, chain=None, via=None, hops=None, dry_run=False, extra_args=()):
+    """`mixtasy send` of the sender: the original on stdin (its To is the
+    recipient), the directory of `mixtasy dir update`, `chain` (node names,
+    mix addresses or '*', first hop first; default: random hops), handed
+    by SMTP to `via` (a node: straight to it; None: the provider as the
+    sender's smarthost) or by `sendmail -C` of a Sendmail node
+    (via=("sendmail", node)), which must not be the first hop: a
+    command-line submission passes no milter and would loop.  Returns (parts handed over, stdout); with
+    dry_run, (parts planned, the plan as `send --dry-run` prints it)."""
+    if isinstance(via, tuple) and chain and chain[0] != "*" and network.node(chain[0]) is via[1]:
+        # A command-line submission passes no milter: the node's mailertable
+        # would route its own mix address back to itself ("mail loops back").
+        raise NetworkError("sendmail -C of %s cannot hand over to %s itself" % (via[1].name, via[1].name))
+    cmd = [network.mixtasy, "send", "--dir", network.sender_dir, "--config", network.sender_config(via)]
+    if chain:
+        cmd += ["--chain", ",".join(p if p == "*" else network.node(p).address for p in chain)]
+    if hops:
+        cmd += ["--hops", str(hops)]
+    if dry_run:
+        cmd.append("--dry-run")
+    r = subprocess.run(cmd + list(extra_args), input=original, capture_output=True)
+    out, err = r.stdout.decode(errors="replace"), r.stderr.decode(errors="replace")
+    if r.returncode != 0:
+        raise NetworkError("mixtasy send (exit %d): %s" % (r.returncode, (err or out).strip()))
+    if dry_run:
+        return len(re.findall(r"^  part \d+:", out, re.M)), out
+    m = re.search(r"(\d+) message\(s\) handed over", err)
+    return (int(m.group(1)) if m else 0), out
+
+
+def planned_path(plan_text):
+    """The hops of part 1 in `mixtasy send --dry-run` output."""
+    m = re.search(r"^    path (.+)$", plan_text, re.M)
+    return m.group(1).split() if m else []

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 """network_cleanup.py - the network harness leaves nothing behind.
 
-Runs a two-node network (one Postfix, one Sendmail, and the provider) in a
+Runs the five-node network (FIVE_NODES, its keyserver and the provider) in a
 child process that reports its tree and process ids and then waits; sends
 the child SIGTERM, then SIGINT to a second one, and checks each time that
 the child exits, every daemon and MTA it started is gone, nothing listens
@@ -21,7 +21,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from e2e_common import Failure, log, wait_for  # noqa: E402
-from network import Network, missing_prerequisite, skip_or_fail  # noqa: E402
+from network import FIVE_NODES, Network, missing_prerequisite, skip_or_fail  # noqa: E402
 from sendmail_instance import DEFAULT_SENDMAIL_ROOT  # noqa: E402
 
 CHILD_START_SECONDS = 120
@@ -29,7 +29,7 @@ CHILD_STOP_SECONDS = 60
 
 
 def child(args):
-    net = Network(["postfix", "sendmail"], args.daemon, args.mixtasy, sendmail_root=args.sendmail_root)
+    net = Network(FIVE_NODES, args.daemon, args.mixtasy, sendmail_root=args.sendmail_root)
     net.start()
     print(json.dumps({"root": net.root, "pids": net.pids(), "port": net.port,
                       "addresses": [n.loop_address for n in net.nodes]}), flush=True)
@@ -73,8 +73,10 @@ def one_run(args, sig):
         if not line:
             raise Failure("the network child exited before it was up (status %s)" % proc.wait())
         info = json.loads(line)
-        if len(info["pids"]) != 5:
-            raise Failure("expected 5 processes (2 daemons, 3 MTAs), the child reports %s" % info["pids"])
+        expected = 2 * len(FIVE_NODES) + 2  # the daemons, their MTAs, the provider, the keyserver
+        if len(info["pids"]) != expected:
+            raise Failure("expected %d processes (%d daemons, %d MTAs, the keyserver), the child reports %s" % (
+                expected, len(FIVE_NODES), len(FIVE_NODES) + 1, info["pids"]))
         proc.send_signal(sig)
         try:
             status = proc.wait(CHILD_STOP_SECONDS)
@@ -85,7 +87,8 @@ def one_run(args, sig):
             raise Failure("%s left its tree %s" % (sig.name, info["root"]))
         if any(listening(a, info["port"]) for a in info["addresses"]):
             raise Failure("something still listens on the network's SMTP port after %s" % sig.name)
-        log("ok   %s: child exited (%s), 5 processes gone, tree removed, port closed" % (sig.name, status))
+        log("ok   %s: child exited (%s), %d processes gone, tree removed, port closed" % (
+            sig.name, status, expected))
     finally:
         if proc.poll() is None:
             proc.kill()
