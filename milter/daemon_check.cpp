@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // daemon_check.cpp - see daemon_check.h.
 #include "milter/daemon_check.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // daemon_check.h - what `mixtasy-milter -n` checks beyond the syntax: the
 // things start-up needs, so that a problem shows before the daemon runs.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // degraded_node.cpp - see degraded_node.h.
 #include "milter/degraded_node.h"
 

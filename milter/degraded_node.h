@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // degraded_node.h - the node as the milter sees it: the real one while its
 // keys and store are usable, a stand-in while they are not, so that the
 // daemon keeps running and ordinary mail keeps flowing (issue 15).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // mix_directory_refresh.cpp - the node's own view of the network; see
 // mix_directory_refresh.h.
 #include "milter/mix_directory_refresh.h"

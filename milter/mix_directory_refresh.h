@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // mix_directory_refresh.h - the node's own view of the network (issue 12):
 // the mixes its dummies cross and its next hops are checked against,
 // refreshed from the keyservers and mix domains, as a sender's `mixtasy dir

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """demo-network.py - the demo's mix network (scripts/demo runs it after the
 build): five real mail servers with a mixtasy-milter each, messages sent
 with `mixtasy send`, shown as far as DESIGN section 8 allows.

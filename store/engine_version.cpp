@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // engine_version.cpp - see engine_version.h.
 #include "store/engine_version.h"
 

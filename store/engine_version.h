@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // engine_version.h - the version of the storage engine library this build
 // runs with, for `mixtasy-milter -V`.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // admin_mail.cpp - one switch over the commands.
 #include "core/node/admin_mail.h"
 

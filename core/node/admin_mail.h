@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // admin_mail.h - the answer to one remailer-* command mailed to the mix
 // address (Mixmaster v2 section 6.2): which text, under which Subject.
 //

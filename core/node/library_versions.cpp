@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // library_versions.cpp - see library_versions.h.
 #include "core/node/library_versions.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // library_versions.h - the libraries core runs on and their run-time
 // versions, for `mixtasy-milter -V` (the milter may include neither Botan
 // nor SQLite itself, DESIGN section 2).

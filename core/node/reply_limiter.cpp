@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // reply_limiter.cpp - fixed UTC-hour windows: simple, and an attacker gains
 // at most one window's worth at the turn of an hour.
 #include "core/node/reply_limiter.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // reply_limiter.h - how many replies the node's services (keys@ and the
 // remailer-* commands) may send, per requester and in all, per hour.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // reply_mail.cpp - header checks, then the clearsigned body.
 #include "core/node/reply_mail.h"
 

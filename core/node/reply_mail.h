@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // reply_mail.h - the mail a node service sends back: a remailer-* answer or
 // a keys@ reply, clearsigned with the node key, to the envelope sender.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // service_desk.cpp - decide, answer, pool.
 #include "core/node/service_desk.h"
 

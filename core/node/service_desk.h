@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // service_desk.h - the node's answering services: seed 004's key service
 // at keys@<domain> and the remailer-* commands at the mix address.  The
 // Node calls it from accept(); it decides (service_mail.h, admin_mail.h),

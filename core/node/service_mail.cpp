@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // service_mail.cpp - the keys@ decision: a publication needs an
 // authenticated account whose address the key names; a retrieval needs
 // only a well-formed request.

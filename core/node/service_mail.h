@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // service_mail.h - what to do with one mail to keys@<domain>, seed 004's
 // email key service: publish the sender's key, answer a retrieval, or drop.
 //

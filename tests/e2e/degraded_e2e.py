@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """degraded_e2e.py - degraded mode with a real Postfix (shipped wiring) and
 the real daemon running as nobody:
 

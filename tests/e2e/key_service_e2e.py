@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """key_service_e2e.py - seed 004's key service and the remailer-* commands
 through a real Postfix with real SMTP AUTH (e2e:key-service).
 

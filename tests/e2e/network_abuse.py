@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """network_abuse.py - issue 14's "abuse during a run".
 
 Starts the harness's network with capture (every node's output is teed)

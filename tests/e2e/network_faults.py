@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """network_faults.py - issue 14's "faults during a run": 0 lost, 0 twice.
 
 Starts the harness's network (network.py, every node in its node list,

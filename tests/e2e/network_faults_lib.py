@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """network_faults_lib.py - what the faults and abuse tests of the network
 (network_faults.py, network_abuse.py) share, built on network.py's public
 API only: tagged originals along random paths, counting them at the

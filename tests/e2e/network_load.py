@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """network_load.py - 100 originals of mixed sizes through the five-node
 network (issue 14, "Tests": e2e:network-load).
 

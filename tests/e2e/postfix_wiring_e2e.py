@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """postfix_wiring_e2e.py - the shipped Postfix wiring (conf/postfix-*.snippet,
 applied by postfix_instance.py's wiring="snippets") with a real Postfix:
 

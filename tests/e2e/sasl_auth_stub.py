@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """sasl_auth_stub.py - a small server of Dovecot's authentication protocol
 (auth protocol 1.1, what Postfix's `smtpd_sasl_type = dovecot` speaks) on
 a unix socket, accepting one test user with PLAIN.  Enough for a real

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: BSD-2-Clause
 -- Mail to keys@<domain> (seed 004's key service) is the node's: the body
 -- is transferred, the node answers, and the MTA discards the request.  The
 -- {auth_authen} macro the MTA sends at MAIL reaches the node's Envelope.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // admin_mail_test.cpp - core/node/admin_mail.h: each command's text and
 // Subject, the software version from its one constant.
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // node_services_test.cpp - the Node answers keys@ (seed 004) and the
 // remailer-* commands (core/node/service_desk.h): stored keys, HMACs over
 // the binary key, signed replies that leave at the next flush whatever the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // reply_limiter_test.cpp - core/node/reply_limiter.h: per requester, in all,
 // per UTC hour.
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // reply_mail_test.cpp - core/node/reply_mail.h: the header of a service
 // reply, its refusals, and a signature our verifier accepts.
 #include <catch2/catch.hpp>

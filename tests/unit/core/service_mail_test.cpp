@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // service_mail_test.cpp - core/node/service_mail.h: which keys@ mail is a
 // publication, a retrieval, or dropped, and why.
 #include <catch2/catch.hpp>

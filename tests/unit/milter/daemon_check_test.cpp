@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // daemon_check_test.cpp - `mixtasy-milter -n` checks what start-up needs
 // (issue 15): UserID, the key home and its owner, the store, PidFile's
 // directory, a unix socket's directory, a sendmail: binary; and MixAddress

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // daemon_cli_test.cpp - the mixtasy-milter command line as an admin meets
 // it (issue 15): -h exits 0, -V names the libraries, and a start-up error
 // of the detaching daemon reaches stderr with a non-zero exit (the parent

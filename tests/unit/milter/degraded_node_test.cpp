@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // degraded_node_test.cpp - the daemon keeps running without its keys or
 // store: ordinary mail passes, mail to the node's addresses is deferred,
 // the Error line is bounded, and a later open recovers (issue 15).

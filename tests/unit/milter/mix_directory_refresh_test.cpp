@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-2-Clause
 // mix_directory_refresh_test.cpp - the node's own view of the network
 // (milter/mix_directory_refresh.h): what goes into mixes.asc from the key
 // sources, pins, the own address, unreachable sources, and the config keys.
