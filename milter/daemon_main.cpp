@@ -10,8 +10,8 @@
 #include "milter/daemon_main.h"
 
 #include <atomic>
-#include <chrono>
 #include <cerrno>
+#include <chrono>
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
@@ -113,8 +113,8 @@ constexpr std::chrono::seconds kDegradedRetryInterval{30};
 // kKeyUpkeepInterval: the subkey upkeep.
 class ReloadThread {
 public:
-    ReloadThread(std::string path, SwitchingNode& node, FlushThread& flusher,
-                 const Config& running, bool foreground)
+    ReloadThread(std::string path, SwitchingNode& node, FlushThread& flusher, const Config& running,
+                 bool foreground)
         : path_(std::move(path)),
           node_(node),
           flusher_(flusher),
@@ -235,7 +235,7 @@ bool open_milter_socket(const Config& config) {
         smfi_opensocket(true) != MI_SUCCESS) {
         const int why = errno;
         startup_error("cannot open milter socket %s: %s", config.socket.c_str(),
-                why != 0 ? std::strerror(why) : "refused by libmilter");
+                      why != 0 ? std::strerror(why) : "refused by libmilter");
         return false;
     }
     if (auto g = give_socket_to_user(config); !g) {
@@ -253,8 +253,8 @@ std::unique_ptr<SwitchingNode> open_switching_node(const Config& config,
     using Code = core::OpenError::Code;
     auto first = open_node(config.node);
     if (!first && first.error().code != Code::Keys && first.error().code != Code::Store) {
-        startup_error("cannot open the mix node (%s): %s",
-                core::to_string(first.error().code), first.error().detail.c_str());
+        startup_error("cannot open the mix node (%s): %s", core::to_string(first.error().code),
+                      first.error().detail.c_str());
         return nullptr;
     }
     DegradedSettings settings;
@@ -324,13 +324,13 @@ int run(const Options& options, const Config& config, const NodeFactory& open_no
     KeyPublisher publisher(config.node.home, config.key_servers, config.wkd_directory);
     // mixes.asc from the KeyServers and MixDomains now and every
     // MixDirectoryRefresh; each new file is reloaded, so dummies run from it.
-    MixDirectoryRefresh directory(known_mixes_path(config.node), (*node)->address(),
-                                  {config.key_servers, config.mix_domains},
-                                  config.mix_directory_refresh, [&mix = **node] {
-                                      if (auto r = mix.reload(); !r)
-                                          log_msg(LogLevel::Error, "reload after the mix directory refresh: %s",
-                                                  r.error().c_str());
-                                  });
+    MixDirectoryRefresh directory(
+        known_mixes_path(config.node), node->address(), {config.key_servers, config.mix_domains},
+        config.mix_directory_refresh, [&mix = *node] {
+            if (auto r = mix.reload(); !r)
+                log_msg(LogLevel::Error, "reload after the mix directory refresh: %s",
+                        r.error().c_str());
+        });
 
     log_msg(LogLevel::Notice, "mixtasy-milter %s listening on %s", kVersion, config.socket.c_str());
     detach_done();  // the waiting parent exits 0 now
