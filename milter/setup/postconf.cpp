@@ -53,13 +53,26 @@ Expected<std::string, std::string> Postconf::master_line(const std::string& key)
     return std::string(ascii::trim_space(*out));
 }
 
-Expected<void, std::string> Postconf::add_master(const MasterEntry& entry) const {
-    auto out = run({"-M", entry.key() + "=" + entry.line()});
-    if (!out) return Unexpected{out.error()};
+namespace {
+
+// The entry's -o options as master.cf arguments.  Why not `postconf -P`:
+// it refuses a value with blanks ("-Pe does not accept whitespace"), and a
+// per-milter list such as { inet:..., default_action=tempfail } has them;
+// `-M` takes Postfix 3's "-o { name = value }" form inside the entry.
+std::string option_arguments(const MasterEntry& entry) {
+    std::string args;
     for (const auto& [name, value] : entry.options) {
-        out = run({"-P", entry.key() + "/" + name + "=" + value});
-        if (!out) return Unexpected{out.error()};
+        const bool blanks = value.find_first_of(" \t") != std::string::npos;
+        args += blanks ? " -o { " + name + " = " + value + " }" : " -o " + name + "=" + value;
     }
+    return args;
+}
+
+}  // namespace
+
+Expected<void, std::string> Postconf::add_master(const MasterEntry& entry) const {
+    auto out = run({"-M", entry.key() + "=" + entry.line() + option_arguments(entry)});
+    if (!out) return Unexpected{out.error()};
     return {};
 }
 

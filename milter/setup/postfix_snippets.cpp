@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "milter/setup/postfix_snippets.h"
 
+#include <optional>
+#include <utility>
+
 #include "common/ascii.h"
 
 namespace mixtasy::milter::setup {
@@ -30,7 +33,8 @@ struct Line {
 
 Expected<std::vector<Line>, SnippetError> lines_of(std::string_view text) {
     if (text.size() > kMaxSnippetBytes) {
-        return Unexpected{SnippetError{0, "larger than " + std::to_string(kMaxSnippetBytes) + " bytes"}};
+        return Unexpected{
+            SnippetError{0, "larger than " + std::to_string(kMaxSnippetBytes) + " bytes"}};
     }
     std::vector<Line> lines;
     std::size_t number = 0;
@@ -59,8 +63,12 @@ std::string MasterEntry::line() const {
 std::vector<std::string> split_postfix_list(std::string_view value) {
     std::vector<std::string> items;
     std::string item;
+    int depth = 0;  // inside Postfix 3's { name, option=value } item
     for (char c : value) {
-        if (c == ',' || is_blank(c) || c == '\n') {
+        if (c == '{') ++depth;
+        if (c == '}' && depth > 0) --depth;
+        const bool separator = c == ',' || is_blank(c) || c == '\n';
+        if (separator && depth == 0) {
             if (!item.empty()) items.push_back(std::move(item));
             item.clear();
         } else {
@@ -77,21 +85,49 @@ Expected<std::vector<MainSetting>, SnippetError> parse_main_snippet(std::string_
     std::vector<MainSetting> settings;
     for (const Line& l : *lines) {
         if (l.continuation) {
-            if (settings.empty()) return Unexpected{SnippetError{l.number, "continuation before any setting"}};
+            if (settings.empty())
+                return Unexpected{SnippetError{l.number, "continuation before any setting"}};
             settings.back().value += " " + std::string(l.text);
             continue;
         }
         const std::size_t eq = l.text.find('=');
-        if (eq == std::string_view::npos) return Unexpected{SnippetError{l.number, "expected name = value"}};
+        if (eq == std::string_view::npos)
+            return Unexpected{SnippetError{l.number, "expected name = value"}};
         const std::string_view name = ascii::trim_space(l.text.substr(0, eq));
         if (name.empty() || split_fields(name).size() != 1) {
             return Unexpected{SnippetError{l.number, "expected one parameter name before '='"}};
         }
-        if (settings.size() == kMaxSnippetEntries) return Unexpected{SnippetError{l.number, "too many settings"}};
-        settings.push_back({std::string(name), std::string(ascii::trim_space(l.text.substr(eq + 1)))});
+        if (settings.size() == kMaxSnippetEntries)
+            return Unexpected{SnippetError{l.number, "too many settings"}};
+        settings.push_back(
+            {std::string(name), std::string(ascii::trim_space(l.text.substr(eq + 1)))});
     }
     return settings;
 }
+
+namespace {
+
+// One "-o name=value" line, or Postfix 3's "-o { name = value }" whose
+// value may hold blanks (a per-milter list with default_action).
+std::optional<std::pair<std::string, std::string>> master_option(std::string_view text) {
+    const std::vector<std::string> fields = split_fields(text);
+    if (fields.size() < 2 || fields[0] != "-o") return std::nullopt;
+    std::string_view rest = text.substr(text.find("-o") + 2);
+    rest = ascii::trim_space(rest);
+    if (!rest.empty() && rest.front() == '{') {
+        if (rest.back() != '}') return std::nullopt;
+        rest = ascii::trim_space(rest.substr(1, rest.size() - 2));
+    } else if (fields.size() != 2) {
+        return std::nullopt;
+    }
+    const std::size_t eq = rest.find('=');
+    if (eq == std::string_view::npos) return std::nullopt;
+    const std::string_view name = ascii::trim_space(rest.substr(0, eq));
+    if (name.empty() || split_fields(name).size() != 1) return std::nullopt;
+    return std::pair{std::string(name), std::string(ascii::trim_space(rest.substr(eq + 1)))};
+}
+
+}  // namespace
 
 Expected<std::vector<MasterEntry>, SnippetError> parse_master_snippet(std::string_view text) {
     auto lines = lines_of(text);
@@ -100,8 +136,10 @@ Expected<std::vector<MasterEntry>, SnippetError> parse_master_snippet(std::strin
     for (const Line& l : *lines) {
         std::vector<std::string> fields = split_fields(l.text);
         if (!l.continuation) {
-            if (fields.size() < 8) return Unexpected{SnippetError{l.number, "a service line has 8 fields"}};
-            if (entries.size() == kMaxSnippetEntries) return Unexpected{SnippetError{l.number, "too many services"}};
+            if (fields.size() < 8)
+                return Unexpected{SnippetError{l.number, "a service line has 8 fields"}};
+            if (entries.size() == kMaxSnippetEntries)
+                return Unexpected{SnippetError{l.number, "too many services"}};
             // Fields past the 8th are the command's arguments: keep them in
             // the command field, as postconf -M prints it.
             for (std::size_t i = 8; i < fields.size(); ++i) fields[7] += " " + fields[i];
@@ -109,15 +147,16 @@ Expected<std::vector<MasterEntry>, SnippetError> parse_master_snippet(std::strin
             entries.push_back({fields[0], fields[1], fields, {}});
             continue;
         }
-        if (entries.empty()) return Unexpected{SnippetError{l.number, "continuation before any service"}};
-        const std::size_t eq = fields.size() == 2 ? fields[1].find('=') : std::string::npos;
-        if (fields.size() != 2 || fields[0] != "-o" || eq == std::string::npos || eq == 0) {
-            return Unexpected{SnippetError{l.number, "expected -o name=value"}};
-        }
+        if (entries.empty())
+            return Unexpected{SnippetError{l.number, "continuation before any service"}};
+        auto option = master_option(l.text);
+        if (!option)
+            return Unexpected{
+                SnippetError{l.number, "expected -o name=value or -o { name = value }"}};
         if (entries.back().options.size() == kMaxSnippetEntries) {
             return Unexpected{SnippetError{l.number, "too many options"}};
         }
-        entries.back().options.emplace_back(fields[1].substr(0, eq), fields[1].substr(eq + 1));
+        entries.back().options.push_back(std::move(*option));
     }
     return entries;
 }

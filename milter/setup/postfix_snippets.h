@@ -47,13 +47,14 @@ struct MasterEntry {
     std::vector<std::pair<std::string, std::string>> options;  // -o name=value
 
     std::string key() const { return service + "/" + type; }  // postconf -M's name
-    std::string line() const;                                   // the fields joined by blanks
+    std::string line() const;                                 // the fields joined by blanks
 };
 
 Expected<std::vector<MainSetting>, SnippetError> parse_main_snippet(std::string_view text);
 Expected<std::vector<MasterEntry>, SnippetError> parse_master_snippet(std::string_view text);
 
-// The items of a Postfix list value ("a, b c" -> a, b, c).
+// The items of a Postfix list value ("a, b c" -> a, b, c); a braced item
+// ("{ inet:x, default_action=accept }") is one item, blanks and all.
 std::vector<std::string> split_postfix_list(std::string_view value);
 
 }  // namespace mixtasy::milter::setup

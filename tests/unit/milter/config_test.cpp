@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // config_test.cpp - mixtasy-milter.conf parsing: defaults, every key, errors
 // with line numbers.
+#include "common/build_config.h"
 #include "milter/config.h"
 
 #include <catch2/catch.hpp>
@@ -38,8 +39,10 @@ TEST_CASE("config: an empty file gives the documented defaults", "[config]") {
     CHECK(c->quarantine);
     CHECK(c->reinject_url == "smtp://127.0.0.1:10026");
     CHECK(c->reinject_timeout == std::chrono::seconds(60));
-    CHECK(c->node.home == "/var/lib/mixtasy-milter");
-    CHECK(c->node.database == "/var/lib/mixtasy-milter/node.db");
+    // /var/lib/mixtasy-milter for a package (prefix /usr); a source build
+    // under /usr/local has it under /usr/local/var (GNUInstallDirs).
+    CHECK(c->node.home == mixtasy::build::kDefaultStateDir);
+    CHECK(c->node.database == std::string(mixtasy::build::kDefaultStateDir) + "/node.db");
     CHECK(c->node.pool.interval == std::chrono::seconds(900));
     CHECK(c->node.pool.min_pool == 45);
     CHECK(c->node.pool.min_keep == 0);
