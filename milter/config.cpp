@@ -452,6 +452,8 @@ void read_line(std::string_view line, std::size_t line_no, Config& config,
         problems.push_back({line_no, std::string(key) + ": given more than once"});
     } else if (auto why = spec->set(config, value)) {
         problems.push_back({line_no, std::string(key) + ": " + *why});
+    } else {
+        config.key_lines.emplace(spec->name, line_no);
     }
 }
 
@@ -480,6 +482,13 @@ std::optional<std::string> mode_mismatch(const Config& config,
     return "Mode " + want + " differs from the key's mode " + join(have) + " in " +
            config.node.home + "; run `mixtasy key mode --home " + config.node.home + " " + want +
            "` (keeps the key, adds the new user ID, revokes the old) and publish the key";
+}
+
+ConfigProblem locate_problem(const Config& config, std::string message) {
+    const std::string_view text = message;
+    const std::string_view key = text.substr(0, text.find_first_of(" :"));
+    const auto it = config.key_lines.find(key);
+    return {it == config.key_lines.end() ? 0 : it->second, std::move(message)};
 }
 
 std::string format_problems(std::string_view file, const ConfigProblems& problems) {

@@ -29,6 +29,8 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -109,6 +111,10 @@ struct Config {
     // recipients are the node's also when the key cannot be read (degraded
     // mode, milter/degraded_node.h).  Empty: the key's user ID says.
     std::string mix_address;
+
+    // The line each key was set on, by its documented name; a key left at
+    // its default has none.  For `-n`, which names file:line (locate_problem).
+    std::map<std::string, std::size_t, std::less<>> key_lines;
 };
 
 // The names of every key the parser knows, as documented.
@@ -121,6 +127,10 @@ std::optional<std::string> mode_mismatch(const Config& config,
                                          const std::vector<std::string>& key_modes);
 
 // Renders problems as "FILE:LINE: message" lines for `mixtasy-milter -n`.
+// A problem that start-up checks find (daemon_check.h, mode_check.h) begins
+// with the name of the key it is about ("UserID: ...", "Home /x: ..."):
+// locate_problem gives it that key's line, or 0 when the key was not set.
+ConfigProblem locate_problem(const Config& config, std::string message);
 std::string format_problems(std::string_view file, const ConfigProblems& problems);
 
 Expected<Config, ConfigProblems> parse_config(std::string_view text);

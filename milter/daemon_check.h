@@ -4,7 +4,9 @@
 //
 // CONTRACT
 //   startup_problems(config, check_node_key)  one line per problem, empty when start-up
-//       would find what it needs:
+//       would find what it needs.  Each line begins with the name of the
+//       key it is about, so that -n can name that key's file:line
+//       (locate_problem in config.h):
 //       - UserID names an existing user (and group);
 //       - (check_node_key) Home is readable by UserID and holds a valid
 //         node key; a key home

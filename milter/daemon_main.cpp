@@ -361,10 +361,12 @@ void print_versions() {
 
 // -n: one line per problem start-up would meet, or "ok".
 int check_startup(const std::string& path, const Config& config, bool check_node_key) {
-    std::vector<std::string> problems = startup_problems(config, check_node_key);
-    if (auto mode = key_mode_problem(config)) problems.push_back(*mode);
-    if (auto address = mix_address_problem(config)) problems.push_back(*address);
-    for (const std::string& p : problems) std::fprintf(stderr, "%s: %s\n", path.c_str(), p.c_str());
+    std::vector<std::string> found = startup_problems(config, check_node_key);
+    if (auto mode = key_mode_problem(config)) found.push_back(*mode);
+    if (auto address = mix_address_problem(config)) found.push_back(*address);
+    ConfigProblems problems;
+    for (std::string& p : found) problems.push_back(locate_problem(config, std::move(p)));
+    std::fputs(format_problems(path, problems).c_str(), stderr);
     if (!problems.empty()) return kExitConfig;
     std::puts("ok");
     return 0;

@@ -3,6 +3,7 @@
 #include "milter/degraded_node.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "common/ascii.h"
 #include "milter/log.h"
@@ -13,6 +14,19 @@ namespace mixtasy::milter {
 namespace {
 
 std::string_view local_part(std::string_view address, std::size_t at) { return address.substr(0, at); }
+
+// A recipient as the milter sees it, normalized, with the place of its '@'.
+struct Recipient {
+    std::string address;
+    std::size_t at;
+};
+
+std::optional<Recipient> split_recipient(std::string_view raw) {
+    std::string address = normalize_address(raw);
+    const auto at = address.rfind('@');
+    if (at == std::string::npos) return std::nullopt;
+    return Recipient{std::move(address), at};
+}
 
 bool is_mix_recipient(const NodeAddresses& addresses, std::string_view address, std::size_t at) {
     if (!addresses.mix_address.empty()) return ascii::iequals(address, addresses.mix_address);
@@ -32,10 +46,9 @@ bool is_service_recipient(const NodeAddresses& addresses, std::string_view addre
 }  // namespace
 
 bool is_node_recipient(const NodeAddresses& addresses, std::string_view recipient) {
-    const std::string address = normalize_address(recipient);
-    const auto at = address.rfind('@');
-    if (at == std::string::npos) return false;
-    return is_mix_recipient(addresses, address, at) || is_service_recipient(addresses, address, at);
+    const auto r = split_recipient(recipient);
+    return r && (is_mix_recipient(addresses, r->address, r->at) ||
+                 is_service_recipient(addresses, r->address, r->at));
 }
 
 SwitchingNode::SwitchingNode(NodeAddresses addresses, Opener open, DegradedSettings settings)
@@ -99,9 +112,8 @@ void SwitchingNode::report_unavailable() const {
 bool SwitchingNode::is_service_address(std::string_view recipient) const {
     std::shared_lock read(node_mutex_);
     if (node_ && node_->is_service_address(recipient)) return true;
-    const std::string address = normalize_address(recipient);
-    const auto at = address.rfind('@');
-    return at != std::string::npos && is_service_recipient(addresses_, address, at);
+    const auto r = split_recipient(recipient);
+    return r && is_service_recipient(addresses_, r->address, r->at);
 }
 
 bool SwitchingNode::is_own_address(std::string_view recipient) const {
@@ -110,11 +122,10 @@ bool SwitchingNode::is_own_address(std::string_view recipient) const {
     if (node_->is_own_address(recipient)) return true;
     // With the key at hand, the mixtasy@ fallback of an unknown address is
     // no longer needed: the key names it.
-    const std::string address = normalize_address(recipient);
-    const auto at = address.rfind('@');
-    if (at == std::string::npos) return false;
-    return (!addresses_.mix_address.empty() && is_mix_recipient(addresses_, address, at)) ||
-           is_service_recipient(addresses_, address, at);
+    const auto r = split_recipient(recipient);
+    if (!r) return false;
+    return (!addresses_.mix_address.empty() && is_mix_recipient(addresses_, r->address, r->at)) ||
+           is_service_recipient(addresses_, r->address, r->at);
 }
 
 core::Decision SwitchingNode::accept(const core::Envelope& envelope, ByteView message) {

@@ -2,10 +2,10 @@
 // mode_check.cpp - see mode_check.h.
 #include "milter/mode_check.h"
 
-#include "common/ascii.h"
 #include "core/keys/key_home.h"
 #include "core/keys/mix_key.h"
 #include "core/keys/node_key.h"
+#include "core/node/service_desk.h"
 
 namespace mixtasy::milter {
 
@@ -40,12 +40,7 @@ std::optional<std::string> mix_address_problem(const Config& config) {
 NodeAddresses node_addresses(const Config& config) {
     NodeAddresses a;
     a.mix_address = config.mix_address.empty() ? key_address(config.node.home) : config.mix_address;
-    // keys@ of each ServiceDomains domain; by default the mix address's
-    // domain, as the node's own service desk decides (service_desk.h).
-    for (const std::string& d : config.node.service_domains) a.service_domains.push_back(ascii::lower(d));
-    const auto at = a.mix_address.rfind('@');
-    if (a.service_domains.empty() && at != std::string::npos)
-        a.service_domains.push_back(a.mix_address.substr(at + 1));
+    a.service_domains = core::service_domains_or_default(config.node.service_domains, a.mix_address);
     return a;
 }
 

@@ -21,6 +21,7 @@
 #include "core/node/plaintext.h"
 #include "core/node/processor.h"
 #include "core/node/service_desk.h"
+#include "core/node/store_trouble.h"
 #include "core/node/admin_mail.h"
 #include "core/node/reassembly.h"
 #include "core/pool/flusher.h"
@@ -290,6 +291,9 @@ private:
                                             const MailClass& mail);
     // Replay entry, pool row and its "pooled" counter in one transaction.
     Decision commit_pooled(store::ReplayEntry replay, store::NewPoolItem row);
+    // The decision for a failed store call; a temporary failure is also
+    // reported to the admin (store_trouble.h).
+    Decision store_failed(const store::StoreError& failure);
     Decision deliver_single(store::ReplayEntry replay, ByteView original);
     Decision deliver_part(const Peeled& peeled);
     // Why the exit policy would refuse the original whose part 1 this is,
@@ -315,6 +319,7 @@ private:
     std::unique_ptr<Flusher> flusher_;
     std::unique_ptr<ServiceDesk> desk_;
     std::mutex flush_mutex_;
+    StoreTrouble store_trouble_;
 };
 
 Expected<void, OpenError> MixNode::start() {
@@ -399,7 +404,8 @@ Decision MixNode::accept_peeled(const NodeKeys& keys, Peeled peeled) {
         case Peeled::Kind::Destroy: return Decision::dropped(peeled.reason);
         case Peeled::Kind::Dummy: {
             auto burnt = store_->record_replay(replay, {}, to_unix(now));
-            if (!burnt) return from_store_failure(burnt.error());
+            if (!burnt) return store_failed(burnt.error());
+            store_trouble_.succeeded();
             return Decision::dropped("dummy");
         }
         case Peeled::Kind::Forward:
@@ -421,10 +427,16 @@ bool MixNode::to_known_mix(std::string_view next_hop, Instant now) const {
     return judge_known_mix(next_hop, *directory(), now, fresh_for) == NextHopVerdict::Allowed;
 }
 
+Decision MixNode::store_failed(const store::StoreError& failure) {
+    if (failure.temporary()) store_trouble_.failed(failure, clock_->now());
+    return from_store_failure(failure);
+}
+
 Decision MixNode::commit_pooled(store::ReplayEntry replay, store::NewPoolItem row) {
     auto pooled =
         pool_with_replay(*store_, std::move(replay), std::move(row), clock_->now(), ages_);
-    if (!pooled) return from_store_failure(pooled.error());
+    if (!pooled) return store_failed(pooled.error());
+    store_trouble_.succeeded();
     note_produced(std::span(&*pooled, 1));
     return Decision::pooled();
 }
@@ -454,7 +466,7 @@ Decision MixNode::deliver_single(store::ReplayEntry replay, ByteView original) {
     // allowance, so a replay must be refused before it gets that far: else
     // an attacker replaying one captured message could starve a destination.
     auto seen = store_->replay_seen(replay.hash);
-    if (!seen) return from_store_failure(seen.error());
+    if (!seen) return store_failed(seen.error());
     if (*seen) return Decision::dropped("replay");
     auto item = exit_item(original);
     if (!item) {
@@ -472,7 +484,7 @@ Decision MixNode::deliver_part(const Peeled& peeled) {
     if (auto refused = screen_first_part(part)) {
         auto closed = reassembler_->refuse(as_bytes(peeled.replay_hash), peeled.replay_expires,
                                            part, refused->reason);
-        if (!closed) return from_store_failure(closed.error());
+        if (!closed) return store_failed(closed.error());
         return *refused;
     }
     std::optional<Decision> refused;
@@ -489,7 +501,8 @@ Decision MixNode::deliver_part(const Peeled& peeled) {
     };
     auto outcome =
         reassembler_->add(as_bytes(peeled.replay_hash), peeled.replay_expires, part, build);
-    if (!outcome) return from_store_failure(outcome.error());
+    if (!outcome) return store_failed(outcome.error());
+    store_trouble_.succeeded();
     switch (outcome->kind) {
         case PartOutcome::Kind::Stored: return Decision::pooled();
         case PartOutcome::Kind::Completed:

@@ -34,13 +34,23 @@ Decision handled() { return Decision::dropped(kServiceHandled); }
 
 }  // namespace
 
+std::vector<std::string> service_domains_or_default(const std::vector<std::string>& configured,
+                                                    std::string_view mix_address) {
+    std::vector<std::string> domains;
+    for (const std::string& d : configured) domains.push_back(ascii::lower(d));
+    if (domains.empty()) {
+        std::string own = domain_of(mix_address);
+        if (!own.empty()) domains.push_back(std::move(own));
+    }
+    return domains;
+}
+
 ServiceDesk::ServiceDesk(store::Store& store, Clock& clock, Random& random,
                          ServiceDeskOptions options)
     : store_(store), clock_(clock), random_(random), options_(std::move(options)),
       limiter_(options_.replies) {
-    if (options_.service_domains.empty())
-        options_.service_domains.push_back(domain_of(options_.mix_address));
-    for (std::string& d : options_.service_domains) d = ascii::lower(d);
+    options_.service_domains =
+        service_domains_or_default(options_.service_domains, options_.mix_address);
 }
 
 bool ServiceDesk::is_service_address(std::string_view recipient) const {

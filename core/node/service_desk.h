@@ -74,6 +74,13 @@ struct ServiceDeskOptions {
     OutboxAges ages;
 };
 
+// The domains whose keys@ is a service address: the configured ones,
+// lower-cased, or the mix address's domain when none is configured.  The
+// desk and degraded mode's recipient test (milter/degraded_node.h) both
+// use it, so the two never disagree on which keys@ is ours.
+std::vector<std::string> service_domains_or_default(const std::vector<std::string>& configured,
+                                                    std::string_view mix_address);
+
 class ServiceDesk {
 public:
     ServiceDesk(store::Store& store, Clock& clock, Random& random, ServiceDeskOptions options);

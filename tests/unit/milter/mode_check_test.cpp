@@ -82,7 +82,7 @@ TEST_CASE("mode check: -n names the key's other modes and the command that chang
           std::string::npos);
     const auto [status, err] = check_only(conf, (dir.path() / "err").string());
     CHECK(status == 1);
-    CHECK(err.find(conf + ": Mode exitpublic,middleman differs from the key's mode middleman") !=
+    CHECK(err.find(conf + ":6: Mode exitpublic,middleman differs from the key's mode middleman") !=
           std::string::npos);
 
     core::SystemRandom random;
@@ -100,4 +100,26 @@ TEST_CASE("mode check: without Mode, or without a readable key, nothing to say",
     auto no_mode = parse_config("Home /nonexistent/home\n");
     REQUIRE(no_mode);
     CHECK_FALSE(key_mode_problem(*no_mode));
+}
+
+TEST_CASE("-n: each problem names the file and the line of the key it is about",
+          "[config][check]") {
+    mixtasy::testing::TempDir dir;
+    const auto home = dir.path() / "home";
+    make_home(home, {"middleman"});
+    const std::string conf = (dir.path() / "milter.conf").string();
+    std::ofstream(conf) << "AllowRoot yes\nSyslog no\n"
+                        << "UserID no-such-user-mixtasy   # line 3\n"
+                        << "PidFile /nonexistent-dir/milter.pid\n"
+                        << "Socket inet:18895@127.0.0.1\nHome " << home.string() << "\n";
+    const auto [status, err] = check_only(conf, (dir.path() / "err").string());
+    CHECK(status == 1);
+    CHECK(err.find(conf + ":3: UserID: no such user 'no-such-user-mixtasy'") != std::string::npos);
+    CHECK(err.find(conf + ":4: PidFile /nonexistent-dir/milter.pid") != std::string::npos);
+
+    // A key left at its default has no line: the file as a whole.
+    auto config = parse_config("Syslog no\n");
+    REQUIRE(config);
+    CHECK(locate_problem(*config, "Home /x: missing").line == 0);
+    CHECK(locate_problem(*config, "Syslog: whatever").line == 1);
 }
