@@ -15,15 +15,13 @@ import os
 import shutil
 import signal
 import smtplib
-import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from e2e_common import Failure, log, wait_for  # noqa: E402
-from mta_e2e import MIX, RealMessages, Skip  # noqa: E402
-from postfix_wiring_e2e import Rig, ordinary, sent_to, skip  # noqa: E402
+from mta_e2e import MIX, RealMessages  # noqa: E402
+from postfix_wiring_e2e import Rig, ordinary, run_rig_test, sent_to, skip  # noqa: E402
 
 
 def chown_tree(path, user):
@@ -89,34 +87,16 @@ def main():
         return skip("postfix not installed")
     if not args.maker:
         return skip("make_mix_message not built")
-    root = tempfile.mkdtemp(prefix="mixtasy-degraded-")
-    os.chmod(root, 0o755)
-    rig = None
-    try:
+
+    def body(root, rigs):
         home = os.path.join(root, "home")
-        try:
-            messages = RealMessages(root, home, args.mixtasy, args.maker)
-        except Skip as e:
-            return skip(str(e))
+        messages = RealMessages(root, home, args.mixtasy, args.maker)
         chown_tree(home, "nobody")
-        rig = Rig(root, args.daemon, home)
-        with open(rig.milter.conf, "a") as f:
+        rigs.append(Rig(root, args.daemon, home))
+        with open(rigs[0].milter.conf, "a") as f:
             f.write("UserID nobody\nMixAddress %s\n" % MIX)
-        run_degraded(rig, home, messages)
-        log("PASS")
-        return 0
-    except Failure as e:
-        log("FAIL: %s" % e)
-        if rig:
-            for f in (rig.milter.logfile, os.path.join(rig.mta.root, "postfix.log")):
-                if os.path.exists(f):
-                    log("--- %s\n%s" % (f, open(f, errors="replace").read()[-3000:]))
-        return 1
-    finally:
-        if rig:
-            rig.close()
-        if not args.keep:
-            shutil.rmtree(root, ignore_errors=True)
+        run_degraded(rigs[0], home, messages)
+    return run_rig_test("mixtasy-degraded-", args.keep, body)
 
 
 if __name__ == "__main__":

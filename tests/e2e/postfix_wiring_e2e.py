@@ -23,7 +23,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from e2e_common import Failure, log, wait_for  # noqa: E402
-from mta_e2e import MIX, Milter, scripted_message, sink_ids  # noqa: E402
+from mta_e2e import MIX, Milter, Skip, scripted_message, sink_ids  # noqa: E402
 from postfix_instance import Postfix  # noqa: E402
 from smtp_sink import SmtpSink, free_port  # noqa: E402
 
@@ -67,6 +67,38 @@ class Rig:
         self.mta.stop()
         self.sink.stop()
 
+    def dump_logs(self):
+        for f in (self.milter.logfile, os.path.join(self.mta.root, "postfix.log")):
+            if os.path.exists(f):
+                log("--- %s\n%s" % (f, open(f, errors="replace").read()[-3000:]))
+
+
+def run_rig_test(prefix, keep, body):
+    """The frame of a one-Postfix test: a temporary root (mode 0755) and
+    body(root, rigs), which appends the Rig it builds to `rigs`.  PASS: 0;
+    Failure: 1, with the tail of the daemon's and Postfix's logs; Skip: as
+    skip() says.  The rigs are closed and the root removed (unless keep)
+    also when the body fails."""
+    root = tempfile.mkdtemp(prefix=prefix)
+    os.chmod(root, 0o755)
+    rigs = []
+    try:
+        body(root, rigs)
+        log("PASS")
+        return 0
+    except Skip as e:
+        return skip(str(e))
+    except Failure as e:
+        log("FAIL: %s" % e)
+        for rig in rigs:
+            rig.dump_logs()
+        return 1
+    finally:
+        for rig in rigs:
+            rig.close()
+        if not keep:
+            shutil.rmtree(root, ignore_errors=True)
+
 
 def run_wiring(rig):
     rig.send(["bob@elsewhere.test"], ordinary("while-down"))
@@ -101,28 +133,13 @@ def main():
         return skip("a private Postfix instance needs root")
     if shutil.which("postfix") is None:
         return skip("postfix not installed")
-    root = tempfile.mkdtemp(prefix="mixtasy-wiring-")
-    os.chmod(root, 0o755)
-    rig = None
-    try:
+
+    def body(root, rigs):
         home = os.path.join(root, "home")
         os.makedirs(home)
-        rig = Rig(root, args.daemon, home)
-        run_wiring(rig)
-        log("PASS")
-        return 0
-    except Failure as e:
-        log("FAIL: %s" % e)
-        if rig:
-            for f in (rig.milter.logfile, os.path.join(rig.mta.root, "postfix.log")):
-                if os.path.exists(f):
-                    log("--- %s\n%s" % (f, open(f, errors="replace").read()[-3000:]))
-        return 1
-    finally:
-        if rig:
-            rig.close()
-        if not args.keep:
-            shutil.rmtree(root, ignore_errors=True)
+        rigs.append(Rig(root, args.daemon, home))
+        run_wiring(rigs[0])
+    return run_rig_test("mixtasy-wiring-", args.keep, body)
 
 
 if __name__ == "__main__":
