@@ -9,6 +9,7 @@
 #include "core/keys/node_key.h"
 #include "core/ports/random.h"
 #include "crypto/key_io.h"
+#include "unit_mixes.h"
 
 using namespace mixtasy;
 using namespace mixtasy::core;
@@ -90,14 +91,10 @@ TEST_CASE("admin: the admin key, or a line saying there is none", "[core][admin]
 
 TEST_CASE("admin: remailer-key is the node's certificate, armored", "[core][admin]") {
     DeterministicRandom random(9);
-    NodeKeyParams params;
-    params.address = "mixtasy@mix1.test";
-    params.created = 1700000000;
-    auto key = generate_node_key(params, random);
-    REQUIRE(key);
-    const std::string text = remailer_key(key->cert);
+    const auto key = unit::make_mix_key("mixtasy@mix1.test", {"middleman"}, random, 1700000000);
+    const std::string text = remailer_key(key.cert);
     CHECK(text.rfind("-----BEGIN PGP PUBLIC KEY BLOCK-----\r\n", 0) == 0);
     auto back = crypto::read_certificate(as_bytes(text));
     REQUIRE(back);
-    CHECK(back->fingerprint() == key->cert.fingerprint());
+    CHECK(back->fingerprint() == key.cert.fingerprint());
 }

@@ -14,6 +14,7 @@
 #include "crypto/key_io.h"
 #include "crypto/signature.h"
 #include "tests/unit/temp_dir.h"
+#include "unit_mixes.h"
 
 using namespace mixtasy;
 using namespace mixtasy::core;
@@ -23,12 +24,7 @@ namespace {
 const std::string kText = "Stats for mixtasy@mix1.test  \r\n-- dashes\r\n\r\nend\r\n";
 
 crypto::SecretCertificate node(Random& random) {
-    NodeKeyParams params;
-    params.address = "mixtasy@mix1.test";
-    params.created = 1700000000;
-    auto key = generate_node_key(params, random);
-    REQUIRE(key);
-    return std::move(*key);
+    return unit::make_mix_key("mixtasy@mix1.test", {"middleman"}, random, 1700000000);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "crypto/key_io.h"
 #include "tests/unit/core/core_test_support.h"
 #include "tests/unit/core/publish_fake_http.h"
+#include "unit_mixes.h"
 
 using namespace mixtasy;
 using namespace mixtasy::core;
@@ -24,12 +25,7 @@ const std::string kAdd = "http://keys.example:11371/pks/add";
 
 crypto::Certificate cert_of(std::uint64_t seed) {
     DeterministicRandom random(seed);
-    NodeKeyParams params;
-    params.address = "mixtasy@mix1.test";
-    params.created = static_cast<crypto::Timestamp>(kStart);
-    auto key = generate_node_key(params, random);
-    REQUIRE(key);
-    return key->cert;
+    return unit::make_mix_key("mixtasy@mix1.test", {"middleman"}, random, kStart).cert;
 }
 
 PublishConfig keyserver_only() {

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // reply_mail_test.cpp - core/node/reply_mail.h: the header of a service
 // reply, its refusals, and a signature our verifier accepts.
+#include "core/node/reply_mail.h"
+
 #include <catch2/catch.hpp>
 
 #include "core/keys/node_key.h"
-#include "core/node/reply_mail.h"
 #include "core/ports/random.h"
+#include "unit_mixes.h"
 
 using namespace mixtasy;
 using namespace mixtasy::core;
@@ -13,12 +15,7 @@ using namespace mixtasy::core;
 namespace {
 
 crypto::SecretCertificate node_key(Random& random) {
-    NodeKeyParams params;
-    params.address = "mixtasy@mix1.test";
-    params.created = 1700000000;
-    auto key = generate_node_key(params, random);
-    REQUIRE(key);
-    return std::move(*key);
+    return unit::make_mix_key("mixtasy@mix1.test", {"middleman"}, random, 1700000000);
 }
 
 }  // namespace
@@ -55,8 +52,8 @@ TEST_CASE("reply mail: a forged envelope sender cannot inject a header", "[core]
     CHECK(to("") == "bad-recipient");  // a bounce's null sender
     CHECK(to("alice@users.test\r\nBcc: victim@x.test") == "bad-recipient");
     CHECK(to("Alice <alice@users.test>") == "bad-recipient");
-    auto subject = build_reply({"keys@mix1.test", "a@b.test", "x\r\nBcc: v@x"}, "x", key.primary,
-                               now, random);
+    auto subject =
+        build_reply({"keys@mix1.test", "a@b.test", "x\r\nBcc: v@x"}, "x", key.primary, now, random);
     REQUIRE_FALSE(subject);
     CHECK(subject.error() == "bad-subject");
     auto from = build_reply({"", "a@b.test", "s"}, "x", key.primary, now, random);
