@@ -182,3 +182,56 @@ TEST_CASE("node services: ServiceDomains names the keys@ domains", "[core][servi
     CHECK(net.nodes[0].node->is_service_address("keys@n0.example"));
     CHECK_FALSE(net.nodes[0].node->is_service_address("keys@n1.example"));
 }
+
+TEST_CASE("node services: remailer-conf reports what a reload changed", "[core][admin][reload]") {
+    TestNet net(1);
+    net.nodes[0].node.reset();
+    net.open_all(high_threshold);
+    Node& node = *net.nodes[0].node;
+    NodeOptions options;
+    options.home = net.nodes[0].home.string();
+    options.pool.interval = std::chrono::seconds(42);
+    options.pool.min_pool = 77;
+    options.pool.min_keep = 3;
+    options.pool.fraction = 0.5;
+    options.max_message_bytes = 123456;
+    options.blocked_destinations = {"dest.example"};
+    options.exit_rate_per_hour = 9;
+    REQUIRE(node.reconfigure(options));  // what SIGUSR1 calls with the re-read file
+    node.accept({"frank@else.example", {"mixtasy@n0.example"}, ""},
+                as_bytes(std::string("Subject: remailer-conf\r\n\r\n")));
+    CapturingTransport out;
+    node.flush_round(out);
+    REQUIRE(out.sent.size() == 1);
+    const std::string reply = text_of(out.sent[0].message);
+    for (const char* line : {"Pool-Interval: 42\r\n", "Pool-Min-Messages: 77\r\n",
+                             "Pool-Min-Keep: 3\r\n", "Pool-Fraction: 0.5\r\n",
+                             "Max-Message-Size: 123456\r\n", "Blocked-Destinations: 1\r\n",
+                             "Exit-Rate-Per-Hour: 9\r\n"}) {
+        INFO(line);
+        CHECK(reply.find(line) != std::string::npos);
+    }
+}
+
+TEST_CASE("node services: a reply the MTA refused for now still leaves outside the pool",
+          "[core][service][node]") {
+    TestNet net(1);
+    net.nodes[0].node.reset();
+    net.open_all(high_threshold);  // the pool alone would send nothing
+    Node& node = *net.nodes[0].node;
+    node.accept({"gina@else.example", {"mixtasy@n0.example"}, ""},
+                as_bytes(std::string("Subject: remailer-help\r\n\r\n")));
+    FakeTransport refusing;
+    refusing.answer = [](const std::string&) { return SendResult::TempFail; };
+    CHECK(node.flush_round(refusing).failed == 1);
+    FakeTransport out;
+    node.flush_round(out);  // its retry time has not come
+    CHECK(out.attempts.empty());
+    net.clock->advance(RetryParameters{}.retry_base);
+    const FlushReport report = node.flush_round(out);
+    REQUIRE(out.accepted.size() == 1);
+    CHECK(out.accepted[0].recipient == "gina@else.example");
+    CHECK(report.sent == 1);
+    node.flush_round(out);  // sent once, and then settled
+    CHECK(out.attempts.size() == 1);
+}
