@@ -10,6 +10,7 @@
 #include "core/publish/key_service.h"
 #include <fstream>
 
+#include "core/keys/mode_change.h"
 #include "core/node/admin_mail.h"
 #include "core/node/service_desk.h"
 #include "core_test_support.h"
@@ -234,4 +235,23 @@ TEST_CASE("node services: a reply the MTA refused for now still leaves outside t
     CHECK(report.sent == 1);
     node.flush_round(out);  // sent once, and then settled
     CHECK(out.attempts.size() == 1);
+}
+
+TEST_CASE("node services: remailer-conf reports the modes of a reloaded key",
+          "[core][admin][reload]") {
+    TestNet net(1, {"middleman"});
+    net.nodes[0].node.reset();
+    net.open_all(high_threshold);
+    Node& node = *net.nodes[0].node;
+    net.clock->advance(std::chrono::seconds(2));  // the new self-signature after the first
+    REQUIRE(change_modes(net.nodes[0].home, {"middleman", "exitpublic"}, net.clock->now(),
+                         *net.random));  // what `mixtasy key mode` does
+    REQUIRE(node.reload());              // what SIGUSR1 does
+    node.accept({"hank@else.example", {"mixtasy@n0.example"}, ""},
+                as_bytes(std::string("Subject: remailer-conf\r\n\r\n")));
+    CapturingTransport out;
+    node.flush_round(out);
+    REQUIRE(out.sent.size() == 1);
+    CHECK(text_of(out.sent[0].message).find("Modes: middleman, exitpublic\r\n") !=
+          std::string::npos);
 }
