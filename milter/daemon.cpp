@@ -178,6 +178,8 @@ std::vector<std::string> restart_only_changes(const Config& running, const Confi
     note(running.node.home != fresh.node.home, "Home");
     note(running.node.database != fresh.node.database, "Database");
     note(running.node.subkey_validity != fresh.node.subkey_validity, "SubkeyLifetime");
+    // The store's blob limit and the reassembly limits are fixed at open.
+    note(running.node.max_original_bytes != fresh.node.max_original_bytes, "MaxOriginalSize");
     note(running.node.retry.retry_base != fresh.node.retry.retry_base, "PoolRetryBase");
     note(running.node.retry.retry_max != fresh.node.retry.retry_max, "PoolRetryMax");
     note(running.reinject_url != fresh.reinject_url, "ReinjectURL");

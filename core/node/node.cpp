@@ -109,8 +109,9 @@ std::vector<std::string> mode_names(const MixModes& modes) {
     return names;
 }
 
-// What remailer-help and remailer-conf report, from the options the node
-// opened with (a reload's pool parameters are not reflected until restart).
+// What remailer-help and remailer-conf report, from the node's options and
+// key; set again by reconfigure() and reload(), so a reload's pool
+// parameters, size limit, exit policy and key modes show at once.
 AdminInfo admin_info(const NodeOptions& options, const NodeIdentity& identity) {
     AdminInfo info;
     info.address = identity.address;
@@ -537,8 +538,11 @@ FlushReport MixNode::flush_round(Transport& transport) {
     try {
         // Service replies are no mix traffic: they leave now, whatever the
         // pool holds, and do not wait for the threshold of the round.
+        // One the MTA refused for now stays the desk's: it leaves at the
+        // first flush after its retry time, still outside the pool's count.
         const std::vector<store::PoolId> replies = desk_->take_replies();
         FlushReport answered = flusher_->send_now(replies, transport);
+        desk_->keep_unsent(replies);
         FlushReport report = flusher_->round(transport);
         report.sent += answered.sent;
         report.failed += answered.failed;
@@ -550,9 +554,12 @@ FlushReport MixNode::flush_round(Transport& transport) {
 }
 
 Expected<void, std::string> MixNode::reload() {
-    MIXTASY_TRY(keys, load_keys(options_.home));
-    install(std::move(*keys));
+    MIXTASY_TRY(loaded, load_keys(options_.home));
+    const NodeIdentity identity = (*loaded)->identity;  // its modes, for remailer-conf
+    install(std::move(*loaded));
     install(load_known_mixes(known_mixes_path()));
+    std::lock_guard lock(policy_mutex_);
+    desk_->set_info(admin_info(options_, identity));
     return {};
 }
 
@@ -569,7 +576,11 @@ Expected<void, std::string> MixNode::reconfigure(const NodeOptions& options) {
     options_.exit_domain_rate_per_hour = options.exit_domain_rate_per_hour;
     options_.exit_global_rate_per_hour = options.exit_global_rate_per_hour;
     options_.pool = options.pool;
+    // MaxMessageSize applies to the milter's next message (filter settings);
+    // MaxOriginalSize fixes the store's limits at start and stays.
+    options_.max_message_bytes = options.max_message_bytes;
     flusher_->set_pool(options.pool);
+    desk_->set_info(admin_info(options_, identity));
     return {};
 }
 

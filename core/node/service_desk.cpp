@@ -125,7 +125,11 @@ Decision ServiceDesk::retrieve(const Envelope& envelope, std::string_view domain
 
 Decision ServiceDesk::answer_admin(const Envelope& envelope, AdminCommand command,
                                    const crypto::SecretCertificate& node_key) {
-    AdminInfo info = options_.info;
+    AdminInfo info;
+    {
+        std::lock_guard lock(info_mutex_);
+        info = options_.info;
+    }
     info.admin_key = admin_key();
     const std::int64_t today = store::day_of(to_unix(clock_.now()));
     AdminSources sources{info, node_key.cert, {}, today - (kStatsDays - 1), today};
@@ -176,9 +180,27 @@ std::optional<std::string> ServiceDesk::admin_key() const {
     return text;
 }
 
+void ServiceDesk::set_info(AdminInfo info) {
+    std::lock_guard lock(info_mutex_);
+    options_.info = std::move(info);
+}
+
 std::vector<store::PoolId> ServiceDesk::take_replies() {
     std::lock_guard lock(pending_mutex_);
     return std::exchange(pending_, {});
+}
+
+void ServiceDesk::keep_unsent(std::span<const store::PoolId> handed) {
+    std::vector<store::PoolId> owed;
+    for (store::PoolId id : handed) {
+        // Gone (sent, given up, swept): settled.  Pooled (a retry) or still
+        // sending: owed.  A store error keeps it owed rather than lose it.
+        auto row = store_.get(id);
+        if (!row && row.error().code == store::StoreError::Code::NotFound) continue;
+        owed.push_back(id);
+    }
+    std::lock_guard lock(pending_mutex_);
+    pending_.insert(pending_.end(), owed.begin(), owed.end());
 }
 
 void ServiceDesk::find_waiting_replies() {

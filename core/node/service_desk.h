@@ -16,10 +16,18 @@
 //       Retrieve: the node's own key for its mix address, else the stored
 //       one; the key and its HMAC back.  Drop: nothing back.
 //   answer_admin(env, command, key)   the command's text, signed, back.
-//   take_replies()  ids of reply rows not yet handed to a flush: the Node
-//                   sends them at the next flush whatever the pool holds
-//                   (they are not mix traffic and get no mixing).  At
-//                   start the desk finds reply rows an earlier run left.
+//   set_info(info)  what remailer-help and remailer-conf report from now
+//                   on (a reload's pool parameters, size limit, exit
+//                   policy, the modes of a reloaded key).
+//   take_replies()  ids of reply rows not yet sent: the Node sends them at
+//                   the next flush whatever the pool holds (they are not
+//                   mix traffic and get no mixing).  At start the desk
+//                   finds reply rows an earlier run left.
+//   keep_unsent(ids) after the flush: the ids of take_replies() that the
+//                   store still holds (the MTA refused them for now, or
+//                   their retry time has not come) are owed again, so a
+//                   temp-failed reply keeps this treatment at every later
+//                   flush instead of waiting in the ordinary pool.
 //
 // WHAT IT GUARANTEES
 //   Replies go to the envelope sender only, From the address asked,
@@ -41,6 +49,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -91,7 +100,9 @@ public:
                             const crypto::SecretCertificate& node_key);
     Decision answer_admin(const Envelope& envelope, AdminCommand command,
                           const crypto::SecretCertificate& node_key);
+    void set_info(AdminInfo info);
     std::vector<store::PoolId> take_replies();
+    void keep_unsent(std::span<const store::PoolId> handed);
     void find_waiting_replies();
 
 private:
@@ -112,6 +123,7 @@ private:
     Random& random_;
     ServiceDeskOptions options_;
     ReplyLimiter limiter_;
+    mutable std::mutex info_mutex_;  // options_.info: set_info runs on the reload thread
     std::mutex pending_mutex_;
     std::vector<store::PoolId> pending_;
 };

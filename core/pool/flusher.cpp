@@ -57,9 +57,9 @@ std::optional<Bytes> stamp_guarded(SendStamp& stamp, ByteView message, std::stri
     }
 }
 
-// The counters a sent row adds: none for a service reply (keys@,
+// The counters a row's outcome adds: none for a service reply (keys@,
 // remailer-*), which is no mix traffic.
-std::span<const store::StatDelta> sent_stats(bool counted,
+std::span<const store::StatDelta> mix_traffic_stats(bool counted,
                                              std::span<const store::StatDelta> stats) {
     return counted ? stats : std::span<const store::StatDelta>{};
 }
@@ -155,7 +155,7 @@ bool Flusher::settle_accepted() {
     while (!accepted_unmarked_.empty()) {
         const Accepted row = accepted_unmarked_.back();
         const store::StatDelta counted[] = {count(Counter::Sent)};
-        auto marked = store_.mark_sent(row.id, to_unix(now), sent_stats(row.counted, counted));
+        auto marked = store_.mark_sent(row.id, to_unix(now), mix_traffic_stats(row.counted, counted));
         if (!marked && marked.error().code != store::StoreError::Code::NotFound) {
             log_store_failure("mark-sent (settling)", marked.error());
             return false;
@@ -308,6 +308,9 @@ bool Flusher::send_pooled(Transport& transport, const store::PoolItem& row, Flus
 
 bool Flusher::mark_after(const store::PoolItem& row, SendResult result, FlushReport& report) {
     const Instant now = clock_.now();
+    // A service reply (keys@, remailer-*) is no mix traffic: its sending,
+    // retries and failure count nowhere in the per-day counters.
+    const bool mix_traffic = row.kind != store::PoolKind::AdminReply;
     if (result == SendResult::Accepted) {
         ++report.sent;
         // Right after the MTA's yes, alone in its transaction: the window in
@@ -315,10 +318,8 @@ bool Flusher::mark_after(const store::PoolItem& row, SendResult result, FlushRep
         // mark fails the row stays "sending" and is remembered as accepted:
         // settle_accepted() marks it before anything is recovered, so the
         // MTA never gets it twice from a running flusher.
-        // A service reply (keys@, remailer-*) is no mix traffic: not counted.
         const store::StatDelta counted[] = {count(Counter::Sent)};
-        const bool mix_traffic = row.kind != store::PoolKind::AdminReply;
-        if (auto marked = store_.mark_sent(row.id, to_unix(now), sent_stats(mix_traffic, counted));
+        if (auto marked = store_.mark_sent(row.id, to_unix(now), mix_traffic_stats(mix_traffic, counted));
             !marked) {
             log_store_failure("mark-sent", marked.error());
             accepted_unmarked_.push_back({row.id, mix_traffic});
@@ -336,7 +337,9 @@ bool Flusher::mark_after(const store::PoolItem& row, SendResult result, FlushRep
                                    (result == SendResult::PermFail ? "refused" : "timed out") +
                                    ")");
         const store::StatDelta counted[] = {count(Counter::Failed)};
-        if (auto marked = store_.mark_failed(row.id, to_unix(now), counted); !marked) {
+        if (auto marked =
+                store_.mark_failed(row.id, to_unix(now), mix_traffic_stats(mix_traffic, counted));
+            !marked) {
             log_store_failure("mark-failed", marked.error());
             return false;
         }
@@ -345,7 +348,8 @@ bool Flusher::mark_after(const store::PoolItem& row, SendResult result, FlushRep
     }
     const Instant next = now + retry_delay(options_.retry, failures);
     const store::StatDelta counted[] = {count(Counter::Retry)};
-    if (auto marked = store_.mark_retry(row.id, to_unix(next), counted); !marked) {
+    if (auto marked = store_.mark_retry(row.id, to_unix(next), mix_traffic_stats(mix_traffic, counted));
+        !marked) {
         log_store_failure("mark-retry", marked.error());
         return false;
     }

@@ -44,7 +44,8 @@
 //   A row is marked sent only after the Transport returned Accepted, in its
 //   own store transaction right after that answer, never batched with
 //   another row's.  Every state change counts itself (core/stats/counters.h: Dummy, Sent,
-//   Retry, Failed) in the same store transaction.  A
+//   Retry, Failed) in the same store transaction, except for service
+//   replies (PoolKind::AdminReply), which are no mix traffic.  A
 //   store failure is logged and leaves the row "sending", never lost; the
 //   next round first returns such rows to the pool.  An ACCEPTED row whose
 //   mark_sent failed is never among them: the flusher remembers it and the

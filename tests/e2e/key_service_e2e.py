@@ -1,10 +1,16 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-2-Clause
 """key_service_e2e.py - seed 004's key service and the remailer-* commands
-through a real Postfix with real SMTP AUTH (e2e:key-service).
+through a real Postfix or Sendmail with real SMTP AUTH (e2e:key-service,
+e2e:key-service-sendmail).
 
 A private Postfix (postfix_instance.py) whose smtpd offers AUTH through
 `smtpd_sasl_type = dovecot` against sasl_auth_stub.py (one user, alice),
+or with --mta sendmail the unpacked Sendmail (sendmail_instance.py) whose
+AUTH is Cyrus SASL's `pwcheck_method: saslauthd` against saslauthd_stub.py
+(a Sendmail.conf and the plugins in a directory bind-mounted over
+Debian's SASL directory, in sendmail's own mount namespace); Sendmail
+hands {auth_authen} to the milter at MAIL as Postfix does,
 the real daemon with a real node (`mixtasy keygen`), and an SMTP sink that
 receives what the node sends back through the reinjection listener:
   1. alice, authenticated, mails her gpg key and a K_auth to keys@mix.test:
@@ -37,6 +43,8 @@ from e2e_common import Failure, log, wait_for  # noqa: E402
 from mta_e2e import Milter  # noqa: E402
 from postfix_instance import Postfix  # noqa: E402
 from sasl_auth_stub import SaslAuthStub  # noqa: E402
+from saslauthd_stub import SaslauthdStub  # noqa: E402
+from sendmail_instance import DEFAULT_SENDMAIL_ROOT, SASL_DIR, Sendmail  # noqa: E402
 from smtp_sink import SmtpSink, free_port  # noqa: E402
 
 SKIP = 77
@@ -95,6 +103,7 @@ def verify_signed(gnupghome, raw):
 
 def send(port, sender, rcpt, body, login=None):
     msg = "From: %s\r\nTo: %s\r\nSubject: %s\r\n\r\n%s" % (sender, rcpt, body[0], body[1])
+    msg = msg.replace("\r\n", "\n").replace("\n", "\r\n")  # Sendmail refuses bare LF (gpg's armor)
     with smtplib.SMTP("127.0.0.1", port, timeout=30) as s:
         s.ehlo("client.test")
         if login:
@@ -102,15 +111,43 @@ def send(port, sender, rcpt, body, login=None):
         s.sendmail(sender, [rcpt], msg.encode())
 
 
+def make_mta(args, root, smtp_port, reinject_port, milter_port, sink_port):
+    """The MTA with SMTP AUTH for one user, alice, and its password checker."""
+    if args.mta == "postfix":
+        auth = SaslAuthStub(os.path.join(root, "auth"), "alice", "secret").start()
+        mta = Postfix(os.path.join(root, "mta"), smtp_port, reinject_port, milter_port, sink_port)
+        with open(os.path.join(mta.etc, "main.cf"), "a") as f:
+            f.write("smtpd_sasl_auth_enable = yes\nsmtpd_sasl_type = dovecot\n"
+                    "smtpd_sasl_path = %s\n" % auth.path)
+        return auth, mta
+    auth = SaslauthdStub(os.path.join(root, "saslauthd"), "alice", "secret").start()
+    sasl_dir = os.path.join(root, "sasl2")
+    shutil.copytree(SASL_DIR, sasl_dir, symlinks=True)
+    with open(os.path.join(sasl_dir, "Sendmail.conf"), "w") as f:
+        f.write("pwcheck_method: saslauthd\nsaslauthd_path: %s\nmech_list: PLAIN LOGIN\n"
+                % auth.path)
+    # The snippet's INPUT_MAIL_FILTER leaves Milter.macros.envfrom at
+    # Sendmail's default, which has {auth_authen}; the milter asks for it
+    # too (smfi_setsymlist).
+    extra = ("define(`confAUTH_MECHANISMS', `PLAIN LOGIN')dnl\n"
+             "TRUST_AUTH_MECH(`PLAIN LOGIN')dnl\n")
+    if args.envfrom_macros is not None:
+        # A site that lists its own envfrom macros without {auth_authen}:
+        # publication then works only if Sendmail honours smfi_setsymlist.
+        extra += "define(`confMILTER_MACROS_ENVFROM', `%s')dnl\n" % args.envfrom_macros
+    mta = Sendmail(args.sendmail_root, root, smtp_port, reinject_port, milter_port, sink_port,
+                   extra_mc=extra, sasl_dir=sasl_dir)
+    want = "O Milter.macros.envfrom=" + (args.envfrom_macros or "i, {auth_type}, {auth_authen}")
+    if not any(l.startswith(want) for l in open(mta.cf).read().splitlines()):
+        raise Failure("sendmail.cf lacks %r" % want)
+    return auth, mta
+
+
 def run(args, root):
     sink_dir = os.path.join(root, "sink")
     sink = SmtpSink(sink_dir).start()
     smtp_port, reinject_port, milter_port = free_port(), free_port(), free_port()
-    auth = SaslAuthStub(os.path.join(root, "auth"), "alice", "secret").start()
-    mta = Postfix(os.path.join(root, "mta"), smtp_port, reinject_port, milter_port, sink.port)
-    with open(os.path.join(mta.etc, "main.cf"), "a") as f:
-        f.write("smtpd_sasl_auth_enable = yes\nsmtpd_sasl_type = dovecot\n"
-                "smtpd_sasl_path = %s\n" % auth.path)
+    auth, mta = make_mta(args, root, smtp_port, reinject_port, milter_port, sink.port)
     home = os.path.join(root, "home")
     r = subprocess.run([args.mixtasy, "keygen", "--home", home, "--address", MIX,
                         "--modes", "middleman"], capture_output=True, text=True)
@@ -205,20 +242,28 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--daemon", required=True)
     ap.add_argument("--mixtasy", required=True)
+    ap.add_argument("--mta", choices=["postfix", "sendmail"], default="postfix")
+    ap.add_argument("--sendmail-root", default=DEFAULT_SENDMAIL_ROOT)
+    ap.add_argument("--envfrom-macros", help="Sendmail's Milter.macros.envfrom instead of its default")
     ap.add_argument("--keep", action="store_true")
     args = ap.parse_args()
     if os.geteuid() != 0:
-        return skip_or_fail("a private postfix instance needs root")
-    for tool in ("postfix", "gpg"):
+        return skip_or_fail("a private MTA instance needs root")
+    tools = ("gpg",) + (("postfix",) if args.mta == "postfix" else ())
+    for tool in tools:
         if shutil.which(tool) is None and not os.path.exists("/usr/sbin/" + tool):
             return skip_or_fail(tool + " not installed")
+    if args.mta == "sendmail" and not (Sendmail.available(args.sendmail_root)
+                                       and os.path.isdir(SASL_DIR)):
+        return skip_or_fail("no unpacked sendmail in %s or no %s (scripts/install-deps)"
+                            % (args.sendmail_root, SASL_DIR))
     root = tempfile.mkdtemp(prefix="mixtasy-keysvc-")
     os.chmod(root, 0o755)
     try:
         return run(args, root)
     except Failure as e:
         log("FAIL: %s" % e)
-        for name in ("milter.log", "mta/postfix.log"):
+        for name in ("milter.log", "mta/postfix.log", "sendmail.log"):
             p = os.path.join(root, name)
             if os.path.exists(p):
                 log("--- %s\n%s" % (name, open(p, errors="replace").read()[-3000:]))

@@ -18,6 +18,8 @@ import time
 from e2e_common import Failure, smtp_listening, wait_for
 
 DEFAULT_SENDMAIL_ROOT = "/opt/mixtasy-test/sendmail"
+# Where Debian's libsasl2 looks for its plugins and, last, for Sendmail.conf.
+SASL_DIR = "/usr/lib/x86_64-linux-gnu/sasl2"
 
 
 class Sendmail:
@@ -34,10 +36,15 @@ class Sendmail:
             os.path.join(tree, "usr/share/sendmail/cf/m4"))
 
     def __init__(self, tree, root, smtp_port, reinject_port, milter_port, sink_port,
-                 hostname="mta.test", extra_mc=""):
+                 hostname="mta.test", extra_mc="", sasl_dir=None):
         # hostname: the MTA's own name (UTS namespace and confDOMAIN_NAME);
-        # extra_mc: more m4 lines, before MAILER (a mailertable, listeners).
+        # extra_mc: more m4 lines, before MAILER (a mailertable, listeners);
+        # sasl_dir: a directory with Cyrus SASL's plugins and a Sendmail.conf,
+        # bind-mounted over SASL_DIR in a mount namespace of sendmail's own
+        # (Sendmail clears its environment, so SASL_CONF_PATH cannot point
+        # elsewhere, and /etc/sasl2 is the host's).
         self.tree = tree
+        self.sasl_dir = sasl_dir
         self.hostname = hostname
         self.root = os.path.join(root, "sendmail")
         self.queue = os.path.join(self.root, "queue")
@@ -88,8 +95,12 @@ INPUT_MAIL_FILTER(`mixtasy', `S=inet:{milter_port}@127.0.0.1, F=T, T=S:30s;R:2m;
         # queue every second (tempfailed messages, the milter's restart).
         cmd = "hostname %s && exec %s -C %s -bd -q1s -O LogLevel=9" % (self.hostname, Sendmail.binary(self.tree),
                                                                      self.cf)
+        unshare = ["unshare", "-u"]
+        if self.sasl_dir:
+            unshare.append("-m")
+            cmd = "mount --bind %s %s && %s" % (self.sasl_dir, SASL_DIR, cmd)
         with open(self.log, "ab") as out:
-            r = subprocess.run(["unshare", "-u", "sh", "-c", cmd], stdout=out, stderr=out)
+            r = subprocess.run(unshare + ["sh", "-c", cmd], stdout=out, stderr=out)
         if r.returncode != 0:
             raise Failure("sendmail did not start: " + open(self.log, errors="replace").read()[-2000:])
         wait_for(lambda: smtp_listening(self.smtp_port), 30, "sendmail")

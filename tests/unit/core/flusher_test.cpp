@@ -669,3 +669,30 @@ TEST_CASE("flusher: the pool's default maximum age is two weeks", "[flusher]") {
     CHECK(row.next_attempt_at == to_unix(t0));
     CHECK(row.give_up_at == to_unix(t0 + 14 * 24h));
 }
+
+TEST_CASE("flusher: a service reply's retry and failure count as no mix traffic", "[flusher]") {
+    TempDatabase db;
+    auto store = db.open();
+    ManualClock clock(t0);
+    DeterministicRandom random(8);
+    FakeDummyFactory dummies;
+    FakeTransport transport;
+    transport.answer = [](const std::string& rcpt) {
+        return rcpt == "refuse@else.example" ? SendResult::PermFail : SendResult::TempFail;
+    };
+    Flusher flusher(*store, clock, random, dummies, quiet_options());
+    std::vector<store::PoolId> ids;
+    for (const char* rcpt : {"later@else.example", "refuse@else.example"}) {
+        store::NewPoolItem reply = outgoing(store::PoolKind::AdminReply, rcpt,
+                                            "mixtasy@this.example", Bytes(64, 0xAD));
+        schedule(reply, t0, OutboxAges{});
+        auto id = store->enqueue(reply);
+        REQUIRE(id);
+        ids.push_back(*id);
+    }
+    const FlushReport report = flusher.send_now(ids, transport);
+    CHECK(report.failed == 2);
+    CHECK(in_state(*store, store::PoolState::Pooled) == 1);  // the temp-failed one waits
+    CHECK(counted(*store, Counter::Retry) == 0);
+    CHECK(counted(*store, Counter::Failed) == 0);
+}

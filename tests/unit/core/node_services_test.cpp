@@ -10,6 +10,7 @@
 #include "core/publish/key_service.h"
 #include <fstream>
 
+#include "core/keys/mode_change.h"
 #include "core/node/admin_mail.h"
 #include "core/node/service_desk.h"
 #include "core_test_support.h"
@@ -181,4 +182,76 @@ TEST_CASE("node services: ServiceDomains names the keys@ domains", "[core][servi
     CHECK(net.nodes[0].node->is_service_address("keys@users.example"));
     CHECK(net.nodes[0].node->is_service_address("keys@n0.example"));
     CHECK_FALSE(net.nodes[0].node->is_service_address("keys@n1.example"));
+}
+
+TEST_CASE("node services: remailer-conf reports what a reload changed", "[core][admin][reload]") {
+    TestNet net(1);
+    net.nodes[0].node.reset();
+    net.open_all(high_threshold);
+    Node& node = *net.nodes[0].node;
+    NodeOptions options;
+    options.home = net.nodes[0].home.string();
+    options.pool.interval = std::chrono::seconds(42);
+    options.pool.min_pool = 77;
+    options.pool.min_keep = 3;
+    options.pool.fraction = 0.5;
+    options.max_message_bytes = 123456;
+    options.blocked_destinations = {"dest.example"};
+    options.exit_rate_per_hour = 9;
+    REQUIRE(node.reconfigure(options));  // what SIGUSR1 calls with the re-read file
+    node.accept({"frank@else.example", {"mixtasy@n0.example"}, ""},
+                as_bytes(std::string("Subject: remailer-conf\r\n\r\n")));
+    CapturingTransport out;
+    node.flush_round(out);
+    REQUIRE(out.sent.size() == 1);
+    const std::string reply = text_of(out.sent[0].message);
+    for (const char* line : {"Pool-Interval: 42\r\n", "Pool-Min-Messages: 77\r\n",
+                             "Pool-Min-Keep: 3\r\n", "Pool-Fraction: 0.5\r\n",
+                             "Max-Message-Size: 123456\r\n", "Blocked-Destinations: 1\r\n",
+                             "Exit-Rate-Per-Hour: 9\r\n"}) {
+        INFO(line);
+        CHECK(reply.find(line) != std::string::npos);
+    }
+}
+
+TEST_CASE("node services: a reply the MTA refused for now still leaves outside the pool",
+          "[core][service][node]") {
+    TestNet net(1);
+    net.nodes[0].node.reset();
+    net.open_all(high_threshold);  // the pool alone would send nothing
+    Node& node = *net.nodes[0].node;
+    node.accept({"gina@else.example", {"mixtasy@n0.example"}, ""},
+                as_bytes(std::string("Subject: remailer-help\r\n\r\n")));
+    FakeTransport refusing;
+    refusing.answer = [](const std::string&) { return SendResult::TempFail; };
+    CHECK(node.flush_round(refusing).failed == 1);
+    FakeTransport out;
+    node.flush_round(out);  // its retry time has not come
+    CHECK(out.attempts.empty());
+    net.clock->advance(RetryParameters{}.retry_base);
+    const FlushReport report = node.flush_round(out);
+    REQUIRE(out.accepted.size() == 1);
+    CHECK(out.accepted[0].recipient == "gina@else.example");
+    CHECK(report.sent == 1);
+    node.flush_round(out);  // sent once, and then settled
+    CHECK(out.attempts.size() == 1);
+}
+
+TEST_CASE("node services: remailer-conf reports the modes of a reloaded key",
+          "[core][admin][reload]") {
+    TestNet net(1, {"middleman"});
+    net.nodes[0].node.reset();
+    net.open_all(high_threshold);
+    Node& node = *net.nodes[0].node;
+    net.clock->advance(std::chrono::seconds(2));  // the new self-signature after the first
+    REQUIRE(change_modes(net.nodes[0].home, {"middleman", "exitpublic"}, net.clock->now(),
+                         *net.random));  // what `mixtasy key mode` does
+    REQUIRE(node.reload());              // what SIGUSR1 does
+    node.accept({"hank@else.example", {"mixtasy@n0.example"}, ""},
+                as_bytes(std::string("Subject: remailer-conf\r\n\r\n")));
+    CapturingTransport out;
+    node.flush_round(out);
+    REQUIRE(out.sent.size() == 1);
+    CHECK(text_of(out.sent[0].message).find("Modes: middleman, exitpublic\r\n") !=
+          std::string::npos);
 }

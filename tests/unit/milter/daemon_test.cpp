@@ -248,6 +248,9 @@ TEST_CASE("daemon: reload names exactly the keys that need a restart", "[daemon]
     // Home moves the default Database with it; the policy keys reload.
     CHECK(restart_only_changes(running, fresh) ==
           std::vector<std::string>{"Socket", "Home", "Database"});
+    // The store's limits come from MaxOriginalSize at open (MaxMessageSize reloads).
+    const Config sizes = parse_config("MaxOriginalSize 2m\nMaxMessageSize 512k\n").value();
+    CHECK(restart_only_changes(running, sizes) == std::vector<std::string>{"MaxOriginalSize"});
 }
 
 TEST_CASE("daemon: the unix socket is 0660 with SocketGroup, in a directory made for it",
