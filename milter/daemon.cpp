@@ -186,6 +186,17 @@ std::vector<std::string> restart_only_changes(const Config& running, const Confi
     note(running.reinject_timeout != fresh.reinject_timeout, "ReinjectTimeout");
     note(running.mix_domains != fresh.mix_domains, "MixDomains");
     note(running.mix_directory_refresh != fresh.mix_directory_refresh, "MixDirectoryRefresh");
+    // The addresses degraded mode knows, the service desk and the publisher
+    // are built once at start.
+    note(running.mix_address != fresh.mix_address, "MixAddress");
+    note(running.node.service_domains != fresh.node.service_domains, "ServiceDomains");
+    note(running.key_publication_on_inet != fresh.key_publication_on_inet, "KeyPublicationOnInet");
+    note(running.node.replies.per_requester_per_hour != fresh.node.replies.per_requester_per_hour,
+         "ReplyRatePerHour");
+    note(running.node.replies.global_per_hour != fresh.node.replies.global_per_hour,
+         "ReplyGlobalRatePerHour");
+    note(running.key_servers != fresh.key_servers, "KeyServer");
+    note(running.wkd_directory != fresh.wkd_directory, "WkdDirectory");
     return changed;
 }
 

@@ -251,6 +251,17 @@ TEST_CASE("daemon: reload names exactly the keys that need a restart", "[daemon]
     // The store's limits come from MaxOriginalSize at open (MaxMessageSize reloads).
     const Config sizes = parse_config("MaxOriginalSize 2m\nMaxMessageSize 512k\n").value();
     CHECK(restart_only_changes(running, sizes) == std::vector<std::string>{"MaxOriginalSize"});
+    // What the service desk, degraded mode and the publisher are built from.
+    const Config services = parse_config(
+                                "MixAddress mixtasy@m.example\nServiceDomains m.example\n"
+                                "KeyPublicationOnInet yes\nReplyRatePerHour 9\n"
+                                "ReplyGlobalRatePerHour 99\nKeyServer hkp://127.0.0.1:1\n"
+                                "WkdDirectory /srv/wkd\n")
+                                .value();
+    CHECK(restart_only_changes(running, services) ==
+          std::vector<std::string>{"MixAddress", "ServiceDomains", "KeyPublicationOnInet",
+                                   "ReplyRatePerHour", "ReplyGlobalRatePerHour", "KeyServer",
+                                   "WkdDirectory"});
 }
 
 TEST_CASE("daemon: the unix socket is 0660 with SocketGroup, in a directory made for it",
