@@ -32,6 +32,7 @@
 #include "milter/daemon.h"
 #include "milter/daemon_check.h"
 #include "milter/degraded_node.h"
+#include "milter/dropin_check.h"
 #include "milter/flush_thread.h"
 #include "milter/key_publisher.h"
 #include "milter/log.h"
@@ -366,6 +367,8 @@ int check_startup(const std::string& path, const Config& config, bool check_node
     if (auto address = mix_address_problem(config)) problems.push_back(*address);
     for (const std::string& p : problems) std::fprintf(stderr, "%s: %s\n", path.c_str(), p.c_str());
     if (!problems.empty()) return kExitConfig;
+    // Warnings, not problems: the daemon starts, but the feature fails.
+    for (const std::string& w : dropin_warnings(config)) std::fprintf(stderr, "%s: warning: %s\n", path.c_str(), w.c_str());
     std::puts("ok");
     return 0;
 }
