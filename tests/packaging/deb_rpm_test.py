@@ -55,17 +55,39 @@ def run(argv, **kw):
     return r.stdout
 
 
-def build_deb(src):
+def compiler_env(ccache_dir):
+    """The environment of both package builds.  With ccache (the test's
+    own, CCACHE_DIR), CMake >= 3.17 takes the launcher from the environment,
+    so neither debian/rules nor the spec needs ccache.  Both builds compile
+    the same files with the same flags (the rpm gets dpkg-buildflags', see
+    rpm_flags) from trees at the same depth under BUILD_ROOT, so with
+    CCACHE_BASEDIR the second build hits the first."""
+    env = dict(os.environ, DEB_BUILD_OPTIONS="parallel=2", DEB_BUILD_MAINT_OPTIONS="hardening=+all")
+    if shutil.which("ccache") and ccache_dir:
+        env.update(CMAKE_CXX_COMPILER_LAUNCHER="ccache", CMAKE_C_COMPILER_LAUNCHER="ccache",
+                   CCACHE_DIR=ccache_dir, CCACHE_BASEDIR=BUILD_ROOT, CCACHE_NOHASHDIR="1",
+                   CCACHE_MAXSIZE="2G")
+    return env
+
+
+def ccache_stats(env):
+    if "CCACHE_DIR" not in env:
+        return "no ccache"
+    out = subprocess.run(["ccache", "--print-stats"], capture_output=True, text=True, env=env).stdout
+    stats = dict(l.split("\t", 1) for l in out.splitlines() if "\t" in l)
+    hits = int(stats.get("direct_cache_hit", 0)) + int(stats.get("preprocessed_cache_hit", 0))
+    return "ccache %d hits, %d misses" % (hits, int(stats.get("cache_miss", 0)))
+
+
+def build_deb(src, env):
     shutil.rmtree(BUILD_ROOT, ignore_errors=True)
     tree = os.path.join(BUILD_ROOT, "mixtasy-milter-" + VERSION)
     run([sys.executable, os.path.join(HERE, "make_source_copy.py"), src, tree])
-    env = dict(os.environ, DEB_BUILD_OPTIONS="parallel=2")
-    if shutil.which("ccache"):
-        env.update(CMAKE_CXX_COMPILER_LAUNCHER="ccache", CMAKE_C_COMPILER_LAUNCHER="ccache",
-                   CCACHE_BASEDIR=BUILD_ROOT, CCACHE_NOHASHDIR="1")
     t0 = time.time()
+    if "CCACHE_DIR" in env:
+        run(["ccache", "--zero-stats"], env=env)
     run(["nice", "dpkg-buildpackage", "-us", "-uc", "-b"], cwd=tree, env=env)
-    log("ok   .deb built in %.0f s" % (time.time() - t0))
+    log("ok   .deb built in %.0f s (%s)" % (time.time() - t0, ccache_stats(env)))
     debs = sorted(d for d in glob.glob(os.path.join(BUILD_ROOT, "*.deb")) if "-dbgsym_" not in d)
     names = sorted(os.path.basename(d).split("_")[0] for d in debs)
     if names != ["mixtasy", "mixtasy-milter"]:
@@ -257,19 +279,35 @@ def purge_and_check(debs):
     log("ok   purge: none of %d package paths, no state, no drop-in left" % len(files))
 
 
-def build_rpm(tree, src):
+def rpm_flags(tree, env):
+    """dpkg-buildflags' flags as debhelper gives them to CMake (CPPFLAGS
+    folded into CFLAGS and CXXFLAGS), computed in the deb's tree so that its
+    -ffile-prefix-map is the same string: the rpm compiles with the deb's
+    command lines, and ccache serves it."""
+    def get(name):
+        return run(["dpkg-buildflags", "--get", name], cwd=tree, env=env).strip()
+    cppflags = get("CPPFLAGS")
+    return dict(env, CFLAGS=get("CFLAGS") + " " + cppflags, CXXFLAGS=get("CXXFLAGS") + " " + cppflags,
+                LDFLAGS=get("LDFLAGS"))
+
+
+def build_rpm(tree, src, env):
     top = os.path.join(BUILD_ROOT, "rpm")
     for d in ("SOURCES", "SPECS", "BUILD", "RPMS", "SRPMS", "BUILDROOT"):
         os.makedirs(os.path.join(top, d), exist_ok=True)
     name = "mixtasy-milter-" + VERSION
     run(["tar", "czf", os.path.join(top, "SOURCES", name + ".tar.gz"), "--exclude=" + name + "/debian",
+         "--exclude=" + name + "/obj-*",
          "-C", os.path.dirname(tree), name])
     shutil.copy(os.path.join(src, "packaging", "systemd", "mixtasy-milter.sysusers"), os.path.join(top, "SOURCES"))
     macros = os.path.join(src, "packaging", "rpm", "debian-rpm.macros")
+    env = rpm_flags(tree, env)
     t0 = time.time()
+    if "CCACHE_DIR" in env:
+        run(["ccache", "--zero-stats"], env=env)
     run(["nice", "rpmbuild", "-bb", "--nodeps", "--load", macros, "--define", "_topdir " + top,
-         os.path.join(src, "packaging", "rpm", "mixtasy-milter.spec")])
-    log("ok   .rpm built in %.0f s" % (time.time() - t0))
+         os.path.join(src, "packaging", "rpm", "mixtasy-milter.spec")], env=env)
+    log("ok   .rpm built in %.0f s (%s)" % (time.time() - t0, ccache_stats(env)))
     want = {
         "mixtasy-milter": ["/etc/mixtasy-milter.conf", "/usr/sbin/mixtasy-milter",
                            "/usr/lib/systemd/system/mixtasy-milter.service",
@@ -298,6 +336,7 @@ def main():
     # (their .changes beside them), and no rpm.  CTest passes neither.
     p.add_argument("--debs", help="use the .deb files (and .changes) in DIR instead of building")
     p.add_argument("--no-rpm", action="store_true")
+    p.add_argument("--ccache-dir", default="", help="the test's own ccache (CTest: in the build tree)")
     args = p.parse_args()
     missing = [t for t in TOOLS if not shutil.which(t)]
     if missing or os.geteuid() != 0:
@@ -311,6 +350,7 @@ def main():
         log("FAIL: mixtasy-milter is installed on this machine; the test would purge it")
         return 1
     t0 = time.time()
+    env = compiler_env(args.ccache_dir)
     root = tempfile.mkdtemp(prefix="mixtasy-pkg-")
     os.chmod(root, 0o755)  # the packaged user reads the test's configuration
     installed = False
@@ -319,7 +359,7 @@ def main():
             tree, debs = None, sorted(d for d in glob.glob(os.path.join(args.debs, "*.deb")) if "-dbgsym_" not in d)
             lint(args.debs)
         else:
-            tree, debs = build_deb(args.src)
+            tree, debs = build_deb(args.src, env)
             lint(BUILD_ROOT)
         run(["dpkg", "-i", *debs])
         installed = True
@@ -328,7 +368,7 @@ def main():
         purge_and_check(debs)
         installed = False
         if not args.no_rpm:
-            build_rpm(tree or build_deb(args.src)[0], args.src)
+            build_rpm(tree or build_deb(args.src, env)[0], args.src, env)
     except Failure as e:
         log("FAIL: %s" % e)
         return 1
