@@ -366,9 +366,9 @@ int check_startup(const std::string& path, const Config& config, bool check_node
     if (auto mode = key_mode_problem(config)) problems.push_back(*mode);
     if (auto address = mix_address_problem(config)) problems.push_back(*address);
     for (const std::string& p : problems) std::fprintf(stderr, "%s: %s\n", path.c_str(), p.c_str());
-    if (!problems.empty()) return kExitConfig;
     // Warnings, not problems: the daemon starts, but the feature fails.
     for (const std::string& w : dropin_warnings(config)) std::fprintf(stderr, "%s: warning: %s\n", path.c_str(), w.c_str());
+    if (!problems.empty()) return kExitConfig;
     std::puts("ok");
     return 0;
 }

@@ -227,6 +227,49 @@ def mail_through_send(real, smtp_port, sink_dir):
     log("ok   mix: 2 of 2 mix messages pooled by the packaged milter and resent to the next hop")
 
 
+def check_n(conf):
+    """`mixtasy-milter -n` as the packaged user: its drop-in warnings."""
+    r = subprocess.run(["setpriv", "--reuid=mixtasy", "--regid=mixtasy", "--init-groups",
+                        "/usr/sbin/mixtasy-milter", "-n", "-c", conf], capture_output=True, text=True)
+    return [l for l in r.stderr.splitlines() if ": warning: " in l]
+
+
+def verify_unit():
+    """The packaged unit with the drop-ins installed now, as systemd loads
+    it.  systemd is not PID 1 here (CI containers), so the unit cannot be
+    started; systemd-analyze reads it offline, drop-ins included."""
+    if not shutil.which("systemd-analyze"):
+        return "no systemd-analyze"
+    run(["systemd-analyze", "verify", "--man=no", "mixtasy-milter.service"])
+    out = run(["systemd-analyze", "security", "--offline=true", "mixtasy-milter.service"])
+    return out.strip().splitlines()[-1] if out.strip() else "?"
+
+
+def dropin_round(root, conf, common):
+    """The two features the unit's hardening breaks: -n warns while their
+    drop-ins are missing, setup installs them (recorded, so the final
+    --undo removes them), then -n is quiet and the unit still verifies."""
+    feature_conf = os.path.join(root, "features.conf")
+    text = "".join(l for l in open(conf) if not l.startswith("ReinjectURL"))
+    with open(feature_conf, "w") as f:
+        f.write(text + "ReinjectURL sendmail:/usr/sbin/sendmail\nWkdDirectory /srv/mixtasy-pkg-test/wkd\n")
+    os.chmod(feature_conf, 0o644)
+    warned = check_n(feature_conf)
+    if len(warned) != 2 or "NoNewPrivileges=no" not in warned[0] or "WkdDirectory" not in warned[1]:
+        raise Failure("-n did not warn about the two missing drop-ins: %s" % warned)
+    base = verify_unit()
+    setup([*[a if a != conf else feature_conf for a in common]])
+    for name in ("sendmail-transport.conf", "wkd-directory.conf"):
+        if not os.path.isfile(os.path.join(DROPINS, name)):
+            raise Failure("setup did not install the drop-in " + name)
+    if check_n(feature_conf):
+        raise Failure("-n still warns with the drop-ins installed: %s" % check_n(feature_conf))
+    with_dropins = verify_unit()
+    log("ok   drop-ins: -n warned twice without them, setup installed both, -n quiet; "
+        "systemd-analyze verify passes (security: %s; with both drop-ins: %s); "
+        "not started: systemd is not PID 1 here" % (base, with_dropins))
+
+
 def setup_round(root, maker):
     """Steps 2 to 4 on a private Postfix; returns nothing, raises Failure."""
     sink = SmtpSink(os.path.join(root, "sink")).start()
@@ -257,6 +300,7 @@ def setup_round(root, maker):
             raise Failure("a second setup changed more")
         log("ok   setup postfix: dry-run diff, %d changes, node key owned by mixtasy, idempotent"
             % len(state.splitlines()))
+        dropin_round(root, conf, common)
         node_round_trip(root, mta, maker, conf, milter_port, sink)
     finally:
         subprocess.run(["/usr/sbin/mixtasy-milter", "setup", "postfix", *common, "--undo"])
@@ -334,9 +378,12 @@ def main():
     p.add_argument("--maker", required=True)
     # For iterating on the install/setup/purge steps: debs built before
     # (their .changes beside them), and no rpm.  CTest passes neither.
-    p.add_argument("--debs", help="use the .deb files (and .changes) in DIR instead of building")
+    p.add_argument("--debs", help="use the .deb files (and .changes) in DIR instead of building"
+                   " (and the tree in BUILD_ROOT for the rpm, if there)")
     p.add_argument("--no-rpm", action="store_true")
-    p.add_argument("--ccache-dir", default="", help="the test's own ccache (CTest: in the build tree)")
+    p.add_argument("--ccache-dir", default="",
+                   help="the test's own ccache (CTest: in the build tree); a CCACHE_DIR in the"
+                        " environment wins, so a CI that keeps one across runs hits both builds")
     args = p.parse_args()
     missing = [t for t in TOOLS if not shutil.which(t)]
     if missing or os.geteuid() != 0:
@@ -350,13 +397,15 @@ def main():
         log("FAIL: mixtasy-milter is installed on this machine; the test would purge it")
         return 1
     t0 = time.time()
-    env = compiler_env(args.ccache_dir)
+    env = compiler_env(os.environ.get("CCACHE_DIR") or args.ccache_dir)
     root = tempfile.mkdtemp(prefix="mixtasy-pkg-")
     os.chmod(root, 0o755)  # the packaged user reads the test's configuration
     installed = False
     try:
         if args.debs:
-            tree, debs = None, sorted(d for d in glob.glob(os.path.join(args.debs, "*.deb")) if "-dbgsym_" not in d)
+            tree = os.path.join(BUILD_ROOT, "mixtasy-milter-" + VERSION)
+            tree = tree if os.path.isdir(tree) else None
+            debs = sorted(d for d in glob.glob(os.path.join(args.debs, "*.deb")) if "-dbgsym_" not in d)
             lint(args.debs)
         else:
             tree, debs = build_deb(args.src, env)
