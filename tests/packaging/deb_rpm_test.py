@@ -63,6 +63,11 @@ def compiler_env(ccache_dir):
     rpm_flags) from trees at the same depth under BUILD_ROOT, so with
     CCACHE_BASEDIR the second build hits the first."""
     env = dict(os.environ, DEB_BUILD_OPTIONS="parallel=2", DEB_BUILD_MAINT_OPTIONS="hardening=+all")
+    # ccache hashes the locale variables, and rpmbuild sets LANG=C: the
+    # same for the deb, or the rpm misses every object.
+    env["LANG"] = "C"
+    for name in ("LC_ALL", "LC_CTYPE", "LC_MESSAGES"):
+        env.pop(name, None)
     if shutil.which("ccache") and ccache_dir:
         env.update(CMAKE_CXX_COMPILER_LAUNCHER="ccache", CMAKE_C_COMPILER_LAUNCHER="ccache",
                    CCACHE_DIR=ccache_dir, CCACHE_BASEDIR=BUILD_ROOT, CCACHE_NOHASHDIR="1",
