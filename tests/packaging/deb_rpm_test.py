@@ -5,11 +5,14 @@
     deb_rpm_test.py --src SRC --maker MAKE_MIX_MESSAGE
 
 1. builds the .deb from a copy of SRC (BUILD_TESTING=OFF, a full compile;
-   ccache is used when installed, at a fixed path so that repeated runs hit),
-   runs lintian (no errors, no warnings), installs both packages;
+   with ccache, the test's own (--ccache-dir, or CCACHE_DIR), and the .rpm
+   of step 5 hits it), runs lintian (no errors, no warnings), installs both
+   packages;
 2. runs `mixtasy-milter setup postfix` (installed binary, installed snippets
    in a test copy that names this test's loopback ports) on a private Postfix
    (tests/e2e/postfix_instance.py, `postconf -c DIR`); the node key is made;
+   `-n` warns about the sendmail-transport and WKD drop-ins until setup has
+   installed them, and systemd-analyze verifies the unit with them;
 3. starts the packaged binary as the packaged user `mixtasy` (systemd is not
    PID 1 in CI containers; with systemd the unit would be started instead)
    and passes ordinary mail and mix messages through Postfix and the milter;
