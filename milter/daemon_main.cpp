@@ -32,6 +32,7 @@
 #include "milter/daemon.h"
 #include "milter/daemon_check.h"
 #include "milter/degraded_node.h"
+#include "milter/dropin_check.h"
 #include "milter/flush_thread.h"
 #include "milter/key_publisher.h"
 #include "milter/log.h"
@@ -367,6 +368,14 @@ int check_startup(const std::string& path, const Config& config, bool check_node
     ConfigProblems problems;
     for (std::string& p : found) problems.push_back(locate_problem(config, std::move(p)));
     std::fputs(format_problems(path, problems).c_str(), stderr);
+    // Warnings, not problems: the daemon starts, but the feature fails.
+    ConfigProblems warnings;
+    for (std::string& w : dropin_warnings(config)) {
+        ConfigProblem located = locate_problem(config, std::move(w));
+        located.message = "warning: " + located.message;
+        warnings.push_back(std::move(located));
+    }
+    std::fputs(format_problems(path, warnings).c_str(), stderr);
     if (!problems.empty()) return kExitConfig;
     std::puts("ok");
     return 0;

@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "core/keys/key_home.h"
+#include "milter/dropin_check.h"
 #include "milter/setup/run_command.h"
 #include "milter/setup/sendmail_setup.h"
 
@@ -56,15 +57,6 @@ Expected<void, std::string> write_dropin(const HostSetup& host, const std::strin
     return state.record({"file", {path}});
 }
 
-bool wants_sendmail_dropin(const Config& config) { return config.reinject_url.rfind("sendmail:", 0) == 0; }
-
-bool wants_wkd_dropin(const Config& config) {
-    if (config.wkd_directory.empty()) return false;
-    const fs::path home = fs::path(config.node.home).lexically_normal();
-    const std::string rel = fs::path(config.wkd_directory).lexically_normal().lexically_relative(home);
-    return rel.empty() || rel.rfind("..", 0) == 0;
-}
-
 }  // namespace
 
 Expected<void, std::string> setup_socket(const Config& config, const HostSetup& host, SetupState& state) {
@@ -86,12 +78,12 @@ Expected<void, std::string> setup_socket(const Config& config, const HostSetup& 
 }
 
 Expected<void, std::string> setup_dropins(const Config& config, const HostSetup& host, SetupState& state) {
-    if (wants_sendmail_dropin(config)) {
+    if (needs_sendmail_dropin(config)) {
         auto text = read_text_file(host.snippets + "/systemd/sendmail-transport.conf", 64 * 1024);
         if (!text) return Unexpected{text.error()};
         if (auto r = write_dropin(host, "sendmail-transport.conf", *text, state); !r) return r;
     }
-    if (wants_wkd_dropin(config)) {
+    if (needs_wkd_dropin(config)) {
         const std::string text = "# Written by mixtasy-milter setup for WkdDirectory; removed by setup --undo.\n"
                                  "[Service]\nReadWritePaths=" + config.wkd_directory + "\n";
         if (auto r = write_dropin(host, "wkd-directory.conf", text, state); !r) return r;
@@ -136,8 +128,8 @@ std::vector<std::string> describe_host_changes(const Config& config, const HostS
     const std::string dir = socket_directory(config.socket);
     if (!dir.empty() && !fs::exists(dir)) lines.push_back("would create " + dir + " (0750, " + user_name(config, host) + ":" + config.socket_group + ")");
     if (!dir.empty()) lines.push_back("would write " + dropin_dir(host) + "/socket.conf (SupplementaryGroups=" + config.socket_group + ")");
-    if (wants_sendmail_dropin(config)) lines.push_back("would write " + dropin_dir(host) + "/sendmail-transport.conf");
-    if (wants_wkd_dropin(config)) lines.push_back("would write " + dropin_dir(host) + "/wkd-directory.conf");
+    if (needs_sendmail_dropin(config)) lines.push_back("would write " + dropin_dir(host) + "/sendmail-transport.conf");
+    if (needs_wkd_dropin(config)) lines.push_back("would write " + dropin_dir(host) + "/wkd-directory.conf");
     if (!core::load_node_certificate(config.node.home)) lines.push_back("would run mixtasy keygen --home " + config.node.home);
     return lines;
 }

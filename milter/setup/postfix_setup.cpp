@@ -21,6 +21,10 @@ bool is_list_of_milters(const std::string& name) {
     return name.size() > 8 && name.compare(name.size() - 8, 8, "_milters") == 0;
 }
 
+// Lookup tables searched in order, ours first: the mix and service
+// addresses must reach mixtasy-in whatever the admin's own maps say.
+bool is_list_of_maps(const std::string& name) { return name == "transport_maps" || name == "smtp_tls_policy_maps"; }
+
 std::string join(const std::vector<std::string>& items) {
     std::string s;
     for (const std::string& i : items) s += (s.empty() ? "" : ", ") + i;
@@ -35,7 +39,10 @@ int tls_rank(const std::string& level) {
     return it == order.end() ? 100 : static_cast<int>(it - order.begin());
 }
 
-Expected<void, std::string> append_items(const Postconf& pc, const MainSetting& s, SetupState& state) {
+// Each item of `s.value` added to the list s.name once: appended, or put
+// first (`front`), in the snippet's order.
+Expected<void, std::string> add_items(const Postconf& pc, const MainSetting& s, bool front, SetupState& state) {
+    std::size_t at = 0;  // where the next front item goes
     for (const std::string& item : split_postfix_list(s.value)) {
         auto current = pc.value(s.name);
         if (!current) return Unexpected{current.error()};
@@ -43,9 +50,10 @@ Expected<void, std::string> append_items(const Postconf& pc, const MainSetting& 
         if (std::find(items.begin(), items.end(), item) != items.end()) continue;
         auto was_explicit = pc.is_explicit(s.name);
         if (!was_explicit) return Unexpected{was_explicit.error()};
-        items.push_back(item);
+        if (front) items.insert(items.begin() + static_cast<std::ptrdiff_t>(std::min(at++, items.size())), item);
+        else items.push_back(item);
         if (auto r = pc.set(s.name, join(items)); !r) return r;
-        if (auto r = state.record({"append", {s.name, *was_explicit ? "1" : "0", item}}); !r) return r;
+        if (auto r = state.record({front ? "prepend" : "append", {s.name, *was_explicit ? "1" : "0", item}}); !r) return r;
     }
     return {};
 }
@@ -89,7 +97,7 @@ Expected<void, std::string> add_service(const Postconf& pc, const MasterEntry& e
 }
 
 Expected<void, std::string> undo_one(const Postconf& pc, const Change& c, std::vector<std::string>& notes) {
-    if (c.kind == "append") {
+    if (c.kind == "append" || c.kind == "prepend") {
         auto current = pc.value(c.fields[0]);
         if (!current) return Unexpected{current.error()};
         const std::string rest = list_without(*current, c.fields[2]);
@@ -137,22 +145,48 @@ Expected<PostfixSnippets, std::string> load_postfix_snippets(const std::string& 
     return s;
 }
 
-Expected<void, std::string> apply_postfix(const Postconf& pc, const PostfixSnippets& snippets,
-                                          const std::string& tls, SetupState& state) {
+std::string tls_policy_map(const std::vector<std::string>& mix_domains) {
+    std::string map;
+    for (const std::string& d : mix_domains) map += (map.empty() ? "" : ", ") + d + "=encrypt";
+    return "inline:{" + map + "}";
+}
+
+Expected<void, std::string> apply_postfix(const Postconf& pc, const PostfixSnippets& snippets, const TlsChoice& tls,
+                                          SetupState& state) {
+    if (tls.level == "encrypt" && tls.mix_domains.empty()) {
+        return Unexpected{std::string("--tls encrypt needs the mixes' domains (MixDomains)")};
+    }
     for (const MainSetting& s : snippets.main) {
-        auto r = is_list_of_milters(s.name) ? append_items(pc, s, state) : set_value(pc, s.name, s.value, state);
+        Expected<void, std::string> r;
+        if (is_list_of_milters(s.name)) r = add_items(pc, s, false, state);
+        else if (is_list_of_maps(s.name)) r = add_items(pc, s, true, state);
+        else r = set_value(pc, s.name, s.value, state);
         if (!r) return r;
     }
-    // TLS for mail to other mixes (seed 000 6.5): opportunistic at least.
+    // TLS for mail to other mixes (seed 000 6.5): opportunistic at least
+    // for all mail, never lowered; `encrypt` only towards the mixes.
     auto level = pc.value("smtp_tls_security_level");
     if (!level) return Unexpected{level.error()};
-    if (tls_rank(*level) < tls_rank(tls)) {
-        if (auto r = set_value(pc, "smtp_tls_security_level", tls, state); !r) return r;
+    if (tls_rank(*level) < tls_rank("may")) {
+        if (auto r = set_value(pc, "smtp_tls_security_level", "may", state); !r) return r;
+    }
+    if (tls.level == "encrypt") {
+        if (auto r = add_items(pc, {"smtp_tls_policy_maps", tls_policy_map(tls.mix_domains)}, true, state); !r) {
+            return r;
+        }
     }
     for (const MasterEntry& e : snippets.master) {
         if (auto r = add_service(pc, e, state); !r) return r;
     }
     return {};
+}
+
+std::vector<MainSetting> for_domain(std::vector<MainSetting> main, const std::string& domain) {
+    const std::string placeholder = "mix.example.org";
+    for (MainSetting& s : main) {
+        for (std::size_t at; (at = s.value.find(placeholder)) != std::string::npos;) s.value.replace(at, placeholder.size(), domain);
+    }
+    return main;
 }
 
 Expected<void, std::string> undo_postfix(const Postconf& pc, const SetupState& state,

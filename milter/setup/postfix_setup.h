@@ -6,8 +6,15 @@
 //   - a *_milters value is APPENDED to the list already there, once: an
 //     item already in the list is left alone (running setup twice changes
 //     nothing the second time);
+//   - a transport_maps (or smtp_tls_policy_maps) value is put BEFORE the
+//     maps already there, once, so the mix and service addresses reach
+//     mixtasy-in whatever the admin's maps say;
 //   - any other main.cf setting is set; smtp_tls_security_level is raised
-//     to `tls` (may or encrypt) only if it is lower, never lowered;
+//     to `may` only if it is lower, never lowered;
+//   - tls.level `encrypt` adds, before any existing smtp_tls_policy_maps,
+//     inline:{D=encrypt, ...} for each of tls.mix_domains: encryption is
+//     mandatory to the mixes only, opportunistic to everyone else; refused
+//     (nothing changed) with no mix domains;
 //   - a master.cf service the snippet names is added if missing, left alone
 //     if it is there with the same fields, and refused (error, nothing of
 //     it changed) if it is there with other fields;
@@ -37,8 +44,17 @@ struct PostfixSnippets {
 // Reads DIR/postfix-main.cf.snippet and DIR/postfix-master.cf.snippet.
 Expected<PostfixSnippets, std::string> load_postfix_snippets(const std::string& dir);
 
+struct TlsChoice {
+    std::string level = "may";             // may or encrypt (setup --tls)
+    std::vector<std::string> mix_domains;  // MixDomains: where encrypt applies
+};
+
 Expected<void, std::string> apply_postfix(const Postconf& postconf, const PostfixSnippets& snippets,
-                                          const std::string& tls, SetupState& state);
+                                          const TlsChoice& tls, SetupState& state);
+
+// The snippet's settings with its placeholder domain mix.example.org
+// replaced by the node's (MixAddress's) domain.
+std::vector<MainSetting> for_domain(std::vector<MainSetting> main, const std::string& domain);
 
 Expected<void, std::string> undo_postfix(const Postconf& postconf, const SetupState& state,
                                          std::vector<std::string>& notes);

@@ -31,7 +31,8 @@ struct Options {
     std::string config_path = kDefaultConfigPath;
     std::string config_dir;  // MTA's; empty: its default
     std::string snippets = build::kSnippetDir;
-    std::string tls = "may";
+    TlsChoice tls;       // level from --tls, mix domains from MixDomains
+    std::string domain;  // the node's: MixAddress's, else --address's
     std::string home;  // empty: the configuration's Home
     HostSetup host;
 };
@@ -44,7 +45,7 @@ void usage() {
                  "  -c FILE            mixtasy-milter configuration (default %s)\n"
                  "  --config-dir DIR   the MTA's configuration directory\n"
                  "  --snippets DIR     the snippets (default %s)\n"
-                 "  --tls LEVEL        smtp_tls_security_level: may (default) or encrypt\n"
+                 "  --tls LEVEL        may (default): opportunistic TLS; encrypt: mandatory to MixDomains\n"
                  "  --home DIR         state directory (default: Home of the configuration)\n"
                  "  --user NAME        the daemon's user (default mixtasy, or UserID)\n"
                  "  --address ADDR     mix address for a new node key (default mixtasy@myhostname)\n"
@@ -70,7 +71,7 @@ bool parse(int argc, char** argv, Options& o) {
             case kUndo: o.undo = true; break;
             case kConfigDir: o.config_dir = optarg; break;
             case kSnippets: o.snippets = optarg; break;
-            case kTls: o.tls = optarg; break;
+            case kTls: o.tls.level = optarg; break;
             case kHome: o.home = optarg; break;
             case kUser: o.host.user = optarg; break;
             case kAddress: o.host.address = optarg; break;
@@ -81,7 +82,7 @@ bool parse(int argc, char** argv, Options& o) {
     }
     if (optind + 1 != argc) return false;
     o.mta = argv[optind];
-    return (o.mta == "postfix" || o.mta == "sendmail") && (o.tls == "may" || o.tls == "encrypt");
+    return (o.mta == "postfix" || o.mta == "sendmail") && (o.tls.level == "may" || o.tls.level == "encrypt");
 }
 
 int failed(const std::string& why) {
@@ -125,6 +126,7 @@ int postfix_changes(const Options& o, const Postconf& pc, SetupState& state) {
     } else {
         auto snippets = load_postfix_snippets(o.snippets);
         if (!snippets) return failed(snippets.error());
+        snippets->main = for_domain(std::move(snippets->main), o.domain);
         if (auto r = apply_postfix(pc, *snippets, o.tls, state); !r) return failed(r.error());
     }
     for (const std::string& n : notes) std::fprintf(stderr, "mixtasy-milter setup: %s\n", n.c_str());
@@ -224,8 +226,11 @@ int setup_main(int argc, char** argv) {
     if (!o.home.empty()) config->node.home = o.home;
     auto state = SetupState::load(config->node.home + "/setup-" + o.mta + ".state");
     if (!state) return failed(state.error());
+    default_address(o);
+    const std::string& address = config->mix_address.empty() ? o.host.address : config->mix_address;
+    o.domain = address.substr(address.rfind('@') + 1);
+    o.tls.mix_domains = config->mix_domains;
     if (!o.dry_run && !o.undo) {
-        default_address(o);
         auto made = ensure_node_key(*config, o.host);
         if (!made) return failed(made.error());
         if (*made) std::printf("made the node key in %s for %s\n", config->node.home.c_str(), o.host.address.c_str());

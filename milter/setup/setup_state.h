@@ -6,6 +6,7 @@
 //   set     NAME  EXPLICIT(0|1)  OLD  NEW   main.cf NAME was OLD (explicit in
 //                                           main.cf or a default), setup made it NEW
 //   append  NAME  EXPLICIT(0|1)  ITEM       ITEM appended to the list NAME
+//   prepend NAME  EXPLICIT(0|1)  ITEM       ITEM put first in the list NAME
 //   master  SERVICE/TYPE                    master.cf entry added
 //   mcblock PATH                            marked block added to sendmail.mc
 //   cf      PATH  BACKUP                    sendmail.cf rebuilt; BACKUP holds the old one

@@ -5,11 +5,14 @@
     deb_rpm_test.py --src SRC --maker MAKE_MIX_MESSAGE
 
 1. builds the .deb from a copy of SRC (BUILD_TESTING=OFF, a full compile;
-   ccache is used when installed, at a fixed path so that repeated runs hit),
-   runs lintian (no errors, no warnings), installs both packages;
+   with ccache, the test's own (--ccache-dir, or CCACHE_DIR), and the .rpm
+   of step 5 hits it), runs lintian (no errors, no warnings), installs both
+   packages;
 2. runs `mixtasy-milter setup postfix` (installed binary, installed snippets
    in a test copy that names this test's loopback ports) on a private Postfix
    (tests/e2e/postfix_instance.py, `postconf -c DIR`); the node key is made;
+   `-n` warns about the sendmail-transport and WKD drop-ins until setup has
+   installed them, and systemd-analyze verifies the unit with them;
 3. starts the packaged binary as the packaged user `mixtasy` (systemd is not
    PID 1 in CI containers; with systemd the unit would be started instead)
    and passes ordinary mail and mix messages through Postfix and the milter;
@@ -55,17 +58,44 @@ def run(argv, **kw):
     return r.stdout
 
 
-def build_deb(src):
+def compiler_env(ccache_dir):
+    """The environment of both package builds.  With ccache (the test's
+    own, CCACHE_DIR), CMake >= 3.17 takes the launcher from the environment,
+    so neither debian/rules nor the spec needs ccache.  Both builds compile
+    the same files with the same flags (the rpm gets dpkg-buildflags', see
+    rpm_flags) from trees at the same depth under BUILD_ROOT, so with
+    CCACHE_BASEDIR the second build hits the first."""
+    env = dict(os.environ, DEB_BUILD_OPTIONS="parallel=2", DEB_BUILD_MAINT_OPTIONS="hardening=+all")
+    # ccache hashes the locale variables, and rpmbuild sets LANG=C: the
+    # same for the deb, or the rpm misses every object.
+    env["LANG"] = "C"
+    for name in ("LC_ALL", "LC_CTYPE", "LC_MESSAGES"):
+        env.pop(name, None)
+    if shutil.which("ccache") and ccache_dir:
+        env.update(CMAKE_CXX_COMPILER_LAUNCHER="ccache", CMAKE_C_COMPILER_LAUNCHER="ccache",
+                   CCACHE_DIR=ccache_dir, CCACHE_BASEDIR=BUILD_ROOT, CCACHE_NOHASHDIR="1",
+                   CCACHE_MAXSIZE="2G")
+    return env
+
+
+def ccache_stats(env):
+    if "CCACHE_DIR" not in env:
+        return "no ccache"
+    out = subprocess.run(["ccache", "--print-stats"], capture_output=True, text=True, env=env).stdout
+    stats = dict(l.split("\t", 1) for l in out.splitlines() if "\t" in l)
+    hits = int(stats.get("direct_cache_hit", 0)) + int(stats.get("preprocessed_cache_hit", 0))
+    return "ccache %d hits, %d misses" % (hits, int(stats.get("cache_miss", 0)))
+
+
+def build_deb(src, env):
     shutil.rmtree(BUILD_ROOT, ignore_errors=True)
     tree = os.path.join(BUILD_ROOT, "mixtasy-milter-" + VERSION)
     run([sys.executable, os.path.join(HERE, "make_source_copy.py"), src, tree])
-    env = dict(os.environ, DEB_BUILD_OPTIONS="parallel=2")
-    if shutil.which("ccache"):
-        env.update(CMAKE_CXX_COMPILER_LAUNCHER="ccache", CMAKE_C_COMPILER_LAUNCHER="ccache",
-                   CCACHE_BASEDIR=BUILD_ROOT, CCACHE_NOHASHDIR="1")
     t0 = time.time()
+    if "CCACHE_DIR" in env:
+        run(["ccache", "--zero-stats"], env=env)
     run(["nice", "dpkg-buildpackage", "-us", "-uc", "-b"], cwd=tree, env=env)
-    log("ok   .deb built in %.0f s" % (time.time() - t0))
+    log("ok   .deb built in %.0f s (%s)" % (time.time() - t0, ccache_stats(env)))
     debs = sorted(d for d in glob.glob(os.path.join(BUILD_ROOT, "*.deb")) if "-dbgsym_" not in d)
     names = sorted(os.path.basename(d).split("_")[0] for d in debs)
     if names != ["mixtasy", "mixtasy-milter"]:
@@ -205,6 +235,49 @@ def mail_through_send(real, smtp_port, sink_dir):
     log("ok   mix: 2 of 2 mix messages pooled by the packaged milter and resent to the next hop")
 
 
+def check_n(conf):
+    """`mixtasy-milter -n` as the packaged user: its drop-in warnings."""
+    r = subprocess.run(["setpriv", "--reuid=mixtasy", "--regid=mixtasy", "--init-groups",
+                        "/usr/sbin/mixtasy-milter", "-n", "-c", conf], capture_output=True, text=True)
+    return [l for l in r.stderr.splitlines() if ": warning: " in l]
+
+
+def verify_unit():
+    """The packaged unit with the drop-ins installed now, as systemd loads
+    it.  systemd is not PID 1 here (CI containers), so the unit cannot be
+    started; systemd-analyze reads it offline, drop-ins included."""
+    if not shutil.which("systemd-analyze"):
+        return "no systemd-analyze"
+    run(["systemd-analyze", "verify", "--man=no", "mixtasy-milter.service"])
+    out = run(["systemd-analyze", "security", "--offline=true", "mixtasy-milter.service"])
+    return out.strip().splitlines()[-1] if out.strip() else "?"
+
+
+def dropin_round(root, conf, common):
+    """The two features the unit's hardening breaks: -n warns while their
+    drop-ins are missing, setup installs them (recorded, so the final
+    --undo removes them), then -n is quiet and the unit still verifies."""
+    feature_conf = os.path.join(root, "features.conf")
+    text = "".join(l for l in open(conf) if not l.startswith("ReinjectURL"))
+    with open(feature_conf, "w") as f:
+        f.write(text + "ReinjectURL sendmail:/usr/sbin/sendmail\nWkdDirectory /srv/mixtasy-pkg-test/wkd\n")
+    os.chmod(feature_conf, 0o644)
+    warned = check_n(feature_conf)
+    if len(warned) != 2 or "NoNewPrivileges=no" not in warned[0] or "WkdDirectory" not in warned[1]:
+        raise Failure("-n did not warn about the two missing drop-ins: %s" % warned)
+    base = verify_unit()
+    setup([*[a if a != conf else feature_conf for a in common]])
+    for name in ("sendmail-transport.conf", "wkd-directory.conf"):
+        if not os.path.isfile(os.path.join(DROPINS, name)):
+            raise Failure("setup did not install the drop-in " + name)
+    if check_n(feature_conf):
+        raise Failure("-n still warns with the drop-ins installed: %s" % check_n(feature_conf))
+    with_dropins = verify_unit()
+    log("ok   drop-ins: -n warned twice without them, setup installed both, -n quiet; "
+        "systemd-analyze verify passes (security: %s; with both drop-ins: %s); "
+        "not started: systemd is not PID 1 here" % (base, with_dropins))
+
+
 def setup_round(root, maker):
     """Steps 2 to 4 on a private Postfix; returns nothing, raises Failure."""
     sink = SmtpSink(os.path.join(root, "sink")).start()
@@ -235,6 +308,7 @@ def setup_round(root, maker):
             raise Failure("a second setup changed more")
         log("ok   setup postfix: dry-run diff, %d changes, node key owned by mixtasy, idempotent"
             % len(state.splitlines()))
+        dropin_round(root, conf, common)
         node_round_trip(root, mta, maker, conf, milter_port, sink)
     finally:
         subprocess.run(["/usr/sbin/mixtasy-milter", "setup", "postfix", *common, "--undo"])
@@ -250,26 +324,44 @@ def purge_and_check(debs):
     for pkg in ("mixtasy-milter", "mixtasy"):
         files += [f for f in run(["dpkg-query", "-L", pkg]).splitlines() if f.startswith("/")]
     run(["dpkg", "--purge", "mixtasy-milter", "mixtasy"])
-    left = [f for f in files if os.path.isfile(f) or os.path.islink(f)]
+    # Files and links only: dpkg lists directories too, and /lib is a link
+    # to usr/lib on merged-/usr systems, shared with every package.
+    left = [f for f in files if (os.path.isfile(f) or os.path.islink(f)) and not os.path.isdir(f)]
     left += [p for p in (STATE_DIR, DROPINS, "/etc/mixtasy-milter.conf") if os.path.lexists(p)]
     if left:
         raise Failure("left after purge: %s" % left)
     log("ok   purge: none of %d package paths, no state, no drop-in left" % len(files))
 
 
-def build_rpm(tree, src):
+def rpm_flags(tree, env):
+    """dpkg-buildflags' flags as debhelper gives them to CMake (CPPFLAGS
+    folded into CFLAGS and CXXFLAGS), computed in the deb's tree so that its
+    -ffile-prefix-map is the same string: the rpm compiles with the deb's
+    command lines, and ccache serves it."""
+    def get(name):
+        return run(["dpkg-buildflags", "--get", name], cwd=tree, env=env).strip()
+    cppflags = get("CPPFLAGS")
+    return dict(env, CFLAGS=get("CFLAGS") + " " + cppflags, CXXFLAGS=get("CXXFLAGS") + " " + cppflags,
+                LDFLAGS=get("LDFLAGS"))
+
+
+def build_rpm(tree, src, env):
     top = os.path.join(BUILD_ROOT, "rpm")
     for d in ("SOURCES", "SPECS", "BUILD", "RPMS", "SRPMS", "BUILDROOT"):
         os.makedirs(os.path.join(top, d), exist_ok=True)
     name = "mixtasy-milter-" + VERSION
     run(["tar", "czf", os.path.join(top, "SOURCES", name + ".tar.gz"), "--exclude=" + name + "/debian",
+         "--exclude=" + name + "/obj-*",
          "-C", os.path.dirname(tree), name])
     shutil.copy(os.path.join(src, "packaging", "systemd", "mixtasy-milter.sysusers"), os.path.join(top, "SOURCES"))
     macros = os.path.join(src, "packaging", "rpm", "debian-rpm.macros")
+    env = rpm_flags(tree, env)
     t0 = time.time()
+    if "CCACHE_DIR" in env:
+        run(["ccache", "--zero-stats"], env=env)
     run(["nice", "rpmbuild", "-bb", "--nodeps", "--load", macros, "--define", "_topdir " + top,
-         os.path.join(src, "packaging", "rpm", "mixtasy-milter.spec")])
-    log("ok   .rpm built in %.0f s" % (time.time() - t0))
+         os.path.join(src, "packaging", "rpm", "mixtasy-milter.spec")], env=env)
+    log("ok   .rpm built in %.0f s (%s)" % (time.time() - t0, ccache_stats(env)))
     want = {
         "mixtasy-milter": ["/etc/mixtasy-milter.conf", "/usr/sbin/mixtasy-milter",
                            "/usr/lib/systemd/system/mixtasy-milter.service",
@@ -296,8 +388,12 @@ def main():
     p.add_argument("--maker", required=True)
     # For iterating on the install/setup/purge steps: debs built before
     # (their .changes beside them), and no rpm.  CTest passes neither.
-    p.add_argument("--debs", help="use the .deb files (and .changes) in DIR instead of building")
+    p.add_argument("--debs", help="use the .deb files (and .changes) in DIR instead of building"
+                   " (and the tree in BUILD_ROOT for the rpm, if there)")
     p.add_argument("--no-rpm", action="store_true")
+    p.add_argument("--ccache-dir", default="",
+                   help="the test's own ccache (CTest: in the build tree); a CCACHE_DIR in the"
+                        " environment wins, so a CI that keeps one across runs hits both builds")
     args = p.parse_args()
     missing = [t for t in TOOLS if not shutil.which(t)]
     if missing or os.geteuid() != 0:
@@ -311,15 +407,18 @@ def main():
         log("FAIL: mixtasy-milter is installed on this machine; the test would purge it")
         return 1
     t0 = time.time()
+    env = compiler_env(os.environ.get("CCACHE_DIR") or args.ccache_dir)
     root = tempfile.mkdtemp(prefix="mixtasy-pkg-")
     os.chmod(root, 0o755)  # the packaged user reads the test's configuration
     installed = False
     try:
         if args.debs:
-            tree, debs = None, sorted(d for d in glob.glob(os.path.join(args.debs, "*.deb")) if "-dbgsym_" not in d)
+            tree = os.path.join(BUILD_ROOT, "mixtasy-milter-" + VERSION)
+            tree = tree if os.path.isdir(tree) else None
+            debs = sorted(d for d in glob.glob(os.path.join(args.debs, "*.deb")) if "-dbgsym_" not in d)
             lint(args.debs)
         else:
-            tree, debs = build_deb(args.src)
+            tree, debs = build_deb(args.src, env)
             lint(BUILD_ROOT)
         run(["dpkg", "-i", *debs])
         installed = True
@@ -328,7 +427,7 @@ def main():
         purge_and_check(debs)
         installed = False
         if not args.no_rpm:
-            build_rpm(tree or build_deb(args.src)[0], args.src)
+            build_rpm(tree or build_deb(args.src, env)[0], args.src, env)
     except Failure as e:
         log("FAIL: %s" % e)
         return 1

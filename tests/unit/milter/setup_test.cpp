@@ -9,6 +9,7 @@
 
 #include "milter/setup/postfix_setup.h"
 #include "milter/setup/postfix_snippets.h"
+#include "milter/setup/run_command.h"
 #include "milter/setup/sendmail_setup.h"
 #include "milter/setup/setup_state.h"
 #include "tests/unit/temp_dir.h"
@@ -120,8 +121,8 @@ TEST_CASE("setup: postconf apply appends once, keeps TLS, and undo leaves main.c
     REQUIRE(snippets);
     auto state = SetupState::load(dir.file("state"));
     REQUIRE(state);
-    REQUIRE(apply_postfix(pc, *snippets, "may", *state));
-    REQUIRE(apply_postfix(pc, *snippets, "may", *state));  // the second run adds nothing
+    REQUIRE(apply_postfix(pc, *snippets, TlsChoice{}, *state));
+    REQUIRE(apply_postfix(pc, *snippets, TlsChoice{}, *state));  // the second run adds nothing
     auto milters = pc.value("smtpd_milters");
     REQUIRE(milters);
     CHECK(split_postfix_list(*milters).size() == 2);
@@ -144,8 +145,67 @@ TEST_CASE("setup: a master.cf service already there with other fields is refused
     spit(dir.file("master.cf"), master_cf);
     auto state = SetupState::load(dir.file("state"));
     REQUIRE(state);
-    auto r = apply_postfix(Postconf(dir.path().string()), *snippets, "may", *state);
+    auto r = apply_postfix(Postconf(dir.path().string()), *snippets, TlsChoice{}, *state);
     REQUIRE(!r);
     CHECK(r.error().find("already has") != std::string::npos);
     CHECK(slurp(dir.file("master.cf")) == master_cf);
+}
+
+TEST_CASE("setup: the mix and service addresses' transport map goes before the admin's maps, for the node's domain",
+          "[setup]") {
+    mixtasy::testing::TempDir dir;
+    const std::string main_cf = "compatibility_level = 3.6\ntransport_maps = hash:/etc/postfix/transport\n";
+    spit(dir.file("main.cf"), main_cf);
+    spit(dir.file("master.cf"), "");
+    const Postconf pc(dir.path().string());
+    auto snippets = load_postfix_snippets(kConf);
+    REQUIRE(snippets);
+    snippets->main = for_domain(std::move(snippets->main), "node.test");
+    auto state = SetupState::load(dir.file("state"));
+    REQUIRE(state);
+    REQUIRE(apply_postfix(pc, *snippets, TlsChoice{}, *state));
+    REQUIRE(apply_postfix(pc, *snippets, TlsChoice{}, *state));
+    auto maps = split_postfix_list(*pc.value("transport_maps"));
+    REQUIRE(maps.size() == 2);
+    CHECK(maps[0].rfind("inline:{", 0) == 0);
+    CHECK(maps[0].find("mixtasy@node.test=") != std::string::npos);
+    CHECK(maps[0].find("keys@node.test=") != std::string::npos);
+    CHECK(maps[0].find("example.org") == std::string::npos);
+    CHECK(maps[1] == "hash:/etc/postfix/transport");
+    CHECK(state->has("prepend", "transport_maps"));
+    std::vector<std::string> notes;
+    REQUIRE(undo_postfix(pc, *state, notes));
+    CHECK(slurp(dir.file("main.cf")) == main_cf);
+}
+
+TEST_CASE("setup: --tls encrypt is mandatory to the mix domains only, opportunistic otherwise; undo removes it",
+          "[setup]") {
+    mixtasy::testing::TempDir dir;
+    const std::string main_cf = "compatibility_level = 3.6\nsmtp_tls_policy_maps = hash:/etc/postfix/tls_policy\n";
+    spit(dir.file("main.cf"), main_cf);
+    spit(dir.file("master.cf"), "");
+    const Postconf pc(dir.path().string());
+    auto snippets = load_postfix_snippets(kConf);
+    REQUIRE(snippets);
+    auto state = SetupState::load(dir.file("state"));
+    REQUIRE(state);
+    CHECK(!apply_postfix(pc, *snippets, TlsChoice{"encrypt", {}}, *state));  // no mixes: refused
+    CHECK(slurp(dir.file("main.cf")) == main_cf);
+    const TlsChoice tls{"encrypt", {"mix1.test", "mix2.test"}};
+    REQUIRE(apply_postfix(pc, *snippets, tls, *state));
+    REQUIRE(apply_postfix(pc, *snippets, tls, *state));
+    CHECK(*pc.value("smtp_tls_security_level") == "may");
+    auto maps = split_postfix_list(*pc.value("smtp_tls_policy_maps"));
+    REQUIRE(maps.size() == 2);
+    CHECK(maps[0] == "inline:{mix1.test=encrypt, mix2.test=encrypt}");
+    CHECK(maps[1] == "hash:/etc/postfix/tls_policy");
+    // The map Postfix itself reads: mixes encrypt, anyone else not listed.
+    auto r = run_command({"postmap", "-c", dir.path().string(), "-q", "mix2.test", maps[0]});
+    CHECK(r.status == 0);
+    CHECK(r.out == "encrypt\n");
+    CHECK(run_command({"postmap", "-c", dir.path().string(), "-q", "other.test", maps[0]}).status == 1);
+    std::vector<std::string> notes;
+    REQUIRE(undo_postfix(pc, *state, notes));
+    CHECK(notes.empty());
+    CHECK(slurp(dir.file("main.cf")) == main_cf);
 }
