@@ -28,6 +28,28 @@ FlusherOptions quiet_options() {
     return options;
 }
 
+// Every round sends all that is ready: the tests are about what happens to
+// the rows, not about the pool's threshold.
+FlusherOptions send_all_options() {
+    FlusherOptions options = quiet_options();
+    options.pool.min_pool = 0;
+    options.pool.fraction = 1.0;
+    return options;
+}
+
+// What each test starts from: a fresh store, the clock at t0, a seeded
+// random source, fake dummies and a fake transport.  Tests bind the members
+// by name: auto& [db, store, clock, random, dummies, transport] = rig.
+struct Rig {
+    explicit Rig(std::uint64_t seed) : store(db.open()), random(seed) {}
+    TempDatabase db;
+    std::unique_ptr<store::Store> store;
+    ManualClock clock{t0};
+    DeterministicRandom random;
+    FakeDummyFactory dummies;
+    FakeTransport transport;
+};
+
 void pool_messages(store::Store& store, std::size_t n, Instant now,
                    const std::string& prefix = "m") {
     for (std::size_t i = 0; i < n; ++i) {
@@ -124,12 +146,8 @@ TEST_CASE("retry: give up once the waits add up", "[flusher]") {
 }
 
 TEST_CASE("flusher: below the threshold nothing leaves", "[flusher]") {
-    TempDatabase db;
-    auto store = db.open();
-    ManualClock clock(t0);
-    DeterministicRandom random(1);
-    FakeDummyFactory dummies;
-    FakeTransport transport;
+    Rig rig(1);
+    auto& [db, store, clock, random, dummies, transport] = rig;
     Flusher flusher(*store, clock, random, dummies, quiet_options());
 
     pool_messages(*store, 44, t0);
@@ -140,12 +158,8 @@ TEST_CASE("flusher: below the threshold nothing leaves", "[flusher]") {
 }
 
 TEST_CASE("flusher: k follows the pool policy round after round", "[flusher]") {
-    TempDatabase db;
-    auto store = db.open();
-    ManualClock clock(t0);
-    DeterministicRandom random(2);
-    FakeDummyFactory dummies;
-    FakeTransport transport;
+    Rig rig(2);
+    auto& [db, store, clock, random, dummies, transport] = rig;
     Flusher flusher(*store, clock, random, dummies, quiet_options());
 
     pool_messages(*store, 100, t0);
@@ -172,12 +186,8 @@ TEST_CASE("flusher: k follows the pool policy round after round", "[flusher]") {
 }
 
 TEST_CASE("flusher: picks are spread uniformly over the pool", "[flusher]") {
-    TempDatabase db;
-    auto store = db.open();
-    ManualClock clock(t0);
-    DeterministicRandom random(3);
-    FakeDummyFactory dummies;
-    FakeTransport transport;
+    Rig rig(3);
+    auto& [db, store, clock, random, dummies, transport] = rig;
     transport.answer = [](const std::string&) {
         return SendResult::TempFail;
     };
@@ -206,15 +216,9 @@ TEST_CASE("flusher: picks are spread uniformly over the pool", "[flusher]") {
 }
 
 TEST_CASE("flusher: sent only on Accepted, TempFail backs off and retries", "[flusher]") {
-    TempDatabase db;
-    auto store = db.open();
-    ManualClock clock(t0);
-    DeterministicRandom random(4);
-    FakeDummyFactory dummies;
-    FakeTransport transport;
-    FlusherOptions options = quiet_options();
-    options.pool.min_pool = 0;
-    options.pool.fraction = 1.0;
+    Rig rig(4);
+    auto& [db, store, clock, random, dummies, transport] = rig;
+    FlusherOptions options = send_all_options();
     options.retry.retry_base = 300s;
     Flusher flusher(*store, clock, random, dummies, options);
 
@@ -257,18 +261,12 @@ TEST_CASE("flusher: sent only on Accepted, TempFail backs off and retries", "[fl
 }
 
 TEST_CASE("flusher: gives up after the configured time with one address-free line", "[flusher]") {
-    TempDatabase db;
-    auto store = db.open();
-    ManualClock clock(t0);
-    DeterministicRandom random(5);
-    FakeDummyFactory dummies;
-    FakeTransport transport;
+    Rig rig(5);
+    auto& [db, store, clock, random, dummies, transport] = rig;
     transport.answer = [](const std::string&) {
         return SendResult::TempFail;
     };
-    FlusherOptions options = quiet_options();
-    options.pool.min_pool = 0;
-    options.pool.fraction = 1.0;
+    FlusherOptions options = send_all_options();
     options.retry.retry_base = 60s;
     options.retry.retry_max = 60s;
     options.retry.give_up_after = 180s;
@@ -292,18 +290,12 @@ TEST_CASE("flusher: gives up after the configured time with one address-free lin
 }
 
 TEST_CASE("flusher: PermFail fails the row at once", "[flusher]") {
-    TempDatabase db;
-    auto store = db.open();
-    ManualClock clock(t0);
-    DeterministicRandom random(6);
-    FakeDummyFactory dummies;
-    FakeTransport transport;
+    Rig rig(6);
+    auto& [db, store, clock, random, dummies, transport] = rig;
     transport.answer = [](const std::string&) {
         return SendResult::PermFail;
     };
-    FlusherOptions options = quiet_options();
-    options.pool.min_pool = 0;
-    options.pool.fraction = 1.0;
+    FlusherOptions options = send_all_options();
     Flusher flusher(*store, clock, random, dummies, options);
     LogCapture logs;
 
@@ -324,9 +316,7 @@ TEST_CASE("flusher: a crash between send and mark-sent resends after restart", "
     DeterministicRandom random(7);
     FakeDummyFactory dummies;
     FakeTransport transport;
-    FlusherOptions options = quiet_options();
-    options.pool.min_pool = 0;
-    options.pool.fraction = 1.0;
+    FlusherOptions options = send_all_options();
     {
         auto store = db.open();
         pool_messages(*store, 4, t0);
@@ -357,15 +347,9 @@ TEST_CASE("flusher: a crash between send and mark-sent resends after restart", "
 }
 
 TEST_CASE("flusher: rows stuck by a failing store are retried next round", "[flusher]") {
-    TempDatabase db;
-    auto store = db.open();
-    ManualClock clock(t0);
-    DeterministicRandom random(8);
-    FakeDummyFactory dummies;
-    FakeTransport transport;
-    FlusherOptions options = quiet_options();
-    options.pool.min_pool = 0;
-    options.pool.fraction = 1.0;
+    Rig rig(8);
+    auto& [db, store, clock, random, dummies, transport] = rig;
+    FlusherOptions options = send_all_options();
     FailingStore flaky(*store);
     Flusher flusher(flaky, clock, random, dummies, options);
     LogCapture logs;
@@ -391,15 +375,9 @@ TEST_CASE("flusher: rows stuck by a failing store are retried next round", "[flu
 // The double delivery at an exit: the MTA took the row, its mark_sent
 // failed (full disk), and the next round's recovery put it back in the pool.
 TEST_CASE("flusher: an accepted row whose mark fails once is never sent again", "[flusher]") {
-    TempDatabase db;
-    auto store = db.open();
-    ManualClock clock(t0);
-    DeterministicRandom random(9);
-    FakeDummyFactory dummies;
-    FakeTransport transport;
-    FlusherOptions options = quiet_options();
-    options.pool.min_pool = 0;
-    options.pool.fraction = 1.0;
+    Rig rig(9);
+    auto& [db, store, clock, random, dummies, transport] = rig;
+    FlusherOptions options = send_all_options();
     FailingStore flaky(*store);
     Flusher flusher(flaky, clock, random, dummies, options);
     LogCapture logs;
@@ -423,15 +401,9 @@ TEST_CASE("flusher: an accepted row whose mark fails once is never sent again", 
 
 TEST_CASE("flusher: while an accepted row cannot be marked, nothing is recovered or sent",
           "[flusher]") {
-    TempDatabase db;
-    auto store = db.open();
-    ManualClock clock(t0);
-    DeterministicRandom random(10);
-    FakeDummyFactory dummies;
-    FakeTransport transport;
-    FlusherOptions options = quiet_options();
-    options.pool.min_pool = 0;
-    options.pool.fraction = 1.0;
+    Rig rig(10);
+    auto& [db, store, clock, random, dummies, transport] = rig;
+    FlusherOptions options = send_all_options();
     FailingStore flaky(*store);
     Flusher flusher(flaky, clock, random, dummies, options);
     LogCapture logs;
@@ -457,12 +429,8 @@ TEST_CASE("flusher: while an accepted row cannot be marked, nothing is recovered
 }
 
 TEST_CASE("flusher: time-triggered dummies join the pool", "[flusher]") {
-    TempDatabase db;
-    auto store = db.open();
-    ManualClock clock(t0);
-    DeterministicRandom random(9);
-    FakeDummyFactory dummies;
-    FakeTransport transport;
+    Rig rig(9);
+    auto& [db, store, clock, random, dummies, transport] = rig;
     FlusherOptions options = quiet_options();
     options.dummies.time_triggered_min = 3;
     Flusher flusher(*store, clock, random, dummies, options);
@@ -482,12 +450,8 @@ TEST_CASE("flusher: time-triggered dummies join the pool", "[flusher]") {
 }
 
 TEST_CASE("flusher: flush-triggered dummies leave with a flush, not without", "[flusher]") {
-    TempDatabase db;
-    auto store = db.open();
-    ManualClock clock(t0);
-    DeterministicRandom random(10);
-    FakeDummyFactory dummies;
-    FakeTransport transport;
+    Rig rig(10);
+    auto& [db, store, clock, random, dummies, transport] = rig;
     FlusherOptions options = quiet_options();
     options.dummies.flush_triggered_min = 2;
     Flusher flusher(*store, clock, random, dummies, options);
@@ -505,18 +469,12 @@ TEST_CASE("flusher: flush-triggered dummies leave with a flush, not without", "[
 }
 
 TEST_CASE("flusher: a throwing transport counts as TempFail", "[flusher]") {
-    TempDatabase db;
-    auto store = db.open();
-    ManualClock clock(t0);
-    DeterministicRandom random(11);
-    FakeDummyFactory dummies;
-    FakeTransport transport;
+    Rig rig(11);
+    auto& [db, store, clock, random, dummies, transport] = rig;
     transport.answer = [](const std::string&) -> SendResult {
         throw std::runtime_error("socket closed");
     };
-    FlusherOptions options = quiet_options();
-    options.pool.min_pool = 0;
-    options.pool.fraction = 1.0;
+    FlusherOptions options = send_all_options();
     Flusher flusher(*store, clock, random, dummies, options);
 
     pool_messages(*store, 2, t0);
@@ -552,15 +510,9 @@ TEST_CASE("flusher: a failing RNG aborts the round, not the thread", "[flusher]"
 }
 
 TEST_CASE("flusher: flush-triggered dummies are interleaved at random", "[flusher]") {
-    TempDatabase db;
-    auto store = db.open();
-    ManualClock clock(t0);
-    DeterministicRandom random(12);
-    FakeDummyFactory dummies;
-    FakeTransport transport;
-    FlusherOptions options = quiet_options();
-    options.pool.min_pool = 0;
-    options.pool.fraction = 1.0;
+    Rig rig(12);
+    auto& [db, store, clock, random, dummies, transport] = rig;
+    FlusherOptions options = send_all_options();
     options.dummies.flush_triggered_min = 1;
     Flusher flusher(*store, clock, random, dummies, options);
 
@@ -582,12 +534,8 @@ TEST_CASE("flusher: flush-triggered dummies are interleaved at random", "[flushe
 }
 
 TEST_CASE("flusher: rounds during concurrent commits send each message once", "[flusher]") {
-    TempDatabase db;
-    auto store = db.open();
-    ManualClock clock(t0);
-    DeterministicRandom random(13);
-    FakeDummyFactory dummies;
-    FakeTransport transport;
+    Rig rig(13);
+    auto& [db, store, clock, random, dummies, transport] = rig;
     FlusherOptions options = quiet_options();
     options.pool.min_pool = 5;
     options.pool.fraction = 0.65;
@@ -671,12 +619,8 @@ TEST_CASE("flusher: the pool's default maximum age is two weeks", "[flusher]") {
 }
 
 TEST_CASE("flusher: a service reply's retry and failure count as no mix traffic", "[flusher]") {
-    TempDatabase db;
-    auto store = db.open();
-    ManualClock clock(t0);
-    DeterministicRandom random(8);
-    FakeDummyFactory dummies;
-    FakeTransport transport;
+    Rig rig(8);
+    auto& [db, store, clock, random, dummies, transport] = rig;
     transport.answer = [](const std::string& rcpt) {
         return rcpt == "refuse@else.example" ? SendResult::PermFail : SendResult::TempFail;
     };
