@@ -57,16 +57,19 @@ class _Server(socketserver.ThreadingUnixStreamServer):
     daemon_threads = True
 
 
-class SaslAuthStub:
-    """SaslAuthStub(path, user, password).start(); .stop() removes the socket."""
+class UnixAuthStub:
+    """A threaded unix-socket server that accepts one user; `handler`
+    speaks the protocol and appends each accepted login to server.logins.
+    UnixAuthStub(path, user, password, handler).start(); .stop() removes
+    the socket.  The socket is mode 0666: the MTA's own user connects."""
 
-    def __init__(self, path, user, password):
+    def __init__(self, path, user, password, handler):
         self.path = path
-        self._server = _Server(path, _Handler)
+        self._server = _Server(path, handler)
         self._server.user = user
         self._server.password = password
         self._server.logins = []
-        os.chmod(path, 0o666)  # smtpd runs as postfix
+        os.chmod(path, 0o666)
 
     @property
     def logins(self):
@@ -83,3 +86,10 @@ class SaslAuthStub:
             os.unlink(self.path)
         except OSError:
             pass
+
+
+class SaslAuthStub(UnixAuthStub):
+    """SaslAuthStub(path, user, password): Dovecot's protocol, for Postfix."""
+
+    def __init__(self, path, user, password):
+        super().__init__(path, user, password, _Handler)

@@ -8,7 +8,10 @@ imitated."""
 import os
 import socketserver
 import struct
-import threading
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sasl_auth_stub import UnixAuthStub  # noqa: E402
 
 
 class _Handler(socketserver.BaseRequestHandler):
@@ -40,33 +43,8 @@ class _Handler(socketserver.BaseRequestHandler):
             self.server.logins.append(login)
 
 
-class _Server(socketserver.ThreadingUnixStreamServer):
-    daemon_threads = True
-
-
-class SaslauthdStub:
-    """SaslauthdStub(path, user, password).start(); .stop() removes the socket."""
+class SaslauthdStub(UnixAuthStub):
+    """SaslauthdStub(path, user, password): saslauthd's protocol, for Sendmail."""
 
     def __init__(self, path, user, password):
-        self.path = path
-        self._server = _Server(path, _Handler)
-        self._server.user = user
-        self._server.password = password
-        self._server.logins = []
-        os.chmod(path, 0o666)
-
-    @property
-    def logins(self):
-        return list(self._server.logins)
-
-    def start(self):
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self):
-        self._server.shutdown()
-        self._server.server_close()
-        try:
-            os.unlink(self.path)
-        except OSError:
-            pass
+        super().__init__(path, user, password, _Handler)
