@@ -217,6 +217,16 @@ int setup_main(int argc, char** argv) {
         usage();
         return kExitUsage;
     }
+    // Sendmail's client already uses STARTTLS whenever the peer offers it
+    // (may); making it mandatory per domain needs TLS_Rcpt: entries in the
+    // admin's access database, which setup does not own.
+    if (o.mta == "sendmail" && o.tls.level == "encrypt") {
+        std::fputs("mixtasy-milter setup: --tls encrypt is for Postfix only; for Sendmail add "
+                   "\"TLS_Rcpt:DOMAIN ENCR:128\" for each MixDomains domain to the access "
+                   "database (FEATURE(`access_db')) and rebuild it\n",
+                   stderr);
+        return kExitUsage;
+    }
     o.host.snippets = o.snippets;
     auto config = load_config(o.config_path);
     if (!config) {

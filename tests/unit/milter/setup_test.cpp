@@ -5,12 +5,14 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <getopt.h>
 #include <sstream>
 
 #include "milter/setup/postfix_setup.h"
 #include "milter/setup/postfix_snippets.h"
 #include "milter/setup/run_command.h"
 #include "milter/setup/sendmail_setup.h"
+#include "milter/setup/setup_main.h"
 #include "milter/setup/setup_state.h"
 #include "tests/unit/temp_dir.h"
 
@@ -208,4 +210,17 @@ TEST_CASE("setup: --tls encrypt is mandatory to the mix domains only, opportunis
     REQUIRE(undo_postfix(pc, *state, notes));
     CHECK(notes.empty());
     CHECK(slurp(dir.file("main.cf")) == main_cf);
+}
+
+TEST_CASE("setup: sendmail --tls encrypt is refused before anything changes", "[setup]") {
+    // Refused at the options, before the configuration is even read: no
+    // file of this test exists, and none is made.
+    mixtasy::testing::TempDir dir;
+    const std::string conf = (dir.path() / "absent.conf").string();
+    char a0[] = "setup", a1[] = "-c", a3[] = "--tls", a4[] = "encrypt", a5[] = "sendmail";
+    std::string c = conf;
+    char* argv[] = {a0, a1, c.data(), a3, a4, a5, nullptr};
+    optind = 1;
+    CHECK(setup_main(6, argv) == 1);
+    CHECK(std::filesystem::is_empty(dir.path()));
 }
