@@ -50,6 +50,7 @@ import os
 import pwd
 import random
 import re
+import shlex
 import shutil
 import signal
 import smtplib
@@ -498,8 +499,10 @@ class Network:
                 f.write(common + "SmtpUrl smtp://127.0.0.1:%d\nSmtpTls none\n" % node.smtp_port)
             if node.mta_kind == "sendmail":
                 wrapper = os.path.join(self.sender_root, "sendmail-%s" % node.name)
+                # The node's own host name (Sendmail.command): without it every
+                # call sleeps 60 s on the machine's unqualified name.
                 with open(wrapper, "w") as f:
-                    f.write("#!/bin/sh\nexec %s -C %s \"$@\"\n" % (Sendmail.binary(self.sendmail_root), node.mta.cf))
+                    f.write("#!/bin/sh\nexec %s \"$@\"\n" % " ".join(shlex.quote(a) for a in node.mta.command()))
                 os.chmod(wrapper, 0o755)
                 with open(self.sender_config(("sendmail", node)), "w") as f:
                     f.write(common + "Sendmail %s\n" % wrapper)
