@@ -218,6 +218,13 @@ def append_master_cf(etc, lines):
         f.write(lines)
 
 
+def with_defaults(defaults, lines):
+    """lines after those of defaults whose key they do not give again: the
+    daemon refuses a key given twice, and a test may set its own retry."""
+    given = {line.split()[0] for line in lines if line.split()}
+    return [d for d in defaults if d.split()[0] not in given] + list(lines)
+
+
 class MixDaemon:
     """One node's mixtasy-milter in the foreground, logging at the default
     level to a file (what a seized node's log would hold)."""
@@ -241,7 +248,7 @@ PoolFraction 1
 ReinjectURL smtp://127.0.0.1:{reinject_port}/{helo}
 Syslog no
 AllowRoot yes
-""" + "".join(line + "\n" for line in POOL_RETRY_CONF) + "".join(line + "\n" for line in extra_conf))
+""" + "".join(line + "\n" for line in with_defaults(POOL_RETRY_CONF, extra_conf)))
         self.proc = None
 
     def start(self):
