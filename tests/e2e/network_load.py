@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-2-Clause
-"""network_load.py - 50 originals of mixed sizes through the five-node
+"""network_load.py - 100 originals of mixed sizes through the five-node
 network (issue 14, "Tests": e2e:network-load).
 
 Starts the network of network.py (mix1, mix2, mix4 Postfix; mix3, mix5
@@ -188,7 +188,7 @@ def main():
     ap.add_argument("--daemon", required=True)
     ap.add_argument("--mixtasy", required=True)
     ap.add_argument("--sendmail-root", default=DEFAULT_SENDMAIL_ROOT)
-    ap.add_argument("--messages", type=int, default=50)
+    ap.add_argument("--messages", type=int, default=100)
     ap.add_argument("--sendmail-every", type=int, default=5)
     ap.add_argument("--pool-interval", type=int, default=1)
     ap.add_argument("--seed", type=int, default=14)
