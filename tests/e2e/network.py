@@ -59,6 +59,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 from e2e_common import Failure, log, wait_for
@@ -216,6 +217,23 @@ def set_main_cf(etc, **params):
 def append_master_cf(etc, lines):
     with open(os.path.join(etc, "master.cf"), "a") as f:
         f.write(lines)
+
+
+def stop_all(things):
+    """Stops every server at once, one thread each, and returns when all
+    are down: a daemon takes ~3 s to exit and an MTA ~2 s, so one after
+    another the teardown of five nodes took 24 s of each test, at once ~3 s.
+    A failure to stop one is logged and does not keep the rest running."""
+    def stop(thing):
+        try:
+            thing.stop()
+        except Exception as e:  # keep stopping the rest
+            log("     stopping %r: %s" % (thing, e))
+    threads = [threading.Thread(target=stop, args=(thing,)) for thing in things]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
 
 
 def with_defaults(defaults, lines):
@@ -545,11 +563,7 @@ class Network:
         # A second Ctrl-C must not cut the cleanup short.
         for sig in self._old_handlers:
             signal.signal(sig, signal.SIG_IGN)
-        for thing in reversed(self._running):
-            try:
-                thing.stop()
-            except Exception as e:  # keep stopping the rest
-                log("     stopping %r: %s" % (thing, e))
+        stop_all(reversed(self._running))
         self._running = []
         self.ports.release()
         for sig, handler in self._old_handlers.items():
