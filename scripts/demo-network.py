@@ -158,15 +158,30 @@ def run(args):
              "User-Agent are gone):" % (time.time() - t0))
         for s in subjects:
             show_message("Maildir of recipient.test: " + s, got[s])
+        remote = 0
         for name in sorted(os.listdir(net.outside.directory)):
             data = open(os.path.join(net.outside.directory, name), "rb").read()
-            if ("X-Sink-To: %s" % REMOTE).encode() in data.split(b"\n", 2)[1]:
+            if REMOTE in sink_recipients(data):
                 show_message("outside the network, to %s" % REMOTE, data.split(b"\n", 2)[2])
+                remote += 1
+        if remote == 0:
+            raise Failure("nothing outside the network was addressed to %s" % REMOTE)
         if args.keep:
             keep_running(net)
         step("stopping every server")
     step("done: all stopped, the temporary tree removed")
     return 0
+
+
+def sink_recipients(data):
+    """The RCPT TO addresses of a message the outside sink kept: its
+    second line is `X-Sink-To: <a>,<b>` (the addresses as given, brackets
+    included; smtp_sink.py)."""
+    lines = data.split(b"\n", 2)
+    if len(lines) < 2 or not lines[1].startswith(b"X-Sink-To:"):
+        return []
+    value = lines[1][len(b"X-Sink-To:"):].decode(errors="replace").strip()
+    return [a.strip().strip("<>") for a in value.split(",") if a.strip()]
 
 
 def keep_running(net):

@@ -6,9 +6,14 @@ installed), run with its own sendmail.cf, queue and pid file, relaying
 everything to a sink.  The milter and the filter-free reinjection port are
 registered as conf/sendmail.mc.snippet does it.
 
-Sendmail sleeps for minutes when its host name is not qualified; it runs in
-a UTS namespace of its own (unshare -u) named mta.test, so the machine's
-name does not matter and is not changed."""
+Sendmail sleeps 60 s at every start, daemon or `sendmail -C` submission,
+when it cannot qualify the machine's host name ("My unqualified host name
+(vm) unknown; sleeping for retry"); each run goes in a UTS namespace of its
+own (unshare -u) named after the MTA (mta.test, mx.mixN.test), so the
+machine's name does not matter and is not changed.  Its own host and MX
+lookups go to /etc/hosts only (a private ServiceSwitchFile): mail between
+the test MTAs is routed by bracketed loopback addresses, and nothing asks
+a name server outside the machine."""
 import glob
 import os
 import signal
@@ -54,6 +59,9 @@ class Sendmail:
         self.cf = os.path.join(self.root, "sendmail.cf")
         self.log = os.path.join(root, self.log_name)
         m4_dir = os.path.join(tree, "usr/share/sendmail/cf")
+        switch = os.path.join(self.root, "service.switch")
+        with open(switch, "w") as f:
+            f.write("hosts files\naliases files\n")
         mc = f"""divert(-1)
 divert(0)dnl
 include(`{m4_dir}/m4/cf.m4')dnl
@@ -65,6 +73,7 @@ define(`confPID_FILE', `{self.pid_file}')dnl
 define(`STATUS_FILE', `{self.root}/statistics')dnl
 define(`ALIAS_FILE', `')dnl
 define(`confDONT_PROBE_INTERFACES', `True')dnl
+define(`confSERVICE_SWITCH_FILE', `{switch}')dnl
 define(`confDELIVERY_MODE', `background')dnl
 define(`confMIN_QUEUE_AGE', `0')dnl
 define(`confTO_QUEUERETURN', `1h')dnl
@@ -90,17 +99,23 @@ INPUT_MAIL_FILTER(`mixtasy', `S=inet:{milter_port}@127.0.0.1, F=T, T=S:30s;R:2m;
         with open(self.cf, "w") as f:
             f.write(r.stdout)
 
+    def command(self, *args):
+        """The argv that runs this MTA's sendmail with its own sendmail.cf
+        and host name (a UTS namespace of its own), then args: for the
+        daemon and for every `sendmail -C` submission alike."""
+        unshare, script, mount = ["unshare", "-u"], 'hostname "$1" && shift && exec "$@"', []
+        if self.sasl_dir:  # and a mount namespace: the test's SASL set-up over SASL_DIR
+            unshare.append("-m")
+            script = 'mount --bind "$2" "$3" && hostname "$1" && shift 3 && exec "$@"'
+            mount = [self.sasl_dir, SASL_DIR]
+        return (unshare + ["sh", "-c", script, "sh", self.hostname] + mount +
+                [Sendmail.binary(self.tree), "-C", self.cf] + list(args))
+
     def start(self):
         # -bd forks the daemon, which writes its pid file; -q1s retries the
         # queue every second (tempfailed messages, the milter's restart).
-        cmd = "hostname %s && exec %s -C %s -bd -q1s -O LogLevel=9" % (self.hostname, Sendmail.binary(self.tree),
-                                                                     self.cf)
-        unshare = ["unshare", "-u"]
-        if self.sasl_dir:
-            unshare.append("-m")
-            cmd = "mount --bind %s %s && %s" % (self.sasl_dir, SASL_DIR, cmd)
         with open(self.log, "ab") as out:
-            r = subprocess.run(unshare + ["sh", "-c", cmd], stdout=out, stderr=out)
+            r = subprocess.run(self.command("-bd", "-q1s", "-O", "LogLevel=9"), stdout=out, stderr=out)
         if r.returncode != 0:
             raise Failure("sendmail did not start: " + open(self.log, errors="replace").read()[-2000:])
         wait_for(lambda: smtp_listening(self.smtp_port), 30, "sendmail")
