@@ -16,6 +16,15 @@ function(mixtasy_add_unit_test name label)
   if(NOT ARG_UNPARSED_ARGUMENTS)
     return()  # a part with no tests yet
   endif()
+  # ctest runs each case as `binary "<name>"`; Catch2 reads a leading '-'
+  # or '~' as "all but", so such a case ran the whole binary (three "-n:"
+  # cases cost 63 s each in CI).  Refuse those names at configure time.
+  foreach(source ${ARG_UNPARSED_ARGUMENTS})
+    file(STRINGS ${source} bad REGEX "TEST_CASE\\(\"[-~]")
+    if(bad)
+      message(FATAL_ERROR "${source}: a TEST_CASE name starts with '-' or '~' (${bad})")
+    endif()
+  endforeach()
   add_executable(${name} ${ARG_UNPARSED_ARGUMENTS})
   target_link_libraries(${name} PRIVATE mixtasy_catch_main ${ARG_LIBS})
   target_compile_definitions(${name} PRIVATE

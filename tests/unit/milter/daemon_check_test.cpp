@@ -49,7 +49,7 @@ bool mentions(const std::vector<std::string>& problems, const std::string& text)
 
 }  // namespace
 
-TEST_CASE("-n: a complete set-up has no problems", "[config][check]") {
+TEST_CASE("startup check (-n): a complete set-up has no problems", "[config][check]") {
     mixtasy::testing::TempDir dir;
     make_home(dir.path() / "home");
     const Config c = good_config(dir.path());
@@ -58,7 +58,7 @@ TEST_CASE("-n: a complete set-up has no problems", "[config][check]") {
     CHECK(node_addresses(c).mix_address == "mixtasy@check.example");  // from the key
 }
 
-TEST_CASE("-n: each missing piece is one line naming it", "[config][check]") {
+TEST_CASE("startup check (-n): each missing piece is one line naming it", "[config][check]") {
     mixtasy::testing::TempDir dir;
     Config c = good_config(dir.path());
     c.pid_file = "/nonexistent-dir/milter.pid";
@@ -78,7 +78,7 @@ TEST_CASE("-n: each missing piece is one line naming it", "[config][check]") {
     CHECK(mentions(startup_problems(c), "UserID: no such user 'no-such-user-mixtasy'"));
 }
 
-TEST_CASE("-n: a key home written by root is named with the chown that fixes it",
+TEST_CASE("startup check (-n): a key home written by root is named with the chown that fixes it",
           "[config][check]") {
     if (::geteuid() != 0) {
         const char* ci = std::getenv("CI");
@@ -95,7 +95,7 @@ TEST_CASE("-n: a key home written by root is named with the chown that fixes it"
     CHECK(mentions(problems, "chown -R nobody " + c.node.home));
 }
 
-TEST_CASE("-n: MixAddress that differs from the key's user ID", "[config][check]") {
+TEST_CASE("startup check (-n): MixAddress that differs from the key's user ID", "[config][check]") {
     mixtasy::testing::TempDir dir;
     make_home(dir.path() / "home");
     Config c = good_config(dir.path());

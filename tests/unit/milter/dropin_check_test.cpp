@@ -43,7 +43,7 @@ Config config_with(const std::string& reinject, const std::string& wkd) {
 
 }  // namespace
 
-TEST_CASE("-n drop-ins: which features need one", "[config][check][dropin]") {
+TEST_CASE("startup check (-n), drop-ins: which features need one", "[config][check][dropin]") {
     CHECK_FALSE(needs_sendmail_dropin(config_with("smtp://127.0.0.1:10026", "")));
     CHECK(needs_sendmail_dropin(config_with("sendmail:/usr/sbin/sendmail", "")));
     CHECK_FALSE(needs_wkd_dropin(config_with("smtp://x", "")));
@@ -52,7 +52,7 @@ TEST_CASE("-n drop-ins: which features need one", "[config][check][dropin]") {
     CHECK(needs_wkd_dropin(config_with("smtp://x", "/var/lib/mixtasy-milter/../www")));
 }
 
-TEST_CASE("-n drop-ins: a missing one is warned about, once per feature", "[config][check][dropin]") {
+TEST_CASE("startup check (-n), drop-ins: a missing one is warned about, once per feature", "[config][check][dropin]") {
     Unit unit;
     auto w = dropin_warnings(config_with("sendmail:/usr/sbin/sendmail", "/srv/wkd"), unit.paths);
     REQUIRE(w.size() == 2);
@@ -65,7 +65,7 @@ TEST_CASE("-n drop-ins: a missing one is warned about, once per feature", "[conf
     CHECK(dropin_warnings(config_with("sendmail:/usr/sbin/sendmail", "/srv/wkd"), unit.paths).size() == 2);
 }
 
-TEST_CASE("-n drop-ins: the packaged and setup-written drop-ins satisfy it", "[config][check][dropin]") {
+TEST_CASE("startup check (-n), drop-ins: the packaged and setup-written drop-ins satisfy it", "[config][check][dropin]") {
     Unit unit;
     std::ifstream packaged(kSystemd + "/sendmail-transport.conf");
     REQUIRE(packaged);
@@ -79,7 +79,7 @@ TEST_CASE("-n drop-ins: the packaged and setup-written drop-ins satisfy it", "[c
     CHECK(other[0].find("WkdDirectory /srv/wwwx") != std::string::npos);
 }
 
-TEST_CASE("-n drop-ins: no warning where no unit is installed", "[config][check][dropin]") {
+TEST_CASE("startup check (-n), drop-ins: no warning where no unit is installed", "[config][check][dropin]") {
     Unit unit;
     unit.paths.units = {(unit.dir.path() / "none.service").string()};
     CHECK(dropin_warnings(config_with("sendmail:/usr/sbin/sendmail", "/srv/wkd"), unit.paths).empty());

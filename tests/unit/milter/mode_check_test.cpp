@@ -102,7 +102,7 @@ TEST_CASE("mode check: without Mode, or without a readable key, nothing to say",
     CHECK_FALSE(key_mode_problem(*no_mode));
 }
 
-TEST_CASE("-n: each problem names the file and the line of the key it is about",
+TEST_CASE("startup check (-n): each problem names the file and the line of the key it is about",
           "[config][check]") {
     mixtasy::testing::TempDir dir;
     const auto home = dir.path() / "home";
