@@ -51,13 +51,17 @@ std::vector<std::string> values_of(const std::string& text, const std::string& k
     return values;
 }
 
+// `path` is `dir` or below it, judged on the names alone.
+bool is_within(const fs::path& path, const fs::path& dir) {
+    const std::string rel = path.lexically_normal().lexically_relative(dir.lexically_normal()).string();
+    return !rel.empty() && rel.rfind("..", 0) != 0;
+}
+
 // A ReadWritePaths= entry ('-' and '+' prefixes dropped) that is `dir` or
 // one of its parents.
 bool covers(std::string entry, const fs::path& dir) {
     while (!entry.empty() && (entry.front() == '-' || entry.front() == '+')) entry.erase(0, 1);
-    if (entry.empty()) return false;
-    const std::string rel = dir.lexically_normal().lexically_relative(fs::path(entry).lexically_normal()).string();
-    return !rel.empty() && rel.rfind("..", 0) != 0;
+    return !entry.empty() && is_within(dir, entry);
 }
 
 bool has_sendmail_dropin(const std::vector<std::string>& texts) {
@@ -87,10 +91,7 @@ bool unit_installed(const DropinPaths& paths) {
 bool needs_sendmail_dropin(const Config& config) { return config.reinject_url.rfind("sendmail:", 0) == 0; }
 
 bool needs_wkd_dropin(const Config& config) {
-    if (config.wkd_directory.empty()) return false;
-    const fs::path home = fs::path(config.node.home).lexically_normal();
-    const std::string rel = fs::path(config.wkd_directory).lexically_normal().lexically_relative(home).string();
-    return rel.empty() || rel.rfind("..", 0) == 0;
+    return !config.wkd_directory.empty() && !is_within(config.wkd_directory, config.node.home);
 }
 
 std::vector<std::string> dropin_warnings(const Config& config, const DropinPaths& paths) {
