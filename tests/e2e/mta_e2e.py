@@ -50,16 +50,22 @@ MIX = "mixtasy@mix.test"
 
 
 class Milter:
-    def __init__(self, root, daemon, milter_port, reinject_port, home, pool_interval=1):
+    def __init__(self, root, daemon, milter_port, reinject_port, home, pool_interval=1,
+                 socket_path=None):
         self.daemon = daemon
         self.conf = os.path.join(root, "milter.conf")
         self.logfile = os.path.join(root, "milter.log")
         self.port = milter_port
+        self.socket_path = socket_path
         # inet: the private MTA instances connect over loopback (an explicit
         # choice here; conf/ defaults to a unix socket for the MTA's group).
+        # socket_path: a unix socket as conf/ has it (UMask 000: the MTA's
+        # smtpd runs as another user).
         # AllowRoot: the harness runs as root and has no mix user to become.
+        socket = (f"unix:{socket_path}\nUMask 000" if socket_path
+                  else f"inet:{milter_port}@127.0.0.1")
         with open(self.conf, "w") as f:
-            f.write(f"""Socket inet:{milter_port}@127.0.0.1
+            f.write(f"""Socket {socket}
 AllowRoot yes
 Quarantine yes
 Home {home}
@@ -82,7 +88,11 @@ LogLevel info
             if self.proc.poll() is not None:
                 raise Failure("daemon exited: " + open(self.logfile).read()[-2000:])
             try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                if self.socket_path:
+                    with socket.socket(socket.AF_UNIX) as s:
+                        s.connect(self.socket_path)
+                else:
+                    socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
                 return True
             except OSError:
                 return False
