@@ -303,6 +303,23 @@ TEST_CASE("node: while its directory is fresh a middleman forwards to known mixe
     CHECK(net.hop(mix_address(0), create_one(net, to_unknown)).reason == "pooled");
 }
 
+TEST_CASE("node: a replay is destroyed as a replay even when its next hop is no longer known",
+          "[core][node]") {
+    TestNet net(4);
+    TestNode& n0 = net.at(mix_address(0));
+    write_directory(n0, armored_of(net, {mix_address(0), mix_address(1), mix_address(2)}),
+                    net.clock->now());
+    const Bytes message =
+        create_one(net, {mix_address(0), mix_address(1), mix_address(3), mix_address(2)});
+    CHECK(net.hop(mix_address(0), message).reason == "pooled");
+    // n1 leaves n0's directory: the first copy went, a second one is still
+    // a replay, not a message with a bad next hop.
+    write_directory(n0, armored_of(net, {mix_address(0), mix_address(2)}), net.clock->now());
+    const Decision d = net.hop(mix_address(0), message);
+    CHECK(d.kind == Decision::Kind::Dropped);
+    CHECK(d.reason == "replay");
+}
+
 TEST_CASE("node: an exit refuses recipients that would route on", "[core][node]") {
     TestNet net(3);
     net.add_node("mixtasy@private.example", {"exitprivate"});
