@@ -82,4 +82,30 @@ Expected<void, std::string> Postconf::remove_master(const std::string& key) cons
     return {};
 }
 
+Expected<std::optional<std::string>, std::string> Postconf::master_option(
+    const std::string& key, const std::string& name) const {
+    // Without -h, postconf prints "KEY/NAME = VALUE" for a set option and
+    // nothing for an unset one, so an empty value stays distinguishable.
+    auto out = run({"-P", key + "/" + name});
+    if (!out) return Unexpected{out.error()};
+    const std::string_view line = ascii::trim_space(*out);
+    if (line.empty()) return std::optional<std::string>{};
+    const std::size_t eq = line.find('=');
+    if (eq == std::string_view::npos) return Unexpected{"postconf -P " + key + "/" + name + ": unexpected output"};
+    return std::optional<std::string>{std::string(ascii::trim_space(line.substr(eq + 1)))};
+}
+
+Expected<void, std::string> Postconf::set_master_option(const std::string& key, const std::string& name,
+                                                        const std::string& value) const {
+    auto out = run({"-P", key + "/" + name + "=" + value});
+    if (!out) return Unexpected{out.error()};
+    return {};
+}
+
+Expected<void, std::string> Postconf::unset_master_option(const std::string& key, const std::string& name) const {
+    auto out = run({"-PX", key + "/" + name});
+    if (!out) return Unexpected{out.error()};
+    return {};
+}
+
 }  // namespace mixtasy::milter::setup

@@ -6,6 +6,7 @@
 // passed on every call (a private instance, or a copy for --dry-run).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,15 @@ public:
     Expected<std::string, std::string> master_line(const std::string& key) const;  // "" if none
     Expected<void, std::string> add_master(const MasterEntry& entry) const;
     Expected<void, std::string> remove_master(const std::string& key) const;
+    // One -o option of a master.cf service (postconf -P SERVICE/TYPE/NAME):
+    // nullopt when the service does not set it.  set_master_option refuses
+    // a value with blanks (postconf -P does).
+    Expected<std::optional<std::string>, std::string> master_option(const std::string& key,
+                                                                    const std::string& name) const;
+    Expected<void, std::string> set_master_option(const std::string& key, const std::string& name,
+                                                  const std::string& value) const;
+    Expected<void, std::string> unset_master_option(const std::string& key,
+                                                    const std::string& name) const;
 
 private:
     Expected<std::string, std::string> run(std::vector<std::string> args) const;

@@ -2,7 +2,9 @@
 #include "milter/setup/postfix_setup.h"
 
 #include <algorithm>
+#include <array>
 #include <fstream>
+#include <string_view>
 
 namespace mixtasy::milter::setup {
 namespace {
@@ -96,6 +98,100 @@ Expected<void, std::string> add_service(const Postconf& pc, const MasterEntry& e
     return state.record({"master", {e.key()}});
 }
 
+// The master.cf services where users log in with SMTP AUTH.  Only the smtpd
+// that took the login knows it ({auth_authen}), and Key Publication (seed
+// 004) is accepted from an authenticated sender only, so ours goes onto
+// these services too: the route to mixtasy-in would lose the login.
+constexpr std::array<std::string_view, 3> kLoginServices{"submission/inet", "submissions/inet", "smtps/inet"};
+// The main.cf snippet's entry for them: data for setup, never set as such
+// (Postfix warns about a main.cf parameter nothing uses).
+constexpr std::string_view kSubmissionMilter = "mixtasy_submission_milter";
+
+void replace_all(std::string& s, std::string_view from, const std::string& to) {
+    for (std::size_t at = 0; (at = s.find(from, at)) != std::string::npos; at += to.size()) {
+        s.replace(at, from.size(), to);
+    }
+}
+
+// The milters a login service runs today, spelt so that they can move into
+// a main.cf parameter: a reference to smtpd_milters becomes main.cf's own
+// list, since `smtpd_milters = $smtpd_milters, ...` inside the service is
+// Postfix's fatal "unreasonable macro call nesting".
+Expected<std::string, std::string> service_milters(const Postconf& pc, const std::optional<std::string>& option) {
+    auto main_list = pc.value("smtpd_milters");
+    if (!main_list) return main_list;
+    if (!option) return *main_list;
+    std::string list = *option;
+    for (std::string_view ref : {"${smtpd_milters}", "$(smtpd_milters)", "$smtpd_milters"}) {
+        replace_all(list, ref, *main_list);
+    }
+    return list;
+}
+
+// `ours` appended to the milters of one login service.  postconf -P refuses
+// a value with blanks, and the per-milter entry has them, so the list goes
+// into main.cf as mixtasy_<service>_milters and the service names it.  The
+// option is set first and undone last: Postfix shows a parameter of our
+// own only while master.cf refers to it, and undo must read it back.
+Expected<void, std::string> add_to_login_service(const Postconf& pc, const std::string& key, const std::string& ours,
+                                                 SetupState& state, std::vector<std::string>& notes) {
+    const std::string param = "mixtasy_" + key.substr(0, key.find('/')) + "_milters";
+    const std::string reference = "$" + param;
+    auto option = pc.master_option(key, "smtpd_milters");
+    if (!option) return Unexpected{option.error()};
+    if (*option == reference) return {};  // setup ran before
+    auto list = service_milters(pc, *option);
+    if (!list) return Unexpected{list.error()};
+    const std::string value = list->empty() ? ours : *list + ", " + ours;
+    if (auto r = pc.set_master_option(key, "smtpd_milters", reference); !r) return r;
+    if (auto r = state.record({"option", {key, "smtpd_milters", *option ? "1" : "0", option->value_or(""), reference}});
+        !r) {
+        return r;
+    }
+    if (auto r = set_value(pc, param, value, state); !r) return r;
+    notes.push_back(key + ": its milters are now " + reference + " (main.cf): " + value +
+                    "; change that list, not smtpd_milters, for this service");
+    return {};
+}
+
+Expected<void, std::string> add_to_login_services(const Postconf& pc, const std::string& ours, SetupState& state,
+                                                  std::vector<std::string>& notes) {
+    bool any = false;
+    for (std::string_view service : kLoginServices) {
+        const std::string key(service);
+        auto line = pc.master_line(key);
+        if (!line) return Unexpected{line.error()};
+        if (line->empty()) continue;
+        any = true;
+        if (auto r = add_to_login_service(pc, key, ours, state, notes); !r) return r;
+    }
+    if (!any) {
+        notes.push_back("no submission, submissions or smtps service in master.cf: Key Publication (keys@) "
+                        "needs a sender who logged in there; enable one with smtpd_sasl_auth_enable=yes "
+                        "and run setup again");
+    }
+    auto auth = pc.value("smtpd_sasl_auth_enable");
+    if (!auth) return Unexpected{auth.error()};
+    if (*auth == "yes") {
+        notes.push_back("smtpd_sasl_auth_enable = yes in main.cf: a login on port 25 does not reach the "
+                        "daemon (ours is not on the public smtpd); keys are published from submission only");
+    }
+    return {};
+}
+
+Expected<void, std::string> undo_option(const Postconf& pc, const Change& c, std::vector<std::string>& notes) {
+    const std::string& key = c.fields[0];
+    const std::string& name = c.fields[1];
+    auto current = pc.master_option(key, name);
+    if (!current) return Unexpected{current.error()};
+    if (current->value_or("") != c.fields[4]) {
+        notes.push_back(key + "/" + name + " left as it is: changed since setup");
+        return {};
+    }
+    if (c.fields[2] == "0") return pc.unset_master_option(key, name);
+    return pc.set_master_option(key, name, c.fields[3]);
+}
+
 Expected<void, std::string> undo_one(const Postconf& pc, const Change& c, std::vector<std::string>& notes) {
     if (c.kind == "append" || c.kind == "prepend") {
         auto current = pc.value(c.fields[0]);
@@ -115,6 +211,7 @@ Expected<void, std::string> undo_one(const Postconf& pc, const Change& c, std::v
         return pc.set(c.fields[0], c.fields[2]);
     }
     if (c.kind == "master") return pc.remove_master(c.fields[0]);
+    if (c.kind == "option") return undo_option(pc, c, notes);
     return {};  // host changes (dir, file) are undone by the caller
 }
 
@@ -152,13 +249,15 @@ std::string tls_policy_map(const std::vector<std::string>& mix_domains) {
 }
 
 Expected<void, std::string> apply_postfix(const Postconf& pc, const PostfixSnippets& snippets, const TlsChoice& tls,
-                                          SetupState& state) {
+                                          SetupState& state, std::vector<std::string>& notes) {
     if (tls.level == "encrypt" && tls.mix_domains.empty()) {
         return Unexpected{std::string("--tls encrypt needs the mixes' domains (MixDomains)")};
     }
+    const MainSetting* submission_milter = nullptr;
     for (const MainSetting& s : snippets.main) {
         Expected<void, std::string> r;
-        if (is_list_of_milters(s.name)) r = add_items(pc, s, false, state);
+        if (s.name == kSubmissionMilter) submission_milter = &s;
+        else if (is_list_of_milters(s.name)) r = add_items(pc, s, false, state);
         else if (is_list_of_maps(s.name)) r = add_items(pc, s, true, state);
         else r = set_value(pc, s.name, s.value, state);
         if (!r) return r;
@@ -178,6 +277,7 @@ Expected<void, std::string> apply_postfix(const Postconf& pc, const PostfixSnipp
     for (const MasterEntry& e : snippets.master) {
         if (auto r = add_service(pc, e, state); !r) return r;
     }
+    if (submission_milter) return add_to_login_services(pc, submission_milter->value, state, notes);
     return {};
 }
 

@@ -15,6 +15,14 @@
 //     inline:{D=encrypt, ...} for each of tls.mix_domains: encryption is
 //     mandatory to the mixes only, opportunistic to everyone else; refused
 //     (nothing changed) with no mix domains;
+//   - mixtasy_submission_milter (our entry for the services where users log
+//     in) is not a main.cf setting: it is appended to the milters of each
+//     submission, submissions and smtps service master.cf has: the
+//     service's list (its -o smtpd_milters, else main.cf's smtpd_milters)
+//     plus the entry goes into main.cf as
+//     mixtasy_<service>_milters, and the service gets -o
+//     smtpd_milters=$mixtasy_<service>_milters; a note for each, for no such
+//     service, and for SMTP AUTH on the public smtpd (smtpd_sasl_auth_enable);
 //   - a master.cf service the snippet names is added if missing, left alone
 //     if it is there with the same fields, and refused (error, nothing of
 //     it changed) if it is there with other fields;
@@ -22,7 +30,7 @@
 //     an error midway leaves a state that --undo reverts.
 // undo_postfix reverts the recorded changes, newest first: an appended item
 // is taken out of its list, a set value restored (or removed when it was a
-// default), an added service removed.  A value the admin changed since
+// default), a service option restored (or removed), an added service removed.  A value the admin changed since
 // setup is left as it is, with a note in `notes`.
 #pragma once
 
@@ -49,8 +57,9 @@ struct TlsChoice {
     std::vector<std::string> mix_domains;  // MixDomains: where encrypt applies
 };
 
+// `notes` gets what the admin should know but is no error.
 Expected<void, std::string> apply_postfix(const Postconf& postconf, const PostfixSnippets& snippets,
-                                          const TlsChoice& tls, SetupState& state);
+                                          const TlsChoice& tls, SetupState& state, std::vector<std::string>& notes);
 
 // The snippet's settings with its placeholder domain mix.example.org
 // replaced by the node's (MixAddress's) domain.

@@ -127,7 +127,7 @@ int postfix_changes(const Options& o, const Postconf& pc, SetupState& state) {
         auto snippets = load_postfix_snippets(o.snippets);
         if (!snippets) return failed(snippets.error());
         snippets->main = for_domain(std::move(snippets->main), o.domain);
-        if (auto r = apply_postfix(pc, *snippets, o.tls, state); !r) return failed(r.error());
+        if (auto r = apply_postfix(pc, *snippets, o.tls, state, notes); !r) return failed(r.error());
     }
     for (const std::string& n : notes) std::fprintf(stderr, "mixtasy-milter setup: %s\n", n.c_str());
     return 0;

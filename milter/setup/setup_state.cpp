@@ -15,7 +15,7 @@ namespace {
 
 // Fields after the kind, by kind.
 const std::map<std::string, std::size_t> kFieldCount{
-    {"set", 4}, {"append", 3}, {"prepend", 3}, {"master", 1}, {"mcblock", 1}, {"cf", 2}, {"dir", 1}, {"file", 1}};
+    {"set", 4}, {"append", 3}, {"prepend", 3}, {"master", 1}, {"option", 5}, {"mcblock", 1}, {"cf", 2}, {"dir", 1}, {"file", 1}};
 
 std::string errno_text(const std::string& what) { return what + ": " + std::strerror(errno); }
 

@@ -8,6 +8,9 @@
 //   append  NAME  EXPLICIT(0|1)  ITEM       ITEM appended to the list NAME
 //   prepend NAME  EXPLICIT(0|1)  ITEM       ITEM put first in the list NAME
 //   master  SERVICE/TYPE                    master.cf entry added
+//   option  SERVICE/TYPE  NAME  EXPLICIT(0|1)  OLD  NEW
+//                                           master.cf option -o NAME of the service
+//                                           was OLD (set, or not), setup made it NEW
 //   mcblock PATH                            marked block added to sendmail.mc
 //   cf      PATH  BACKUP                    sendmail.cf rebuilt; BACKUP holds the old one
 //   dir     PATH                            directory created (removed if empty)

@@ -31,14 +31,28 @@ std::string slurp(const std::string& path) {
 
 void spit(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
 
+mixtasy::Expected<void, std::string> apply(const Postconf& pc, const PostfixSnippets& snippets, const TlsChoice& tls,
+                                           SetupState& state) {
+    std::vector<std::string> notes;
+    return apply_postfix(pc, snippets, tls, state, notes);
+}
+
 }  // namespace
 
-TEST_CASE("setup: the tree's Postfix snippets parse, with a milter list and a service", "[setup]") {
+TEST_CASE("setup: the tree's Postfix snippets parse: a route, no milter on the public smtpd, a service", "[setup]") {
     auto main = parse_main_snippet(slurp(kConf + "/postfix-main.cf.snippet"));
     REQUIRE(main);
-    bool has_milters = false;
-    for (const auto& s : *main) has_milters |= s.name == "smtpd_milters" && !s.value.empty();
-    CHECK(has_milters);
+    bool has_route = false;
+    bool has_submission_milter = false;
+    for (const auto& s : *main) {
+        // Ours on the public smtpd would slow every ordinary message down.
+        CHECK(s.name != "smtpd_milters");
+        has_route |= s.name == "transport_maps" && s.value.find(":10027") != std::string::npos;
+        has_submission_milter |=
+            s.name == "mixtasy_submission_milter" && s.value.find("default_action=accept") != std::string::npos;
+    }
+    CHECK(has_route);
+    CHECK(has_submission_milter);
     auto master = parse_master_snippet(slurp(kConf + "/postfix-master.cf.snippet"));
     REQUIRE(master);
     REQUIRE(!master->empty());
@@ -110,31 +124,76 @@ TEST_CASE("setup: the state file round-trips and refuses what it cannot hold", "
     CHECK(!SetupState::load(path));
 }
 
-TEST_CASE("setup: postconf apply appends once, keeps TLS, and undo leaves main.cf and master.cf as they were",
+TEST_CASE("setup: postconf apply adds ours to the login services once, keeps TLS, and undo leaves main.cf and "
+          "master.cf as they were",
           "[setup]") {
     mixtasy::testing::TempDir dir;
     const std::string main_cf = "compatibility_level = 3.6\nsmtpd_milters = inet:127.0.0.1:9\n"
                                 "smtp_tls_security_level = dane\n";
-    const std::string master_cf = "127.0.0.1:2525 inet n - n - - smtpd\n";
+    const std::string master_cf = "127.0.0.1:2525 inet n - n - - smtpd\n"
+                                  "submission inet n - n - - smtpd\n  -o smtpd_sasl_auth_enable=yes\n"
+                                  "smtps inet n - n - - smtpd\n  -o smtpd_milters=inet:127.0.0.1:7\n";
     spit(dir.file("main.cf"), main_cf);
     spit(dir.file("master.cf"), master_cf);
     const Postconf pc(dir.path().string());
     auto snippets = load_postfix_snippets(kConf);
     REQUIRE(snippets);
+    const auto services = [&] { return run_command({"postconf", "-c", dir.path().string(), "-M", "-f"}).out; };
+    const std::string services_before = services();
     auto state = SetupState::load(dir.file("state"));
     REQUIRE(state);
-    REQUIRE(apply_postfix(pc, *snippets, TlsChoice{}, *state));
-    REQUIRE(apply_postfix(pc, *snippets, TlsChoice{}, *state));  // the second run adds nothing
-    auto milters = pc.value("smtpd_milters");
-    REQUIRE(milters);
-    CHECK(split_postfix_list(*milters).size() == 2);
-    CHECK(*pc.value("smtp_tls_security_level") == "dane");  // never lowered
-    CHECK(!pc.master_line(snippets->master.front().key())->empty());
     std::vector<std::string> notes;
+    REQUIRE(apply_postfix(pc, *snippets, TlsChoice{}, *state, notes));
+    const std::size_t changes = state->changes().size();
+    REQUIRE(apply_postfix(pc, *snippets, TlsChoice{}, *state, notes));
+    CHECK(state->changes().size() == changes);  // the second run adds nothing
+    CHECK(*pc.value("smtpd_milters") == "inet:127.0.0.1:9");  // the public smtpd: as it was
+    CHECK(*pc.value("smtp_tls_security_level") == "dane");     // never lowered
+    CHECK(!pc.master_line(snippets->master.front().key())->empty());
+    // What the login services run, as Postfix itself expands it: the
+    // milters they had, then ours.
+    auto expanded = [&](const std::string& key) {
+        auto r = run_command({"postconf", "-c", dir.path().string(), "-P", "-x", "-h", key + "/smtpd_milters"});
+        CHECK(r.status == 0);
+        CHECK(r.err.find("fatal") == std::string::npos);
+        return split_postfix_list(r.out);
+    };
+    const auto submission = expanded("submission/inet");
+    REQUIRE(submission.size() == 2);
+    CHECK(submission[0] == "inet:127.0.0.1:9");
+    CHECK(submission[1].find("default_action=accept") != std::string::npos);
+    const auto smtps = expanded("smtps/inet");
+    REQUIRE(smtps.size() == 2);
+    CHECK(smtps[0] == "inet:127.0.0.1:7");
+    CHECK(smtps[1] == submission[1]);
+    CHECK(state->has("option", "submission/inet"));
+    notes.clear();
     REQUIRE(undo_postfix(pc, *state, notes));
     CHECK(notes.empty());
     CHECK(slurp(dir.file("main.cf")) == main_cf);
-    CHECK(slurp(dir.file("master.cf")) == master_cf);
+    // postconf -P lays out the entry it edits again: the same services and
+    // options, not the same bytes.
+    CHECK(services() == services_before);
+}
+
+TEST_CASE("setup: without a login service, or with SMTP AUTH on port 25, setup says what Key Publication needs",
+          "[setup]") {
+    mixtasy::testing::TempDir dir;
+    spit(dir.file("main.cf"), "compatibility_level = 3.6\nsmtpd_sasl_auth_enable = yes\n");
+    spit(dir.file("master.cf"), "");
+    const Postconf pc(dir.path().string());
+    auto snippets = load_postfix_snippets(kConf);
+    REQUIRE(snippets);
+    auto state = SetupState::load(dir.file("state"));
+    REQUIRE(state);
+    std::vector<std::string> notes;
+    REQUIRE(apply_postfix(pc, *snippets, TlsChoice{}, *state, notes));
+    REQUIRE(notes.size() == 2);
+    CHECK(notes[0].find("no submission, submissions or smtps service") != std::string::npos);
+    CHECK(notes[1].find("smtpd_sasl_auth_enable") != std::string::npos);
+    CHECK(!state->has("option", "submission/inet"));
+    // Nothing would use it: Postfix would warn at every command.
+    CHECK(slurp(dir.file("main.cf")).find("mixtasy_submission_milter") == std::string::npos);
 }
 
 TEST_CASE("setup: a master.cf service already there with other fields is refused untouched", "[setup]") {
@@ -147,7 +206,7 @@ TEST_CASE("setup: a master.cf service already there with other fields is refused
     spit(dir.file("master.cf"), master_cf);
     auto state = SetupState::load(dir.file("state"));
     REQUIRE(state);
-    auto r = apply_postfix(Postconf(dir.path().string()), *snippets, TlsChoice{}, *state);
+    auto r = apply(Postconf(dir.path().string()), *snippets, TlsChoice{}, *state);
     REQUIRE(!r);
     CHECK(r.error().find("already has") != std::string::npos);
     CHECK(slurp(dir.file("master.cf")) == master_cf);
@@ -165,8 +224,8 @@ TEST_CASE("setup: the mix and service addresses' transport map goes before the a
     snippets->main = for_domain(std::move(snippets->main), "node.test");
     auto state = SetupState::load(dir.file("state"));
     REQUIRE(state);
-    REQUIRE(apply_postfix(pc, *snippets, TlsChoice{}, *state));
-    REQUIRE(apply_postfix(pc, *snippets, TlsChoice{}, *state));
+    REQUIRE(apply(pc, *snippets, TlsChoice{}, *state));
+    REQUIRE(apply(pc, *snippets, TlsChoice{}, *state));
     auto maps = split_postfix_list(*pc.value("transport_maps"));
     REQUIRE(maps.size() == 2);
     CHECK(maps[0].rfind("inline:{", 0) == 0);
@@ -191,11 +250,11 @@ TEST_CASE("setup: --tls encrypt is mandatory to the mix domains only, opportunis
     REQUIRE(snippets);
     auto state = SetupState::load(dir.file("state"));
     REQUIRE(state);
-    CHECK(!apply_postfix(pc, *snippets, TlsChoice{"encrypt", {}}, *state));  // no mixes: refused
+    CHECK(!apply(pc, *snippets, TlsChoice{"encrypt", {}}, *state));  // no mixes: refused
     CHECK(slurp(dir.file("main.cf")) == main_cf);
     const TlsChoice tls{"encrypt", {"mix1.test", "mix2.test"}};
-    REQUIRE(apply_postfix(pc, *snippets, tls, *state));
-    REQUIRE(apply_postfix(pc, *snippets, tls, *state));
+    REQUIRE(apply(pc, *snippets, tls, *state));
+    REQUIRE(apply(pc, *snippets, tls, *state));
     CHECK(*pc.value("smtp_tls_security_level") == "may");
     auto maps = split_postfix_list(*pc.value("smtp_tls_policy_maps"));
     REQUIRE(maps.size() == 2);
