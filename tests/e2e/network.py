@@ -214,6 +214,12 @@ def set_main_cf(etc, **params):
         f.write(text)
 
 
+def main_cf_value(etc, name):
+    """The value main.cf sets for `name` ("" when it sets none)."""
+    m = re.search(r"^%s\s*=\s*(.*)$" % re.escape(name), open(os.path.join(etc, "main.cf")).read(), re.M)
+    return m.group(1).strip() if m else ""
+
+
 def append_master_cf(etc, lines):
     with open(os.path.join(etc, "master.cf"), "a") as f:
         f.write(lines)
@@ -309,6 +315,7 @@ class MixNode:
         self.smtp_port = ports.take()
         self.milter_port = ports.take()
         self.reinject_port = ports.take()
+        self.mix_in_port = ports.take()  # Postfix nodes: the shipped mixtasy-in route
         self.root = self.home = None
         self.mta = self.daemon = self.tee = None
 
@@ -610,13 +617,18 @@ class Network:
             node.mta = self._sendmail_node(node)
 
     def _postfix_node(self, node):
-        mta = Postfix(node.root, node.smtp_port, node.reinject_port, node.milter_port, self.outside.port)
+        # Wired as `setup postfix` wires a real node (conf/postfix-*.snippet):
+        # the node's mix and service addresses reach the daemon only through
+        # the mixtasy-in route, whose map comes before the network's routes.
+        mta = Postfix(node.root, node.smtp_port, node.reinject_port, node.milter_port, self.outside.port,
+                      wiring="snippets", mix_in_port=node.mix_in_port, mix_domain=node.domain)
         transport = os.path.join(node.root, "transport")
         with open(transport, "w") as f:
             for domain, address in self.routes().items():
                 f.write("%s smtp:[%s]:%d\n" % (domain, address, self.port))
+        route = main_cf_value(mta.etc, "transport_maps")
         set_main_cf(mta.etc, myhostname=node.domain, mydomain=node.domain, myorigin=node.domain,
-                    transport_maps="texthash:" + transport)
+                    transport_maps=route + ", texthash:" + transport)
         append_master_cf(mta.etc, "%s:%d inet n - n - - smtpd\n" % (node.loop_address, self.port))
         return mta
 

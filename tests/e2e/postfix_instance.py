@@ -8,8 +8,9 @@ milter-free reinjection smtpd.
 wiring="snippets" builds main.cf and master.cf from conf/postfix-main.cf.snippet
 and conf/postfix-master.cf.snippet instead, applied as `mixtasy-milter setup
 postfix` applies them (the milter lists appended to other_milters, the
-transport map put first, the service entries appended), with the socket, the
-ports and the mix domain of this instance; chroot off (a private instance)."""
+transport map put first, the service entries appended), with the socket
+(milter_socket, default inet:127.0.0.1:milter_port), the ports and the mix
+domain of this instance; chroot off (a private instance)."""
 import os
 import shutil
 import subprocess
@@ -32,12 +33,15 @@ def read_snippet(name, subst):
 def apply_main_snippet(snippet, existing):
     """main.cf lines from the snippet as the setup command applies them:
     smtpd_milters/non_smtpd_milters appended to the existing list,
-    transport_maps before it, every other key set."""
+    transport_maps before it, every other key set.  mixtasy_submission_milter
+    goes to the services where users log in; these instances have none."""
     out = []
     for line in snippet.splitlines():
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         key, value = (part.strip() for part in line.split("=", 1))
+        if key == "mixtasy_submission_milter":
+            continue
         before = existing.get(key, "")
         if key in ("smtpd_milters", "non_smtpd_milters") and before:
             value = before + ", " + value
@@ -52,7 +56,8 @@ class Postfix:
     log_name = "postfix.log"
 
     def __init__(self, root, smtp_port, reinject_port, milter_port, sink_port,
-                 wiring=None, mix_in_port=None, mix_domain="mix.test", other_milters=""):
+                 wiring=None, mix_in_port=None, mix_domain="mix.test", other_milters="",
+                 milter_socket=None):
         self.root = root
         self.etc = os.path.join(root, "etc")
         os.makedirs(self.etc)
@@ -100,7 +105,7 @@ milter_end_of_data_macros = i
   -o smtpd_tls_security_level=none
 """
         if wiring == "snippets":
-            subst = {"unix:/mixtasy/milter.sock": f"inet:127.0.0.1:{milter_port}",
+            subst = {"unix:/mixtasy/milter.sock": milter_socket or f"inet:127.0.0.1:{milter_port}",
                      "127.0.0.1:10026": f"127.0.0.1:{reinject_port}",
                      "127.0.0.1:10027": f"127.0.0.1:{mix_in_port}",
                      "[127.0.0.1]:10027": f"[127.0.0.1]:{mix_in_port}",

@@ -3,10 +3,11 @@
 """postfix_wiring_e2e.py - the shipped Postfix wiring (conf/postfix-*.snippet,
 applied by postfix_instance.py's wiring="snippets") with a real Postfix:
 
-  1. the daemon is stopped: ordinary mail is delivered (default_action=accept
-     on the public smtpd); mix mail is accepted, routed by transport_maps to
-     the loopback smtpd mixtasy-in (default_action=tempfail) and waits in the
-     deferred queue: not delivered, not bounced;
+  1. the daemon is stopped: ordinary mail is delivered, and the public smtpd
+     never tried to reach our milter (ours is not registered there; its log
+     has no Milter warning); mix mail is accepted, routed by transport_maps
+     to the loopback smtpd mixtasy-in (default_action=tempfail) and waits in
+     the deferred queue: not delivered, not bounced;
   2. the daemon is started: the queued mix mail reaches it through
      mixtasy-in, is pooled, and its next hop arrives at the sink.
 
@@ -15,6 +16,7 @@ Exit 0 pass, 1 fail, 77 skipped (a failure under CI=true).
 """
 import argparse
 import os
+import re
 import shutil
 import smtplib
 import sys
@@ -106,7 +108,11 @@ def run_wiring(rig):
         rig.send([MIX], scripted_message("queued", i))
     wait_for(lambda: "while-down@e2e.test" in sent_to(rig.sink_dir, "bob@elsewhere.test"), 30,
              "ordinary mail delivered while the daemon is down")
-    log("ok   daemon down: ordinary mail delivered")
+    public_milter = re.findall(r"postfix/smtpd\[\d+\]: .*[Mm]ilter.*",
+                               open(os.path.join(rig.mta.root, "postfix.log"), errors="replace").read())
+    if public_milter:
+        raise Failure("the public smtpd used a milter: %s" % public_milter[0])
+    log("ok   daemon down: ordinary mail delivered, the public smtpd never asked our milter")
     wait_for(lambda: rig.mta.queue_count("deferred") == 3, 30, "3 mix messages deferred")
     time.sleep(3)  # a few retry rounds (backoff 1-2 s): still queued, nothing else happened
     if rig.mta.queue_count("deferred") + rig.mta.queue_count("active") != 3:

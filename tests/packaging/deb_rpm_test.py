@@ -123,23 +123,27 @@ def check_installed():
     log("ok   installed: user mixtasy, %s 0700, conffile" % STATE_DIR)
 
 
-def test_snippets(root, milter_port, reinject_port):
-    """The installed snippets, with this test's loopback ports and no chroot
-    (the private instance has none): the data setup reads, not its code."""
+def test_snippets(root, milter_port, ports):
+    """The installed snippets, with this test's loopback ports (`ports` maps
+    the snippet's 10026 and 10027 to free ones) and no chroot (the private
+    instance has none): the data setup reads, not its code."""
     src = "/usr/share/doc/mixtasy-milter/examples"
     dst = os.path.join(root, "snippets")
     shutil.copytree(src, dst)
     main = open(os.path.join(dst, "postfix-main.cf.snippet")).read()
     main = main.replace("unix:/mixtasy/milter.sock", "inet:127.0.0.1:%d" % milter_port)
+    for old, new in ports.items():
+        main = main.replace("[127.0.0.1]:%d" % old, "[127.0.0.1]:%d" % new)
     open(os.path.join(dst, "postfix-main.cf.snippet"), "w").write(main)
     lines = []
     for line in open(os.path.join(dst, "postfix-master.cf.snippet")):
         fields = line.split()
         if line[:1] not in ("#", " ", "\t", "\n") and len(fields) >= 8:
-            fields[0] = "127.0.0.1:%d" % reinject_port
+            host, port = fields[0].rsplit(":", 1)
+            fields[0] = "%s:%d" % (host, ports[int(port)])
             fields[4] = "n"
             line = " ".join(fields) + "\n"
-        lines.append(line)
+        lines.append(line.replace("unix:/mixtasy/milter.sock", "inet:127.0.0.1:%d" % milter_port))
     open(os.path.join(dst, "postfix-master.cf.snippet"), "w").writelines(lines)
     return dst
 
@@ -227,12 +231,13 @@ def mail_through_send(real, smtp_port, sink_dir):
         send_with_retry(smtp_port, "a@outside.test", ["bob@elsewhere.test"], body, deadline)
     wait_for(lambda: sum(1 for m, _ in sink_ids(sink_dir) if m.startswith("plain-")) == 3, 60,
              "3 ordinary messages at the sink")
-    log("ok   ordinary mail: 3 of 3 through Postfix and the packaged milter")
+    log("ok   ordinary mail: 3 of 3 through Postfix wired by setup")
     for i in range(2):
         send_with_retry(smtp_port, "sender@outside.test", [MIX], real.make("pkg", i), deadline)
     wait_for(lambda: len(set(next_hop_outputs(sink_dir, RealMessages.NEXT))) == 2, 90,
              "2 next-hop messages")
-    log("ok   mix: 2 of 2 mix messages pooled by the packaged milter and resent to the next hop")
+    log("ok   mix: 2 of 2 mix messages routed to mixtasy-in, pooled by the packaged milter "
+        "and resent to the next hop")
 
 
 def check_n(conf):
@@ -281,7 +286,8 @@ def dropin_round(root, conf, common):
 def setup_round(root, maker):
     """Steps 2 to 4 on a private Postfix; returns nothing, raises Failure."""
     sink = SmtpSink(os.path.join(root, "sink")).start()
-    smtp_port, reinject_port, milter_port, setup_reinject = free_port(), free_port(), free_port(), free_port()
+    smtp_port, reinject_port, milter_port = free_port(), free_port(), free_port()
+    setup_reinject, setup_mix_in = free_port(), free_port()
     pf_root = os.path.join(root, "postfix")
     os.makedirs(pf_root)
     mta = Postfix(pf_root, smtp_port, reinject_port, milter_port, sink.port)
@@ -289,13 +295,17 @@ def setup_round(root, maker):
     # The instance registers a milter itself; setup is to add it.
     run(["postconf", "-c", etc, "-X", "smtpd_milters"])
     before = {f: open(os.path.join(etc, f), "rb").read() for f in ("main.cf", "master.cf")}
-    snippets = test_snippets(root, milter_port, setup_reinject)
+    snippets = test_snippets(root, milter_port, {10026: setup_reinject, 10027: setup_mix_in})
     conf = milter_conf(root, milter_port, setup_reinject)
-    common = ["-c", conf, "--config-dir", etc, "--snippets", snippets, "--address", "mixtasy@pkg.test"]
+    # The node's domain is the test messages' (MIX): the route setup writes
+    # for the mix address is the one they take.
+    common = ["-c", conf, "--config-dir", etc, "--snippets", snippets, "--address", MIX]
     try:
         diff = setup([*common, "--dry-run"])
-        if "+smtpd_milters" not in diff or "127.0.0.1:%d" % setup_reinject not in diff:
-            raise Failure("setup --dry-run printed no diff of the milter and the service:\n" + diff)
+        if ("+transport_maps" not in diff or "[127.0.0.1]:%d" % setup_mix_in not in diff
+                or "127.0.0.1:%d" % setup_reinject not in diff or "+smtpd_milters" in diff):
+            raise Failure("setup --dry-run printed no diff of the route and the services "
+                          "(or put ours on the public smtpd):\n" + diff)
         if {f: open(os.path.join(etc, f), "rb").read() for f in before} != before:
             raise Failure("setup --dry-run changed the configuration")
         setup(common)
