@@ -29,17 +29,49 @@ std::string slurp(const std::string& path) {
     return s.str();
 }
 
-void spit(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
+void spit(const std::string& path, const std::string& text) {
+    std::ofstream(path, std::ios::binary) << text;
+}
 
-mixtasy::Expected<void, std::string> apply(const Postconf& pc, const PostfixSnippets& snippets, const TlsChoice& tls,
-                                           SetupState& state) {
+mixtasy::Expected<void, std::string> apply_quietly(const Postconf& pc,
+                                                   const PostfixSnippets& snippets,
+                                                   const TlsChoice& tls, SetupState& state) {
     std::vector<std::string> notes;
     return apply_postfix(pc, snippets, tls, state, notes);
 }
 
+// A private Postfix configuration directory holding the given main.cf and
+// master.cf, the tree's snippets, and an empty setup state.
+struct PostfixDir {
+    PostfixDir(const std::string& main_cf, const std::string& master_cf) {
+        spit(dir.file("main.cf"), main_cf);
+        spit(dir.file("master.cf"), master_cf);
+        auto loaded = load_postfix_snippets(kConf);
+        REQUIRE(loaded);
+        snippets = std::move(*loaded);
+        auto empty = SetupState::load(dir.file("state"));
+        REQUIRE(empty);
+        state = std::move(*empty);
+    }
+    std::string main_cf() { return slurp(dir.file("main.cf")); }
+    mixtasy::Expected<void, std::string> apply(const TlsChoice& tls = {}) {
+        return apply_quietly(pc, snippets, tls, state);
+    }
+    mixtasy::Expected<void, std::string> undo(std::vector<std::string>& notes) {
+        return undo_postfix(pc, state, notes);
+    }
+
+    mixtasy::testing::TempDir dir;
+    const Postconf pc{dir.path().string()};
+    PostfixSnippets snippets;
+    SetupState state;
+};
+
 }  // namespace
 
-TEST_CASE("setup: the tree's Postfix snippets parse: a route, no milter on the public smtpd, a service", "[setup]") {
+TEST_CASE(
+    "setup: the tree's Postfix snippets parse: a route, no milter on the public smtpd, a service",
+    "[setup]") {
     auto main = parse_main_snippet(slurp(kConf + "/postfix-main.cf.snippet"));
     REQUIRE(main);
     bool has_route = false;
@@ -48,8 +80,8 @@ TEST_CASE("setup: the tree's Postfix snippets parse: a route, no milter on the p
         // Ours on the public smtpd would slow every ordinary message down.
         CHECK(s.name != "smtpd_milters");
         has_route |= s.name == "transport_maps" && s.value.find(":10027") != std::string::npos;
-        has_submission_milter |=
-            s.name == "mixtasy_submission_milter" && s.value.find("default_action=accept") != std::string::npos;
+        has_submission_milter |= s.name == "mixtasy_submission_milter" &&
+                                 s.value.find("default_action=accept") != std::string::npos;
     }
     CHECK(has_route);
     CHECK(has_submission_milter);
@@ -92,7 +124,8 @@ TEST_CASE("setup: Postfix lists split and lose one item", "[setup]") {
 }
 
 TEST_CASE("setup: the sendmail.mc block goes before MAILER, once, and comes out again", "[setup]") {
-    const std::string mc = "include(`cf.m4')dnl\nFEATURE(x)dnl\nMAILER(local)dnl\nMAILER(smtp)dnl\n";
+    const std::string mc =
+        "include(`cf.m4')dnl\nFEATURE(x)dnl\nMAILER(local)dnl\nMAILER(smtp)dnl\n";
     const std::string snippet = slurp(kConf + "/sendmail.mc.snippet");
     auto with = mc_with_block(mc, snippet);
     REQUIRE(with);
@@ -124,36 +157,34 @@ TEST_CASE("setup: the state file round-trips and refuses what it cannot hold", "
     CHECK(!SetupState::load(path));
 }
 
-TEST_CASE("setup: postconf apply adds ours to the login services once, keeps TLS, and undo leaves main.cf and "
-          "master.cf as they were",
-          "[setup]") {
-    mixtasy::testing::TempDir dir;
-    const std::string main_cf = "compatibility_level = 3.6\nsmtpd_milters = inet:127.0.0.1:9\n"
-                                "smtp_tls_security_level = dane\n";
-    const std::string master_cf = "127.0.0.1:2525 inet n - n - - smtpd\n"
-                                  "submission inet n - n - - smtpd\n  -o smtpd_sasl_auth_enable=yes\n"
-                                  "smtps inet n - n - - smtpd\n  -o smtpd_milters=inet:127.0.0.1:7\n";
-    spit(dir.file("main.cf"), main_cf);
-    spit(dir.file("master.cf"), master_cf);
-    const Postconf pc(dir.path().string());
-    auto snippets = load_postfix_snippets(kConf);
-    REQUIRE(snippets);
-    const auto services = [&] { return run_command({"postconf", "-c", dir.path().string(), "-M", "-f"}).out; };
+TEST_CASE(
+    "setup: postconf apply adds ours to the login services once, keeps TLS, and undo leaves "
+    "main.cf and "
+    "master.cf as they were",
+    "[setup]") {
+    const std::string main_cf =
+        "compatibility_level = 3.6\nsmtpd_milters = inet:127.0.0.1:9\n"
+        "smtp_tls_security_level = dane\n";
+    PostfixDir pf(main_cf,
+                  "127.0.0.1:2525 inet n - n - - smtpd\n"
+                  "submission inet n - n - - smtpd\n  -o smtpd_sasl_auth_enable=yes\n"
+                  "smtps inet n - n - - smtpd\n  -o smtpd_milters=inet:127.0.0.1:7\n");
+    const std::string config = pf.dir.path().string();
+    const auto services = [&] {
+        return run_command({"postconf", "-c", config, "-M", "-f"}).out;
+    };
     const std::string services_before = services();
-    auto state = SetupState::load(dir.file("state"));
-    REQUIRE(state);
-    std::vector<std::string> notes;
-    REQUIRE(apply_postfix(pc, *snippets, TlsChoice{}, *state, notes));
-    const std::size_t changes = state->changes().size();
-    REQUIRE(apply_postfix(pc, *snippets, TlsChoice{}, *state, notes));
-    CHECK(state->changes().size() == changes);  // the second run adds nothing
-    CHECK(*pc.value("smtpd_milters") == "inet:127.0.0.1:9");  // the public smtpd: as it was
-    CHECK(*pc.value("smtp_tls_security_level") == "dane");     // never lowered
-    CHECK(!pc.master_line(snippets->master.front().key())->empty());
+    REQUIRE(pf.apply());
+    const std::size_t changes = pf.state.changes().size();
+    REQUIRE(pf.apply());
+    CHECK(pf.state.changes().size() == changes);                 // the second run adds nothing
+    CHECK(*pf.pc.value("smtpd_milters") == "inet:127.0.0.1:9");  // the public smtpd: as it was
+    CHECK(*pf.pc.value("smtp_tls_security_level") == "dane");    // never lowered
+    CHECK(!pf.pc.master_line(pf.snippets.master.front().key())->empty());
     // What the login services run, as Postfix itself expands it: the
     // milters they had, then ours.
     auto expanded = [&](const std::string& key) {
-        auto r = run_command({"postconf", "-c", dir.path().string(), "-P", "-x", "-h", key + "/smtpd_milters"});
+        auto r = run_command({"postconf", "-c", config, "-P", "-x", "-h", key + "/smtpd_milters"});
         CHECK(r.status == 0);
         CHECK(r.err.find("fatal") == std::string::npos);
         return split_postfix_list(r.out);
@@ -166,109 +197,99 @@ TEST_CASE("setup: postconf apply adds ours to the login services once, keeps TLS
     REQUIRE(smtps.size() == 2);
     CHECK(smtps[0] == "inet:127.0.0.1:7");
     CHECK(smtps[1] == submission[1]);
-    CHECK(state->has("option", "submission/inet"));
-    notes.clear();
-    REQUIRE(undo_postfix(pc, *state, notes));
+    CHECK(pf.state.has("option", "submission/inet"));
+    std::vector<std::string> notes;
+    REQUIRE(pf.undo(notes));
     CHECK(notes.empty());
-    CHECK(slurp(dir.file("main.cf")) == main_cf);
+    CHECK(pf.main_cf() == main_cf);
     // postconf -P lays out the entry it edits again: the same services and
     // options, not the same bytes.
     CHECK(services() == services_before);
 }
 
-TEST_CASE("setup: without a login service, or with SMTP AUTH on port 25, setup says what Key Publication needs",
-          "[setup]") {
-    mixtasy::testing::TempDir dir;
-    spit(dir.file("main.cf"), "compatibility_level = 3.6\nsmtpd_sasl_auth_enable = yes\n");
-    spit(dir.file("master.cf"), "");
-    const Postconf pc(dir.path().string());
-    auto snippets = load_postfix_snippets(kConf);
-    REQUIRE(snippets);
-    auto state = SetupState::load(dir.file("state"));
-    REQUIRE(state);
+TEST_CASE(
+    "setup: without a login service, or with SMTP AUTH on port 25, setup says what Key Publication "
+    "needs",
+    "[setup]") {
+    PostfixDir pf("compatibility_level = 3.6\nsmtpd_sasl_auth_enable = yes\n", "");
     std::vector<std::string> notes;
-    REQUIRE(apply_postfix(pc, *snippets, TlsChoice{}, *state, notes));
+    REQUIRE(apply_postfix(pf.pc, pf.snippets, TlsChoice{}, pf.state, notes));
     REQUIRE(notes.size() == 2);
     CHECK(notes[0].find("no submission, submissions or smtps service") != std::string::npos);
     CHECK(notes[1].find("smtpd_sasl_auth_enable") != std::string::npos);
-    CHECK(!state->has("option", "submission/inet"));
+    CHECK(!pf.state.has("option", "submission/inet"));
     // Nothing would use it: Postfix would warn at every command.
-    CHECK(slurp(dir.file("main.cf")).find("mixtasy_submission_milter") == std::string::npos);
+    CHECK(pf.main_cf().find("mixtasy_submission_milter") == std::string::npos);
 }
 
-TEST_CASE("setup: a master.cf service already there with other fields is refused untouched", "[setup]") {
+TEST_CASE("setup: a master.cf service already there with other fields is refused untouched",
+          "[setup]") {
     mixtasy::testing::TempDir dir;
     auto snippets = load_postfix_snippets(kConf);
     REQUIRE(snippets);
-    const std::string master_cf = snippets->master.front().key().substr(0, snippets->master.front().key().find('/')) +
-                                  " inet n - n - - smtpd\n";
+    const std::string master_cf =
+        snippets->master.front().key().substr(0, snippets->master.front().key().find('/')) +
+        " inet n - n - - smtpd\n";
     spit(dir.file("main.cf"), "compatibility_level = 3.6\n");
     spit(dir.file("master.cf"), master_cf);
     auto state = SetupState::load(dir.file("state"));
     REQUIRE(state);
-    auto r = apply(Postconf(dir.path().string()), *snippets, TlsChoice{}, *state);
+    auto r = apply_quietly(Postconf(dir.path().string()), *snippets, TlsChoice{}, *state);
     REQUIRE(!r);
     CHECK(r.error().find("already has") != std::string::npos);
     CHECK(slurp(dir.file("master.cf")) == master_cf);
 }
 
-TEST_CASE("setup: the mix and service addresses' transport map goes before the admin's maps, for the node's domain",
-          "[setup]") {
-    mixtasy::testing::TempDir dir;
-    const std::string main_cf = "compatibility_level = 3.6\ntransport_maps = hash:/etc/postfix/transport\n";
-    spit(dir.file("main.cf"), main_cf);
-    spit(dir.file("master.cf"), "");
-    const Postconf pc(dir.path().string());
-    auto snippets = load_postfix_snippets(kConf);
-    REQUIRE(snippets);
-    snippets->main = for_domain(std::move(snippets->main), "node.test");
-    auto state = SetupState::load(dir.file("state"));
-    REQUIRE(state);
-    REQUIRE(apply(pc, *snippets, TlsChoice{}, *state));
-    REQUIRE(apply(pc, *snippets, TlsChoice{}, *state));
-    auto maps = split_postfix_list(*pc.value("transport_maps"));
+TEST_CASE(
+    "setup: the mix and service addresses' transport map goes before the admin's maps, for the "
+    "node's domain",
+    "[setup]") {
+    const std::string main_cf =
+        "compatibility_level = 3.6\ntransport_maps = hash:/etc/postfix/transport\n";
+    PostfixDir pf(main_cf, "");
+    pf.snippets.main = for_domain(std::move(pf.snippets.main), "node.test");
+    REQUIRE(pf.apply());
+    REQUIRE(pf.apply());
+    auto maps = split_postfix_list(*pf.pc.value("transport_maps"));
     REQUIRE(maps.size() == 2);
     CHECK(maps[0].rfind("inline:{", 0) == 0);
     CHECK(maps[0].find("mixtasy@node.test=") != std::string::npos);
     CHECK(maps[0].find("keys@node.test=") != std::string::npos);
     CHECK(maps[0].find("example.org") == std::string::npos);
     CHECK(maps[1] == "hash:/etc/postfix/transport");
-    CHECK(state->has("prepend", "transport_maps"));
+    CHECK(pf.state.has("prepend", "transport_maps"));
     std::vector<std::string> notes;
-    REQUIRE(undo_postfix(pc, *state, notes));
-    CHECK(slurp(dir.file("main.cf")) == main_cf);
+    REQUIRE(pf.undo(notes));
+    CHECK(pf.main_cf() == main_cf);
 }
 
-TEST_CASE("setup: --tls encrypt is mandatory to the mix domains only, opportunistic otherwise; undo removes it",
-          "[setup]") {
-    mixtasy::testing::TempDir dir;
-    const std::string main_cf = "compatibility_level = 3.6\nsmtp_tls_policy_maps = hash:/etc/postfix/tls_policy\n";
-    spit(dir.file("main.cf"), main_cf);
-    spit(dir.file("master.cf"), "");
-    const Postconf pc(dir.path().string());
-    auto snippets = load_postfix_snippets(kConf);
-    REQUIRE(snippets);
-    auto state = SetupState::load(dir.file("state"));
-    REQUIRE(state);
-    CHECK(!apply(pc, *snippets, TlsChoice{"encrypt", {}}, *state));  // no mixes: refused
-    CHECK(slurp(dir.file("main.cf")) == main_cf);
+TEST_CASE(
+    "setup: --tls encrypt is mandatory to the mix domains only, opportunistic otherwise; undo "
+    "removes it",
+    "[setup]") {
+    const std::string main_cf =
+        "compatibility_level = 3.6\nsmtp_tls_policy_maps = hash:/etc/postfix/tls_policy\n";
+    PostfixDir pf(main_cf, "");
+    CHECK(!pf.apply(TlsChoice{"encrypt", {}}));  // no mixes: refused
+    CHECK(pf.main_cf() == main_cf);
     const TlsChoice tls{"encrypt", {"mix1.test", "mix2.test"}};
-    REQUIRE(apply(pc, *snippets, tls, *state));
-    REQUIRE(apply(pc, *snippets, tls, *state));
-    CHECK(*pc.value("smtp_tls_security_level") == "may");
-    auto maps = split_postfix_list(*pc.value("smtp_tls_policy_maps"));
+    REQUIRE(pf.apply(tls));
+    REQUIRE(pf.apply(tls));
+    CHECK(*pf.pc.value("smtp_tls_security_level") == "may");
+    auto maps = split_postfix_list(*pf.pc.value("smtp_tls_policy_maps"));
     REQUIRE(maps.size() == 2);
     CHECK(maps[0] == "inline:{mix1.test=encrypt, mix2.test=encrypt}");
     CHECK(maps[1] == "hash:/etc/postfix/tls_policy");
     // The map Postfix itself reads: mixes encrypt, anyone else not listed.
-    auto r = run_command({"postmap", "-c", dir.path().string(), "-q", "mix2.test", maps[0]});
+    const std::string config = pf.dir.path().string();
+    auto r = run_command({"postmap", "-c", config, "-q", "mix2.test", maps[0]});
     CHECK(r.status == 0);
     CHECK(r.out == "encrypt\n");
-    CHECK(run_command({"postmap", "-c", dir.path().string(), "-q", "other.test", maps[0]}).status == 1);
+    CHECK(run_command({"postmap", "-c", config, "-q", "other.test", maps[0]}).status == 1);
     std::vector<std::string> notes;
-    REQUIRE(undo_postfix(pc, *state, notes));
+    REQUIRE(pf.undo(notes));
     CHECK(notes.empty());
-    CHECK(slurp(dir.file("main.cf")) == main_cf);
+    CHECK(pf.main_cf() == main_cf);
 }
 
 TEST_CASE("setup: sendmail --tls encrypt is refused before anything changes", "[setup]") {
