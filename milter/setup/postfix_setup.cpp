@@ -25,7 +25,9 @@ bool is_list_of_milters(const std::string& name) {
 
 // Lookup tables searched in order, ours first: the mix and service
 // addresses must reach mixtasy-in whatever the admin's own maps say.
-bool is_list_of_maps(const std::string& name) { return name == "transport_maps" || name == "smtp_tls_policy_maps"; }
+bool is_list_of_maps(const std::string& name) {
+    return name == "transport_maps" || name == "smtp_tls_policy_maps";
+}
 
 std::string join(const std::vector<std::string>& items) {
     std::string s;
@@ -43,7 +45,8 @@ int tls_rank(const std::string& level) {
 
 // Each item of `s.value` added to the list s.name once: appended, or put
 // first (`front`), in the snippet's order.
-Expected<void, std::string> add_items(const Postconf& pc, const MainSetting& s, bool front, SetupState& state) {
+Expected<void, std::string> add_items(const Postconf& pc, const MainSetting& s, bool front,
+                                      SetupState& state) {
     std::size_t at = 0;  // where the next front item goes
     for (const std::string& item : split_postfix_list(s.value)) {
         auto current = pc.value(s.name);
@@ -52,10 +55,15 @@ Expected<void, std::string> add_items(const Postconf& pc, const MainSetting& s, 
         if (std::find(items.begin(), items.end(), item) != items.end()) continue;
         auto was_explicit = pc.is_explicit(s.name);
         if (!was_explicit) return Unexpected{was_explicit.error()};
-        if (front) items.insert(items.begin() + static_cast<std::ptrdiff_t>(std::min(at++, items.size())), item);
+        if (front)
+            items.insert(items.begin() + static_cast<std::ptrdiff_t>(std::min(at++, items.size())),
+                         item);
         else items.push_back(item);
         if (auto r = pc.set(s.name, join(items)); !r) return r;
-        if (auto r = state.record({front ? "prepend" : "append", {s.name, *was_explicit ? "1" : "0", item}}); !r) return r;
+        if (auto r = state.record(
+                {front ? "prepend" : "append", {s.name, *was_explicit ? "1" : "0", item}});
+            !r)
+            return r;
     }
     return {};
 }
@@ -82,13 +90,15 @@ std::string single_spaced(const std::string& s) {
     return out;
 }
 
-Expected<void, std::string> add_service(const Postconf& pc, const MasterEntry& e, SetupState& state) {
+Expected<void, std::string> add_service(const Postconf& pc, const MasterEntry& e,
+                                        SetupState& state) {
     auto existing = pc.master_line(e.key());
     if (!existing) return Unexpected{existing.error()};
     if (!existing->empty()) {
         // postconf -M prints the fields padded, then the -o options.
         if ((single_spaced(*existing) + " ").rfind(e.line() + " ", 0) == 0) return {};
-        return Unexpected{"master.cf already has " + e.key() + " with other fields:\n  " + *existing +
+        return Unexpected{"master.cf already has " + e.key() + " with other fields:\n  " +
+                          *existing +
                           "\nremove it, or change the snippet's service, and run setup again"};
     }
     if (auto r = pc.add_master(e); !r) {
@@ -102,30 +112,20 @@ Expected<void, std::string> add_service(const Postconf& pc, const MasterEntry& e
 // that took the login knows it ({auth_authen}), and Key Publication (seed
 // 004) is accepted from an authenticated sender only, so ours goes onto
 // these services too: the route to mixtasy-in would lose the login.
-constexpr std::array<std::string_view, 3> kLoginServices{"submission/inet", "submissions/inet", "smtps/inet"};
+constexpr std::array<std::string_view, 3> kLoginServices{"submission/inet", "submissions/inet",
+                                                         "smtps/inet"};
 // The main.cf snippet's entry for them: data for setup, never set as such
 // (Postfix warns about a main.cf parameter nothing uses).
 constexpr std::string_view kSubmissionMilter = "mixtasy_submission_milter";
 
-void replace_all(std::string& s, std::string_view from, const std::string& to) {
-    for (std::size_t at = 0; (at = s.find(from, at)) != std::string::npos; at += to.size()) {
-        s.replace(at, from.size(), to);
-    }
-}
-
-// The milters a login service runs today, spelt so that they can move into
-// a main.cf parameter: a reference to smtpd_milters becomes main.cf's own
-// list, since `smtpd_milters = $smtpd_milters, ...` inside the service is
-// Postfix's fatal "unreasonable macro call nesting".
-Expected<std::string, std::string> service_milters(const Postconf& pc, const std::optional<std::string>& option) {
-    auto main_list = pc.value("smtpd_milters");
-    if (!main_list) return main_list;
-    if (!option) return *main_list;
-    std::string list = *option;
-    for (std::string_view ref : {"${smtpd_milters}", "$(smtpd_milters)", "$smtpd_milters"}) {
-        replace_all(list, ref, *main_list);
-    }
-    return list;
+// The milters a login service runs today: its own -o smtpd_milters as
+// written (references to other parameters stay live), else main.cf's.  It
+// cannot name $smtpd_milters itself: Postfix refuses that service
+// ("unreasonable macro call nesting"), and so does postconf.
+Expected<std::string, std::string> service_milters(const Postconf& pc,
+                                                   const std::optional<std::string>& option) {
+    if (option) return *option;
+    return pc.value("smtpd_milters");
 }
 
 // `ours` appended to the milters of one login service.  postconf -P refuses
@@ -133,8 +133,9 @@ Expected<std::string, std::string> service_milters(const Postconf& pc, const std
 // into main.cf as mixtasy_<service>_milters and the service names it.  The
 // option is set first and undone last: Postfix shows a parameter of our
 // own only while master.cf refers to it, and undo must read it back.
-Expected<void, std::string> add_to_login_service(const Postconf& pc, const std::string& key, const std::string& ours,
-                                                 SetupState& state, std::vector<std::string>& notes) {
+Expected<void, std::string> add_to_login_service(const Postconf& pc, const std::string& key,
+                                                 const std::string& ours, SetupState& state,
+                                                 std::vector<std::string>& notes) {
     const std::string param = "mixtasy_" + key.substr(0, key.find('/')) + "_milters";
     const std::string reference = "$" + param;
     auto option = pc.master_option(key, "smtpd_milters");
@@ -144,7 +145,9 @@ Expected<void, std::string> add_to_login_service(const Postconf& pc, const std::
     if (!list) return Unexpected{list.error()};
     const std::string value = list->empty() ? ours : *list + ", " + ours;
     if (auto r = pc.set_master_option(key, "smtpd_milters", reference); !r) return r;
-    if (auto r = state.record({"option", {key, "smtpd_milters", *option ? "1" : "0", option->value_or(""), reference}});
+    if (auto r = state.record(
+            {"option",
+             {key, "smtpd_milters", *option ? "1" : "0", option->value_or(""), reference}});
         !r) {
         return r;
     }
@@ -154,7 +157,8 @@ Expected<void, std::string> add_to_login_service(const Postconf& pc, const std::
     return {};
 }
 
-Expected<void, std::string> add_to_login_services(const Postconf& pc, const std::string& ours, SetupState& state,
+Expected<void, std::string> add_to_login_services(const Postconf& pc, const std::string& ours,
+                                                  SetupState& state,
                                                   std::vector<std::string>& notes) {
     bool any = false;
     for (std::string_view service : kLoginServices) {
@@ -166,20 +170,23 @@ Expected<void, std::string> add_to_login_services(const Postconf& pc, const std:
         if (auto r = add_to_login_service(pc, key, ours, state, notes); !r) return r;
     }
     if (!any) {
-        notes.push_back("no submission, submissions or smtps service in master.cf: Key Publication (keys@) "
-                        "needs a sender who logged in there; enable one with smtpd_sasl_auth_enable=yes "
-                        "and run setup again");
+        notes.push_back(
+            "no submission, submissions or smtps service in master.cf: Key Publication (keys@) "
+            "needs a sender who logged in there; enable one with smtpd_sasl_auth_enable=yes "
+            "and run setup again");
     }
     auto auth = pc.value("smtpd_sasl_auth_enable");
     if (!auth) return Unexpected{auth.error()};
     if (*auth == "yes") {
-        notes.push_back("smtpd_sasl_auth_enable = yes in main.cf: a login on port 25 does not reach the "
-                        "daemon (ours is not on the public smtpd); keys are published from submission only");
+        notes.push_back(
+            "smtpd_sasl_auth_enable = yes in main.cf: a login on port 25 does not reach the "
+            "daemon (ours is not on the public smtpd); keys are published from submission only");
     }
     return {};
 }
 
-Expected<void, std::string> undo_option(const Postconf& pc, const Change& c, std::vector<std::string>& notes) {
+Expected<void, std::string> undo_option(const Postconf& pc, const Change& c,
+                                        std::vector<std::string>& notes) {
     const std::string& key = c.fields[0];
     const std::string& name = c.fields[1];
     auto current = pc.master_option(key, name);
@@ -192,7 +199,8 @@ Expected<void, std::string> undo_option(const Postconf& pc, const Change& c, std
     return pc.set_master_option(key, name, c.fields[3]);
 }
 
-Expected<void, std::string> undo_one(const Postconf& pc, const Change& c, std::vector<std::string>& notes) {
+Expected<void, std::string> undo_one(const Postconf& pc, const Change& c,
+                                     std::vector<std::string>& notes) {
     if (c.kind == "append" || c.kind == "prepend") {
         auto current = pc.value(c.fields[0]);
         if (!current) return Unexpected{current.error()};
@@ -204,7 +212,8 @@ Expected<void, std::string> undo_one(const Postconf& pc, const Change& c, std::v
         auto current = pc.value(c.fields[0]);
         if (!current) return Unexpected{current.error()};
         if (*current != c.fields[3]) {
-            notes.push_back(c.fields[0] + " left as it is: changed since setup (now " + *current + ")");
+            notes.push_back(c.fields[0] + " left as it is: changed since setup (now " + *current +
+                            ")");
             return {};
         }
         if (c.fields[1] == "0") return pc.unset(c.fields[0]);
@@ -232,10 +241,13 @@ Expected<PostfixSnippets, std::string> load_postfix_snippets(const std::string& 
     auto master_text = read_small_file(master_path);
     if (!master_text) return Unexpected{master_text.error()};
     auto main = parse_main_snippet(*main_text);
-    if (!main) return Unexpected{main_path + ":" + std::to_string(main.error().line) + ": " + main.error().message};
+    if (!main)
+        return Unexpected{main_path + ":" + std::to_string(main.error().line) + ": " +
+                          main.error().message};
     auto master = parse_master_snippet(*master_text);
     if (!master) {
-        return Unexpected{master_path + ":" + std::to_string(master.error().line) + ": " + master.error().message};
+        return Unexpected{master_path + ":" + std::to_string(master.error().line) + ": " +
+                          master.error().message};
     }
     s.main = std::move(*main);
     s.master = std::move(*master);
@@ -248,8 +260,9 @@ std::string tls_policy_map(const std::vector<std::string>& mix_domains) {
     return "inline:{" + map + "}";
 }
 
-Expected<void, std::string> apply_postfix(const Postconf& pc, const PostfixSnippets& snippets, const TlsChoice& tls,
-                                          SetupState& state, std::vector<std::string>& notes) {
+Expected<void, std::string> apply_postfix(const Postconf& pc, const PostfixSnippets& snippets,
+                                          const TlsChoice& tls, SetupState& state,
+                                          std::vector<std::string>& notes) {
     if (tls.level == "encrypt" && tls.mix_domains.empty()) {
         return Unexpected{std::string("--tls encrypt needs the mixes' domains (MixDomains)")};
     }
@@ -270,7 +283,9 @@ Expected<void, std::string> apply_postfix(const Postconf& pc, const PostfixSnipp
         if (auto r = set_value(pc, "smtp_tls_security_level", "may", state); !r) return r;
     }
     if (tls.level == "encrypt") {
-        if (auto r = add_items(pc, {"smtp_tls_policy_maps", tls_policy_map(tls.mix_domains)}, true, state); !r) {
+        if (auto r = add_items(pc, {"smtp_tls_policy_maps", tls_policy_map(tls.mix_domains)}, true,
+                               state);
+            !r) {
             return r;
         }
     }
@@ -284,7 +299,8 @@ Expected<void, std::string> apply_postfix(const Postconf& pc, const PostfixSnipp
 std::vector<MainSetting> for_domain(std::vector<MainSetting> main, const std::string& domain) {
     const std::string placeholder = "mix.example.org";
     for (MainSetting& s : main) {
-        for (std::size_t at; (at = s.value.find(placeholder)) != std::string::npos;) s.value.replace(at, placeholder.size(), domain);
+        for (std::size_t at; (at = s.value.find(placeholder)) != std::string::npos;)
+            s.value.replace(at, placeholder.size(), domain);
     }
     return main;
 }

@@ -207,6 +207,23 @@ TEST_CASE(
     CHECK(services() == services_before);
 }
 
+TEST_CASE("setup: a login service's list keeps its references to other parameters", "[setup]") {
+    PostfixDir pf(
+        "compatibility_level = 3.6\nsmtpd_milters = inet:127.0.0.1:9\n"
+        "submission_milters = inet:127.0.0.1:8\n",
+        "submission inet n - n - - smtpd\n  -o smtpd_milters=$submission_milters\n");
+    REQUIRE(pf.apply());
+    // The admin changes the list the service named: it still applies.
+    REQUIRE(pf.pc.set("submission_milters", "inet:127.0.0.1:7"));
+    auto r = run_command({"postconf", "-c", pf.dir.path().string(), "-P", "-x", "-h",
+                          "submission/inet/smtpd_milters"});
+    CHECK(r.status == 0);
+    const auto milters = split_postfix_list(r.out);
+    REQUIRE(milters.size() == 2);
+    CHECK(milters[0] == "inet:127.0.0.1:7");
+    CHECK(milters[1].find("default_action=accept") != std::string::npos);
+}
+
 TEST_CASE(
     "setup: without a login service, or with SMTP AUTH on port 25, setup says what Key Publication "
     "needs",
