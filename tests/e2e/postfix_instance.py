@@ -176,10 +176,19 @@ postlog   unix-dgram n  -       n       -       1       postlogd
         else:
             self.postfix("abort", check=False)
 
-    def queue_count(self, queue_name):
+    def queue_names(self):
+        """The queue of each message, from one postqueue -j: counting
+        queues one call each would miss a message moving between them."""
         r = subprocess.run(["postqueue", "-c", self.etc, "-j"], capture_output=True, text=True)
-        return sum(1 for line in r.stdout.splitlines()
-                   if '"queue_name": "%s"' % queue_name in line.replace('":"', '": "'))
+        names = []
+        for line in r.stdout.splitlines():
+            m = re.search(r'"queue_name": *"([a-z]+)"', line)
+            if m:
+                names.append(m.group(1))
+        return names
+
+    def queue_count(self, queue_name):
+        return self.queue_names().count(queue_name)
 
     def held(self):
         """Messages the milter quarantined: Postfix's hold queue."""
@@ -187,7 +196,7 @@ postlog   unix-dgram n  -       n       -       1       postlogd
 
     def in_flight(self):
         """Messages still to be delivered (hold excluded)."""
-        return self.queue_count("active") + self.queue_count("deferred") + self.queue_count("incoming")
+        return sum(1 for q in self.queue_names() if q in ("active", "deferred", "incoming"))
 
     def queue_is_empty(self):
         r = subprocess.run(["postqueue", "-c", self.etc, "-j"], capture_output=True, text=True)
